@@ -1,0 +1,92 @@
+package io.roomcast.internal.crypto;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The SRP-6a computations of RFC 5054 section 2.5/2.6, each a pure function of its inputs so
+ * that the Appendix B vectors can check them one by one. {@link SrpClientSession} and
+ * {@link SrpServerSession} put them together.
+ */
+public final class Srp6a {
+    private Srp6a() {
+    }
+
+    /** {@code x = H(s | H(I | ":" | P))}. */
+    public static BigInteger x(SrpGroup group, byte[] salt, String identity, String password) {
+        byte[] inner = group.hash((identity + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return new BigInteger(1, group.hash(salt, inner));
+    }
+
+    /** {@code v = g^x % N}. */
+    public static BigInteger verifier(SrpGroup group, BigInteger x) {
+        return group.g().modPow(x, group.n());
+    }
+
+    /** {@code A = g^a % N}. */
+    public static BigInteger clientPublic(SrpGroup group, BigInteger a) {
+        return group.g().modPow(a, group.n());
+    }
+
+    /** {@code B = (k*v + g^b) % N}. */
+    public static BigInteger serverPublic(SrpGroup group, BigInteger v, BigInteger b) {
+        return group.k().multiply(v).add(group.g().modPow(b, group.n())).mod(group.n());
+    }
+
+    /** {@code u = H(PAD(A) | PAD(B))}. */
+    public static BigInteger u(SrpGroup group, BigInteger a, BigInteger b) {
+        return new BigInteger(1, group.hash(group.pad(a), group.pad(b)));
+    }
+
+    /** The client's premaster secret {@code S = (B - k*g^x) ^ (a + u*x) % N}. */
+    public static BigInteger clientSecret(SrpGroup group, BigInteger b, BigInteger x, BigInteger a, BigInteger u) {
+        BigInteger n = group.n();
+        BigInteger base = b.subtract(group.k().multiply(group.g().modPow(x, n))).mod(n);
+        return base.modPow(a.add(u.multiply(x)), n);
+    }
+
+    /** The server's premaster secret {@code S = (A * v^u) ^ b % N}. */
+    public static BigInteger serverSecret(SrpGroup group, BigInteger a, BigInteger v, BigInteger u, BigInteger b) {
+        BigInteger n = group.n();
+        return a.multiply(v.modPow(u, n)).mod(n).modPow(b, n);
+    }
+
+    /** The session key {@code K = H(PAD(S))}. */
+    public static byte[] sessionKey(SrpGroup group, BigInteger s) {
+        return group.hash(group.pad(s));
+    }
+
+    /**
+     * The client's proof {@code M1 = H(H(N) xor H(g) | H(I) | s | PAD(A) | PAD(B) | K | H(context))}
+     * (RFC 2945's M1 with the public values padded, plus a hash of the handshake context so
+     * that the proof also vouches for the username and nonces the two sides exchanged).
+     */
+    public static byte[] clientProof(SrpGroup group, String identity, byte[] salt, BigInteger a, BigInteger b,
+                                     byte[] key, byte[] context) {
+        byte[] hn = group.hash(group.pad(group.n()));
+        byte[] hg = group.hash(group.pad(group.g()));
+        for (int i = 0; i < hn.length; i++) {
+            hn[i] ^= hg[i];
+        }
+        return group.hash(hn, group.hash(identity.getBytes(StandardCharsets.UTF_8)), salt,
+                group.pad(a), group.pad(b), key, group.hash(context));
+    }
+
+    /** The server's proof {@code M2 = H(PAD(A) | M1 | K)}. */
+    public static byte[] serverProof(SrpGroup group, BigInteger a, byte[] clientProof, byte[] key) {
+        return group.hash(group.pad(a), clientProof, key);
+    }
+
+    /** Returns {@code u}, or throws if it is zero (RFC 5054 section 2.6: abort if u == 0). */
+    static BigInteger requireNonZeroScrambler(BigInteger u) throws SrpException {
+        if (u.signum() == 0) {
+            throw new SrpException("scrambling parameter u is zero");
+        }
+        return u;
+    }
+
+    /** {@code true} when {@code value % N == 0}: a public value that would force the secret. */
+    static boolean isDegenerate(SrpGroup group, BigInteger value) {
+        return value.mod(group.n()).signum() == 0;
+    }
+}
