@@ -1,0 +1,259 @@
+package io.roomcast.internal.wire;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The long-header packets of the handshake: {@code 0xC0 'R' 'C' version type} then a body
+ * per type. Byte arrays in these records are owned by the record; callers do not mutate them.
+ */
+public sealed interface HandshakePacket {
+
+    /** Writes the whole packet, header included, at {@code out}'s position. */
+    void encode(ByteBuffer out);
+
+    /**
+     * Decodes one handshake packet that fills {@code datagram}.
+     *
+     * @throws UnsupportedVersionException if the header is well formed but names another version
+     * @throws MalformedPacketException    for anything else that is not a valid packet
+     */
+    static HandshakePacket decode(ByteBuffer datagram) throws MalformedPacketException {
+        int length = datagram.remaining();
+        WireReader in = new WireReader(datagram);
+        if ((byte) in.u8() != WireFormat.LONG_HEADER) {
+            throw new MalformedPacketException("not a long-header packet");
+        }
+        if (in.u16() != (WireFormat.MAGIC & 0xFFFF)) {
+            throw new MalformedPacketException("bad magic");
+        }
+        int version = in.u8();
+        int type = in.u8();
+        if (version != WireFormat.VERSION) {
+            throw new UnsupportedVersionException(version);
+        }
+        HandshakePacket packet = switch (type) {
+            case Hello.TYPE -> Hello.decodeBody(in, length);
+            case Challenge.TYPE -> new Challenge(in.bytes(WireFormat.NONCE_BYTES), in.i64(),
+                    in.bytes(WireFormat.NONCE_BYTES), in.string16(), in.bytes8(), in.bytes16());
+            case Proof.TYPE -> new Proof(in.i64(), in.bytes8());
+            case Welcome.TYPE -> Welcome.decodeBody(in);
+            case Reject.TYPE -> new Reject(in.i64(), RejectReason.of(in.u8()), in.string16());
+            case VersionMismatch.TYPE -> VersionMismatch.decodeBody(in);
+            default -> throw new MalformedPacketException("unknown handshake type " + type);
+        };
+        in.expectEnd();
+        return packet;
+    }
+
+    /** {@code true} if the datagram starts like a handshake packet (any version). */
+    static boolean isLongHeader(ByteBuffer datagram) {
+        return datagram.remaining() > 0 && datagram.get(datagram.position()) == WireFormat.LONG_HEADER;
+    }
+
+    private static void header(ByteBuffer out, int type) {
+        out.put(WireFormat.LONG_HEADER).putShort(WireFormat.MAGIC).put((byte) WireFormat.VERSION).put((byte) type);
+    }
+
+    /**
+     * Client to server: the first packet, padded to {@link WireFormat#MAX_DATAGRAM_BYTES} so that
+     * the server's answers never exceed what it received (anti-amplification).
+     *
+     * @param clientNonce  {@link WireFormat#NONCE_BYTES} random bytes naming this attempt
+     * @param username     the requested username, at most {@link WireFormat#MAX_USERNAME_BYTES} of UTF-8
+     * @param idleTimeoutMillis the client's idle timeout: the connection uses the smaller of both sides'
+     * @param clientPublic SRP {@code A}
+     */
+    record Hello(byte[] clientNonce, String username, long idleTimeoutMillis, byte[] clientPublic)
+            implements HandshakePacket {
+        static final int TYPE = 1;
+
+        @Override
+        public void encode(ByteBuffer out) {
+            int start = out.position();
+            header(out, TYPE);
+            out.put(clientNonce);
+            WireWriter.string8(out, username);
+            out.putLong(idleTimeoutMillis);
+            WireWriter.bytes16(out, clientPublic);
+            while (out.position() - start < WireFormat.MAX_DATAGRAM_BYTES) {
+                out.put((byte) 0);
+            }
+        }
+
+        static Hello decodeBody(WireReader in, int datagramLength) throws MalformedPacketException {
+            if (datagramLength < WireFormat.MAX_DATAGRAM_BYTES) {
+                throw new MalformedPacketException("HELLO of " + datagramLength + " bytes is not padded");
+            }
+            Hello hello = new Hello(in.bytes(WireFormat.NONCE_BYTES), in.string8(), in.i64(), in.bytes16());
+            if (hello.idleTimeoutMillis <= 0) {
+                throw new MalformedPacketException("HELLO with idle timeout " + hello.idleTimeoutMillis);
+            }
+            while (in.remaining() > 0) {
+                if (in.u8() != 0) {
+                    throw new MalformedPacketException("HELLO padding is not zero");
+                }
+            }
+            return hello;
+        }
+    }
+
+    /**
+     * Server to client: the SRP challenge.
+     *
+     * @param clientNonce  the nonce of the HELLO this answers
+     * @param connectionId the connection id the server chose for this client
+     * @param serverNonce  {@link WireFormat#NONCE_BYTES} random bytes
+     * @param roomName     the room name, which is the SRP identity
+     * @param salt         SRP salt
+     * @param serverPublic SRP {@code B}
+     */
+    record Challenge(byte[] clientNonce, long connectionId, byte[] serverNonce, String roomName, byte[] salt,
+                     byte[] serverPublic) implements HandshakePacket {
+        static final int TYPE = 2;
+
+        @Override
+        public void encode(ByteBuffer out) {
+            header(out, TYPE);
+            out.put(clientNonce).putLong(connectionId).put(serverNonce);
+            WireWriter.string16(out, roomName);
+            WireWriter.bytes8(out, salt);
+            WireWriter.bytes16(out, serverPublic);
+        }
+    }
+
+    /**
+     * Client to server: the SRP proof {@code M1}.
+     *
+     * @param connectionId from the CHALLENGE
+     * @param clientProof  {@code M1}
+     */
+    record Proof(long connectionId, byte[] clientProof) implements HandshakePacket {
+        static final int TYPE = 3;
+
+        @Override
+        public void encode(ByteBuffer out) {
+            header(out, TYPE);
+            out.putLong(connectionId);
+            WireWriter.bytes8(out, clientProof);
+        }
+    }
+
+    /**
+     * Server to client: the client is a member. The member list may not fit one datagram, so a
+     * welcome comes in {@code partCount} parts, each carrying the server's proof.
+     *
+     * @param connectionId      the client's connection id
+     * @param serverProof       SRP {@code M2}
+     * @param part              this part's index, from 0
+     * @param partCount         how many parts there are, at least 1
+     * @param joinSequence      the room sequence number of this member's own join event; the
+     *                          member receives every event after it
+     * @param maxMessageBytes   the room's limit on message text, in UTF-8 bytes
+     * @param idleTimeoutMillis the server's idle timeout
+     * @param members           this part's share of the usernames in the room, the new member included
+     */
+    record Welcome(long connectionId, byte[] serverProof, int part, int partCount, long joinSequence,
+                   int maxMessageBytes, long idleTimeoutMillis, List<String> members) implements HandshakePacket {
+        static final int TYPE = 4;
+
+        /** Bytes of a welcome before its member names. */
+        public static final int FIXED_BYTES = 5 + 8 + 1 + 64 + 2 + 2 + 8 + 4 + 8 + 2;
+
+        /** Defensive copy of the member list. */
+        public Welcome {
+            members = List.copyOf(members);
+        }
+
+        @Override
+        public void encode(ByteBuffer out) {
+            header(out, TYPE);
+            out.putLong(connectionId);
+            WireWriter.bytes8(out, serverProof);
+            out.putShort((short) part).putShort((short) partCount).putLong(joinSequence)
+                    .putInt(maxMessageBytes).putLong(idleTimeoutMillis).putShort((short) members.size());
+            for (String member : members) {
+                WireWriter.string8(out, member);
+            }
+        }
+
+        static Welcome decodeBody(WireReader in) throws MalformedPacketException {
+            long connectionId = in.i64();
+            byte[] proof = in.bytes8();
+            int part = in.u16();
+            int partCount = in.u16();
+            if (partCount == 0 || part >= partCount) {
+                throw new MalformedPacketException("welcome part " + part + " of " + partCount);
+            }
+            long joinSequence = in.i64();
+            int maxMessageBytes = in.i32();
+            long idleTimeoutMillis = in.i64();
+            if (maxMessageBytes <= 0 || idleTimeoutMillis <= 0) {
+                throw new MalformedPacketException("welcome with impossible limits");
+            }
+            int count = in.u16();
+            // every name takes at least two bytes, so an absurd count fails here, before any allocation
+            if (count * 2 > in.remaining()) {
+                throw new MalformedPacketException("welcome claims " + count + " members");
+            }
+            List<String> members = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                members.add(in.string8());
+            }
+            return new Welcome(connectionId, proof, part, partCount, joinSequence, maxMessageBytes,
+                    idleTimeoutMillis, members);
+        }
+    }
+
+    /**
+     * Server to client: the handshake failed.
+     *
+     * @param connectionId the connection id of the attempt, or 0 when refusing a HELLO
+     * @param reason       why
+     * @param detail       a human-readable explanation, such as the username rule
+     */
+    record Reject(long connectionId, RejectReason reason, String detail) implements HandshakePacket {
+        static final int TYPE = 5;
+
+        @Override
+        public void encode(ByteBuffer out) {
+            header(out, TYPE);
+            out.putLong(connectionId).put((byte) reason.code());
+            WireWriter.string16(out, detail);
+        }
+    }
+
+    /**
+     * Server to client: the client's version is not spoken here.
+     *
+     * @param supportedVersions the versions the server speaks
+     */
+    record VersionMismatch(List<Integer> supportedVersions) implements HandshakePacket {
+        static final int TYPE = 6;
+
+        /** Defensive copy. */
+        public VersionMismatch {
+            supportedVersions = List.copyOf(supportedVersions);
+        }
+
+        @Override
+        public void encode(ByteBuffer out) {
+            // deliberately always in version 1's header layout, so that every client can read it
+            header(out, TYPE);
+            out.put((byte) supportedVersions.size());
+            for (int version : supportedVersions) {
+                out.put((byte) version);
+            }
+        }
+
+        static VersionMismatch decodeBody(WireReader in) throws MalformedPacketException {
+            int count = in.u8();
+            List<Integer> versions = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                versions.add(in.u8());
+            }
+            return new VersionMismatch(versions);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.roomcast.internal.wire;
+
+/** Why a server refused a handshake, as carried by REJECT. */
+public enum RejectReason {
+    /** The password proof did not verify. */
+    BAD_PASSWORD(1),
+    /** Another member has the username (compared ignoring case). */
+    USERNAME_TAKEN(2),
+    /** The username breaks the rule. */
+    INVALID_USERNAME(3),
+    /** The room has its maximum number of members. */
+    ROOM_FULL(4),
+    /** This address may not join. */
+    BANNED(5),
+    /** The client speaks a protocol version the server does not. */
+    VERSION(6),
+    /** The server cannot take another handshake now; try again later. */
+    SERVER_BUSY(7);
+
+    private final int code;
+
+    RejectReason(int code) {
+        this.code = code;
+    }
+
+    /** The byte on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /** The reason for a wire byte. */
+    public static RejectReason of(int code) throws MalformedPacketException {
+        for (RejectReason reason : values()) {
+            if (reason.code == code) {
+                return reason;
+            }
+        }
+        throw new MalformedPacketException("unknown reject reason " + code);
+    }
+}

@@ -1,0 +1,42 @@
+package io.roomcast.internal.wire;
+
+/** The constants of wire protocol version 1. */
+public final class WireFormat {
+    private WireFormat() {
+    }
+
+    /** The protocol version this code speaks. */
+    public static final int VERSION = 1;
+
+    /** No datagram is larger: safe on every IPv4 and IPv6 path without fragmentation. */
+    public static final int MAX_DATAGRAM_BYTES = 1200;
+
+    /** First byte of a handshake (long header) packet. */
+    static final byte LONG_HEADER = (byte) 0xC0;
+
+    /** First byte of a post-handshake (short header) packet. */
+    static final byte SHORT_HEADER = (byte) 0x40;
+
+    /** The magic after a long header's first byte: {@code RC}. */
+    static final short MAGIC = 0x5243;
+
+    /** Bytes in a nonce carried by HELLO and CHALLENGE. */
+    public static final int NONCE_BYTES = 16;
+
+    /** Bytes reserved in every short-header packet for the packet protection tag. */
+    public static final int PROTECTION_OVERHEAD_BYTES = 16;
+
+    /** Largest UTF-8 username on the wire: 32 code points of at most 4 bytes each. */
+    public static final int MAX_USERNAME_BYTES = 128;
+
+    /** Largest UTF-8 room name on the wire. */
+    public static final int MAX_ROOM_NAME_BYTES = 256;
+
+    /**
+     * The largest message text, in UTF-8 bytes, that fits in one datagram with the worst-case
+     * header, event framing and protection overhead. Until fragmentation exists, this is
+     * also the most a room can allow.
+     */
+    public static final int MAX_SINGLE_DATAGRAM_MESSAGE_BYTES =
+            MAX_DATAGRAM_BYTES - ShortHeader.BYTES - PROTECTION_OVERHEAD_BYTES - EventFrame.MAX_OVERHEAD_BYTES;
+}

@@ -1,0 +1,187 @@
+package io.roomcast.internal.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@Timeout(30)
+class CodecTest {
+
+    private static final byte[] NONCE = filled(WireFormat.NONCE_BYTES, 7);
+
+    static Stream<Arguments> handshakePackets() {
+        return Stream.of(
+                Arguments.of("HELLO", new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3))),
+                Arguments.of("HELLO non-ASCII", new HandshakePacket.Hello(NONCE, "Zoë-ø", 1, filled(256, 3))),
+                Arguments.of("CHALLENGE", new HandshakePacket.Challenge(NONCE, 42L, filled(16, 9), "lobby",
+                        filled(16, 1), filled(256, 2))),
+                Arguments.of("PROOF", new HandshakePacket.Proof(-5L, filled(32, 4))),
+                Arguments.of("WELCOME", new HandshakePacket.Welcome(42L, filled(32, 5), 1, 3, 77L, 1000, 15_000,
+                        List.of("joan", "ega", "Zoë"))),
+                Arguments.of("WELCOME alone", new HandshakePacket.Welcome(42L, filled(32, 5), 0, 1, 1L, 1, 1,
+                        List.of("joan"))),
+                Arguments.of("REJECT", new HandshakePacket.Reject(42L, RejectReason.USERNAME_TAKEN,
+                        "the username 'Joan' is taken")),
+                Arguments.of("VERSION_MISMATCH", new HandshakePacket.VersionMismatch(List.of(1, 2))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("handshakePackets")
+    void handshakePacketsRoundTrip(String name, HandshakePacket packet) throws MalformedPacketException {
+        byte[] bytes = encode(packet);
+
+        HandshakePacket decoded = HandshakePacket.decode(ByteBuffer.wrap(bytes));
+
+        assertThat(decoded).isInstanceOf(packet.getClass());
+        assertThat(encode(decoded)).isEqualTo(bytes);
+        assertThat(bytes.length).isLessThanOrEqualTo(WireFormat.MAX_DATAGRAM_BYTES);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("handshakePackets")
+    void everyTruncatedHandshakePacketIsRejected(String name, HandshakePacket packet) {
+        byte[] bytes = encode(packet);
+        for (int length = 0; length < bytes.length; length++) {
+            ByteBuffer prefix = ByteBuffer.wrap(Arrays.copyOf(bytes, length));
+            int cut = length;
+            assertThatThrownBy(() -> HandshakePacket.decode(prefix))
+                    .as("%s cut to %d of %d bytes", name, cut, bytes.length)
+                    .isInstanceOf(MalformedPacketException.class);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("handshakePackets")
+    void trailingBytesAreRejected(String name, HandshakePacket packet) {
+        byte[] bytes = Arrays.copyOf(encode(packet), encode(packet).length + 1);
+        bytes[bytes.length - 1] = 1; // HELLO accepts zero padding only
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class);
+    }
+
+    @Test
+    void helloIsPaddedToTheFullDatagram() {
+        assertThat(encode(new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3))))
+                .hasSize(WireFormat.MAX_DATAGRAM_BYTES);
+    }
+
+    @Test
+    void anotherVersionIsReportedAsSuch() {
+        byte[] bytes = encode(new HandshakePacket.Proof(1L, filled(32, 4)));
+        bytes[3] = 9;
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOfSatisfying(UnsupportedVersionException.class, e -> assertThat(e.version()).isEqualTo(9));
+    }
+
+    @Test
+    void absurdMemberCountFailsBeforeAllocating() {
+        byte[] bytes = encode(new HandshakePacket.Welcome(1L, filled(32, 5), 0, 1, 1L, 1, 1, List.of()));
+        bytes[bytes.length - 2] = (byte) 0xFF; // claim 65535 members with no bytes behind them
+        bytes[bytes.length - 1] = (byte) 0xFF;
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("65535");
+    }
+
+    @Test
+    void invalidUtf8IsRejected() {
+        byte[] bytes = encode(new HandshakePacket.Reject(1L, RejectReason.ROOM_FULL, "ab"));
+        bytes[bytes.length - 1] = (byte) 0xC3; // a lead byte with no continuation
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("UTF-8");
+    }
+
+    static Stream<Arguments> shortPackets() {
+        return Stream.of(
+                Arguments.of("PING", packet(Frame.Ping.INSTANCE)),
+                Arguments.of("ACK", packet(new Frame.Ack(99))),
+                Arguments.of("SEND", packet(new Frame.Send(3, "halo 👋 ünïcode"))),
+                Arguments.of("EVENT message", packet(EventFrame.message(5, 1_700_000_000_000L, "joan", 3, "halo"))),
+                Arguments.of("EVENT joined", packet(EventFrame.joined(6, 1L, "ega"))),
+                Arguments.of("EVENT left", packet(EventFrame.left(7, 1L, "ega", CloseReason.TIMED_OUT))),
+                Arguments.of("ERROR", packet(new Frame.Error(4, ErrorCode.MESSAGE_TOO_LARGE, "too big"))),
+                Arguments.of("CLOSE", packet(new Frame.Close(CloseReason.SERVER_CLOSED))),
+                Arguments.of("CLOSE_ACK", packet(Frame.CloseAck.INSTANCE)),
+                Arguments.of("coalesced", packet(new Frame.Ack(1), EventFrame.joined(2, 1L, "ega"),
+                        EventFrame.message(3, 2L, "ega", 1, "hi"), Frame.Ping.INSTANCE)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shortPackets")
+    void shortPacketsRoundTrip(String name, ShortPacket packet) throws MalformedPacketException {
+        byte[] bytes = packet.toBytes();
+
+        ShortPacket decoded = ShortPacket.decode(ByteBuffer.wrap(bytes));
+
+        assertThat(decoded).isEqualTo(packet);
+        assertThat(decoded.toBytes()).isEqualTo(bytes);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shortPackets")
+    void everyTruncatedShortPacketIsRejected(String name, ShortPacket packet) {
+        byte[] bytes = packet.toBytes();
+        for (int length = 0; length < bytes.length; length++) {
+            ByteBuffer prefix = ByteBuffer.wrap(Arrays.copyOf(bytes, length));
+            int cut = length;
+            assertThatThrownBy(() -> ShortPacket.decode(prefix))
+                    .as("%s cut to %d of %d bytes", name, cut, bytes.length)
+                    .isInstanceOf(MalformedPacketException.class);
+        }
+    }
+
+    @Test
+    void encodedLengthMatchesWhatIsWritten() {
+        List<Frame> frames = new ArrayList<>();
+        frames.add(new Frame.Send(1, "a\uD800b")); // a lone surrogate becomes '?'
+        frames.add(EventFrame.message(1, 1, "Zoë", 1, "😀 ok"));
+        frames.add(new Frame.Error(1, ErrorCode.RATE_LIMITED, "slow down ✋"));
+        for (Frame frame : frames) {
+            ByteBuffer out = ByteBuffer.allocate(2000);
+            frame.encode(out);
+            assertThat(out.position()).as("%s", frame).isEqualTo(frame.encodedLength());
+        }
+    }
+
+    @Test
+    void largestMessageFitsOneDatagram() {
+        String longestName = "\uD835\uDC00".repeat(32); // 32 letters of 4 bytes each
+        String text = "x".repeat(WireFormat.MAX_SINGLE_DATAGRAM_MESSAGE_BYTES);
+        int packet = ShortHeader.BYTES + EventFrame.message(1, 1, longestName, 1, text).encodedLength()
+                + WireFormat.PROTECTION_OVERHEAD_BYTES;
+        assertThat(packet).isLessThanOrEqualTo(WireFormat.MAX_DATAGRAM_BYTES);
+    }
+
+    @Test
+    void unknownFrameTypeIsRejected() {
+        byte[] bytes = packet(Frame.Ping.INSTANCE).toBytes();
+        bytes[bytes.length - 1] = 0x7F;
+        assertThatThrownBy(() -> ShortPacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("frame type");
+    }
+
+    private static ShortPacket packet(Frame... frames) {
+        return new ShortPacket(new ShortHeader(0x1122334455667788L, 17), List.of(frames));
+    }
+
+    private static byte[] encode(HandshakePacket packet) {
+        ByteBuffer out = ByteBuffer.allocate(2 * WireFormat.MAX_DATAGRAM_BYTES);
+        packet.encode(out);
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+}
