@@ -1,0 +1,440 @@
+package io.roomcast;
+
+import io.roomcast.internal.crypto.SrpGroup;
+import io.roomcast.internal.crypto.SrpVerifier;
+import io.roomcast.internal.io.CallbackDispatcher;
+import io.roomcast.internal.io.EventLoop;
+import io.roomcast.internal.protocol.ServerConfig;
+import io.roomcast.internal.protocol.ServerEngine;
+import io.roomcast.internal.protocol.ServerEventSink;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.WireFormat;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts one password-protected chat room on a UDP port.
+ *
+ * <pre>{@code
+ * ChatServer server = ChatServer.builder()
+ *     .bind(new InetSocketAddress("127.0.0.1", 9000))
+ *     .password("secret")
+ *     .listener(new ChatServerListener() {
+ *         public void onMessage(ChatMessage m) { System.out.println(m.sender() + ": " + m.text()); }
+ *     })
+ *     .build();
+ * server.start();
+ * }</pre>
+ *
+ * <p>Members join with the room password, proven by SRP-6a: the password never travels. The
+ * server stamps the sender, the room sequence number and the time on every message and
+ * delivers it to every member, the sender included, in one order.
+ *
+ * <p>Lifecycle: built → {@link #start() started} → {@link #close() closed}. A server starts at
+ * most once. Its configuration is immutable.
+ *
+ * <p>Threading: all methods are thread-safe. The room runs on one I/O thread per server;
+ * listener calls run on a dispatcher thread (or the builder's executor), never on the I/O
+ * thread, one at a time, in the room's order.
+ */
+public final class ChatServer implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+    /** The default idle timeout: 15 seconds. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * The default and, until messages can span datagrams, the largest maximum message size:
+     * {@value} bytes of UTF-8.
+     */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1000;
+    /** The default maximum number of members: {@value}. */
+    public static final int DEFAULT_MAX_MEMBERS = 1024;
+    /** The default room name: {@value}. */
+    public static final String DEFAULT_ROOM_NAME = "lobby";
+    /** The longest room name, in characters: {@value}. */
+    public static final int MAX_ROOM_NAME_LENGTH = 64;
+
+    static {
+        if (DEFAULT_MAX_MESSAGE_BYTES > WireFormat.MAX_SINGLE_DATAGRAM_MESSAGE_BYTES) {
+            throw new AssertionError("the default message size does not fit one datagram");
+        }
+    }
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final InetSocketAddress bindAddress;
+    private final String password;
+    private final String roomName;
+    private final ChatServerListener listener;
+    private final Executor callbackExecutor;
+    private final Duration idleTimeout;
+    private final int maxMessageBytes;
+    private final int maxMembers;
+
+    private final Object lock = new Object();
+    private State state = State.NEW; // guarded by lock
+    private EventLoop loop; // guarded by lock
+    private ServerEngine engine; // set under lock before the loop starts; then used on the I/O thread only
+    private CallbackDispatcher dispatcher; // guarded by lock
+    private volatile InetSocketAddress localAddress;
+    private volatile Set<String> members = Set.of(); // written by the I/O thread
+
+    private ChatServer(Builder builder) {
+        this.bindAddress = builder.bindAddress;
+        this.password = builder.password;
+        this.roomName = builder.roomName;
+        this.listener = builder.listener;
+        this.callbackExecutor = builder.callbackExecutor;
+        this.idleTimeout = builder.idleTimeout;
+        this.maxMessageBytes = builder.maxMessageBytes;
+        this.maxMembers = builder.maxMembers;
+    }
+
+    /**
+     * A new builder with every option at its default.
+     *
+     * @return a builder; not thread-safe
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the UDP port and opens the room.
+     *
+     * @throws java.net.BindException if the address is in use or cannot be bound
+     * @throws IOException            if the socket cannot be opened for another reason
+     * @throws IllegalStateException  if the server was already started or closed
+     */
+    public void start() throws IOException {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("the server was already " + (state == State.RUNNING ? "started" : "closed"));
+            }
+            DatagramChannel channel = DatagramChannel.open(bindAddress.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            try {
+                channel.bind(bindAddress);
+                localAddress = (InetSocketAddress) channel.getLocalAddress();
+                SecureRandom random = new SecureRandom();
+                SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
+                ServerConfig config = new ServerConfig(roomName, group,
+                        SrpVerifier.create(group, roomName, password, random), idleTimeout.toNanos(),
+                        maxMessageBytes, maxMembers, ServerConfig.DEFAULT_LOG_CAPACITY,
+                        ServerConfig.DEFAULT_SEND_WINDOW);
+                dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-server-" + localAddress.getPort()
+                        + "-callbacks");
+                engine = new ServerEngine(config, new Sink(dispatcher), random, System::currentTimeMillis);
+                loop = new EventLoop("roomcast-server-" + localAddress.getPort() + "-io", channel, engine);
+                loop.start();
+                state = State.RUNNING;
+                log.info("room '{}' open on {}", roomName, localAddress);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The address the server is bound to, with the actual port when it was bound to port 0.
+     *
+     * @return the local address, never null
+     * @throws IllegalStateException if the server has not been started
+     */
+    public InetSocketAddress localAddress() {
+        InetSocketAddress address = localAddress;
+        if (address == null) {
+            throw new IllegalStateException("the server has not been started");
+        }
+        return address;
+    }
+
+    /**
+     * The usernames of the room's members now, in the order they joined.
+     *
+     * @return an immutable snapshot, empty before {@link #start()} and after {@link #close()}
+     */
+    public Set<String> members() {
+        return members;
+    }
+
+    /**
+     * The room name, which clients see when they join.
+     *
+     * @return the room name, never null
+     */
+    public String roomName() {
+        return roomName;
+    }
+
+    /**
+     * Closes the room: every member is told ({@link LeaveReason#SERVER_CLOSED}, re-sent until
+     * acknowledged, for at most about a second), the listener sees every member leave, and the
+     * socket is released. Blocks until done, and until the listener calls already queued have
+     * run (unless called from a listener, which would wait for itself). Idempotent; a server
+     * that was never started is simply marked closed.
+     */
+    @Override
+    public void close() {
+        EventLoop running;
+        ServerEngine room;
+        CallbackDispatcher callbacks;
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            boolean wasRunning = state == State.RUNNING;
+            state = State.CLOSED;
+            if (!wasRunning) {
+                return;
+            }
+            running = loop;
+            room = engine;
+            callbacks = dispatcher;
+        }
+        running.execute(room::close);
+        stop(running);
+        members = Set.of();
+        try {
+            callbacks.awaitIdle(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("room '{}' on {} closed", roomName, localAddress);
+    }
+
+    private static void stop(EventLoop running) {
+        try {
+            if (!running.awaitStop(Duration.ofSeconds(3))) {
+                running.shutdownNow();
+                running.awaitStop(Duration.ofSeconds(2));
+            }
+        } catch (InterruptedException e) {
+            running.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Turns engine events into listener calls on the dispatcher. Runs on the I/O thread. */
+    private final class Sink implements ServerEventSink {
+        private final CallbackDispatcher callbacks;
+
+        Sink(CallbackDispatcher callbacks) {
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public void memberJoined(String username, InetSocketAddress address) {
+            refreshMembers();
+            Member member = new Member(username, address);
+            callbacks.execute(() -> listener.onMemberJoined(member));
+        }
+
+        @Override
+        public void message(long sequence, String sender, String text, long timestampMillis) {
+            ChatMessage message = new ChatMessage(sequence, sender, text, Instant.ofEpochMilli(timestampMillis));
+            callbacks.execute(() -> listener.onMessage(message));
+        }
+
+        @Override
+        public void memberLeft(String username, InetSocketAddress address, CloseReason reason) {
+            refreshMembers();
+            Member member = new Member(username, address);
+            LeaveReason leaveReason = LeaveReasons.of(reason);
+            callbacks.execute(() -> listener.onMemberLeft(member, leaveReason));
+        }
+
+        private void refreshMembers() {
+            members = Collections.unmodifiableSet(new LinkedHashSet<>(engine.memberNames()));
+        }
+    }
+
+    /**
+     * Configures a {@link ChatServer}. Mutable and not thread-safe; {@link #build()} validates
+     * and copies, so one builder can build several servers.
+     */
+    public static final class Builder {
+        private InetSocketAddress bindAddress;
+        private String password = "";
+        private String roomName = DEFAULT_ROOM_NAME;
+        private ChatServerListener listener = new ChatServerListener() {
+        };
+        private Executor callbackExecutor;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private int maxMembers = DEFAULT_MAX_MEMBERS;
+
+        private Builder() {
+        }
+
+        /**
+         * The address to bind: an IP address and a port; port 0 picks any free port
+         * ({@link ChatServer#localAddress()} tells which). Required.
+         *
+         * @param address a resolved address
+         * @return this builder
+         * @throws IllegalArgumentException if the address is unresolved
+         */
+        public Builder bind(InetSocketAddress address) {
+            Objects.requireNonNull(address, "bind");
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException("bind: address " + address + " is unresolved");
+            }
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
+         * The address to bind, from a host name or IP literal and a port.
+         *
+         * @param host a host name or IP literal, such as {@code 127.0.0.1}
+         * @param port 0 to 65535; 0 picks any free port
+         * @return this builder
+         * @throws IllegalArgumentException if the port is out of range or the host cannot be resolved
+         */
+        public Builder bind(String host, int port) {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 0xFFFF) {
+                throw new IllegalArgumentException("port: " + port + " is out of range 0-65535");
+            }
+            return bind(new InetSocketAddress(host, port));
+        }
+
+        /**
+         * The room password. Default: the empty password, an open room whose traffic is still
+         * protected by the same handshake. The password is never sent: members prove they know it.
+         *
+         * @param password the password, may be empty
+         * @return this builder
+         */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * The room name, shown to members. Default: {@value ChatServer#DEFAULT_ROOM_NAME}.
+         *
+         * @param roomName 1 to {@value ChatServer#MAX_ROOM_NAME_LENGTH} characters, no control characters
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty, too long or contains control characters
+         */
+        public Builder roomName(String roomName) {
+            Objects.requireNonNull(roomName, "roomName");
+            int length = roomName.codePointCount(0, roomName.length());
+            if (length == 0 || length > MAX_ROOM_NAME_LENGTH) {
+                throw new IllegalArgumentException("roomName: must be 1 to " + MAX_ROOM_NAME_LENGTH
+                        + " characters, was " + length);
+            }
+            if (roomName.codePoints().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("roomName: must not contain control characters");
+            }
+            this.roomName = roomName;
+            return this;
+        }
+
+        /**
+         * The listener for joins, messages and leaves. Default: one that does nothing.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(ChatServerListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The executor that runs listener calls. Calls are still made one at a time, in order.
+         * The executor must run tasks on another thread than the one that submits them. Default:
+         * a dispatcher thread of the server's own.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
+            return this;
+        }
+
+        /**
+         * How long a member may stay silent before it is removed with
+         * {@link LeaveReason#TIMED_OUT}. Live clients send keepalives, so only a crashed or
+         * cut-off member is removed. A client's own shorter timeout wins for its connection.
+         * Default: 15 seconds.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder idleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "idleTimeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout: must be positive, was " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The largest message text, in bytes of UTF-8. Default and maximum:
+         * {@value ChatServer#DEFAULT_MAX_MESSAGE_BYTES} (what fits one datagram).
+         *
+         * @param bytes 1 to {@value ChatServer#DEFAULT_MAX_MESSAGE_BYTES}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 1 || bytes > DEFAULT_MAX_MESSAGE_BYTES) {
+                throw new IllegalArgumentException("maxMessageBytes: " + bytes + " is out of range 1-"
+                        + DEFAULT_MAX_MESSAGE_BYTES + " (the largest message that fits one datagram)");
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most members the room admits; a client beyond it is refused. Default:
+         * {@value ChatServer#DEFAULT_MAX_MEMBERS}.
+         *
+         * @param members 1 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxMembers(int members) {
+            if (members < 1 || members > 0xFFFF) {
+                throw new IllegalArgumentException("maxMembers: " + members + " is out of range 1-65535");
+            }
+            this.maxMembers = members;
+            return this;
+        }
+
+        /**
+         * A server with this configuration, not yet started.
+         *
+         * @return the server
+         * @throws IllegalStateException if no bind address was given
+         */
+        public ChatServer build() {
+            if (bindAddress == null) {
+                throw new IllegalStateException("bind: the address to bind is required; call bind(...)");
+            }
+            return new ChatServer(this);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.roomcast;
+
+/**
+ * Receives what happens in a room hosted by a {@link ChatServer}. Every method has a default
+ * that does nothing, so implement only what you need.
+ *
+ * <p>Threading: calls never run on the server's I/O thread. They run one after another, never
+ * overlapping, on the server's dispatcher thread or on the builder's callback executor, in the
+ * room's order. A method that throws is logged and the room goes on. Arguments are never null.
+ */
+public interface ChatServerListener {
+    /**
+     * A member proved the password and joined.
+     *
+     * @param member the new member
+     */
+    default void onMemberJoined(Member member) {
+    }
+
+    /**
+     * A member's message was accepted and is being delivered to every member.
+     *
+     * @param message the message as the server stamped it
+     */
+    default void onMessage(ChatMessage message) {
+    }
+
+    /**
+     * A member left or was removed. When the server closes, this is called for every member with
+     * {@link LeaveReason#SERVER_CLOSED}.
+     *
+     * @param member the member that left
+     * @param reason why
+     */
+    default void onMemberLeft(Member member, LeaveReason reason) {
+    }
+}

@@ -1,0 +1,15 @@
+package io.roomcast;
+
+/** Why a member left the room, or why a client was disconnected from it. */
+public enum LeaveReason {
+    /** The member closed its client: a clean, deliberate leave. */
+    LEFT,
+    /** Nothing was heard from the other side for the idle timeout (a crash, a lost network). */
+    TIMED_OUT,
+    /** The server removed the member. */
+    KICKED,
+    /** The member fell too far behind the room and was removed to bound the server's memory. */
+    TOO_SLOW,
+    /** The server closed the room. */
+    SERVER_CLOSED
+}

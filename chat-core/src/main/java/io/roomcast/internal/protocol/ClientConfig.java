@@ -1,0 +1,22 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.crypto.SrpGroup;
+import java.net.InetSocketAddress;
+
+/**
+ * What a {@link ClientEngine} needs to know, all validated by the public builder.
+ *
+ * @param server             the server's address
+ * @param username           the username, NFC-normalised and valid
+ * @param password           the room password
+ * @param group              the SRP group
+ * @param connectTimeoutNanos how long to try to join before giving up
+ * @param idleTimeoutNanos   the client's idle timeout; the connection uses the smaller of both sides'
+ */
+public record ClientConfig(InetSocketAddress server, String username, String password, SrpGroup group,
+                           long connectTimeoutNanos, long idleTimeoutNanos) {
+    /** Most messages sent and not yet confirmed at once; more wait in order behind them. */
+    public static final int SEND_WINDOW = 64;
+    /** Most out-of-order events held back while waiting for a gap to fill. */
+    public static final int MAX_HELD_BACK_EVENTS = 4096;
+}

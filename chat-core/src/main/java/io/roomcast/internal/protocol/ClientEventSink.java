@@ -1,0 +1,52 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
+import java.util.List;
+
+/** Where a {@link ClientEngine} reports what happens. Called on the engine's thread. */
+public interface ClientEventSink {
+    /** The client joined; {@code members} includes itself. */
+    void joined(String roomName, List<String> members, int maxMessageBytes);
+
+    /** The client could not join. Terminal. */
+    void connectFailed(ConnectFailure failure, String detail);
+
+    /** A message reached the room (the client's own included). */
+    void message(long sequence, String sender, String text, long timestampMillis);
+
+    /** Another member joined. */
+    void memberJoined(String username);
+
+    /** Another member left. */
+    void memberLeft(String username, CloseReason reason);
+
+    /** The client's message with {@code messageId} is in the room with {@code sequence}. */
+    void sendAccepted(long messageId, long sequence, String text, long timestampMillis);
+
+    /** The server refused the client's message with {@code messageId}. */
+    void sendRefused(long messageId, ErrorCode code, String detail);
+
+    /** The client left the room. Terminal. */
+    void disconnected(CloseReason reason);
+
+    /** Why a connect failed. */
+    enum ConnectFailure {
+        /** The server refused the password. */
+        BAD_PASSWORD,
+        /** The server could not prove it knows the password. */
+        SERVER_NOT_AUTHENTIC,
+        /** The username is taken. */
+        USERNAME_TAKEN,
+        /** The username breaks the rule. */
+        INVALID_USERNAME,
+        /** The server refused for another reason (full, busy, banned, version). */
+        REFUSED,
+        /** No answer within the connect timeout. */
+        TIMED_OUT,
+        /** The network says nothing listens at the server's address. */
+        UNREACHABLE,
+        /** The client was closed before it joined. */
+        CLOSED
+    }
+}

@@ -1,0 +1,608 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.crypto.SrpException;
+import io.roomcast.internal.crypto.SrpServerSession;
+import io.roomcast.internal.room.Room;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.wire.Frame;
+import io.roomcast.internal.wire.HandshakePacket;
+import io.roomcast.internal.wire.MalformedPacketException;
+import io.roomcast.internal.wire.RejectReason;
+import io.roomcast.internal.wire.ShortHeader;
+import io.roomcast.internal.wire.UnsupportedVersionException;
+import io.roomcast.internal.wire.WireFormat;
+import io.roomcast.internal.wire.ShortPacket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the protocol, sans I/O: handshakes, members, the room, event delivery,
+ * liveness and closing.
+ *
+ * <p>Lifecycle: running until {@link #close(long)}, then closing (every member is sent CLOSE
+ * until it acknowledges or the close timeout passes), then finished.
+ *
+ * <p>Not thread-safe: every method runs on the one thread that drives the engine.
+ */
+public final class ServerEngine implements DatagramEngine {
+    private static final Logger log = LoggerFactory.getLogger(ServerEngine.class);
+
+    /** The most handshakes in progress at once; beyond it a HELLO is refused as busy. */
+    static final int MAX_PENDING_HANDSHAKES = 1024;
+    /** How long a refused or closed connection's last answer is kept, to repeat it to retransmissions. */
+    private static final long ECHO_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final ServerConfig config;
+    private final ServerEventSink sink;
+    private final Random random;
+    private final LongSupplier wallClockMillis;
+    private final Room room;
+
+    private final Map<Long, MemberConnection> members = new LinkedHashMap<>();
+    private final Map<Long, PendingHandshake> handshakes = new HashMap<>();
+    private final Map<NonceKey, PendingHandshake> handshakesByNonce = new HashMap<>();
+    /** Answers to repeat if a finished connection's last packet is retransmitted: REJECTs and CLOSE_ACKs. */
+    private final Map<Long, Echo> echoes = new HashMap<>();
+    private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
+    private final ArrayDeque<MemberConnection> sendQueue = new ArrayDeque<>();
+    private final ServerStats stats = new ServerStats();
+
+    private boolean closing;
+    private long closeDeadlineNanos = Long.MAX_VALUE;
+
+    /**
+     * A server engine.
+     *
+     * @param config          the room's settings
+     * @param sink            where events go
+     * @param random          randomness for SRP secrets, nonces and connection ids (a
+     *                        {@link java.security.SecureRandom} in production, seeded in the simulator)
+     * @param wallClockMillis the wall clock that stamps events
+     */
+    public ServerEngine(ServerConfig config, ServerEventSink sink, Random random, LongSupplier wallClockMillis) {
+        this.config = config;
+        this.sink = sink;
+        this.random = random;
+        this.wallClockMillis = wallClockMillis;
+        this.room = new Room(config.roomName(), config.maxMembers(), config.logCapacity());
+    }
+
+    /** The members' usernames, in the order they joined. */
+    public List<String> memberNames() {
+        return room.members();
+    }
+
+    /** Counters of what the engine dropped and why. */
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /**
+     * Starts closing: every member is told {@code SERVER_CLOSED} and reported to the sink as
+     * having left. The engine finishes once all have acknowledged or the close timeout passed.
+     */
+    public void close(long nowNanos) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        closeDeadlineNanos = nowNanos + Timing.CLOSE_TIMEOUT_NANOS;
+        handshakes.clear();
+        handshakesByNonce.clear();
+        for (MemberConnection member : members.values()) {
+            member.closing = CloseReason.SERVER_CLOSED;
+            member.closeResendAtNanos = nowNanos;
+            room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
+            sink.memberLeft(member.username, member.address, CloseReason.SERVER_CLOSED);
+            enqueue(member);
+        }
+    }
+
+    @Override
+    public boolean isFinished() {
+        if (!closing || !replies.isEmpty()) {
+            return false;
+        }
+        return members.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Override
+    public void handleDatagram(long nowNanos, ByteBuffer datagram, InetSocketAddress source) {
+        try {
+            if (HandshakePacket.isLongHeader(datagram)) {
+                handleHandshake(nowNanos, datagram, source);
+            } else {
+                handleShort(nowNanos, datagram, source);
+            }
+        } catch (UnsupportedVersionException e) {
+            stats.versionMismatches++;
+            reply(source, new HandshakePacket.VersionMismatch(List.of(WireFormat.VERSION)));
+        } catch (MalformedPacketException e) {
+            stats.malformed++;
+            if (log.isDebugEnabled() && stats.malformed % 1000 == 1) {
+                log.debug("dropped a malformed datagram from {} ({} so far): {}", source, stats.malformed,
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void handleHandshake(long now, ByteBuffer datagram, InetSocketAddress source)
+            throws MalformedPacketException {
+        HandshakePacket packet = HandshakePacket.decode(datagram);
+        if (closing) {
+            return;
+        }
+        if (packet instanceof HandshakePacket.Hello hello) {
+            handleHello(now, hello, source);
+        } else if (packet instanceof HandshakePacket.Proof proof) {
+            handleProof(now, proof, source);
+        } else {
+            stats.unexpected++;
+        }
+    }
+
+    private void handleHello(long now, HandshakePacket.Hello hello, InetSocketAddress source) {
+        NonceKey nonce = new NonceKey(hello.clientNonce());
+        PendingHandshake pending = handshakesByNonce.get(nonce);
+        if (pending != null) {
+            // a retransmitted HELLO: answer with the same challenge, do no new work
+            if (pending.address.equals(source)) {
+                replies.add(new Datagram(source, pending.challenge));
+            }
+            return;
+        }
+        if (handshakes.size() >= MAX_PENDING_HANDSHAKES) {
+            reply(source, new HandshakePacket.Reject(0, RejectReason.SERVER_BUSY,
+                    "the server is busy with other joins; try again shortly"));
+            return;
+        }
+        SrpServerSession srp;
+        try {
+            srp = new SrpServerSession(config.group(), config.verifier(), hello.clientPublic(), random);
+        } catch (SrpException e) {
+            stats.malformed++;
+            return;
+        }
+        long connectionId = newConnectionId();
+        byte[] serverNonce = new byte[WireFormat.NONCE_BYTES];
+        random.nextBytes(serverNonce);
+        byte[] challenge = encode(new HandshakePacket.Challenge(hello.clientNonce(), connectionId, serverNonce,
+                config.roomName(), config.verifier().salt(), srp.publicValue()));
+        long idle = Math.min(config.idleTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(hello.idleTimeoutMillis()));
+        pending = new PendingHandshake(connectionId, source, nonce, hello.username(), idle, srp,
+                HandshakeContext.of(hello.username(), hello.clientNonce(), serverNonce, connectionId), challenge,
+                now + Timing.HANDSHAKE_LIFETIME_NANOS);
+        handshakes.put(connectionId, pending);
+        handshakesByNonce.put(nonce, pending);
+        replies.add(new Datagram(source, challenge));
+    }
+
+    private void handleProof(long now, HandshakePacket.Proof proof, InetSocketAddress source) {
+        long connectionId = proof.connectionId();
+        PendingHandshake pending = handshakes.get(connectionId);
+        if (pending == null) {
+            MemberConnection member = members.get(connectionId);
+            if (member != null && member.address.equals(source) && member.welcomeParts != null) {
+                for (byte[] part : member.welcomeParts) {
+                    replies.add(new Datagram(source, part));
+                }
+                return;
+            }
+            repeatEcho(connectionId, source);
+            return;
+        }
+        if (!pending.address.equals(source)) {
+            stats.unexpected++;
+            return;
+        }
+        forget(pending);
+        byte[] serverProof;
+        try {
+            serverProof = pending.srp.verifyClient(proof.clientProof(), pending.context);
+        } catch (SrpException e) {
+            stats.badPasswords++;
+            log.debug("wrong password from {} for '{}'", source, pending.username);
+            refuse(now, pending, RejectReason.BAD_PASSWORD, "wrong password");
+            return;
+        }
+        Optional<Room.Refusal> refusal = room.checkAdmission(pending.username);
+        if (refusal.isPresent()) {
+            refuse(now, pending, refusal.get().reason(), refusal.get().detail());
+            return;
+        }
+        admit(now, pending, serverProof);
+    }
+
+    private void admit(long now, PendingHandshake pending, byte[] serverProof) {
+        EventFrame joined = room.join(pending.username, wallClockMillis.getAsLong());
+        MemberConnection member = new MemberConnection(pending.connectionId, pending.address, joined.username(),
+                joined.sequence(), pending.idleTimeoutNanos, now);
+        member.welcomeParts = welcome(member, serverProof);
+        members.put(member.connectionId, member);
+        for (byte[] part : member.welcomeParts) {
+            replies.add(new Datagram(member.address, part));
+        }
+        log.debug("{} joined from {}", member.username, member.address);
+        sink.memberJoined(member.username, member.address);
+        eventAppended();
+    }
+
+    private byte[][] welcome(MemberConnection member, byte[] serverProof) {
+        List<List<String>> parts = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        int size = HandshakePacket.Welcome.FIXED_BYTES;
+        for (String name : room.members()) {
+            int nameBytes = 1 + name.getBytes(StandardCharsets.UTF_8).length;
+            if (size + nameBytes > WireFormat.MAX_DATAGRAM_BYTES) {
+                parts.add(current);
+                current = new ArrayList<>();
+                size = HandshakePacket.Welcome.FIXED_BYTES;
+            }
+            current.add(name);
+            size += nameBytes;
+        }
+        parts.add(current);
+        byte[][] encoded = new byte[parts.size()][];
+        for (int i = 0; i < parts.size(); i++) {
+            encoded[i] = encode(new HandshakePacket.Welcome(member.connectionId, serverProof, i, parts.size(),
+                    member.joinSequence, config.maxMessageBytes(), TimeUnit.NANOSECONDS.toMillis(member.idleTimeoutNanos),
+                    parts.get(i)));
+        }
+        return encoded;
+    }
+
+    private void refuse(long now, PendingHandshake pending, RejectReason reason, String detail) {
+        byte[] reject = encode(new HandshakePacket.Reject(pending.connectionId, reason, detail));
+        echoes.put(pending.connectionId, new Echo(pending.address, reject, now + ECHO_LIFETIME_NANOS));
+        replies.add(new Datagram(pending.address, reject));
+    }
+
+    private void repeatEcho(long connectionId, InetSocketAddress source) {
+        Echo echo = echoes.get(connectionId);
+        if (echo != null && echo.address.equals(source)) {
+            replies.add(new Datagram(source, echo.bytes));
+        } else {
+            stats.unknownConnection++;
+        }
+    }
+
+    private void handleShort(long now, ByteBuffer datagram, InetSocketAddress source) throws MalformedPacketException {
+        ShortPacket packet = ShortPacket.decode(datagram);
+        ShortHeader header = packet.header();
+        MemberConnection member = members.get(header.connectionId());
+        if (member == null) {
+            // a CLOSE retransmitted after the member left gets its CLOSE_ACK again
+            repeatEcho(header.connectionId(), source);
+            return;
+        }
+        if (!member.address.equals(source)) {
+            // connection migration needs packet protection to be safe; until then, only the joining address speaks
+            stats.wrongAddress++;
+            return;
+        }
+        member.lastReceivedNanos = now;
+        member.welcomeParts = null;
+        for (Frame frame : packet.frames()) {
+            if (!members.containsKey(member.connectionId)) {
+                break;
+            }
+            handleFrame(now, member, frame);
+        }
+    }
+
+    private void handleFrame(long now, MemberConnection member, Frame frame) {
+        if (frame instanceof Frame.Ack ack) {
+            handleAck(now, member, ack.sequence());
+        } else if (frame instanceof Frame.Send send) {
+            handleSend(member, send);
+        } else if (frame instanceof Frame.Close close) {
+            handleClose(now, member, close.reason());
+        } else if (frame instanceof Frame.CloseAck) {
+            if (member.closing != null) {
+                member.closeAcknowledged = true;
+                members.remove(member.connectionId);
+            }
+        } else if (!(frame instanceof Frame.Ping)) {
+            stats.unexpected++;
+        }
+    }
+
+    private void handleAck(long now, MemberConnection member, long sequence) {
+        if (sequence <= member.ackedUpTo || sequence > room.log().lastSequence()) {
+            return;
+        }
+        member.ackedUpTo = sequence;
+        member.nextToSend = Math.max(member.nextToSend, sequence + 1);
+        member.rtoNanos = Timing.INITIAL_RTO_NANOS;
+        member.retransmitAtNanos = member.ackedUpTo < member.nextToSend - 1 ? now + member.rtoNanos : Long.MAX_VALUE;
+        enqueue(member);
+    }
+
+    private void handleSend(MemberConnection member, Frame.Send send) {
+        long id = send.messageId();
+        if (id != member.lastProcessedMessageId + 1) {
+            // a duplicate (already processed) or a gap (an earlier one was lost and will come again)
+            return;
+        }
+        member.lastProcessedMessageId = id;
+        if (closing || member.closing != null) {
+            return;
+        }
+        int bytes = EventFrame.utf8Length(send.text());
+        if (bytes > config.maxMessageBytes()) {
+            member.pendingErrors.add(new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE,
+                    "message is " + bytes + " bytes of UTF-8; the room's limit is " + config.maxMessageBytes()));
+            enqueue(member);
+            return;
+        }
+        EventFrame event = room.message(member.username, id, send.text(), wallClockMillis.getAsLong());
+        sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
+        eventAppended();
+    }
+
+    private void handleClose(long now, MemberConnection member, CloseReason reason) {
+        byte[] closeAck = shortPacket(member, Frame.CloseAck.INSTANCE);
+        replies.add(new Datagram(member.address, closeAck));
+        echoes.put(member.connectionId, new Echo(member.address, closeAck, now + ECHO_LIFETIME_NANOS));
+        if (member.closing == null) {
+            remove(member, CloseReason.LEFT);
+        } else {
+            members.remove(member.connectionId);
+        }
+        log.debug("{} closed the connection ({})", member.username, reason);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    @Override
+    public void handleTimeout(long nowNanos) {
+        if (closing && nowNanos >= closeDeadlineNanos) {
+            members.clear();
+            sendQueue.clear();
+            return;
+        }
+        for (Iterator<PendingHandshake> it = handshakes.values().iterator(); it.hasNext(); ) {
+            PendingHandshake pending = it.next();
+            if (nowNanos >= pending.expiresAtNanos) {
+                it.remove();
+                handshakesByNonce.remove(pending.nonce);
+            }
+        }
+        echoes.values().removeIf(echo -> nowNanos >= echo.expiresAtNanos);
+        for (MemberConnection member : new ArrayList<>(members.values())) {
+            if (member.closing != null) {
+                if (nowNanos >= member.closeResendAtNanos) {
+                    enqueue(member);
+                }
+                continue;
+            }
+            if (nowNanos - member.lastReceivedNanos >= member.idleTimeoutNanos) {
+                log.debug("{} timed out", member.username);
+                remove(member, CloseReason.TIMED_OUT);
+                continue;
+            }
+            if (nowNanos >= member.retransmitAtNanos) {
+                member.nextToSend = member.ackedUpTo + 1;
+                member.rtoNanos = Timing.backoff(member.rtoNanos);
+                member.retransmitAtNanos = nowNanos + member.rtoNanos;
+                stats.retransmissionTimeouts++;
+                enqueue(member);
+            }
+            if (nowNanos - member.lastSentNanos >= member.pingIntervalNanos()) {
+                member.pingDue = true;
+                enqueue(member);
+            }
+        }
+    }
+
+    @Override
+    public long nextDeadlineNanos() {
+        if (closing) {
+            long next = closeDeadlineNanos;
+            for (MemberConnection member : members.values()) {
+                if (!member.queued) {
+                    next = Math.min(next, member.closeResendAtNanos);
+                }
+            }
+            return next;
+        }
+        long next = Long.MAX_VALUE;
+        for (PendingHandshake pending : handshakes.values()) {
+            next = Math.min(next, pending.expiresAtNanos);
+        }
+        for (Echo echo : echoes.values()) {
+            next = Math.min(next, echo.expiresAtNanos);
+        }
+        for (MemberConnection member : members.values()) {
+            next = Math.min(next, member.lastReceivedNanos + member.idleTimeoutNanos);
+            next = Math.min(next, member.retransmitAtNanos);
+            if (!member.pingDue) {
+                next = Math.min(next, member.lastSentNanos + member.pingIntervalNanos());
+            }
+        }
+        return next;
+    }
+
+    // ---------------------------------------------------------------- output
+
+    @Override
+    public InetSocketAddress pollDatagram(long nowNanos, ByteBuffer out) {
+        Datagram reply = replies.poll();
+        if (reply != null) {
+            out.put(reply.bytes());
+            return reply.destination();
+        }
+        while (!sendQueue.isEmpty()) {
+            MemberConnection member = sendQueue.poll();
+            member.queued = false;
+            if (!members.containsKey(member.connectionId)) {
+                continue;
+            }
+            if (writePacket(nowNanos, member, out)) {
+                if (hasMoreToSend(member)) {
+                    enqueue(member); // round robin: one packet per member per turn
+                }
+                return member.address;
+            }
+        }
+        return null;
+    }
+
+    private boolean writePacket(long now, MemberConnection member, ByteBuffer out) {
+        int start = ShortHeader.begin(out, member.connectionId, member.nextPacketNumber);
+        int limit = start + WireFormat.MAX_DATAGRAM_BYTES - WireFormat.PROTECTION_OVERHEAD_BYTES;
+        int frames = 0;
+        if (member.closing != null) {
+            if (now >= member.closeResendAtNanos) {
+                new Frame.Close(member.closing).encode(out);
+                member.closeResendAtNanos = now + Timing.CLOSE_RETRY_NANOS;
+                frames++;
+            }
+        } else {
+            while (!member.pendingErrors.isEmpty()
+                    && out.position() + member.pendingErrors.peek().encodedLength() <= limit) {
+                member.pendingErrors.poll().encode(out);
+                frames++;
+            }
+            long last = room.log().lastSequence();
+            boolean sentEvent = false;
+            while (member.nextToSend <= last && member.nextToSend - member.ackedUpTo <= config.sendWindow()) {
+                byte[] event = room.log().get(member.nextToSend);
+                if (event == null) {
+                    // the event it needs has left the log: it cannot catch up
+                    out.position(start);
+                    remove(member, CloseReason.TOO_SLOW);
+                    return false;
+                }
+                if (out.position() + event.length > limit) {
+                    break;
+                }
+                out.put(event);
+                member.nextToSend++;
+                frames++;
+                sentEvent = true;
+            }
+            if (sentEvent && member.retransmitAtNanos == Long.MAX_VALUE) {
+                member.retransmitAtNanos = now + member.rtoNanos;
+            }
+            if (frames == 0 && member.pingDue) {
+                Frame.Ping.INSTANCE.encode(out);
+                frames++;
+            }
+        }
+        if (frames == 0) {
+            out.position(start);
+            return false;
+        }
+        ShortHeader.finish(out, start);
+        member.nextPacketNumber++;
+        member.lastSentNanos = now;
+        member.pingDue = false;
+        return true;
+    }
+
+    private boolean hasMoreToSend(MemberConnection member) {
+        if (member.closing != null) {
+            return false;
+        }
+        return !member.pendingErrors.isEmpty()
+                || (member.nextToSend <= room.log().lastSequence()
+                && member.nextToSend - member.ackedUpTo <= config.sendWindow());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void remove(MemberConnection member, CloseReason reason) {
+        members.remove(member.connectionId);
+        room.leave(member.username, reason, wallClockMillis.getAsLong()).ifPresent(left -> eventAppended());
+        if (reason == CloseReason.TOO_SLOW || reason == CloseReason.KICKED) {
+            // best effort: it is being dropped because it is not keeping up, so no retransmission
+            replies.add(new Datagram(member.address, shortPacket(member, new Frame.Close(reason))));
+        }
+        sink.memberLeft(member.username, member.address, reason);
+    }
+
+    private void eventAppended() {
+        for (MemberConnection member : members.values()) {
+            enqueue(member);
+        }
+    }
+
+    private void enqueue(MemberConnection member) {
+        if (!member.queued) {
+            member.queued = true;
+            sendQueue.add(member);
+        }
+    }
+
+    private void forget(PendingHandshake pending) {
+        handshakes.remove(pending.connectionId);
+        handshakesByNonce.remove(pending.nonce);
+    }
+
+    private void reply(InetSocketAddress to, HandshakePacket packet) {
+        replies.add(new Datagram(to, encode(packet)));
+    }
+
+    private byte[] shortPacket(MemberConnection member, Frame frame) {
+        return new ShortPacket(new ShortHeader(member.connectionId, member.nextPacketNumber++), List.of(frame))
+                .toBytes();
+    }
+
+    private long newConnectionId() {
+        long id;
+        do {
+            id = random.nextLong();
+        } while (id == 0 || members.containsKey(id) || handshakes.containsKey(id) || echoes.containsKey(id));
+        return id;
+    }
+
+    private static byte[] encode(HandshakePacket packet) {
+        ByteBuffer out = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
+        packet.encode(out);
+        byte[] bytes = new byte[out.position()];
+        out.flip().get(bytes);
+        return bytes;
+    }
+
+    /** A handshake between CHALLENGE and PROOF. */
+    private record PendingHandshake(long connectionId, InetSocketAddress address, NonceKey nonce, String username,
+                                    long idleTimeoutNanos, SrpServerSession srp, byte[] context, byte[] challenge,
+                                    long expiresAtNanos) {
+    }
+
+    /** The last answer of a finished connection. */
+    private record Echo(InetSocketAddress address, byte[] bytes, long expiresAtNanos) {
+    }
+
+    /** A client nonce as a map key. */
+    private record NonceKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NonceKey other && java.util.Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bytes);
+        }
+    }
+}

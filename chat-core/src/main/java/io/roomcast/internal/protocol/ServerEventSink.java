@@ -1,0 +1,16 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.CloseReason;
+import java.net.InetSocketAddress;
+
+/** Where a {@link ServerEngine} reports what happens in the room. Called on the engine's thread. */
+public interface ServerEventSink {
+    /** A member joined. */
+    void memberJoined(String username, InetSocketAddress address);
+
+    /** A message was accepted into the room. */
+    void message(long sequence, String sender, String text, long timestampMillis);
+
+    /** A member left or was removed. */
+    void memberLeft(String username, InetSocketAddress address, CloseReason reason);
+}

@@ -1,0 +1,19 @@
+package io.roomcast.internal.protocol;
+
+/** Counters of what a server engine dropped or repeated. Written by the engine's thread only. */
+public final class ServerStats {
+    /** Datagrams that were not valid packets. */
+    public long malformed;
+    /** Handshakes in an unsupported protocol version. */
+    public long versionMismatches;
+    /** Valid packets that made no sense in their state. */
+    public long unexpected;
+    /** Short-header packets for no known connection. */
+    public long unknownConnection;
+    /** Short-header packets from an address other than the member's. */
+    public long wrongAddress;
+    /** Password proofs that failed. */
+    public long badPasswords;
+    /** Times a member's events had to be sent again. */
+    public long retransmissionTimeouts;
+}

@@ -1,0 +1,24 @@
+package io.roomcast.internal.protocol;
+
+import java.util.concurrent.TimeUnit;
+
+/** Protocol timer constants, in nanoseconds. */
+final class Timing {
+    private Timing() {
+    }
+
+    /** First retransmission timeout, before anything is known about the path. */
+    static final long INITIAL_RTO_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Retransmission timeouts back off exponentially up to this. */
+    static final long MAX_RTO_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long a server keeps a half-finished handshake. */
+    static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long a closing side waits for its CLOSE to be acknowledged. */
+    static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long CLOSE retransmissions wait between tries. */
+    static final long CLOSE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    static long backoff(long rto) {
+        return Math.min(rto * 2, MAX_RTO_NANOS);
+    }
+}

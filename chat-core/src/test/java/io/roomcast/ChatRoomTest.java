@@ -1,0 +1,329 @@
+package io.roomcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The room over real sockets on loopback: the wiring of the public API to the protocol. */
+@Timeout(60)
+class ChatRoomTest {
+    private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress("127.0.0.1", 0);
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final RecordingServerListener serverEvents = new RecordingServerListener();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private ChatServer startServer(String password) throws Exception {
+        ChatServer server = ChatServer.builder().bind(ANY_LOOPBACK_PORT).password(password).roomName("lobby")
+                .listener(serverEvents).build();
+        closeables.add(server);
+        server.start();
+        return server;
+    }
+
+    private ChatClient.Builder client(ChatServer server, String username, String password) {
+        return ChatClient.builder().server(server.localAddress()).username(username).password(password);
+    }
+
+    private ChatClient join(ChatServer server, String username, RecordingClientListener listener) throws Exception {
+        ChatClient client = client(server, username, "secret").listener(listener).build();
+        closeables.add(client);
+        client.connect();
+        return client;
+    }
+
+    @Test
+    void threeMembersSeeAllThreeHundredMessagesExactlyOnceInOneOrder() throws Exception {
+        ChatServer server = startServer("secret");
+        Map<String, RecordingClientListener> listeners = Map.of(
+                "joan", new RecordingClientListener(), "ega", new RecordingClientListener(),
+                "budi", new RecordingClientListener());
+        List<ChatClient> clients = new ArrayList<>();
+        for (String name : List.of("joan", "ega", "budi")) {
+            clients.add(join(server, name, listeners.get(name)));
+        }
+        // the earlier members hear about the later ones first
+        listeners.get("joan").assertJoined("ega");
+        listeners.get("joan").assertJoined("budi");
+        listeners.get("ega").assertJoined("budi");
+
+        ExecutorService senders = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<List<CompletableFuture<ChatMessage>>>> sent = new ArrayList<>();
+            for (ChatClient client : clients) {
+                sent.add(senders.submit(() -> {
+                    List<CompletableFuture<ChatMessage>> futures = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        futures.add(client.send(client.username() + " #" + i));
+                    }
+                    return futures;
+                }));
+            }
+            for (Future<List<CompletableFuture<ChatMessage>>> futures : sent) {
+                for (CompletableFuture<ChatMessage> future : futures.get(10, TimeUnit.SECONDS)) {
+                    assertThat(future.get(10, TimeUnit.SECONDS).sequence()).isPositive();
+                }
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+
+        List<List<ChatMessage>> seen = new ArrayList<>();
+        for (String name : List.of("joan", "ega", "budi")) {
+            seen.add(listeners.get(name).takeMessages(300));
+            listeners.get(name).assertExhausted();
+        }
+        assertThat(seen.get(1)).isEqualTo(seen.get(0));
+        assertThat(seen.get(2)).isEqualTo(seen.get(0));
+        List<ChatMessage> order = seen.get(0);
+        assertThat(order.stream().map(ChatMessage::text).collect(Collectors.toSet())).hasSize(300);
+        assertThat(order).extracting(ChatMessage::sequence).isSorted().doesNotHaveDuplicates();
+        for (String name : List.of("joan", "ega", "budi")) {
+            List<String> fromOne = order.stream().filter(m -> m.sender().equals(name)).map(ChatMessage::text).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                expected.add(name + " #" + i);
+            }
+            assertThat(fromOne).as("%s's messages in sending order", name).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theSendFutureCompletesWithTheMessageAsTheRoomSawIt() throws Exception {
+        ChatServer server = startServer("secret");
+        RecordingClientListener joanEvents = new RecordingClientListener();
+        ChatClient joan = join(server, "joan", joanEvents);
+        serverEvents.assertJoined("joan");
+
+        ChatMessage accepted = joan.send("halo").get(10, TimeUnit.SECONDS);
+
+        ChatMessage delivered = joanEvents.assertMessage("joan", "halo");
+        assertThat(accepted).isEqualTo(delivered);
+        assertThat(serverEvents.assertMessage("joan", "halo")).isEqualTo(delivered);
+    }
+
+    @Test
+    void wrongPasswordIsRefusedAndAddsNoMember() throws Exception {
+        ChatServer server = startServer("secret");
+        ChatClient intruder = client(server, "mallory", "guess").build();
+        closeables.add(intruder);
+
+        assertThatThrownBy(intruder::connect).isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("wrong password");
+
+        assertThat(server.members()).isEmpty();
+        ChatClient joan = join(server, "joan", new RecordingClientListener());
+        serverEvents.assertJoined("joan"); // the first event the server saw is joan's join, not mallory's
+        assertThat(joan.members()).containsExactly("joan");
+    }
+
+    @Test
+    void aUsernameTakenInAnotherCaseIsRefused() throws Exception {
+        ChatServer server = startServer("secret");
+        join(server, "Joan", new RecordingClientListener());
+        ChatClient second = client(server, "joan", "secret").build();
+        closeables.add(second);
+
+        assertThatThrownBy(second::connect).isInstanceOf(UsernameTakenException.class).hasMessageContaining("Joan");
+
+        assertThat(server.members()).containsExactly("Joan");
+    }
+
+    @Test
+    void aMemberThatClosesIsSeenLeaving() throws Exception {
+        ChatServer server = startServer("secret");
+        RecordingClientListener joanEvents = new RecordingClientListener();
+        join(server, "joan", joanEvents);
+        RecordingClientListener egaEvents = new RecordingClientListener();
+        ChatClient ega = join(server, "ega", egaEvents);
+        joanEvents.assertJoined("ega");
+        serverEvents.assertJoined("joan");
+        serverEvents.assertJoined("ega");
+
+        ega.close();
+
+        joanEvents.assertLeft("ega", LeaveReason.LEFT);
+        serverEvents.assertLeft("ega", LeaveReason.LEFT);
+        egaEvents.assertDisconnected(LeaveReason.LEFT);
+        egaEvents.assertExhausted();
+        assertThat(server.members()).containsExactly("joan");
+        assertThat(ega.members()).isEmpty();
+    }
+
+    @Test
+    void closingTheServerDisconnectsEveryMember() throws Exception {
+        ChatServer server = startServer("secret");
+        RecordingClientListener joanEvents = new RecordingClientListener();
+        RecordingClientListener egaEvents = new RecordingClientListener();
+        join(server, "joan", joanEvents);
+        join(server, "ega", egaEvents);
+        joanEvents.assertJoined("ega");
+
+        server.close();
+
+        joanEvents.assertDisconnected(LeaveReason.SERVER_CLOSED);
+        egaEvents.assertDisconnected(LeaveReason.SERVER_CLOSED);
+        serverEvents.assertJoined("joan");
+        serverEvents.assertJoined("ega");
+        serverEvents.assertLeft("joan", LeaveReason.SERVER_CLOSED);
+        serverEvents.assertLeft("ega", LeaveReason.SERVER_CLOSED);
+        assertThat(server.members()).isEmpty();
+        server.close(); // idempotent
+    }
+
+    @Test
+    void aBoundPortIsABindException() throws Exception {
+        ChatServer first = startServer("secret");
+        ChatServer second = ChatServer.builder().bind(first.localAddress()).build();
+        closeables.add(second);
+
+        assertThatThrownBy(second::start).isInstanceOf(java.net.BindException.class);
+    }
+
+    @Test
+    void aSilentAddressFailsWithinTheConnectTimeout() throws Exception {
+        try (java.nio.channels.DatagramChannel silent = java.nio.channels.DatagramChannel.open()) {
+            silent.bind(ANY_LOOPBACK_PORT);
+            ChatClient client = ChatClient.builder().server((InetSocketAddress) silent.getLocalAddress())
+                    .username("joan").connectTimeout(Duration.ofMillis(600)).build();
+            closeables.add(client);
+            long start = System.nanoTime();
+
+            assertThatThrownBy(client::connect).isInstanceOf(ChatException.class)
+                    .hasMessageContaining("no answer").hasMessageContaining("600 ms");
+
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(elapsedMillis).isGreaterThanOrEqualTo(600).isLessThan(5_600);
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopDelivery() throws Exception {
+        ChatServer server = startServer("secret");
+        RecordingClientListener recorder = new RecordingClientListener();
+        ChatClientListener throwing = new ChatClientListener() {
+            @Override
+            public void onMessage(ChatMessage message) {
+                recorder.onMessage(message);
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        ChatClient joan = join(server, "joan", new RecordingClientListener());
+        ChatClient ega = client(server, "ega", "secret").listener(throwing).build();
+        closeables.add(ega);
+        ega.connect();
+
+        joan.send("one");
+        joan.send("two");
+
+        recorder.assertMessage("joan", "one");
+        recorder.assertMessage("joan", "two");
+    }
+
+    @Test
+    void callbacksRunOnOneThreadThatIsNeitherTheCallerNorTheLoop() throws Exception {
+        ChatServer server = startServer("secret");
+        RecordingClientListener joanEvents = new RecordingClientListener();
+        ChatClient joan = join(server, "joan", joanEvents);
+        join(server, "ega", new RecordingClientListener());
+        joan.send("one").get(10, TimeUnit.SECONDS);
+        joanEvents.assertJoined("ega");
+        joanEvents.assertMessage("joan", "one");
+
+        Set<Thread> threads = new HashSet<>(joanEvents.callbackThreads());
+        assertThat(threads).hasSize(1);
+        Thread callbackThread = threads.iterator().next();
+        assertThat(callbackThread).isNotEqualTo(Thread.currentThread());
+        assertThat(callbackThread.getName()).contains("callbacks").doesNotContain("-io");
+    }
+
+    @Test
+    void aCallbackExecutorRunsTheCallbacks() throws Exception {
+        ChatServer server = startServer("secret");
+        ExecutorService executor = Executors.newCachedThreadPool(r -> new Thread(r, "app-executor"));
+        try {
+            RecordingClientListener joanEvents = new RecordingClientListener();
+            try (ChatClient joan = client(server, "joan", "secret").listener(joanEvents).callbackExecutor(executor)
+                    .build()) {
+                joan.connect();
+
+                joan.send("one");
+
+                joanEvents.assertMessage("joan", "one");
+            }
+            joanEvents.assertDisconnected(LeaveReason.LEFT);
+            assertThat(joanEvents.callbackThreads()).allSatisfy(t -> assertThat(t.getName()).isEqualTo("app-executor"));
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    @Test
+    void aMessageLargerThanTheRoomAllowsFailsAtOnce() throws Exception {
+        ChatServer server = ChatServer.builder().bind(ANY_LOOPBACK_PORT).maxMessageBytes(10).build();
+        closeables.add(server);
+        server.start();
+        ChatClient joan = client(server, "joan", "").build();
+        closeables.add(joan);
+        joan.connect();
+
+        assertThatThrownBy(() -> joan.send("ü".repeat(6))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("12 bytes").hasMessageContaining("limit is 10");
+        assertThat(joan.send("ü".repeat(5)).get(10, TimeUnit.SECONDS).text()).isEqualTo("üüüüü");
+    }
+
+    @Test
+    void anOpenRoomNeedsNoPasswordButStillRefusesAWrongOne() throws Exception {
+        ChatServer server = ChatServer.builder().bind(ANY_LOOPBACK_PORT).build();
+        closeables.add(server);
+        server.start();
+        ChatClient open = client(server, "joan", "").build();
+        closeables.add(open);
+        open.connect();
+        ChatClient wrong = client(server, "ega", "something").build();
+        closeables.add(wrong);
+
+        assertThatThrownBy(wrong::connect).isInstanceOf(AuthenticationException.class);
+        assertThat(open.roomName()).isEqualTo(ChatServer.DEFAULT_ROOM_NAME);
+    }
+
+    @Test
+    void sendingAfterCloseFailsTheFuture() throws Exception {
+        ChatServer server = startServer("secret");
+        ChatClient joan = join(server, "joan", new RecordingClientListener());
+        joan.close();
+
+        CompletableFuture<ChatMessage> future = joan.send("too late");
+
+        assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ChatException.class);
+    }
+
+    @Test
+    void sendBeforeConnectIsAnIllegalState() {
+        ChatClient joan = ChatClient.builder().server(new InetSocketAddress("127.0.0.1", 9)).username("joan").build();
+        assertThatThrownBy(() -> joan.send("hi")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("connect");
+    }
+}
