@@ -1,0 +1,69 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records what a client engine reports, for the simulator's assertions. */
+final class RecordingClientSink implements ClientEventSink {
+    record Delivered(long sequence, String sender, String text) {
+    }
+
+    final List<Delivered> messages = new ArrayList<>();
+    final List<String> log = new ArrayList<>();
+    final List<Long> accepted = new ArrayList<>();
+    final List<Long> refused = new ArrayList<>();
+    List<String> joinedMembers;
+    ConnectFailure connectFailure;
+    CloseReason disconnected;
+
+    boolean joined() {
+        return joinedMembers != null;
+    }
+
+    @Override
+    public void joined(String roomName, List<String> members, int maxMessageBytes) {
+        joinedMembers = members;
+        log.add("joined " + members);
+    }
+
+    @Override
+    public void connectFailed(ConnectFailure failure, String detail) {
+        connectFailure = failure;
+        log.add("connect failed " + failure + ": " + detail);
+    }
+
+    @Override
+    public void message(long sequence, String sender, String text, long timestampMillis) {
+        messages.add(new Delivered(sequence, sender, text));
+        log.add("#" + sequence + " <" + sender + "> " + text);
+    }
+
+    @Override
+    public void memberJoined(String username) {
+        log.add("--> " + username);
+    }
+
+    @Override
+    public void memberLeft(String username, CloseReason reason) {
+        log.add("<-- " + username + " " + reason);
+    }
+
+    @Override
+    public void sendAccepted(long messageId, long sequence, String text, long timestampMillis) {
+        accepted.add(messageId);
+    }
+
+    @Override
+    public void sendRefused(long messageId, ErrorCode code, String detail) {
+        refused.add(messageId);
+        log.add("refused " + messageId + " " + code);
+    }
+
+    @Override
+    public void disconnected(CloseReason reason) {
+        disconnected = reason;
+        log.add("disconnected " + reason);
+    }
+}

@@ -1,0 +1,36 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.CloseReason;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records what a server engine reports, with the virtual time of each report. */
+final class RecordingServerSink implements ServerEventSink {
+    record Left(String username, CloseReason reason, long atNanos) {
+    }
+
+    private final SimulatedNetwork network;
+    final List<String> joined = new ArrayList<>();
+    final List<String> messages = new ArrayList<>();
+    final List<Left> left = new ArrayList<>();
+
+    RecordingServerSink(SimulatedNetwork network) {
+        this.network = network;
+    }
+
+    @Override
+    public void memberJoined(String username, InetSocketAddress address) {
+        joined.add(username);
+    }
+
+    @Override
+    public void message(long sequence, String sender, String text, long timestampMillis) {
+        messages.add(sender + ": " + text);
+    }
+
+    @Override
+    public void memberLeft(String username, InetSocketAddress address, CloseReason reason) {
+        left.add(new Left(username, reason, network.now()));
+    }
+}

@@ -1,0 +1,222 @@
+package io.roomcast.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.internal.crypto.SrpGroup;
+import io.roomcast.internal.crypto.SrpVerifier;
+import io.roomcast.internal.wire.CloseReason;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Protocol rules in the deterministic simulator: virtual time, seeded network faults. A failing
+ * seed is printed; {@code -Droomcast.seed=N} replays exactly that run.
+ */
+@Timeout(120)
+class RoomSimulationTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE = 15 * SECOND;
+    private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 9000);
+
+    /** One simulated room: a server engine and client engines on one network. */
+    private static final class Room {
+        final SimulatedNetwork network;
+        final ServerEngine server;
+        final RecordingServerSink serverSink;
+        final Map<String, ClientEngine> clients = new LinkedHashMap<>();
+        final Map<String, RecordingClientSink> sinks = new LinkedHashMap<>();
+        final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+
+        Room(long seed, String password) {
+            network = new SimulatedNetwork(seed);
+            serverSink = new RecordingServerSink(network);
+            SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
+            ServerConfig config = new ServerConfig("lobby", group,
+                    SrpVerifier.create(group, "lobby", password, network.newRandom()), IDLE, 1000, 64,
+                    ServerConfig.DEFAULT_LOG_CAPACITY, ServerConfig.DEFAULT_SEND_WINDOW);
+            server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis);
+            network.attach(SERVER, server);
+        }
+
+        ClientEngine add(String username, String password) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.2", 10_000 + clients.size());
+            RecordingClientSink sink = new RecordingClientSink();
+            ClientEngine client = new ClientEngine(new ClientConfig(SERVER, username, password,
+                    SrpGroup.RFC5054_2048_SHA256, 10 * SECOND, IDLE), sink, network.newRandom());
+            clients.put(username, client);
+            sinks.put(username, sink);
+            addresses.put(username, address);
+            network.attach(address, client);
+            network.act(() -> client.start(network.now()));
+            return client;
+        }
+
+        boolean join(String username) {
+            add(username, "secret");
+            return network.runUntil(() -> sinks.get(username).joined() || sinks.get(username).connectFailure != null,
+                    20 * SECOND) && sinks.get(username).joined();
+        }
+    }
+
+    @Test
+    void membersJoinAndTalkOnAPerfectNetwork() {
+        Room room = new Room(1, "secret");
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        assertThat(room.sinks.get("ega").joinedMembers).containsExactly("joan", "ega");
+
+        room.network.act(() -> {
+            room.clients.get("joan").send("halo");
+            room.clients.get("ega").send("hi joan");
+        });
+        room.network.runUntil(() -> room.sinks.values().stream().allMatch(s -> s.messages.size() == 2), SECOND);
+
+        for (RecordingClientSink sink : room.sinks.values()) {
+            assertThat(sink.messages).extracting(RecordingClientSink.Delivered::text).containsExactly("halo", "hi joan");
+        }
+        assertThat(room.sinks.get("joan").log).contains("--> ega");
+        assertThat(room.sinks.get("joan").accepted).containsExactly(1L);
+        assertThat(room.serverSink.messages).containsExactly("joan: halo", "ega: hi joan");
+    }
+
+    /** Seeds 1..N, N from {@code -Droomcast.simulations} (default 8); more runs find rarer faults. */
+    static LongStream seeds() {
+        return LongStream.rangeClosed(1, Integer.getInteger("roomcast.simulations", 8));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void nothingIsLostDuplicatedOrReorderedOnABadNetwork(long seed) {
+        long replay = Long.getLong("roomcast.seed", seed);
+        Room room = new Room(replay, "secret");
+        room.network.conditions(SimulatedNetwork.Conditions.lossy(0.20, 0.05, 15));
+        List<String> names = List.of("joan", "ega", "budi");
+        for (String name : names) {
+            assertThat(room.join(name)).as("seed %d: %s joins", replay, name).isTrue();
+        }
+        int perMember = 30;
+        for (int i = 0; i < perMember; i++) {
+            int round = i;
+            // bursts of three, then a little time: many packets, so the faults bite
+            room.network.act(() -> names.forEach(name -> room.clients.get(name).send(name + " " + round)));
+            room.network.runFor(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+
+        int total = perMember * names.size();
+        boolean done = room.network.runUntil(() -> room.sinks.values().stream()
+                .allMatch(s -> s.messages.size() >= total && s.accepted.size() == perMember), 120 * SECOND);
+
+        assertThat(done).as("seed %d: everything delivered and confirmed (replay with -Droomcast.seed=%d)",
+                replay, replay).isTrue();
+        List<RecordingClientSink.Delivered> order = room.sinks.get("joan").messages;
+        assertThat(order).as("seed %d", replay).hasSize(total);
+        for (String name : names) {
+            RecordingClientSink sink = room.sinks.get(name);
+            assertThat(sink.messages).as("seed %d: %s sees the room's order", replay, name).isEqualTo(order);
+            List<String> own = order.stream().filter(m -> m.sender().equals(name))
+                    .map(RecordingClientSink.Delivered::text).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < perMember; i++) {
+                expected.add(name + " " + i);
+            }
+            assertThat(own).as("seed %d: %s's messages in sending order", replay, name).isEqualTo(expected);
+            assertThat(sink.refused).isEmpty();
+        }
+        assertThat(room.serverSink.left).isEmpty();
+        assertThat(room.network.dropped()).isPositive();
+    }
+
+    @Test
+    void aSilentMemberTimesOutAfterTheIdleTimeoutAndNotBefore() {
+        Room room = new Room(21, "secret");
+        room.join("joan");
+        room.join("ega");
+        room.network.runFor(2 * SECOND);
+
+        room.network.cutOff(room.addresses.get("ega"));
+        room.network.runUntil(() -> !room.serverSink.left.isEmpty(), 2 * IDLE);
+
+        assertThat(room.serverSink.left).hasSize(1);
+        RecordingServerSink.Left left = room.serverSink.left.get(0);
+        assertThat(left.username()).isEqualTo("ega");
+        assertThat(left.reason()).isEqualTo(CloseReason.TIMED_OUT);
+        long lastHeard = room.network.lastDeliveryFrom(room.addresses.get("ega"));
+        assertThat(left.atNanos() - lastHeard).isGreaterThanOrEqualTo(IDLE).isLessThan(IDLE + SECOND);
+        room.network.runFor(SECOND);
+        assertThat(room.sinks.get("joan").log).contains("<-- ega TIMED_OUT");
+    }
+
+    @Test
+    void idleButAliveMembersStayForever() {
+        Room room = new Room(22, "secret");
+        room.join("joan");
+        room.join("ega");
+
+        room.network.runFor(20 * IDLE);
+
+        assertThat(room.serverSink.left).isEmpty();
+        assertThat(room.sinks.values()).allSatisfy(sink -> assertThat(sink.disconnected).isNull());
+        assertThat(room.server.memberNames()).containsExactly("joan", "ega");
+    }
+
+    @Test
+    void aClientNoticesThatTheServerFellSilent() {
+        Room room = new Room(23, "secret");
+        room.join("joan");
+        room.network.cutOff(SERVER);
+
+        room.network.runUntil(() -> room.sinks.get("joan").disconnected != null, 2 * IDLE);
+
+        assertThat(room.sinks.get("joan").disconnected).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(room.clients.get("joan").isFinished()).isTrue();
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedEvenOnALossyLink() {
+        Room room = new Room(24, "secret");
+        room.network.conditions(SimulatedNetwork.Conditions.lossy(0.3, 0.1, 10));
+        room.add("mallory", "guess");
+
+        room.network.runUntil(() -> room.sinks.get("mallory").connectFailure != null, 20 * SECOND);
+
+        assertThat(room.sinks.get("mallory").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.BAD_PASSWORD);
+        assertThat(room.server.memberNames()).isEmpty();
+        assertThat(room.serverSink.joined).isEmpty();
+    }
+
+    @Test
+    void leavingIsDeliveredOnALossyLink() {
+        Room room = new Room(25, "secret");
+        room.join("joan");
+        room.join("ega");
+        room.network.conditions(SimulatedNetwork.Conditions.lossy(0.3, 0.05, 10));
+
+        room.network.act(() -> room.clients.get("ega").close(room.network.now()));
+        room.network.runUntil(() -> room.sinks.get("joan").log.contains("<-- ega LEFT"), 5 * SECOND);
+
+        assertThat(room.serverSink.left).extracting(RecordingServerSink.Left::reason).containsExactly(CloseReason.LEFT);
+        assertThat(room.sinks.get("ega").disconnected).isEqualTo(CloseReason.LEFT);
+    }
+
+    @Test
+    void aConnectWithNoServerTimesOut() {
+        Room room = new Room(26, "secret");
+        room.network.cutOff(SERVER);
+        room.add("joan", "secret");
+        long start = room.network.now();
+
+        room.network.runUntil(() -> room.sinks.get("joan").connectFailure != null, 60 * SECOND);
+
+        assertThat(room.sinks.get("joan").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.TIMED_OUT);
+        assertThat(room.network.now() - start).isEqualTo(10 * SECOND);
+    }
+}

@@ -1,0 +1,189 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.WireFormat;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A deterministic network for sans-I/O engines: a virtual clock, and links that lose, duplicate,
+ * delay and reorder datagrams from one seeded {@link Random}. The same seed gives the same run,
+ * event for event, so any failure can be replayed. Minutes of virtual time take milliseconds.
+ */
+final class SimulatedNetwork {
+    /** How the network treats datagrams. Probabilities are per datagram. */
+    record Conditions(double loss, double duplication, long minDelayNanos, long jitterNanos) {
+        static Conditions perfect() {
+            return new Conditions(0, 0, TimeUnit.MICROSECONDS.toNanos(100), 0);
+        }
+
+        static Conditions lossy(double loss, double duplication, long jitterMillis) {
+            return new Conditions(loss, duplication, TimeUnit.MILLISECONDS.toNanos(1),
+                    TimeUnit.MILLISECONDS.toNanos(jitterMillis));
+        }
+    }
+
+    private record InFlight(long deliverAtNanos, long order, InetSocketAddress from, InetSocketAddress to,
+                            byte[] bytes) {
+    }
+
+    private final Random random;
+    private final Map<InetSocketAddress, DatagramEngine> nodes = new LinkedHashMap<>();
+    private final Set<InetSocketAddress> cutOff = new HashSet<>();
+    private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>((a, b) -> a.deliverAtNanos != b.deliverAtNanos
+            ? Long.compare(a.deliverAtNanos, b.deliverAtNanos) : Long.compare(a.order, b.order));
+    private final ByteBuffer scratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
+    private Conditions conditions = Conditions.perfect();
+    private long now = TimeUnit.SECONDS.toNanos(1_000);
+    private long order;
+    private long delivered;
+    private long dropped;
+    private final Map<InetSocketAddress, Long> lastDeliveryFrom = new LinkedHashMap<>();
+
+    SimulatedNetwork(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** A random source for an engine, derived from the network's seed so the whole run replays. */
+    Random newRandom() {
+        return new Random(random.nextLong());
+    }
+
+    void conditions(Conditions conditions) {
+        this.conditions = conditions;
+    }
+
+    void attach(InetSocketAddress address, DatagramEngine engine) {
+        nodes.put(address, engine);
+    }
+
+    /** From now on, nothing leaves or reaches {@code address}: a crash or a pulled cable. */
+    void cutOff(InetSocketAddress address) {
+        cutOff.add(address);
+    }
+
+    long now() {
+        return now;
+    }
+
+    long wallClockMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(now);
+    }
+
+    long delivered() {
+        return delivered;
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    /** When a datagram from {@code address} was last delivered to anyone, or -1. */
+    long lastDeliveryFrom(InetSocketAddress address) {
+        return lastDeliveryFrom.getOrDefault(address, -1L);
+    }
+
+    /** Runs {@code action} at the current virtual time, then lets the engines send what it caused. */
+    void act(Runnable action) {
+        action.run();
+        flushAll();
+    }
+
+    /**
+     * Runs the network until {@code done} holds or {@code limitNanos} of virtual time pass.
+     *
+     * @return {@code true} if {@code done} held
+     */
+    boolean runUntil(BooleanSupplier done, long limitNanos) {
+        long end = now + limitNanos;
+        flushAll();
+        while (!done.getAsBoolean()) {
+            long nextTimer = Long.MAX_VALUE;
+            DatagramEngine timerEngine = null;
+            for (DatagramEngine engine : nodes.values()) {
+                if (engine.isFinished()) {
+                    continue;
+                }
+                long deadline = engine.nextDeadlineNanos();
+                if (deadline < nextTimer) {
+                    nextTimer = deadline;
+                    timerEngine = engine;
+                }
+            }
+            InFlight next = inFlight.peek();
+            long nextDelivery = next == null ? Long.MAX_VALUE : next.deliverAtNanos;
+            long step = Math.min(nextTimer, nextDelivery);
+            if (step == Long.MAX_VALUE || step > end) {
+                now = Math.max(now, end);
+                return done.getAsBoolean();
+            }
+            now = Math.max(now, step);
+            if (nextDelivery <= nextTimer) {
+                inFlight.poll();
+                DatagramEngine target = nodes.get(next.to);
+                if (target != null && !target.isFinished() && !cutOff.contains(next.to)) {
+                    delivered++;
+                    lastDeliveryFrom.put(next.from, now);
+                    target.handleDatagram(now, ByteBuffer.wrap(next.bytes).asReadOnlyBuffer(), next.from);
+                }
+            } else {
+                timerEngine.handleTimeout(now);
+            }
+            flushAll();
+        }
+        return true;
+    }
+
+    /** Runs for {@code durationNanos} of virtual time. */
+    void runFor(long durationNanos) {
+        runUntil(() -> false, durationNanos);
+    }
+
+    private void flushAll() {
+        for (Map.Entry<InetSocketAddress, DatagramEngine> node : nodes.entrySet()) {
+            DatagramEngine engine = node.getValue();
+            while (true) {
+                scratch.clear();
+                InetSocketAddress to = engine.pollDatagram(now, scratch);
+                if (to == null) {
+                    break;
+                }
+                if (scratch.position() > WireFormat.MAX_DATAGRAM_BYTES) {
+                    throw new AssertionError("datagram of " + scratch.position() + " bytes");
+                }
+                transmit(node.getKey(), to, Arrays.copyOf(scratch.array(), scratch.position()));
+            }
+        }
+    }
+
+    private void transmit(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+        if (cutOff.contains(from) || random.nextDouble() < conditions.loss()) {
+            dropped++;
+            return;
+        }
+        int copies = random.nextDouble() < conditions.duplication() ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            long jitter = conditions.jitterNanos() == 0 ? 0 : (long) (random.nextDouble() * conditions.jitterNanos());
+            inFlight.add(new InFlight(now + conditions.minDelayNanos() + jitter, order++, from, to, bytes));
+        }
+    }
+
+    /** Every datagram still in flight, for inspection. */
+    List<byte[]> inFlightBytes() {
+        List<byte[]> all = new ArrayList<>();
+        for (InFlight datagram : inFlight) {
+            all.add(datagram.bytes);
+        }
+        return all;
+    }
+}
