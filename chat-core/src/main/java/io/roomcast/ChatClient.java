@@ -79,6 +79,7 @@ public final class ChatClient implements Closeable {
 
     private final Object lock = new Object();
     private State state = State.NEW; // guarded by lock
+    private boolean joinedOnce; // guarded by lock
     private EventLoop loop; // guarded by lock
     private ClientEngine engine; // set before the loop starts; then used on the I/O thread only
     private CallbackDispatcher dispatcher; // guarded by lock
@@ -171,6 +172,7 @@ public final class ChatClient implements Closeable {
         ClientEventSink.ConnectFailure failure = connectFailure;
         if (failure == null) {
             synchronized (lock) {
+                joinedOnce = true;
                 if (state == State.CONNECTING) {
                     state = State.JOINED;
                 }
@@ -206,7 +208,8 @@ public final class ChatClient implements Closeable {
      *         closed before the server's confirmation arrived. It completes on the dispatcher.
      * @throws IllegalArgumentException if the text is larger than the room allows; the message
      *                                  names both sizes
-     * @throws IllegalStateException    if {@link #connect()} has not succeeded
+     * @throws IllegalStateException    if {@link #connect()} has not succeeded (a client that
+     *                                  joined and then left gets a failed future instead)
      */
     public CompletableFuture<ChatMessage> send(String text) {
         Objects.requireNonNull(text, "text");
@@ -214,6 +217,9 @@ public final class ChatClient implements Closeable {
         synchronized (lock) {
             if (state == State.NEW || state == State.CONNECTING) {
                 throw new IllegalStateException("not in the room yet: connect() has not completed");
+            }
+            if (!joinedOnce) {
+                throw new IllegalStateException("not in the room: connect() did not succeed");
             }
             running = loop;
         }

@@ -321,6 +321,20 @@ class ChatRoomTest {
     }
 
     @Test
+    void sendAfterAFailedConnectIsAnIllegalState() throws Exception {
+        ChatServer server = startServer("secret");
+        ChatClient refused = client(server, "joan", "wrong").build();
+        closeables.add(refused);
+        assertThatThrownBy(refused::connect).isInstanceOf(AuthenticationException.class);
+
+        assertThatThrownBy(() -> refused.send("hi")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("did not succeed");
+        ChatClient neverConnected = client(server, "ega", "secret").build();
+        neverConnected.close();
+        assertThatThrownBy(() -> neverConnected.send("hi")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void sendBeforeConnectIsAnIllegalState() {
         ChatClient joan = ChatClient.builder().server(new InetSocketAddress("127.0.0.1", 9)).username("joan").build();
         assertThatThrownBy(() -> joan.send("hi")).isInstanceOf(IllegalStateException.class)

@@ -161,8 +161,12 @@ class RoomSimulationTest {
         room.join("joan");
         room.join("ega");
 
+        long firingsBefore = room.network.timerFirings();
         room.network.runFor(20 * IDLE);
 
+        // keepalives every third of the idle timeout on three engines, and nothing else: no engine spins
+        long firings = room.network.timerFirings() - firingsBefore;
+        assertThat(firings).isBetween(20L, 20L * 3 * 3 * 2);
         assertThat(room.serverSink.left).isEmpty();
         assertThat(room.sinks.values()).allSatisfy(sink -> assertThat(sink.disconnected).isNull());
         assertThat(room.server.memberNames()).containsExactly("joan", "ega");

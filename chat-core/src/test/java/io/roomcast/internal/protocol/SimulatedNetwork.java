@@ -48,6 +48,7 @@ final class SimulatedNetwork {
     private long order;
     private long delivered;
     private long dropped;
+    private long timerFirings;
     private final Map<InetSocketAddress, Long> lastDeliveryFrom = new LinkedHashMap<>();
 
     SimulatedNetwork(long seed) {
@@ -86,6 +87,11 @@ final class SimulatedNetwork {
 
     long dropped() {
         return dropped;
+    }
+
+    /** How many times an engine's timer fired: a stuck deadline would make this explode. */
+    long timerFirings() {
+        return timerFirings;
     }
 
     /** When a datagram from {@code address} was last delivered to anyone, or -1. */
@@ -137,6 +143,7 @@ final class SimulatedNetwork {
                     target.handleDatagram(now, ByteBuffer.wrap(next.bytes).asReadOnlyBuffer(), next.from);
                 }
             } else {
+                timerFirings++;
                 timerEngine.handleTimeout(now);
             }
             flushAll();
