@@ -8,7 +8,6 @@ import io.roomcast.internal.protocol.ServerConfig;
 import io.roomcast.internal.protocol.ServerEngine;
 import io.roomcast.internal.protocol.ServerEventSink;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.WireFormat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -56,23 +55,16 @@ public final class ChatServer implements Closeable {
 
     /** The default idle timeout: 15 seconds. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
-    /**
-     * The default and, until messages can span datagrams, the largest maximum message size:
-     * {@value} bytes of UTF-8.
-     */
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1000;
+    /** The default maximum message size: {@value} bytes of UTF-8 (16 KiB). */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024;
+    /** The largest maximum message size a room may set: {@value} bytes of UTF-8 (1 MiB). */
+    public static final int LARGEST_MAX_MESSAGE_BYTES = 1024 * 1024;
     /** The default maximum number of members: {@value}. */
     public static final int DEFAULT_MAX_MEMBERS = 1024;
     /** The default room name: {@value}. */
     public static final String DEFAULT_ROOM_NAME = "lobby";
     /** The longest room name, in characters: {@value}. */
     public static final int MAX_ROOM_NAME_LENGTH = 64;
-
-    static {
-        if (DEFAULT_MAX_MESSAGE_BYTES > WireFormat.MAX_SINGLE_DATAGRAM_MESSAGE_BYTES) {
-            throw new AssertionError("the default message size does not fit one datagram");
-        }
-    }
 
     private enum State { NEW, RUNNING, CLOSED }
 
@@ -132,10 +124,9 @@ public final class ChatServer implements Closeable {
                 localAddress = (InetSocketAddress) channel.getLocalAddress();
                 SecureRandom random = new SecureRandom();
                 SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
-                ServerConfig config = new ServerConfig(roomName, group,
+                ServerConfig config = ServerConfig.of(roomName, group,
                         SrpVerifier.create(group, roomName, password, random), idleTimeout.toNanos(),
-                        maxMessageBytes, maxMembers, ServerConfig.DEFAULT_LOG_CAPACITY,
-                        ServerConfig.DEFAULT_SEND_WINDOW);
+                        maxMessageBytes, maxMembers);
                 dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-server-" + localAddress.getPort()
                         + "-callbacks");
                 engine = new ServerEngine(config, new Sink(dispatcher), random, System::currentTimeMillis);
@@ -392,17 +383,19 @@ public final class ChatServer implements Closeable {
         }
 
         /**
-         * The largest message text, in bytes of UTF-8. Default and maximum:
-         * {@value ChatServer#DEFAULT_MAX_MESSAGE_BYTES} (what fits one datagram).
+         * The largest message text, in bytes of UTF-8. Messages larger than one datagram are
+         * split into datagrams of at most 1200 bytes and put back together. A client's
+         * {@link ChatClient#send} of more fails at once. Default:
+         * {@value ChatServer#DEFAULT_MAX_MESSAGE_BYTES}.
          *
-         * @param bytes 1 to {@value ChatServer#DEFAULT_MAX_MESSAGE_BYTES}
+         * @param bytes 1 to {@value ChatServer#LARGEST_MAX_MESSAGE_BYTES}
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxMessageBytes(int bytes) {
-            if (bytes < 1 || bytes > DEFAULT_MAX_MESSAGE_BYTES) {
+            if (bytes < 1 || bytes > LARGEST_MAX_MESSAGE_BYTES) {
                 throw new IllegalArgumentException("maxMessageBytes: " + bytes + " is out of range 1-"
-                        + DEFAULT_MAX_MESSAGE_BYTES + " (the largest message that fits one datagram)");
+                        + LARGEST_MAX_MESSAGE_BYTES);
             }
             this.maxMessageBytes = bytes;
             return this;

@@ -86,9 +86,9 @@ class BuilderValidationTest {
     void messageSizeAndMembersMustBeInRange() {
         assertThatThrownBy(() -> ChatServer.builder().maxMessageBytes(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxMessageBytes");
-        assertThatThrownBy(() -> ChatServer.builder().maxMessageBytes(16 * 1024))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16384")
-                .hasMessageContaining(String.valueOf(ChatServer.DEFAULT_MAX_MESSAGE_BYTES));
+        assertThatThrownBy(() -> ChatServer.builder().maxMessageBytes(2 * 1024 * 1024))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2097152")
+                .hasMessageContaining(String.valueOf(ChatServer.LARGEST_MAX_MESSAGE_BYTES));
         assertThatThrownBy(() -> ChatServer.builder().maxMembers(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxMembers");
     }

@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.crypto.SrpClientSession;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.room.Username;
+import io.roomcast.internal.wire.AckFrame;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.EventFrame;
@@ -12,12 +13,13 @@ import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.WireFormat;
 import io.roomcast.internal.wire.ShortPacket;
+import io.roomcast.internal.wire.WireReader;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientEngine implements DatagramEngine {
     private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
+    /** A slice smaller than this waits for the next packet. */
+    private static final int MIN_SLICE_BYTES = 64;
 
     private enum State { NEW, HELLO_SENT, PROOF_SENT, JOINED, CLOSING, FINISHED }
 
@@ -70,20 +74,48 @@ public final class ClientEngine implements DatagramEngine {
     private int maxMessageBytes;
     private long idleTimeoutNanos;
     private final Map<String, String> members = new LinkedHashMap<>();
-    private long delivered;
-    private final TreeMap<Long, EventFrame> heldBack = new TreeMap<>();
-    private boolean ackDue;
     private long nextPacketNumber = 1;
     private long lastReceivedNanos;
     private long lastSentNanos;
     private boolean pingDue;
+    private boolean probeDue;
 
-    // sending
+    // receiving: packets, then events in room order
+    private final ReceivedPackets received = new ReceivedPackets();
+    private long delivered;
+    private final TreeMap<Long, EventFrame> heldBack = new TreeMap<>();
+    private final TreeMap<Long, Reassembly> fragments = new TreeMap<>();
+    private long fragmentBytes;
+    private long deliveredDueAtNanos = Long.MAX_VALUE;
+
+    // sending: messages, as slices, until the room shows them
+    private final LossRecovery<Sent> recovery = new LossRecovery<>();
     private long nextMessageId = 1;
-    private final ArrayDeque<Frame.Send> unconfirmed = new ArrayDeque<>();
-    private int transmitted;
-    private long sendRto = Timing.INITIAL_RTO_NANOS;
-    private long sendRetransmitAtNanos = Long.MAX_VALUE;
+    private final TreeMap<Long, Outgoing> unconfirmed = new TreeMap<>();
+    private final ArrayDeque<SendPiece> retransmit = new ArrayDeque<>();
+
+    /** A message not yet confirmed; {@code sentOffset} is how much of it has gone out once. */
+    private static final class Outgoing {
+        final long id;
+        final byte[] utf8;
+        final String text;
+        int sentOffset;
+        boolean started;
+
+        Outgoing(long id, String text) {
+            this.id = id;
+            this.text = text;
+            this.utf8 = text.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Bytes {@code offset..offset+length} of message {@code id}. */
+    private record SendPiece(long id, int offset, int length) {
+    }
+
+    /** What an ack-eliciting packet carried. */
+    private record Sent(List<SendPiece> pieces, boolean delivered) {
+    }
 
     // closing
     private boolean closeDue;
@@ -132,7 +164,7 @@ public final class ClientEngine implements DatagramEngine {
             throw new IllegalStateException("not in the room");
         }
         long id = nextMessageId++;
-        unconfirmed.add(new Frame.Send(id, text));
+        unconfirmed.put(id, new Outgoing(id, text));
         return id;
     }
 
@@ -285,7 +317,7 @@ public final class ClientEngine implements DatagramEngine {
         handshakeDue = false;
         lastReceivedNanos = now;
         lastSentNanos = now;
-        ackDue = true; // the first short packet tells the server the welcome arrived
+        deliveredDueAtNanos = now; // the first short packet tells the server the welcome arrived
         sink.joined(roomName, members(), maxMessageBytes);
     }
 
@@ -297,15 +329,27 @@ public final class ClientEngine implements DatagramEngine {
         if (packet.header().connectionId() != connectionId) {
             return;
         }
+        long pn = packet.header().packetNumber();
+        if (received.isDuplicate(pn)) {
+            received.duplicateReceived(now);
+            return;
+        }
         lastReceivedNanos = now;
+        boolean processed = true;
+        boolean ackEliciting = false;
         for (Frame frame : packet.frames()) {
             if (state == State.FINISHED || closeAckDue) {
                 return;
             }
-            if (frame instanceof EventFrame event) {
-                handleEvent(event);
+            ackEliciting |= frame.ackEliciting();
+            if (frame instanceof AckFrame ack) {
+                recovery.onAck(ack, now, sent -> { }, this::requeue);
+            } else if (frame instanceof EventFrame event) {
+                processed &= handleEvent(event);
+            } else if (frame instanceof Frame.Fragment fragment) {
+                processed &= handleFragment(now, fragment);
             } else if (frame instanceof Frame.Error error) {
-                handleError(now, error);
+                handleError(error);
             } else if (frame instanceof Frame.Close close) {
                 closeAckDue = true;
                 closedBy = close.reason();
@@ -315,19 +359,24 @@ public final class ClientEngine implements DatagramEngine {
                 }
             }
         }
+        if (processed) {
+            // an event beyond what this client holds is not acknowledged, so the server sends it again
+            received.record(pn, ackEliciting, now);
+        }
     }
 
-    private void handleEvent(EventFrame event) {
-        ackDue = true;
+    /** {@code false} if the event is too far ahead to hold. */
+    private boolean handleEvent(EventFrame event) {
         long sequence = event.sequence();
         if (sequence <= delivered) {
-            return;
+            return true;
+        }
+        if (sequence > delivered + ClientConfig.MAX_HELD_BACK_EVENTS) {
+            return false;
         }
         if (sequence > delivered + 1) {
-            if (heldBack.size() < ClientConfig.MAX_HELD_BACK_EVENTS) {
-                heldBack.putIfAbsent(sequence, event);
-            }
-            return;
+            heldBack.putIfAbsent(sequence, event);
+            return true;
         }
         deliver(event);
         while (!heldBack.isEmpty() && heldBack.firstKey() <= delivered + 1) {
@@ -336,16 +385,61 @@ public final class ClientEngine implements DatagramEngine {
                 deliver(next);
             }
         }
+        return true;
+    }
+
+    private boolean handleFragment(long now, Frame.Fragment fragment) {
+        long sequence = fragment.sequence();
+        if (sequence <= delivered || heldBack.containsKey(sequence)) {
+            return true;
+        }
+        if (sequence > delivered + ClientConfig.MAX_HELD_BACK_EVENTS
+                || fragment.totalLength() > maxMessageBytes + EventFrame.MAX_OVERHEAD_BYTES) {
+            return false;
+        }
+        Reassembly reassembly = fragments.get(sequence);
+        if (reassembly == null) {
+            if (fragmentBytes + fragment.totalLength() > ClientConfig.MAX_FRAGMENT_BYTES && !fragments.isEmpty()) {
+                return false;
+            }
+            reassembly = new Reassembly(fragment.totalLength(), now);
+            fragments.put(sequence, reassembly);
+            fragmentBytes += fragment.totalLength();
+        }
+        if (!reassembly.add(fragment.totalLength(), fragment.offset(), fragment.data())) {
+            return true;
+        }
+        if (!reassembly.isComplete()) {
+            return true;
+        }
+        fragments.remove(sequence);
+        fragmentBytes -= reassembly.totalLength();
+        try {
+            WireReader in = new WireReader(ByteBuffer.wrap(reassembly.bytes()));
+            Frame whole = Frame.decode(in);
+            in.expectEnd();
+            if (whole instanceof EventFrame event && event.sequence() == sequence) {
+                return handleEvent(event);
+            }
+        } catch (MalformedPacketException e) {
+            malformed++;
+        }
+        return true;
     }
 
     private void deliver(EventFrame event) {
         delivered = event.sequence();
+        deliveredDueAtNanos = Math.min(deliveredDueAtNanos, lastReceivedNanos + ReceivedPackets.MAX_ACK_DELAY_NANOS);
         String key = Username.key(event.username());
         switch (event.kind()) {
             case MESSAGE -> {
                 sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
                 if (key.equals(usernameKey)) {
-                    confirm(event);
+                    Outgoing mine = unconfirmed.remove(event.messageId());
+                    if (mine != null) {
+                        retransmit.removeIf(piece -> piece.id() == mine.id);
+                        sink.sendAccepted(mine.id, event.sequence(), mine.text, event.timestampMillis());
+                    }
                 }
             }
             case JOINED -> {
@@ -359,36 +453,23 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
-    private void confirm(EventFrame event) {
-        while (!unconfirmed.isEmpty() && unconfirmed.peek().messageId() <= event.messageId()) {
-            Frame.Send send = unconfirmed.poll();
-            transmitted = Math.max(0, transmitted - 1);
-            if (send.messageId() == event.messageId()) {
-                sink.sendAccepted(send.messageId(), event.sequence(), send.text(), event.timestampMillis());
-            } else {
-                // the server processed it (ids are processed in order) but its ERROR was lost
-                sink.sendRefused(send.messageId(), ErrorCode.INVALID_MESSAGE, "the server refused the message");
-            }
-        }
-        restartSendTimer(lastReceivedNanos);
-    }
-
-    private void handleError(long now, Frame.Error error) {
-        for (Iterator<Frame.Send> it = unconfirmed.iterator(); it.hasNext(); ) {
-            Frame.Send send = it.next();
-            if (send.messageId() == error.messageId()) {
-                it.remove();
-                transmitted = Math.max(0, transmitted - 1);
-                sink.sendRefused(send.messageId(), error.code(), error.detail());
-                restartSendTimer(now);
-                return;
-            }
+    private void handleError(Frame.Error error) {
+        Outgoing refused = unconfirmed.remove(error.messageId());
+        if (refused != null) {
+            retransmit.removeIf(piece -> piece.id() == refused.id);
+            sink.sendRefused(refused.id, error.code(), error.detail());
         }
     }
 
-    private void restartSendTimer(long now) {
-        sendRto = Timing.INITIAL_RTO_NANOS;
-        sendRetransmitAtNanos = transmitted > 0 ? now + sendRto : Long.MAX_VALUE;
+    private void requeue(Sent sent) {
+        for (SendPiece piece : sent.pieces()) {
+            if (unconfirmed.containsKey(piece.id())) {
+                retransmit.add(piece);
+            }
+        }
+        if (sent.delivered()) {
+            deliveredDueAtNanos = Math.min(deliveredDueAtNanos, lastSentNanos);
+        }
     }
 
     // ---------------------------------------------------------------- timers
@@ -412,10 +493,17 @@ public final class ClientEngine implements DatagramEngine {
                     finish(CloseReason.TIMED_OUT);
                     return;
                 }
-                if (nowNanos >= sendRetransmitAtNanos) {
-                    transmitted = 0;
-                    sendRto = Timing.backoff(sendRto);
-                    sendRetransmitAtNanos = nowNanos + sendRto;
+                if (!fragments.isEmpty() && nowNanos - fragments.firstEntry().getValue().startedAtNanos >= idleTimeoutNanos) {
+                    // a live server re-sends until acknowledged, so an event this stale will never complete
+                    finish(CloseReason.TIMED_OUT);
+                    return;
+                }
+                if (recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS) <= nowNanos) {
+                    Sent probe = recovery.onTimeout(nowNanos, this::requeue);
+                    if (probe != null) {
+                        requeue(probe);
+                        probeDue = true;
+                    }
                 }
                 if (nowNanos - lastSentNanos >= idleTimeoutNanos / 3) {
                     pingDue = true;
@@ -439,8 +527,13 @@ public final class ClientEngine implements DatagramEngine {
         return switch (state) {
             case HELLO_SENT, PROOF_SENT -> Math.min(connectDeadlineNanos, handshakeResendAtNanos);
             case JOINED -> {
-                long next = Math.min(lastReceivedNanos + idleTimeoutNanos, sendRetransmitAtNanos);
-                yield pingDue ? next : Math.min(next, lastSentNanos + idleTimeoutNanos / 3);
+                long next = Math.min(lastReceivedNanos + idleTimeoutNanos,
+                        recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
+                next = Math.min(next, Math.min(received.ackDueAtNanos(), deliveredDueAtNanos));
+                if (!fragments.isEmpty()) {
+                    next = Math.min(next, fragments.firstEntry().getValue().startedAtNanos + idleTimeoutNanos);
+                }
+                yield pingDue || probeDue ? Math.min(next, lastSentNanos) : Math.min(next, lastSentNanos + idleTimeoutNanos / 3);
             }
             case CLOSING -> closeDue ? closeDeadlineNanos : Math.min(closeDeadlineNanos, closeResendAtNanos);
             default -> Long.MAX_VALUE;
@@ -472,57 +565,143 @@ public final class ClientEngine implements DatagramEngine {
     private boolean writePacket(long now, ByteBuffer out) {
         int start = ShortHeader.begin(out, connectionId, nextPacketNumber);
         int limit = start + WireFormat.MAX_DATAGRAM_BYTES - WireFormat.PROTECTION_OVERHEAD_BYTES;
-        int frames = 0;
-        if (ackDue) {
-            new Frame.Ack(delivered).encode(out);
-            ackDue = false;
-            frames++;
+        boolean dataWaiting = state == State.JOINED && !closeAckDue && (!retransmit.isEmpty() || canSendNew()
+                || pingDue || probeDue || deliveredDueAtNanos <= now);
+        boolean anything = false;
+        boolean eliciting = false;
+        if (received.ackPending() && (received.ackDueAtNanos() <= now || dataWaiting || closeAckDue || closeDue)) {
+            received.buildAck(now).encode(out);
+            anything = true;
         }
+        List<SendPiece> pieces = new ArrayList<>();
+        boolean sentDelivered = false;
         if (closeAckDue) {
             Frame.CloseAck.INSTANCE.encode(out);
-            frames++;
+            anything = true;
         } else if (state == State.CLOSING) {
             if (closeDue) {
                 new Frame.Close(CloseReason.LEFT).encode(out);
                 closeDue = false;
-                frames++;
+                anything = true;
             }
-        } else {
-            int index = 0;
-            for (Frame.Send send : unconfirmed) {
-                if (index >= ClientConfig.SEND_WINDOW) {
-                    break;
-                }
-                if (index++ < transmitted) {
-                    continue;
-                }
-                if (out.position() + send.encodedLength() > limit) {
-                    break;
-                }
-                send.encode(out);
-                transmitted++;
-                frames++;
+        } else if (dataWaiting || anything) {
+            if (deliveredDueAtNanos != Long.MAX_VALUE) {
+                new Frame.Delivered(delivered).encode(out);
+                deliveredDueAtNanos = Long.MAX_VALUE;
+                sentDelivered = true;
             }
-            if (transmitted > 0 && sendRetransmitAtNanos == Long.MAX_VALUE) {
-                sendRetransmitAtNanos = now + sendRto;
-            }
-            if (frames == 0 && pingDue) {
+            writeMessages(out, limit, pieces);
+            eliciting = sentDelivered || !pieces.isEmpty();
+            if (!eliciting && (pingDue || probeDue)) {
                 Frame.Ping.INSTANCE.encode(out);
-                frames++;
+                eliciting = true;
             }
+            anything |= eliciting;
         }
-        if (frames == 0) {
+        if (!anything) {
             out.position(start);
             return false;
         }
         ShortHeader.finish(out, start);
-        nextPacketNumber++;
-        lastSentNanos = now;
-        pingDue = false;
+        long pn = nextPacketNumber++;
+        if (eliciting) {
+            recovery.onSent(pn, now, new Sent(pieces, sentDelivered));
+            lastSentNanos = now;
+            pingDue = false;
+            probeDue = false;
+        }
         if (closeAckDue) {
             finish(closedBy);
         }
         return true;
+    }
+
+    /** Writes lost slices, then new ones, as far as the packet and the windows allow. */
+    private void writeMessages(ByteBuffer out, int limit, List<SendPiece> pieces) {
+        while (!retransmit.isEmpty()) {
+            SendPiece piece = retransmit.peek();
+            Outgoing message = unconfirmed.get(piece.id());
+            if (message == null) {
+                retransmit.poll();
+                continue;
+            }
+            int written = writeSlice(out, limit, message, piece.offset(), piece.length(), pieces);
+            if (written < 0) {
+                return;
+            }
+            retransmit.poll();
+            if (written < piece.length()) {
+                retransmit.addFirst(new SendPiece(piece.id(), piece.offset() + written, piece.length() - written));
+                return;
+            }
+        }
+        while (canSendNew()) {
+            Outgoing message = nextNew();
+            int length = message.utf8.length - message.sentOffset;
+            int written = writeSlice(out, limit, message, message.sentOffset, length, pieces);
+            if (written < 0) {
+                return;
+            }
+            message.started = true;
+            message.sentOffset += written;
+            if (written < length) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Writes a SEND of bytes {@code offset..offset+length} of a message, or as much as fits. A
+     * message that would fit an empty packet is never split; it waits for the next packet.
+     *
+     * @return how many bytes were written, or -1 if no frame was written
+     */
+    private static int writeSlice(ByteBuffer out, int limit, Outgoing message, int offset, int length,
+                                  List<SendPiece> pieces) {
+        int room = limit - out.position() - Frame.Send.OVERHEAD_BYTES;
+        boolean whole = offset == 0 && length == message.utf8.length;
+        if (room < 0 || (length > room && whole && message.utf8.length <= WireFormat.MAX_EVENT_IN_ONE_PACKET_BYTES)) {
+            return -1;
+        }
+        int data = Math.min(length, room);
+        if (data < length && data < MIN_SLICE_BYTES) {
+            return -1;
+        }
+        new Frame.Send(message.id, message.utf8.length, offset,
+                java.util.Arrays.copyOfRange(message.utf8, offset, offset + data)).encode(out);
+        pieces.add(new SendPiece(message.id, offset, data));
+        return data;
+    }
+
+    private boolean canSendNew() {
+        if (recovery.inFlight() >= ClientConfig.PACKET_WINDOW || unconfirmed.isEmpty()) {
+            return false;
+        }
+        Outgoing next = nextNew();
+        if (next == null || next.id >= unconfirmed.firstKey() + ClientConfig.SEND_WINDOW) {
+            return false;
+        }
+        if (next.started || next.id == unconfirmed.firstKey()) {
+            return true;
+        }
+        // stay within what the server holds for one member while messages wait their turn
+        long bytes = next.utf8.length;
+        for (Outgoing message : unconfirmed.values()) {
+            if (message.started) {
+                bytes += message.utf8.length;
+            }
+        }
+        return bytes <= ClientConfig.unconfirmedBudget(maxMessageBytes);
+    }
+
+    /** The first message not yet sent in full, or null. */
+    private Outgoing nextNew() {
+        for (Outgoing message : unconfirmed.values()) {
+            if (!message.started || message.sentOffset < message.utf8.length) {
+                return message;
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- helpers

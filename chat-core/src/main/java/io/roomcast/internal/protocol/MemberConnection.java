@@ -4,15 +4,30 @@ import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.Frame;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.TreeMap;
 
 /**
  * The server's state for one member. Owned by the server engine's thread.
  *
- * <p>Event delivery is a sliding window over the shared room log: events up to
- * {@code ackedUpTo} have arrived, {@code nextToSend} is the next one to transmit; a retransmission
- * timeout without progress goes back to {@code ackedUpTo + 1}.
+ * <p>Room events go out from the shared room log: {@code nextSequence}/{@code nextOffset} is
+ * the cursor of events never sent; what was in a lost packet comes back as {@link Piece}s in
+ * {@code retransmit}, which go first. The member's DELIVERED reports bound how far ahead the
+ * server sends, and what the log must still hold for it. Its messages arrive as slices,
+ * reassembled in {@code incoming} and accepted strictly in message-id order.
  */
 final class MemberConnection {
+    /**
+     * A slice of a logged event: bytes {@code offset} to {@code offset + length} of the encoded
+     * event with room sequence {@code sequence}.
+     */
+    record Piece(long sequence, int offset, int length) {
+    }
+
+    /** What an ack-eliciting packet to this member carried. */
+    record Sent(List<Piece> pieces, List<Frame.Error> errors) {
+    }
+
     final long connectionId;
     final InetSocketAddress address;
     final String username;
@@ -24,19 +39,25 @@ final class MemberConnection {
     long nextPacketNumber = 1;
     long lastReceivedNanos;
     long lastSentNanos;
+    final ReceivedPackets received = new ReceivedPackets();
+    final LossRecovery<Sent> recovery = new LossRecovery<>();
 
-    long ackedUpTo;
-    long nextToSend;
-    long rtoNanos = Timing.INITIAL_RTO_NANOS;
-    long retransmitAtNanos = Long.MAX_VALUE;
-
-    long lastProcessedMessageId;
+    long delivered;
+    long nextSequence;
+    int nextOffset;
+    final ArrayDeque<Piece> retransmit = new ArrayDeque<>();
     final ArrayDeque<Frame.Error> pendingErrors = new ArrayDeque<>();
     boolean pingDue;
+    boolean probeDue;
+
+    long lastProcessedMessageId;
+    final TreeMap<Long, Reassembly> incoming = new TreeMap<>();
+    /** Ids of messages refused before they were complete (too large): processed in order as refusals. */
+    final TreeMap<Long, Frame.Error> refusedIncoming = new TreeMap<>();
+    long incomingBytes;
 
     /** Set when the server is closing and this member must be told. */
     CloseReason closing;
-    boolean closeAcknowledged;
     long closeResendAtNanos = Long.MAX_VALUE;
 
     /** Whether this member is in the engine's queue of members with something to send. */
@@ -49,8 +70,8 @@ final class MemberConnection {
         this.username = username;
         this.joinSequence = joinSequence;
         this.idleTimeoutNanos = idleTimeoutNanos;
-        this.ackedUpTo = joinSequence;
-        this.nextToSend = joinSequence + 1;
+        this.delivered = joinSequence;
+        this.nextSequence = joinSequence + 1;
         this.lastReceivedNanos = nowNanos;
         this.lastSentNanos = nowNanos;
     }

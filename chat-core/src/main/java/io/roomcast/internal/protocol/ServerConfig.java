@@ -13,13 +13,27 @@ import io.roomcast.internal.crypto.SrpVerifier;
  *                          smaller of this and the client's
  * @param maxMessageBytes   the most UTF-8 bytes of text in one message
  * @param maxMembers        the most members
- * @param logCapacity       how many events the room log keeps
- * @param sendWindow        how many events may be unacknowledged per member
+ * @param logCapacity       how many events the room log keeps at most
+ * @param logBytes          how many bytes of encoded events the room log keeps at most
+ * @param packetWindow      how many ack-eliciting packets may be in flight to one member
+ * @param eventWindow       how far beyond the last event a member reported delivered the server sends
  */
 public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
-                           int maxMessageBytes, int maxMembers, int logCapacity, int sendWindow) {
+                           int maxMessageBytes, int maxMembers, int logCapacity, long logBytes, int packetWindow,
+                           int eventWindow) {
     /** Default room log capacity, in events. */
     public static final int DEFAULT_LOG_CAPACITY = 8192;
-    /** Default per-member window of unacknowledged events. */
-    public static final int DEFAULT_SEND_WINDOW = 512;
+    /** Default room log capacity, in bytes. */
+    public static final long DEFAULT_LOG_BYTES = 32L * 1024 * 1024;
+    /** Default per-member window of packets in flight. */
+    public static final int DEFAULT_PACKET_WINDOW = 128;
+    /** Default per-member window of events beyond the last one delivered. */
+    public static final int DEFAULT_EVENT_WINDOW = 1024;
+
+    /** A configuration with the default log and window sizes. */
+    public static ServerConfig of(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
+                                  int maxMessageBytes, int maxMembers) {
+        return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers,
+                DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW);
+    }
 }

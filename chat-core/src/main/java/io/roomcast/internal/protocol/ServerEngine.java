@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.crypto.SrpServerSession;
 import io.roomcast.internal.room.Room;
+import io.roomcast.internal.wire.AckFrame;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.EventFrame;
@@ -16,6 +17,7 @@ import io.roomcast.internal.wire.WireFormat;
 import io.roomcast.internal.wire.ShortPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ public final class ServerEngine implements DatagramEngine {
 
     /** The most handshakes in progress at once; beyond it a HELLO is refused as busy. */
     static final int MAX_PENDING_HANDSHAKES = 1024;
+    /** A fragment smaller than this waits for the next packet. */
+    private static final int MIN_FRAGMENT_BYTES = 64;
     /** How long a refused or closed connection's last answer is kept, to repeat it to retransmissions. */
     private static final long ECHO_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -80,7 +84,7 @@ public final class ServerEngine implements DatagramEngine {
         this.sink = sink;
         this.random = random;
         this.wallClockMillis = wallClockMillis;
-        this.room = new Room(config.roomName(), config.maxMembers(), config.logCapacity());
+        this.room = new Room(config.roomName(), config.maxMembers(), config.logCapacity(), config.logBytes());
     }
 
     /** The members' usernames, in the order they joined. */
@@ -298,64 +302,156 @@ public final class ServerEngine implements DatagramEngine {
             stats.wrongAddress++;
             return;
         }
+        long pn = header.packetNumber();
+        if (member.received.isDuplicate(pn)) {
+            stats.duplicatePackets++;
+            member.received.duplicateReceived(now);
+            enqueue(member);
+            return;
+        }
         member.lastReceivedNanos = now;
         member.welcomeParts = null;
+        boolean processed = true;
+        boolean ackEliciting = false;
         for (Frame frame : packet.frames()) {
             if (!members.containsKey(member.connectionId)) {
-                break;
+                return;
             }
-            handleFrame(now, member, frame);
+            ackEliciting |= frame.ackEliciting();
+            processed &= handleFrame(now, member, frame);
+        }
+        if (processed && members.containsKey(member.connectionId)) {
+            // a packet whose data could not be taken is not acknowledged, so the member sends it again
+            member.received.record(pn, ackEliciting, now);
+            if (member.received.ackPending()) {
+                enqueue(member);
+            }
         }
     }
 
-    private void handleFrame(long now, MemberConnection member, Frame frame) {
-        if (frame instanceof Frame.Ack ack) {
-            handleAck(now, member, ack.sequence());
+    /** Handles one frame; {@code false} if it carried data the server could not take now. */
+    private boolean handleFrame(long now, MemberConnection member, Frame frame) {
+        if (frame instanceof AckFrame ack) {
+            member.recovery.onAck(ack, now, sent -> { }, sent -> requeue(member, sent));
+            enqueue(member);
         } else if (frame instanceof Frame.Send send) {
-            handleSend(member, send);
+            return handleSend(now, member, send);
+        } else if (frame instanceof Frame.Delivered delivered) {
+            handleDelivered(member, delivered.sequence());
         } else if (frame instanceof Frame.Close close) {
             handleClose(now, member, close.reason());
         } else if (frame instanceof Frame.CloseAck) {
             if (member.closing != null) {
-                member.closeAcknowledged = true;
                 members.remove(member.connectionId);
             }
         } else if (!(frame instanceof Frame.Ping)) {
             stats.unexpected++;
         }
+        return true;
     }
 
-    private void handleAck(long now, MemberConnection member, long sequence) {
-        if (sequence <= member.ackedUpTo || sequence > room.log().lastSequence()) {
+    private void handleDelivered(MemberConnection member, long sequence) {
+        if (sequence <= member.delivered || sequence > room.log().lastSequence()) {
             return;
         }
-        member.ackedUpTo = sequence;
-        member.nextToSend = Math.max(member.nextToSend, sequence + 1);
-        member.rtoNanos = Timing.INITIAL_RTO_NANOS;
-        member.retransmitAtNanos = member.ackedUpTo < member.nextToSend - 1 ? now + member.rtoNanos : Long.MAX_VALUE;
+        member.delivered = sequence;
+        if (member.nextSequence <= sequence) {
+            member.nextSequence = sequence + 1;
+            member.nextOffset = 0;
+        }
+        member.retransmit.removeIf(piece -> piece.sequence() <= sequence);
         enqueue(member);
     }
 
-    private void handleSend(MemberConnection member, Frame.Send send) {
+    private boolean handleSend(long now, MemberConnection member, Frame.Send send) {
         long id = send.messageId();
-        if (id != member.lastProcessedMessageId + 1) {
-            // a duplicate (already processed) or a gap (an earlier one was lost and will come again)
-            return;
+        if (id <= member.lastProcessedMessageId || member.refusedIncoming.containsKey(id)) {
+            return true; // a duplicate of something already taken
         }
-        member.lastProcessedMessageId = id;
+        if (id > member.lastProcessedMessageId + ClientConfig.SEND_WINDOW) {
+            stats.outOfWindow++;
+            return false;
+        }
+        if (send.totalLength() > config.maxMessageBytes()) {
+            Reassembly partial = member.incoming.remove(id);
+            if (partial != null) {
+                member.incomingBytes -= partial.totalLength();
+            }
+            member.refusedIncoming.put(id, new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE, "message is "
+                    + send.totalLength() + " bytes of UTF-8; the room's limit is " + config.maxMessageBytes()));
+            processIncoming(member);
+            return true;
+        }
+        Reassembly reassembly = member.incoming.get(id);
+        if (reassembly == null) {
+            if (member.incomingBytes + send.totalLength() > incomingBudget()) {
+                stats.outOfWindow++;
+                return false;
+            }
+            reassembly = new Reassembly(send.totalLength(), now);
+            member.incoming.put(id, reassembly);
+            member.incomingBytes += send.totalLength();
+        }
+        if (!reassembly.add(send.totalLength(), send.offset(), send.data())) {
+            stats.unexpected++;
+            return true;
+        }
+        processIncoming(member);
+        return true;
+    }
+
+    /** Accepts every complete message that is next in the member's order. */
+    private void processIncoming(MemberConnection member) {
+        while (members.containsKey(member.connectionId)) {
+            long next = member.lastProcessedMessageId + 1;
+            Frame.Error refusal = member.refusedIncoming.remove(next);
+            if (refusal != null) {
+                member.lastProcessedMessageId = next;
+                member.pendingErrors.add(refusal);
+                enqueue(member);
+                continue;
+            }
+            Reassembly reassembly = member.incoming.get(next);
+            if (reassembly == null || !reassembly.isComplete()) {
+                return;
+            }
+            member.incoming.remove(next);
+            member.incomingBytes -= reassembly.totalLength();
+            member.lastProcessedMessageId = next;
+            accept(member, next, reassembly.bytes());
+        }
+    }
+
+    private void accept(MemberConnection member, long id, byte[] utf8) {
         if (closing || member.closing != null) {
             return;
         }
-        int bytes = EventFrame.utf8Length(send.text());
-        if (bytes > config.maxMessageBytes()) {
-            member.pendingErrors.add(new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE,
-                    "message is " + bytes + " bytes of UTF-8; the room's limit is " + config.maxMessageBytes()));
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            member.pendingErrors.add(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"));
             enqueue(member);
             return;
         }
-        EventFrame event = room.message(member.username, id, send.text(), wallClockMillis.getAsLong());
+        EventFrame event = room.message(member.username, id, text, wallClockMillis.getAsLong());
         sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
         eventAppended();
+    }
+
+    /** Bytes of incomplete or out-of-order messages the server holds for one member at most. */
+    private long incomingBudget() {
+        return ClientConfig.unconfirmedBudget(config.maxMessageBytes());
+    }
+
+    private void requeue(MemberConnection member, MemberConnection.Sent sent) {
+        for (MemberConnection.Piece piece : sent.pieces()) {
+            if (piece.sequence() > member.delivered) {
+                member.retransmit.add(piece);
+            }
+        }
+        member.pendingErrors.addAll(sent.errors());
+        enqueue(member);
     }
 
     private void handleClose(long now, MemberConnection member, CloseReason reason) {
@@ -399,11 +495,27 @@ public final class ServerEngine implements DatagramEngine {
                 remove(member, CloseReason.TIMED_OUT);
                 continue;
             }
-            if (nowNanos >= member.retransmitAtNanos) {
-                member.nextToSend = member.ackedUpTo + 1;
-                member.rtoNanos = Timing.backoff(member.rtoNanos);
-                member.retransmitAtNanos = nowNanos + member.rtoNanos;
-                stats.retransmissionTimeouts++;
+            if (!member.incoming.isEmpty()
+                    && nowNanos - member.incoming.firstEntry().getValue().startedAtNanos >= member.idleTimeoutNanos) {
+                // a live client re-sends until acknowledged, so a message this stale will never complete
+                log.debug("{} left a message incomplete for the idle timeout", member.username);
+                remove(member, CloseReason.TIMED_OUT);
+                continue;
+            }
+            if (member.delivered + 1 < room.log().firstSequence()) {
+                remove(member, CloseReason.TOO_SLOW);
+                continue;
+            }
+            if (member.recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS) <= nowNanos) {
+                MemberConnection.Sent probe = member.recovery.onTimeout(nowNanos, sent -> requeue(member, sent));
+                if (probe != null) {
+                    stats.probeTimeouts++;
+                    requeue(member, probe);
+                    member.probeDue = true;
+                }
+                enqueue(member);
+            }
+            if (member.received.ackDueAtNanos() <= nowNanos) {
                 enqueue(member);
             }
             if (nowNanos - member.lastSentNanos >= member.pingIntervalNanos()) {
@@ -433,7 +545,13 @@ public final class ServerEngine implements DatagramEngine {
         }
         for (MemberConnection member : members.values()) {
             next = Math.min(next, member.lastReceivedNanos + member.idleTimeoutNanos);
-            next = Math.min(next, member.retransmitAtNanos);
+            next = Math.min(next, member.recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
+            if (!member.incoming.isEmpty()) {
+                next = Math.min(next, member.incoming.firstEntry().getValue().startedAtNanos + member.idleTimeoutNanos);
+            }
+            if (!member.queued) {
+                next = Math.min(next, member.received.ackDueAtNanos());
+            }
             if (!member.pingDue) {
                 next = Math.min(next, member.lastSentNanos + member.pingIntervalNanos());
             }
@@ -469,63 +587,139 @@ public final class ServerEngine implements DatagramEngine {
     private boolean writePacket(long now, MemberConnection member, ByteBuffer out) {
         int start = ShortHeader.begin(out, member.connectionId, member.nextPacketNumber);
         int limit = start + WireFormat.MAX_DATAGRAM_BYTES - WireFormat.PROTECTION_OVERHEAD_BYTES;
-        int frames = 0;
+        boolean eliciting = false;
+        boolean anything = false;
+        if (member.received.ackPending() && (member.received.ackDueAtNanos() <= now || hasMoreToSend(member)
+                || member.pingDue || member.closing != null)) {
+            AckFrame ack = member.received.buildAck(now);
+            ack.encode(out);
+            anything = true;
+        }
+        List<MemberConnection.Piece> pieces = new ArrayList<>();
+        List<Frame.Error> errors = new ArrayList<>();
         if (member.closing != null) {
             if (now >= member.closeResendAtNanos) {
                 new Frame.Close(member.closing).encode(out);
                 member.closeResendAtNanos = now + Timing.CLOSE_RETRY_NANOS;
-                frames++;
+                anything = true;
             }
         } else {
             while (!member.pendingErrors.isEmpty()
                     && out.position() + member.pendingErrors.peek().encodedLength() <= limit) {
-                member.pendingErrors.poll().encode(out);
-                frames++;
+                Frame.Error error = member.pendingErrors.poll();
+                error.encode(out);
+                errors.add(error);
             }
-            long last = room.log().lastSequence();
-            boolean sentEvent = false;
-            while (member.nextToSend <= last && member.nextToSend - member.ackedUpTo <= config.sendWindow()) {
-                byte[] event = room.log().get(member.nextToSend);
-                if (event == null) {
-                    // the event it needs has left the log: it cannot catch up
-                    out.position(start);
-                    remove(member, CloseReason.TOO_SLOW);
-                    return false;
-                }
-                if (out.position() + event.length > limit) {
-                    break;
-                }
-                out.put(event);
-                member.nextToSend++;
-                frames++;
-                sentEvent = true;
+            if (!writeEvents(member, out, limit, pieces)) {
+                out.position(start);
+                remove(member, CloseReason.TOO_SLOW);
+                return false;
             }
-            if (sentEvent && member.retransmitAtNanos == Long.MAX_VALUE) {
-                member.retransmitAtNanos = now + member.rtoNanos;
-            }
-            if (frames == 0 && member.pingDue) {
+            eliciting = !pieces.isEmpty() || !errors.isEmpty();
+            if (!eliciting && (member.pingDue || member.probeDue)) {
                 Frame.Ping.INSTANCE.encode(out);
-                frames++;
+                eliciting = true;
             }
+            anything |= eliciting;
         }
-        if (frames == 0) {
+        if (!anything) {
             out.position(start);
             return false;
         }
         ShortHeader.finish(out, start);
-        member.nextPacketNumber++;
-        member.lastSentNanos = now;
-        member.pingDue = false;
+        long pn = member.nextPacketNumber++;
+        if (eliciting) {
+            member.recovery.onSent(pn, now, new MemberConnection.Sent(pieces, errors));
+            member.lastSentNanos = now;
+            member.pingDue = false;
+            member.probeDue = false;
+        }
         return true;
+    }
+
+    /**
+     * Writes lost pieces, then new events, as far as the packet and the windows allow.
+     *
+     * @return {@code false} if an event the member needs has left the room log
+     */
+    private boolean writeEvents(MemberConnection member, ByteBuffer out, int limit,
+                                List<MemberConnection.Piece> pieces) {
+        while (!member.retransmit.isEmpty()) {
+            MemberConnection.Piece piece = member.retransmit.peek();
+            byte[] event = room.log().get(piece.sequence());
+            if (event == null) {
+                return false;
+            }
+            int written = writeSlice(out, limit, piece.sequence(), event, piece.offset(), piece.length(), pieces);
+            if (written == 0) {
+                return true;
+            }
+            member.retransmit.poll();
+            if (written < piece.length()) {
+                member.retransmit.addFirst(new MemberConnection.Piece(piece.sequence(), piece.offset() + written,
+                        piece.length() - written));
+                return true;
+            }
+        }
+        long last = room.log().lastSequence();
+        while (member.nextSequence <= last && member.nextSequence <= member.delivered + config.eventWindow()
+                && member.recovery.inFlight() < config.packetWindow()) {
+            byte[] event = room.log().get(member.nextSequence);
+            if (event == null) {
+                return false;
+            }
+            int length = event.length - member.nextOffset;
+            int written = writeSlice(out, limit, member.nextSequence, event, member.nextOffset, length, pieces);
+            if (written == 0) {
+                return true;
+            }
+            if (written < length) {
+                member.nextOffset += written;
+                return true;
+            }
+            member.nextSequence++;
+            member.nextOffset = 0;
+        }
+        return true;
+    }
+
+    /**
+     * Writes bytes {@code offset..offset+length} of an encoded event: the whole EVENT frame if
+     * it is whole and fits, else a FRAGMENT of as much as fits. An event that would fit an empty
+     * packet is never fragmented; it waits for the next packet instead.
+     *
+     * @return how many of the bytes were written
+     */
+    private static int writeSlice(ByteBuffer out, int limit, long sequence, byte[] event, int offset, int length,
+                                  List<MemberConnection.Piece> pieces) {
+        int room = limit - out.position();
+        if (offset == 0 && length == event.length && event.length <= room) {
+            out.put(event);
+            pieces.add(new MemberConnection.Piece(sequence, 0, event.length));
+            return length;
+        }
+        boolean fitsAnEmptyPacket = event.length <= WireFormat.MAX_EVENT_IN_ONE_PACKET_BYTES;
+        if (fitsAnEmptyPacket && offset == 0 && length == event.length) {
+            return 0;
+        }
+        int data = Math.min(length, room - Frame.Fragment.OVERHEAD_BYTES);
+        if (data < MIN_FRAGMENT_BYTES && data < length) {
+            return 0;
+        }
+        byte[] slice = java.util.Arrays.copyOfRange(event, offset, offset + data);
+        new Frame.Fragment(sequence, event.length, offset, slice).encode(out);
+        pieces.add(new MemberConnection.Piece(sequence, offset, data));
+        return data;
     }
 
     private boolean hasMoreToSend(MemberConnection member) {
         if (member.closing != null) {
             return false;
         }
-        return !member.pendingErrors.isEmpty()
-                || (member.nextToSend <= room.log().lastSequence()
-                && member.nextToSend - member.ackedUpTo <= config.sendWindow());
+        return !member.pendingErrors.isEmpty() || !member.retransmit.isEmpty()
+                || (member.nextSequence <= room.log().lastSequence()
+                && member.nextSequence <= member.delivered + config.eventWindow()
+                && member.recovery.inFlight() < config.packetWindow());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -14,6 +14,10 @@ public final class ServerStats {
     public long wrongAddress;
     /** Password proofs that failed. */
     public long badPasswords;
-    /** Times a member's events had to be sent again. */
-    public long retransmissionTimeouts;
+    /** Probe timeouts: acknowledgements stopped and a probe went out. */
+    public long probeTimeouts;
+    /** Packets that arrived twice (the second was dropped). */
+    public long duplicatePackets;
+    /** Data refused because it was beyond a member's window or memory budget (not acknowledged). */
+    public long outOfWindow;
 }

@@ -27,12 +27,13 @@ public final class Room {
      *
      * @param name        the room name
      * @param maxMembers  the most members it admits
-     * @param logCapacity how many events the log keeps
+     * @param logCapacity how many events the log keeps at most
+     * @param logBytes    how many bytes of events the log keeps at most
      */
-    public Room(String name, int maxMembers, int logCapacity) {
+    public Room(String name, int maxMembers, int logCapacity, long logBytes) {
         this.name = name;
         this.maxMembers = maxMembers;
-        this.log = new RoomLog(logCapacity);
+        this.log = new RoomLog(logCapacity, logBytes);
     }
 
     /** The room name. */

@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
  * The frames that make up a short-header packet's payload, QUIC style: a type byte, then a
  * body. Several frames share one datagram.
  */
-public sealed interface Frame permits Frame.Ping, Frame.Ack, Frame.Send, EventFrame, Frame.Error, Frame.Close,
-        Frame.CloseAck {
+public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFrame, Frame.Fragment, Frame.Delivered,
+        Frame.Error, Frame.Close, Frame.CloseAck {
 
     int PING = 0x01;
     int ACK = 0x02;
@@ -16,6 +16,13 @@ public sealed interface Frame permits Frame.Ping, Frame.Ack, Frame.Send, EventFr
     int ERROR = 0x05;
     int CLOSE = 0x06;
     int CLOSE_ACK = 0x07;
+    int FRAGMENT = 0x08;
+    int DELIVERED = 0x09;
+
+    /** {@code true} if a packet holding this frame must be acknowledged (everything but ACK). */
+    default boolean ackEliciting() {
+        return true;
+    }
 
     /** Writes the frame, type byte included. */
     void encode(ByteBuffer out);
@@ -32,9 +39,11 @@ public sealed interface Frame permits Frame.Ping, Frame.Ack, Frame.Send, EventFr
         int type = in.u8();
         return switch (type) {
             case PING -> Ping.INSTANCE;
-            case ACK -> new Ack(in.i64());
-            case SEND -> new Send(in.i64(), in.string16());
+            case ACK -> AckFrame.decodeBody(in);
+            case SEND -> Send.decodeBody(in);
             case EVENT -> EventFrame.decodeBody(in);
+            case FRAGMENT -> Fragment.decodeBody(in);
+            case DELIVERED -> new Delivered(in.i64());
             case ERROR -> new Error(in.i64(), ErrorCode.of(in.u8()), in.string16());
             case CLOSE -> new Close(CloseReason.of(in.u8()));
             case CLOSE_ACK -> CloseAck.INSTANCE;
@@ -59,14 +68,16 @@ public sealed interface Frame permits Frame.Ping, Frame.Ack, Frame.Send, EventFr
     }
 
     /**
-     * Client to server: every room event up to and including {@code sequence} has arrived.
+     * Client to server: every room event up to and including {@code sequence} has been delivered
+     * to the application. The server sends no event further than a window beyond it, which
+     * bounds what a client must hold back while a gap fills.
      *
      * @param sequence the highest room sequence number below which nothing is missing
      */
-    record Ack(long sequence) implements Frame {
+    record Delivered(long sequence) implements Frame {
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) ACK).putLong(sequence);
+            out.put((byte) DELIVERED).putLong(sequence);
         }
 
         @Override
@@ -76,25 +87,117 @@ public sealed interface Frame permits Frame.Ping, Frame.Ack, Frame.Send, EventFr
     }
 
     /**
-     * Client to server: a message to the room.
+     * Client to server: a slice of a message's UTF-8 text. A message that fits one packet is one
+     * slice with {@code offset} 0 and {@code data.length == totalLength}; a longer one is sent
+     * in several, possibly in several packets, and reassembled by the server.
      *
-     * @param messageId the client's id for it: 1, 2, 3... per connection, so the server
-     *                  accepts each exactly once and in order
-     * @param text      the text
+     * @param messageId   the client's id for the message: 1, 2, 3... per connection, so the server
+     *                    accepts each exactly once and in order
+     * @param totalLength the message's length in bytes of UTF-8
+     * @param offset      where this slice starts
+     * @param data        the slice
      */
-    record Send(long messageId, String text) implements Frame {
-        /** Bytes of a SEND besides its text. */
-        public static final int OVERHEAD_BYTES = 1 + 8 + 2;
+    record Send(long messageId, int totalLength, int offset, byte[] data) implements Frame {
+        /** Bytes of a SEND besides its data. */
+        public static final int OVERHEAD_BYTES = 1 + 8 + 4 + 4 + 2;
+
+        /** A whole message in one slice. */
+        public static Send whole(long messageId, String text) {
+            byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return new Send(messageId, utf8.length, 0, utf8);
+        }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) SEND).putLong(messageId);
-            WireWriter.string16(out, text);
+            out.put((byte) SEND).putLong(messageId).putInt(totalLength).putInt(offset);
+            WireWriter.bytes16(out, data);
         }
 
         @Override
         public int encodedLength() {
-            return OVERHEAD_BYTES + EventFrame.utf8Length(text);
+            return OVERHEAD_BYTES + data.length;
+        }
+
+        static Send decodeBody(WireReader in) throws MalformedPacketException {
+            long id = in.i64();
+            int total = in.i32();
+            int offset = in.i32();
+            byte[] data = in.bytes16();
+            checkSlice(total, offset, data.length);
+            return new Send(id, total, offset, data);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Send other && messageId == other.messageId && totalLength == other.totalLength
+                    && offset == other.offset && java.util.Arrays.equals(data, other.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(messageId, totalLength, offset, java.util.Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "Send[" + messageId + ", " + offset + "+" + data.length + "/" + totalLength + "]";
+        }
+    }
+
+    /**
+     * Server to client: a slice of an encoded EVENT frame too large for one packet. When all
+     * slices of {@code sequence} have arrived, their concatenation decodes as an EVENT frame.
+     *
+     * @param sequence    the room sequence number of the event
+     * @param totalLength the encoded event's length
+     * @param offset      where this slice starts
+     * @param data        the slice
+     */
+    record Fragment(long sequence, int totalLength, int offset, byte[] data) implements Frame {
+        /** Bytes of a FRAGMENT besides its data. */
+        public static final int OVERHEAD_BYTES = 1 + 8 + 4 + 4 + 2;
+
+        @Override
+        public void encode(ByteBuffer out) {
+            out.put((byte) FRAGMENT).putLong(sequence).putInt(totalLength).putInt(offset);
+            WireWriter.bytes16(out, data);
+        }
+
+        @Override
+        public int encodedLength() {
+            return OVERHEAD_BYTES + data.length;
+        }
+
+        static Fragment decodeBody(WireReader in) throws MalformedPacketException {
+            long sequence = in.i64();
+            int total = in.i32();
+            int offset = in.i32();
+            byte[] data = in.bytes16();
+            checkSlice(total, offset, data.length);
+            return new Fragment(sequence, total, offset, data);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fragment other && sequence == other.sequence && totalLength == other.totalLength
+                    && offset == other.offset && java.util.Arrays.equals(data, other.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(sequence, totalLength, offset, java.util.Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "Fragment[" + sequence + ", " + offset + "+" + data.length + "/" + totalLength + "]";
+        }
+    }
+
+    /** Rejects slices that cannot belong to their whole. */
+    private static void checkSlice(int total, int offset, int length) throws MalformedPacketException {
+        if (total < 0 || offset < 0 || (long) offset + length > total || (length == 0 && total != 0)) {
+            throw new MalformedPacketException("slice " + offset + "+" + length + " of " + total);
         }
     }
 

@@ -32,6 +32,16 @@ public final class WireFormat {
     /** Largest UTF-8 room name on the wire. */
     public static final int MAX_ROOM_NAME_BYTES = 256;
 
+    /** The largest ACK frame. */
+    public static final int MAX_ACK_BYTES = 1 + 8 + 4 + 1 + 4 + 8 * (AckFrame.MAX_RANGES - 1);
+
+    /**
+     * The largest encoded event sent whole in one packet, whatever else shares the packet's
+     * start (an ACK); larger events go out as FRAGMENTs.
+     */
+    public static final int MAX_EVENT_IN_ONE_PACKET_BYTES =
+            MAX_DATAGRAM_BYTES - ShortHeader.BYTES - PROTECTION_OVERHEAD_BYTES - MAX_ACK_BYTES;
+
     /**
      * The largest message text, in UTF-8 bytes, that fits in one datagram with the worst-case
      * header, event framing and protection overhead. Until fragmentation exists, this is

@@ -40,9 +40,8 @@ class RoomSimulationTest {
             network = new SimulatedNetwork(seed);
             serverSink = new RecordingServerSink(network);
             SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
-            ServerConfig config = new ServerConfig("lobby", group,
-                    SrpVerifier.create(group, "lobby", password, network.newRandom()), IDLE, 1000, 64,
-                    ServerConfig.DEFAULT_LOG_CAPACITY, ServerConfig.DEFAULT_SEND_WINDOW);
+            ServerConfig config = ServerConfig.of("lobby", group,
+                    SrpVerifier.create(group, "lobby", password, network.newRandom()), IDLE, 16 * 1024, 64);
             server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis);
             network.attach(SERVER, server);
         }
@@ -205,7 +204,8 @@ class RoomSimulationTest {
         room.network.conditions(SimulatedNetwork.Conditions.lossy(0.3, 0.05, 10));
 
         room.network.act(() -> room.clients.get("ega").close(room.network.now()));
-        room.network.runUntil(() -> room.sinks.get("joan").log.contains("<-- ega LEFT"), 5 * SECOND);
+        room.network.runUntil(() -> room.sinks.get("joan").log.contains("<-- ega LEFT")
+                && room.sinks.get("ega").disconnected != null, 5 * SECOND);
 
         assertThat(room.serverSink.left).extracting(RecordingServerSink.Left::reason).containsExactly(CloseReason.LEFT);
         assertThat(room.sinks.get("ega").disconnected).isEqualTo(CloseReason.LEFT);

@@ -13,7 +13,7 @@ class RoomTest {
 
     @Test
     void everyEventTakesTheNextSequenceAndIsLoggedEncoded() {
-        Room room = new Room("lobby", 10, 16);
+        Room room = new Room("lobby", 10, 16, 1 << 20);
         EventFrame joined = room.join("joan", 1);
         EventFrame message = room.message("joan", 1, "halo", 2);
         EventFrame left = room.leave("JOAN", CloseReason.LEFT, 3).orElseThrow();
@@ -28,7 +28,7 @@ class RoomTest {
 
     @Test
     void usernamesAreUniqueIgnoringCase() {
-        Room room = new Room("lobby", 10, 16);
+        Room room = new Room("lobby", 10, 16, 1 << 20);
         room.join("Joan", 1);
 
         assertThat(room.checkAdmission("joan")).hasValueSatisfying(refusal -> {
@@ -40,7 +40,7 @@ class RoomTest {
 
     @Test
     void invalidAndFullAreRefused() {
-        Room room = new Room("lobby", 1, 16);
+        Room room = new Room("lobby", 1, 16, 1 << 20);
         assertThat(room.checkAdmission("no spaces")).hasValueSatisfying(
                 refusal -> assertThat(refusal.reason()).isEqualTo(RejectReason.INVALID_USERNAME));
         room.join("joan", 1);
@@ -50,7 +50,7 @@ class RoomTest {
 
     @Test
     void leavingTwiceLogsOnce() {
-        Room room = new Room("lobby", 10, 16);
+        Room room = new Room("lobby", 10, 16, 1 << 20);
         room.join("joan", 1);
         assertThat(room.leave("joan", CloseReason.LEFT, 2)).isPresent();
         assertThat(room.leave("joan", CloseReason.LEFT, 3)).isEmpty();

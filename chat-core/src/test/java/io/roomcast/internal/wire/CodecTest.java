@@ -103,15 +103,20 @@ class CodecTest {
     static Stream<Arguments> shortPackets() {
         return Stream.of(
                 Arguments.of("PING", packet(Frame.Ping.INSTANCE)),
-                Arguments.of("ACK", packet(new Frame.Ack(99))),
-                Arguments.of("SEND", packet(new Frame.Send(3, "halo 👋 ünïcode"))),
+                Arguments.of("ACK", packet(new AckFrame(List.of(new AckFrame.Range(90, 99)), 250))),
+                Arguments.of("ACK ranges", packet(new AckFrame(List.of(new AckFrame.Range(90, 99),
+                        new AckFrame.Range(50, 60), new AckFrame.Range(0, 0)), 0))),
+                Arguments.of("SEND", packet(Frame.Send.whole(3, "halo 👋 ünïcode"))),
+                Arguments.of("SEND slice", packet(new Frame.Send(3, 5000, 1200, filled(800, 65)))),
+                Arguments.of("FRAGMENT", packet(new Frame.Fragment(8, 20000, 0, filled(1000, 66)))),
+                Arguments.of("DELIVERED", packet(new Frame.Delivered(41))),
                 Arguments.of("EVENT message", packet(EventFrame.message(5, 1_700_000_000_000L, "joan", 3, "halo"))),
                 Arguments.of("EVENT joined", packet(EventFrame.joined(6, 1L, "ega"))),
                 Arguments.of("EVENT left", packet(EventFrame.left(7, 1L, "ega", CloseReason.TIMED_OUT))),
                 Arguments.of("ERROR", packet(new Frame.Error(4, ErrorCode.MESSAGE_TOO_LARGE, "too big"))),
                 Arguments.of("CLOSE", packet(new Frame.Close(CloseReason.SERVER_CLOSED))),
                 Arguments.of("CLOSE_ACK", packet(Frame.CloseAck.INSTANCE)),
-                Arguments.of("coalesced", packet(new Frame.Ack(1), EventFrame.joined(2, 1L, "ega"),
+                Arguments.of("coalesced", packet(new Frame.Delivered(1), EventFrame.joined(2, 1L, "ega"),
                         EventFrame.message(3, 2L, "ega", 1, "hi"), Frame.Ping.INSTANCE)));
     }
 
@@ -142,7 +147,7 @@ class CodecTest {
     @Test
     void encodedLengthMatchesWhatIsWritten() {
         List<Frame> frames = new ArrayList<>();
-        frames.add(new Frame.Send(1, "a\uD800b")); // a lone surrogate becomes '?'
+        frames.add(Frame.Send.whole(1, "a\uD800b")); // a lone surrogate becomes '?'
         frames.add(EventFrame.message(1, 1, "Zoë", 1, "😀 ok"));
         frames.add(new Frame.Error(1, ErrorCode.RATE_LIMITED, "slow down ✋"));
         for (Frame frame : frames) {
@@ -159,6 +164,34 @@ class CodecTest {
         int packet = ShortHeader.BYTES + EventFrame.message(1, 1, longestName, 1, text).encodedLength()
                 + WireFormat.PROTECTION_OVERHEAD_BYTES;
         assertThat(packet).isLessThanOrEqualTo(WireFormat.MAX_DATAGRAM_BYTES);
+    }
+
+    @Test
+    void slicesBeyondTheirWholeAreRejected() {
+        byte[] bytes = packet(new Frame.Send(1, 100, 90, filled(10, 1))).toBytes();
+        ByteBuffer.wrap(bytes).putInt(ShortHeader.BYTES + 1 + 8, 95); // claim a total of 95: 90 + 10 > 95
+        assertThatThrownBy(() -> ShortPacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("slice");
+    }
+
+    @Test
+    void ackRangesBelowZeroAreRejected() {
+        byte[] bytes = packet(new AckFrame(List.of(new AckFrame.Range(5, 9)), 0)).toBytes();
+        ByteBuffer.wrap(bytes).putInt(ShortHeader.BYTES + 1 + 8 + 4 + 1, 50); // first range of 50 below 9
+        assertThatThrownBy(() -> ShortPacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("below zero");
+    }
+
+    @Test
+    void ackFramesAnswerWhichPacketsTheyAcknowledge() {
+        AckFrame ack = new AckFrame(List.of(new AckFrame.Range(10, 12), new AckFrame.Range(3, 5)), 0);
+        assertThat(ack.largest()).isEqualTo(12);
+        assertThat(ack.acknowledges(11)).isTrue();
+        assertThat(ack.acknowledges(4)).isTrue();
+        assertThat(ack.acknowledges(7)).isFalse();
+        assertThat(ack.ackEliciting()).isFalse();
+        assertThatThrownBy(() -> new AckFrame(List.of(new AckFrame.Range(3, 5), new AckFrame.Range(6, 9)), 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
