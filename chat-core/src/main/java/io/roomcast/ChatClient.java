@@ -347,7 +347,7 @@ public final class ChatClient implements Closeable {
         }
 
         @Override
-        public void joined(String room, List<String> names, int maxBytes) {
+        public void joined(String room, List<String> names, int maxBytes, long joinSequence) {
             roomName = room;
             maxMessageBytes = maxBytes;
             members = snapshot(names);
@@ -368,13 +368,13 @@ public final class ChatClient implements Closeable {
         }
 
         @Override
-        public void memberJoined(String name) {
+        public void memberJoined(long sequence, String name) {
             members = snapshot(engine.members());
             callbacks.execute(() -> listener.onMemberJoined(name));
         }
 
         @Override
-        public void memberLeft(String name, CloseReason reason) {
+        public void memberLeft(long sequence, String name, CloseReason reason) {
             members = snapshot(engine.members());
             LeaveReason leaveReason = LeaveReasons.of(reason);
             callbacks.execute(() -> listener.onMemberLeft(name, leaveReason));

@@ -230,7 +230,7 @@ public final class ChatServer implements Closeable {
         }
 
         @Override
-        public void memberJoined(String username, InetSocketAddress address) {
+        public void memberJoined(long sequence, String username, InetSocketAddress address) {
             refreshMembers();
             Member member = new Member(username, address);
             callbacks.execute(() -> listener.onMemberJoined(member));
@@ -243,7 +243,7 @@ public final class ChatServer implements Closeable {
         }
 
         @Override
-        public void memberLeft(String username, InetSocketAddress address, CloseReason reason) {
+        public void memberLeft(long sequence, String username, InetSocketAddress address, CloseReason reason) {
             refreshMembers();
             Member member = new Member(username, address);
             LeaveReason leaveReason = LeaveReasons.of(reason);

@@ -28,12 +28,18 @@ public final class SrpGroup {
                     + "9E4AFF73"),
             BigInteger.TWO, "SHA-256");
 
-    /** The RFC 5054 1024-bit group's prime; used with SHA-1 only to check the Appendix B vectors. */
+    /** The RFC 5054 1024-bit group's prime; with SHA-1 it checks the Appendix B vectors. */
     static final BigInteger RFC5054_1024_N = hex("EEAF0AB9 ADB38DD6 9C33F80A FA8FC5E8 60726187 75FF3C0B 9EA2314C"
                     + "9C256576 D674DF74 96EA81D3 383B4813 D692C6E0 E0D5D8E2 50B98BE4"
                     + "8E495C1D 6089DAD1 5DC7D7B4 6154D6B6 CE8EF4AD 69B15D49 82559B29"
                     + "7BCF1885 C529F566 660E57EC 68EDBC3C 05726CC0 2FD4CBF4 976EAA9A"
                     + "FD5138FE 8376435B 9FC61D2F C0EB06E3");
+
+    /**
+     * The RFC 5054 1024-bit group with SHA-256: only for simulations that run hundreds of
+     * handshakes and test protocol rules, not cryptographic strength. Never used on the wire.
+     */
+    public static final SrpGroup RFC5054_1024_SHA256 = rfc5054Group1024("SHA-256");
 
     private final BigInteger n;
     private final BigInteger g;

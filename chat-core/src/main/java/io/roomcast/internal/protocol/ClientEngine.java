@@ -210,6 +210,26 @@ public final class ClientEngine implements DatagramEngine {
         return state == State.FINISHED;
     }
 
+    /** Events held back waiting for a gap to fill, for tests that check memory bounds. */
+    int heldBackCount() {
+        return heldBack.size();
+    }
+
+    /** Bytes of incomplete fragmented events held, for tests that check memory bounds. */
+    long fragmentBytes() {
+        return fragmentBytes;
+    }
+
+    /** Messages not yet confirmed, for tests. */
+    int unconfirmedCount() {
+        return unconfirmed.size();
+    }
+
+    /** The last room sequence number delivered, for tests. */
+    long deliveredSequence() {
+        return delivered;
+    }
+
     /** Datagrams dropped as malformed. */
     public long malformedCount() {
         return malformed;
@@ -318,7 +338,7 @@ public final class ClientEngine implements DatagramEngine {
         lastReceivedNanos = now;
         lastSentNanos = now;
         deliveredDueAtNanos = now; // the first short packet tells the server the welcome arrived
-        sink.joined(roomName, members(), maxMessageBytes);
+        sink.joined(roomName, members(), maxMessageBytes, delivered);
     }
 
     private void handleShort(long now, ByteBuffer datagram) throws MalformedPacketException {
@@ -444,11 +464,11 @@ public final class ClientEngine implements DatagramEngine {
             }
             case JOINED -> {
                 members.put(key, event.username());
-                sink.memberJoined(event.username());
+                sink.memberJoined(event.sequence(), event.username());
             }
             case LEFT -> {
                 members.remove(key);
-                sink.memberLeft(event.username(), event.reason());
+                sink.memberLeft(event.sequence(), event.username(), event.reason());
             }
         }
     }

@@ -6,8 +6,8 @@ import java.util.List;
 
 /** Where a {@link ClientEngine} reports what happens. Called on the engine's thread. */
 public interface ClientEventSink {
-    /** The client joined; {@code members} includes itself. */
-    void joined(String roomName, List<String> members, int maxMessageBytes);
+    /** The client joined with room sequence {@code joinSequence}; {@code members} includes itself. */
+    void joined(String roomName, List<String> members, int maxMessageBytes, long joinSequence);
 
     /** The client could not join. Terminal. */
     void connectFailed(ConnectFailure failure, String detail);
@@ -15,11 +15,11 @@ public interface ClientEventSink {
     /** A message reached the room (the client's own included). */
     void message(long sequence, String sender, String text, long timestampMillis);
 
-    /** Another member joined. */
-    void memberJoined(String username);
+    /** Another member joined, at room sequence {@code sequence}. */
+    void memberJoined(long sequence, String username);
 
-    /** Another member left. */
-    void memberLeft(String username, CloseReason reason);
+    /** Another member left, at room sequence {@code sequence}. */
+    void memberLeft(long sequence, String username, CloseReason reason);
 
     /** The client's message with {@code messageId} is in the room with {@code sequence}. */
     void sendAccepted(long messageId, long sequence, String text, long timestampMillis);

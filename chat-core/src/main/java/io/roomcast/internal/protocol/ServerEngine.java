@@ -92,6 +92,16 @@ public final class ServerEngine implements DatagramEngine {
         return room.members();
     }
 
+    /** The members' connections, for tests that check memory bounds. */
+    java.util.Collection<MemberConnection> connections() {
+        return members.values();
+    }
+
+    /** The room, for tests. */
+    Room room() {
+        return room;
+    }
+
     /** Counters of what the engine dropped and why. */
     public ServerStats stats() {
         return stats;
@@ -113,7 +123,7 @@ public final class ServerEngine implements DatagramEngine {
             member.closing = CloseReason.SERVER_CLOSED;
             member.closeResendAtNanos = nowNanos;
             room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
-            sink.memberLeft(member.username, member.address, CloseReason.SERVER_CLOSED);
+            sink.memberLeft(0, member.username, member.address, CloseReason.SERVER_CLOSED);
             enqueue(member);
         }
     }
@@ -245,7 +255,7 @@ public final class ServerEngine implements DatagramEngine {
             replies.add(new Datagram(member.address, part));
         }
         log.debug("{} joined from {}", member.username, member.address);
-        sink.memberJoined(member.username, member.address);
+        sink.memberJoined(joined.sequence(), member.username, member.address);
         eventAppended();
     }
 
@@ -726,17 +736,35 @@ public final class ServerEngine implements DatagramEngine {
 
     private void remove(MemberConnection member, CloseReason reason) {
         members.remove(member.connectionId);
-        room.leave(member.username, reason, wallClockMillis.getAsLong()).ifPresent(left -> eventAppended());
+        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
+                .orElse(0L);
+        eventAppended();
         if (reason == CloseReason.TOO_SLOW || reason == CloseReason.KICKED) {
             // best effort: it is being dropped because it is not keeping up, so no retransmission
             replies.add(new Datagram(member.address, shortPacket(member, new Frame.Close(reason))));
         }
-        sink.memberLeft(member.username, member.address, reason);
+        sink.memberLeft(sequence, member.username, member.address, reason);
     }
 
     private void eventAppended() {
+        long oldest = room.log().firstSequence();
+        List<MemberConnection> tooSlow = null;
         for (MemberConnection member : members.values()) {
-            enqueue(member);
+            if (member.closing == null && member.delivered + 1 < oldest) {
+                if (tooSlow == null) {
+                    tooSlow = new ArrayList<>();
+                }
+                tooSlow.add(member);
+            } else {
+                enqueue(member);
+            }
+        }
+        if (tooSlow != null) {
+            // the next event such a member needs has left the log: it can never catch up
+            for (MemberConnection member : tooSlow) {
+                log.debug("{} fell too far behind the room", member.username);
+                remove(member, CloseReason.TOO_SLOW);
+            }
         }
     }
 

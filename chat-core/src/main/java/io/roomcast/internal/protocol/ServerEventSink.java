@@ -5,12 +5,15 @@ import java.net.InetSocketAddress;
 
 /** Where a {@link ServerEngine} reports what happens in the room. Called on the engine's thread. */
 public interface ServerEventSink {
-    /** A member joined. */
-    void memberJoined(String username, InetSocketAddress address);
+    /** A member joined; its join event has room sequence {@code sequence}. */
+    void memberJoined(long sequence, String username, InetSocketAddress address);
 
     /** A message was accepted into the room. */
     void message(long sequence, String sender, String text, long timestampMillis);
 
-    /** A member left or was removed. */
-    void memberLeft(String username, InetSocketAddress address, CloseReason reason);
+    /**
+     * A member left or was removed; its leave event has room sequence {@code sequence}, or 0 when
+     * the server is closing and logs no more.
+     */
+    void memberLeft(long sequence, String username, InetSocketAddress address, CloseReason reason);
 }

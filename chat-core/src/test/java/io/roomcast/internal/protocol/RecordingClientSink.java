@@ -15,6 +15,9 @@ final class RecordingClientSink implements ClientEventSink {
     final List<Long> accepted = new ArrayList<>();
     final List<Long> refused = new ArrayList<>();
     List<String> joinedMembers;
+    long joinSequence;
+    /** Every room sequence number delivered, in delivery order: messages, joins and leaves. */
+    final List<Long> sequences = new ArrayList<>();
     ConnectFailure connectFailure;
     CloseReason disconnected;
 
@@ -23,8 +26,9 @@ final class RecordingClientSink implements ClientEventSink {
     }
 
     @Override
-    public void joined(String roomName, List<String> members, int maxMessageBytes) {
+    public void joined(String roomName, List<String> members, int maxMessageBytes, long joinSequence) {
         joinedMembers = members;
+        this.joinSequence = joinSequence;
         log.add("joined " + members);
     }
 
@@ -37,16 +41,19 @@ final class RecordingClientSink implements ClientEventSink {
     @Override
     public void message(long sequence, String sender, String text, long timestampMillis) {
         messages.add(new Delivered(sequence, sender, text));
+        sequences.add(sequence);
         log.add("#" + sequence + " <" + sender + "> " + text);
     }
 
     @Override
-    public void memberJoined(String username) {
+    public void memberJoined(long sequence, String username) {
+        sequences.add(sequence);
         log.add("--> " + username);
     }
 
     @Override
-    public void memberLeft(String username, CloseReason reason) {
+    public void memberLeft(long sequence, String username, CloseReason reason) {
+        sequences.add(sequence);
         log.add("<-- " + username + " " + reason);
     }
 

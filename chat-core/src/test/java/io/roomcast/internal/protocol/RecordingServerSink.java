@@ -7,12 +7,17 @@ import java.util.List;
 
 /** Records what a server engine reports, with the virtual time of each report. */
 final class RecordingServerSink implements ServerEventSink {
-    record Left(String username, CloseReason reason, long atNanos) {
+    record Left(String username, CloseReason reason, long atNanos, long sequence) {
+    }
+
+    record Message(long sequence, String sender, String text) {
     }
 
     private final SimulatedNetwork network;
     final List<String> joined = new ArrayList<>();
     final List<String> messages = new ArrayList<>();
+    final List<Message> accepted = new ArrayList<>();
+    final java.util.Map<String, Long> joinSequences = new java.util.HashMap<>();
     final List<Left> left = new ArrayList<>();
 
     RecordingServerSink(SimulatedNetwork network) {
@@ -20,17 +25,19 @@ final class RecordingServerSink implements ServerEventSink {
     }
 
     @Override
-    public void memberJoined(String username, InetSocketAddress address) {
+    public void memberJoined(long sequence, String username, InetSocketAddress address) {
         joined.add(username);
+        joinSequences.put(username, sequence);
     }
 
     @Override
     public void message(long sequence, String sender, String text, long timestampMillis) {
         messages.add(sender + ": " + text);
+        accepted.add(new Message(sequence, sender, text));
     }
 
     @Override
-    public void memberLeft(String username, InetSocketAddress address, CloseReason reason) {
-        left.add(new Left(username, reason, network.now()));
+    public void memberLeft(long sequence, String username, InetSocketAddress address, CloseReason reason) {
+        left.add(new Left(username, reason, network.now(), sequence));
     }
 }

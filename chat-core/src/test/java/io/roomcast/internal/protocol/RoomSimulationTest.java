@@ -37,11 +37,17 @@ class RoomSimulationTest {
         final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
 
         Room(long seed, String password) {
+            this(seed, password, ServerConfig.DEFAULT_LOG_CAPACITY);
+        }
+
+        Room(long seed, String password, int logCapacity) {
             network = new SimulatedNetwork(seed);
             serverSink = new RecordingServerSink(network);
             SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
-            ServerConfig config = ServerConfig.of("lobby", group,
-                    SrpVerifier.create(group, "lobby", password, network.newRandom()), IDLE, 16 * 1024, 64);
+            ServerConfig config = new ServerConfig("lobby", group,
+                    SrpVerifier.create(group, "lobby", password, network.newRandom()), IDLE, 16 * 1024, 64,
+                    logCapacity, ServerConfig.DEFAULT_LOG_BYTES, ServerConfig.DEFAULT_PACKET_WINDOW,
+                    ServerConfig.DEFAULT_EVENT_WINDOW);
             server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis);
             network.attach(SERVER, server);
         }
@@ -209,6 +215,125 @@ class RoomSimulationTest {
 
         assertThat(room.serverSink.left).extracting(RecordingServerSink.Left::reason).containsExactly(CloseReason.LEFT);
         assertThat(room.sinks.get("ega").disconnected).isEqualTo(CloseReason.LEFT);
+    }
+
+    @Test
+    void aMemberThatStopsReceivingIsRemovedAsTooSlowAndTheRoomGoesOn() {
+        Room room = new Room(27, "secret", 64);
+        room.join("joan");
+        room.join("ega");
+        // ega still talks to the server (its keepalives arrive) but hears nothing back
+        room.network.partition(SERVER, room.addresses.get("ega"));
+
+        for (int i = 0; i < 100; i++) {
+            int n = i;
+            room.network.act(() -> room.clients.get("joan").send("message " + n));
+            room.network.runFor(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        room.network.runUntil(() -> room.sinks.get("joan").messages.size() == 100, 10 * SECOND);
+
+        assertThat(room.serverSink.left).extracting(RecordingServerSink.Left::username, RecordingServerSink.Left::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ega", CloseReason.TOO_SLOW));
+        assertThat(room.sinks.get("joan").log).contains("<-- ega TOO_SLOW");
+        assertThat(room.sinks.get("joan").messages).hasSize(100);
+        assertThat(room.server.connections()).extracting(c -> c.username).containsExactly("joan");
+        assertThat(room.server.room().log().capacity()).isEqualTo(64);
+    }
+
+    @Test
+    void aMemberOnAFarSlowerLinkIsRemovedAsTooSlow() {
+        Room room = new Room(28, "secret", 256);
+        room.join("joan");
+        room.join("ega");
+        // 2 KB/s towards ega, with a router queue of at most a second: far slower than the room
+        room.network.conditionsFor(SERVER, SimulatedNetwork.Conditions.perfect().withBandwidth(2_000, 1_000));
+
+        for (int i = 0; i < 600; i++) {
+            int n = i;
+            room.network.act(() -> room.clients.get("joan").send("a fairly chatty message number " + n));
+            room.network.runFor(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        room.network.runUntil(() -> !room.serverSink.left.isEmpty(), 30 * SECOND);
+
+        assertThat(room.serverSink.left).extracting(RecordingServerSink.Left::reason).contains(CloseReason.TOO_SLOW);
+    }
+
+    @Test
+    void underLoadEventsShareDatagrams() {
+        Room room = new Room(29, "secret");
+        room.join("joan");
+        room.join("ega");
+        InetSocketAddress ega = room.addresses.get("ega");
+        long before = room.network.datagramsSent(SERVER, ega);
+
+        room.network.act(() -> {
+            for (int i = 0; i < 200; i++) {
+                room.clients.get("joan").send("burst " + i);
+            }
+        });
+        room.network.runUntil(() -> room.sinks.get("ega").messages.size() == 200, 10 * SECOND);
+
+        long datagrams = room.network.datagramsSent(SERVER, ega) - before;
+        assertThat(room.sinks.get("ega").messages).hasSize(200);
+        assertThat(datagrams).as("datagrams for 200 messages").isLessThan(200 / 5);
+    }
+
+    @Test
+    void largeMessagesAreFragmentedAndArriveIntact() {
+        Room room = new Room(30, "secret");
+        room.network.conditions(SimulatedNetwork.Conditions.lossy(0.2, 0.05, 15));
+        room.join("joan");
+        room.join("ega");
+        String large = "Grüße 😀 — 日本語 ".repeat(16 * 1024 / 30).substring(0, 5000);
+        assertThat(large.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isBetween(8_000, 16 * 1024);
+
+        room.network.act(() -> {
+            room.clients.get("joan").send(large);
+            room.clients.get("joan").send("after");
+        });
+        room.network.runUntil(() -> room.sinks.get("ega").messages.size() == 2
+                && room.sinks.get("joan").accepted.size() == 2, 30 * SECOND);
+
+        assertThat(room.sinks.get("ega").messages).extracting(RecordingClientSink.Delivered::text)
+                .containsExactly(large, "after");
+        assertThat(room.serverSink.messages).containsExactly("joan: " + large, "joan: after");
+    }
+
+    @Test
+    void aMessageOverTheLimitIsRefusedWithAnError() {
+        Room room = new Room(31, "secret");
+        room.join("joan");
+        // a client that ignores the limit it was told (the public API refuses such a send at once)
+        room.network.act(() -> {
+            room.clients.get("joan").send("x".repeat(16 * 1024 + 1));
+            room.clients.get("joan").send("fine");
+        });
+        room.network.runUntil(() -> room.sinks.get("joan").accepted.size() == 1, 10 * SECOND);
+
+        assertThat(room.sinks.get("joan").refused).containsExactly(1L);
+        assertThat(room.sinks.get("joan").accepted).containsExactly(2L);
+        assertThat(room.serverSink.messages).containsExactly("joan: fine");
+    }
+
+    @Test
+    void aOneWayPartitionShorterThanTheIdleTimeoutLosesNothing() {
+        Room room = new Room(32, "secret");
+        room.join("joan");
+        room.join("ega");
+        InetSocketAddress ega = room.addresses.get("ega");
+        room.network.partition(SERVER, ega);
+        room.network.act(() -> {
+            for (int i = 0; i < 20; i++) {
+                room.clients.get("joan").send("during " + i);
+            }
+        });
+        room.network.runFor(8 * SECOND);
+        room.network.heal(SERVER, ega);
+
+        room.network.runUntil(() -> room.sinks.get("ega").messages.size() == 20, 20 * SECOND);
+
+        assertThat(room.sinks.get("ega").messages).hasSize(20);
+        assertThat(room.serverSink.left).isEmpty();
     }
 
     @Test

@@ -21,25 +21,40 @@ import java.util.function.BooleanSupplier;
  * event for event, so any failure can be replayed. Minutes of virtual time take milliseconds.
  */
 final class SimulatedNetwork {
-    /** How the network treats datagrams. Probabilities are per datagram. */
-    record Conditions(double loss, double duplication, long minDelayNanos, long jitterNanos) {
+    /**
+     * How the network treats datagrams. Probabilities are per datagram; a datagram's delay is
+     * {@code minDelay} plus up to {@code jitter} (so later datagrams can overtake earlier ones).
+     * With a bandwidth, each sender's datagrams queue behind each other, and a datagram that
+     * would wait longer than {@code maxQueueNanos} is dropped (a full router queue).
+     */
+    record Conditions(double loss, double duplication, long minDelayNanos, long jitterNanos,
+                      long bytesPerSecond, long maxQueueNanos) {
         static Conditions perfect() {
-            return new Conditions(0, 0, TimeUnit.MICROSECONDS.toNanos(100), 0);
+            return new Conditions(0, 0, TimeUnit.MICROSECONDS.toNanos(100), 0, 0, 0);
         }
 
         static Conditions lossy(double loss, double duplication, long jitterMillis) {
             return new Conditions(loss, duplication, TimeUnit.MILLISECONDS.toNanos(1),
-                    TimeUnit.MILLISECONDS.toNanos(jitterMillis));
+                    TimeUnit.MILLISECONDS.toNanos(jitterMillis), 0, 0);
+        }
+
+        Conditions withBandwidth(long bytesPerSecond, long maxQueueMillis) {
+            return new Conditions(loss, duplication, minDelayNanos, jitterNanos, bytesPerSecond,
+                    TimeUnit.MILLISECONDS.toNanos(maxQueueMillis));
         }
     }
 
-    private record InFlight(long deliverAtNanos, long order, InetSocketAddress from, InetSocketAddress to,
+    /** A datagram on its way; a duplicate shares its original's {@code id}. */
+    private record InFlight(long deliverAtNanos, long order, long id, InetSocketAddress from, InetSocketAddress to,
                             byte[] bytes) {
     }
 
     private final Random random;
     private final Map<InetSocketAddress, DatagramEngine> nodes = new LinkedHashMap<>();
     private final Set<InetSocketAddress> cutOff = new HashSet<>();
+    private final Set<List<InetSocketAddress>> partitions = new HashSet<>();
+    private final Map<InetSocketAddress, Conditions> senderConditions = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, Long> linkFreeAt = new LinkedHashMap<>();
     private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>((a, b) -> a.deliverAtNanos != b.deliverAtNanos
             ? Long.compare(a.deliverAtNanos, b.deliverAtNanos) : Long.compare(a.order, b.order));
     private final ByteBuffer scratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
@@ -49,7 +64,10 @@ final class SimulatedNetwork {
     private long delivered;
     private long dropped;
     private long timerFirings;
+    private final Map<List<InetSocketAddress>, Long> sentBetween = new LinkedHashMap<>();
     private final Map<InetSocketAddress, Long> lastDeliveryFrom = new LinkedHashMap<>();
+    private final Set<Long> arrived = new HashSet<>();
+    private long nextId;
 
     SimulatedNetwork(long seed) {
         this.random = new Random(seed);
@@ -73,6 +91,21 @@ final class SimulatedNetwork {
         cutOff.add(address);
     }
 
+    /** From now on, datagrams from {@code from} to {@code to} are lost; the other direction still works. */
+    void partition(InetSocketAddress from, InetSocketAddress to) {
+        partitions.add(List.of(from, to));
+    }
+
+    /** Ends a {@link #partition}. */
+    void heal(InetSocketAddress from, InetSocketAddress to) {
+        partitions.remove(List.of(from, to));
+    }
+
+    /** Datagrams sent by {@code sender} get these conditions instead of the network's. */
+    void conditionsFor(InetSocketAddress sender, Conditions conditions) {
+        senderConditions.put(sender, conditions);
+    }
+
     long now() {
         return now;
     }
@@ -89,12 +122,20 @@ final class SimulatedNetwork {
         return dropped;
     }
 
+    /** How many datagrams {@code from} sent to {@code to}, lost ones included. */
+    long datagramsSent(InetSocketAddress from, InetSocketAddress to) {
+        return sentBetween.getOrDefault(List.of(from, to), 0L);
+    }
+
     /** How many times an engine's timer fired: a stuck deadline would make this explode. */
     long timerFirings() {
         return timerFirings;
     }
 
-    /** When a datagram from {@code address} was last delivered to anyone, or -1. */
+    /**
+     * When a datagram from {@code address} last reached anyone for the first time (a network
+     * duplicate of one that already arrived does not count), or -1.
+     */
     long lastDeliveryFrom(InetSocketAddress address) {
         return lastDeliveryFrom.getOrDefault(address, -1L);
     }
@@ -139,7 +180,9 @@ final class SimulatedNetwork {
                 DatagramEngine target = nodes.get(next.to);
                 if (target != null && !target.isFinished() && !cutOff.contains(next.to)) {
                     delivered++;
-                    lastDeliveryFrom.put(next.from, now);
+                    if (arrived.add(next.id)) {
+                        lastDeliveryFrom.put(next.from, now); // a copy of what already arrived is no sign of life
+                    }
                     target.handleDatagram(now, ByteBuffer.wrap(next.bytes).asReadOnlyBuffer(), next.from);
                 }
             } else {
@@ -174,14 +217,27 @@ final class SimulatedNetwork {
     }
 
     private void transmit(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
-        if (cutOff.contains(from) || random.nextDouble() < conditions.loss()) {
+        sentBetween.merge(List.of(from, to), 1L, Long::sum);
+        Conditions link = senderConditions.getOrDefault(from, conditions);
+        long departure = now;
+        if (link.bytesPerSecond() > 0) {
+            long start = Math.max(now, linkFreeAt.getOrDefault(from, now));
+            if (start - now > link.maxQueueNanos()) {
+                dropped++;
+                return;
+            }
+            departure = start + TimeUnit.SECONDS.toNanos(bytes.length) / link.bytesPerSecond();
+            linkFreeAt.put(from, departure);
+        }
+        if (cutOff.contains(from) || partitions.contains(List.of(from, to)) || random.nextDouble() < link.loss()) {
             dropped++;
             return;
         }
-        int copies = random.nextDouble() < conditions.duplication() ? 2 : 1;
+        int copies = random.nextDouble() < link.duplication() ? 2 : 1;
+        long id = nextId++;
         for (int i = 0; i < copies; i++) {
-            long jitter = conditions.jitterNanos() == 0 ? 0 : (long) (random.nextDouble() * conditions.jitterNanos());
-            inFlight.add(new InFlight(now + conditions.minDelayNanos() + jitter, order++, from, to, bytes));
+            long jitter = link.jitterNanos() == 0 ? 0 : (long) (random.nextDouble() * link.jitterNanos());
+            inFlight.add(new InFlight(departure + link.minDelayNanos() + jitter, order++, id, from, to, bytes));
         }
     }
 
