@@ -295,6 +295,36 @@ class ChatRoomTest {
     }
 
     @Test
+    void aMessageAtTheLargestLimitOfOneMebibyteArrivesWhole() throws Exception {
+        ChatServer server = ChatServer.builder().bind(ANY_LOOPBACK_PORT)
+                .maxMessageBytes(ChatServer.LARGEST_MAX_MESSAGE_BYTES).build();
+        closeables.add(server);
+        server.start();
+        RecordingClientListener egaEvents = new RecordingClientListener();
+        ChatClient joan = client(server, "joan", "").build();
+        closeables.add(joan);
+        joan.connect();
+        ChatClient ega = client(server, "ega", "").listener(egaEvents).build();
+        closeables.add(ega);
+        ega.connect();
+        StringBuilder text = new StringBuilder(ChatServer.LARGEST_MAX_MESSAGE_BYTES);
+        for (int i = 0; text.length() < ChatServer.LARGEST_MAX_MESSAGE_BYTES / 2; i++) {
+            text.append("line ").append(i).append(" — ünï 😀\n");
+        }
+        while (text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                > ChatServer.LARGEST_MAX_MESSAGE_BYTES) {
+            text.setLength(text.length() - 100);
+        }
+        String large = text.toString();
+
+        joan.send(large).get(30, TimeUnit.SECONDS);
+
+        assertThat(egaEvents.assertMessage("joan", large).text()).hasSize(large.length());
+        assertThatThrownBy(() -> joan.send(large + "x".repeat(ChatServer.LARGEST_MAX_MESSAGE_BYTES)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anOpenRoomNeedsNoPasswordButStillRefusesAWrongOne() throws Exception {
         ChatServer server = ChatServer.builder().bind(ANY_LOOPBACK_PORT).build();
         closeables.add(server);

@@ -426,7 +426,7 @@ public final class ClientEngine implements DatagramEngine {
             fragments.put(sequence, reassembly);
             fragmentBytes += fragment.totalLength();
         }
-        if (!reassembly.add(fragment.totalLength(), fragment.offset(), fragment.data())) {
+        if (!reassembly.add(fragment.totalLength(), fragment.offset(), fragment.data(), now)) {
             return true;
         }
         if (!reassembly.isComplete()) {
@@ -445,6 +445,14 @@ public final class ClientEngine implements DatagramEngine {
             malformed++;
         }
         return true;
+    }
+
+    private long staleFragmentsAtNanos() {
+        long oldest = Long.MAX_VALUE;
+        for (Reassembly reassembly : fragments.values()) {
+            oldest = Math.min(oldest, reassembly.lastProgressNanos());
+        }
+        return oldest == Long.MAX_VALUE ? Long.MAX_VALUE : oldest + 2 * idleTimeoutNanos;
     }
 
     private void deliver(EventFrame event) {
@@ -513,8 +521,9 @@ public final class ClientEngine implements DatagramEngine {
                     finish(CloseReason.TIMED_OUT);
                     return;
                 }
-                if (!fragments.isEmpty() && nowNanos - fragments.firstEntry().getValue().startedAtNanos >= idleTimeoutNanos) {
+                if (nowNanos >= staleFragmentsAtNanos()) {
                     // a live server re-sends until acknowledged, so an event this stale will never complete
+                    log.debug("an event stayed incomplete for twice the idle timeout");
                     finish(CloseReason.TIMED_OUT);
                     return;
                 }
@@ -550,9 +559,7 @@ public final class ClientEngine implements DatagramEngine {
                 long next = Math.min(lastReceivedNanos + idleTimeoutNanos,
                         recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
                 next = Math.min(next, Math.min(received.ackDueAtNanos(), deliveredDueAtNanos));
-                if (!fragments.isEmpty()) {
-                    next = Math.min(next, fragments.firstEntry().getValue().startedAtNanos + idleTimeoutNanos);
-                }
+                next = Math.min(next, staleFragmentsAtNanos());
                 yield pingDue || probeDue ? Math.min(next, lastSentNanos) : Math.min(next, lastSentNanos + idleTimeoutNanos / 3);
             }
             case CLOSING -> closeDue ? closeDeadlineNanos : Math.min(closeDeadlineNanos, closeResendAtNanos);

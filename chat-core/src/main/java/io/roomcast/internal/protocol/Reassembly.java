@@ -4,18 +4,25 @@ import java.util.BitSet;
 
 /**
  * Puts a byte string back together from slices that may arrive in any order, duplicated or
- * overlapping. Memory is the final length, allocated once. Not thread-safe.
+ * overlapping. Memory is the final length, allocated once. A peer re-sends every slice until
+ * it is acknowledged, so a reassembly that makes no progress for twice the idle timeout while
+ * the peer is otherwise alive means a broken or hostile peer. Not thread-safe.
  */
 final class Reassembly {
     private final byte[] bytes;
     private final BitSet received;
     private int receivedCount;
-    final long startedAtNanos;
+    private long lastProgressNanos;
 
     Reassembly(int totalLength, long nowNanos) {
         this.bytes = new byte[totalLength];
         this.received = new BitSet(totalLength);
-        this.startedAtNanos = nowNanos;
+        this.lastProgressNanos = nowNanos;
+    }
+
+    /** When a slice last added something new. */
+    long lastProgressNanos() {
+        return lastProgressNanos;
     }
 
     int totalLength() {
@@ -27,13 +34,14 @@ final class Reassembly {
      *
      * @return {@code false} if the slice does not fit this whole (a different length was claimed)
      */
-    boolean add(int totalLength, int offset, byte[] data) {
+    boolean add(int totalLength, int offset, byte[] data, long nowNanos) {
         if (totalLength != bytes.length || offset + data.length > bytes.length) {
             return false;
         }
         for (int i = received.nextClearBit(offset); i < offset + data.length; i = received.nextClearBit(i + 1)) {
             bytes[i] = data[i - offset];
             receivedCount++;
+            lastProgressNanos = nowNanos;
         }
         received.set(offset, offset + data.length);
         return true;

@@ -19,6 +19,8 @@ final class ReceivedPackets {
 
     /** Ranges of received packet numbers: start → end, inclusive; at most {@link AckFrame#MAX_RANGES}. */
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
+    /** Packet numbers up to this one are treated as seen: their ranges were forgotten. */
+    private long forgottenUpTo = -1;
     private long largest = -1;
     private long largestReceivedAtNanos;
     private int unacknowledgedElicitingPackets;
@@ -26,10 +28,7 @@ final class ReceivedPackets {
 
     /** {@code true} if {@code packetNumber} arrived before or is too old to tell. */
     boolean isDuplicate(long packetNumber) {
-        if (ranges.isEmpty()) {
-            return false;
-        }
-        if (packetNumber < ranges.firstKey()) {
+        if (packetNumber <= forgottenUpTo) {
             return true; // older than anything remembered: treat as seen, so nothing is processed twice
         }
         Map.Entry<Long, Long> range = ranges.floorEntry(packetNumber);
@@ -107,7 +106,8 @@ final class ReceivedPackets {
         }
         ranges.put(start, end);
         while (ranges.size() > AckFrame.MAX_RANGES) {
-            ranges.pollFirstEntry(); // forget the oldest: isDuplicate() then treats anything older as seen
+            // forget the oldest: isDuplicate() then treats it and anything older as seen
+            forgottenUpTo = Math.max(forgottenUpTo, ranges.pollFirstEntry().getValue());
         }
     }
 }

@@ -215,6 +215,7 @@ public final class ServerEngine implements DatagramEngine {
         if (pending == null) {
             MemberConnection member = members.get(connectionId);
             if (member != null && member.address.equals(source) && member.welcomeParts != null) {
+                member.lastReceivedNanos = now; // it lives: its welcome was lost, not the member
                 for (byte[] part : member.welcomeParts) {
                     replies.add(new Datagram(source, part));
                 }
@@ -402,7 +403,7 @@ public final class ServerEngine implements DatagramEngine {
             member.incoming.put(id, reassembly);
             member.incomingBytes += send.totalLength();
         }
-        if (!reassembly.add(send.totalLength(), send.offset(), send.data())) {
+        if (!reassembly.add(send.totalLength(), send.offset(), send.data(), now)) {
             stats.unexpected++;
             return true;
         }
@@ -447,6 +448,17 @@ public final class ServerEngine implements DatagramEngine {
         EventFrame event = room.message(member.username, id, text, wallClockMillis.getAsLong());
         sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
         eventAppended();
+    }
+
+    /** When the member's least recently progressing incomplete message counts as abandoned. */
+    private static long staleAtNanos(MemberConnection member) {
+        long oldest = Long.MAX_VALUE;
+        for (Reassembly reassembly : member.incoming.values()) {
+            if (!reassembly.isComplete()) {
+                oldest = Math.min(oldest, reassembly.lastProgressNanos());
+            }
+        }
+        return oldest == Long.MAX_VALUE ? Long.MAX_VALUE : oldest + 2 * member.idleTimeoutNanos;
     }
 
     /** Bytes of incomplete or out-of-order messages the server holds for one member at most. */
@@ -505,11 +517,10 @@ public final class ServerEngine implements DatagramEngine {
                 remove(member, CloseReason.TIMED_OUT);
                 continue;
             }
-            if (!member.incoming.isEmpty()
-                    && nowNanos - member.incoming.firstEntry().getValue().startedAtNanos >= member.idleTimeoutNanos) {
+            if (nowNanos >= staleAtNanos(member)) {
                 // a live client re-sends until acknowledged, so a message this stale will never complete
-                log.debug("{} left a message incomplete for the idle timeout", member.username);
-                remove(member, CloseReason.TIMED_OUT);
+                log.debug("{} left a message incomplete for twice the idle timeout", member.username);
+                remove(member, CloseReason.KICKED);
                 continue;
             }
             if (member.delivered + 1 < room.log().firstSequence()) {
@@ -556,9 +567,7 @@ public final class ServerEngine implements DatagramEngine {
         for (MemberConnection member : members.values()) {
             next = Math.min(next, member.lastReceivedNanos + member.idleTimeoutNanos);
             next = Math.min(next, member.recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
-            if (!member.incoming.isEmpty()) {
-                next = Math.min(next, member.incoming.firstEntry().getValue().startedAtNanos + member.idleTimeoutNanos);
-            }
+            next = Math.min(next, staleAtNanos(member));
             if (!member.queued) {
                 next = Math.min(next, member.received.ackDueAtNanos());
             }

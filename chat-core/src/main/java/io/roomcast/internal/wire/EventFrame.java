@@ -18,7 +18,7 @@ public record EventFrame(long sequence, long timestampMillis, EventKind kind, St
                          String text, CloseReason reason) implements Frame {
 
     /** The most bytes an event adds to its text: type, fields and the longest username. */
-    public static final int MAX_OVERHEAD_BYTES = 1 + 8 + 8 + 1 + 1 + WireFormat.MAX_USERNAME_BYTES + 8 + 2;
+    public static final int MAX_OVERHEAD_BYTES = 1 + 8 + 8 + 1 + 1 + WireFormat.MAX_USERNAME_BYTES + 8 + 4;
 
     /** A message event. */
     public static EventFrame message(long sequence, long timestampMillis, String username, long messageId,
@@ -43,7 +43,7 @@ public record EventFrame(long sequence, long timestampMillis, EventKind kind, St
         switch (kind) {
             case MESSAGE -> {
                 out.putLong(messageId);
-                WireWriter.string16(out, text);
+                WireWriter.string32(out, text);
             }
             case LEFT -> out.put((byte) reason.code());
             case JOINED -> {
@@ -55,7 +55,7 @@ public record EventFrame(long sequence, long timestampMillis, EventKind kind, St
     public int encodedLength() {
         int fixed = 1 + 8 + 8 + 1 + 1 + utf8Length(username);
         return switch (kind) {
-            case MESSAGE -> fixed + 8 + 2 + utf8Length(text);
+            case MESSAGE -> fixed + 8 + 4 + utf8Length(text);
             case LEFT -> fixed + 1;
             case JOINED -> fixed;
         };
@@ -74,7 +74,7 @@ public record EventFrame(long sequence, long timestampMillis, EventKind kind, St
         EventKind kind = EventKind.of(in.u8());
         String username = in.string8();
         return switch (kind) {
-            case MESSAGE -> new EventFrame(sequence, timestamp, kind, username, in.i64(), in.string16(), null);
+            case MESSAGE -> new EventFrame(sequence, timestamp, kind, username, in.i64(), in.string32(), null);
             case LEFT -> new EventFrame(sequence, timestamp, kind, username, 0, "", CloseReason.of(in.u8()));
             case JOINED -> new EventFrame(sequence, timestamp, kind, username, 0, "", null);
         };

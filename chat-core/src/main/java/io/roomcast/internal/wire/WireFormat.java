@@ -41,12 +41,4 @@ public final class WireFormat {
      */
     public static final int MAX_EVENT_IN_ONE_PACKET_BYTES =
             MAX_DATAGRAM_BYTES - ShortHeader.BYTES - PROTECTION_OVERHEAD_BYTES - MAX_ACK_BYTES;
-
-    /**
-     * The largest message text, in UTF-8 bytes, that fits in one datagram with the worst-case
-     * header, event framing and protection overhead. Until fragmentation exists, this is
-     * also the most a room can allow.
-     */
-    public static final int MAX_SINGLE_DATAGRAM_MESSAGE_BYTES =
-            MAX_DATAGRAM_BYTES - ShortHeader.BYTES - PROTECTION_OVERHEAD_BYTES - EventFrame.MAX_OVERHEAD_BYTES;
 }

@@ -76,6 +76,11 @@ public final class WireReader {
         return utf8(u16());
     }
 
+    /** UTF-8 text prefixed by a four-byte length; invalid UTF-8 is malformed. */
+    public String string32() throws MalformedPacketException {
+        return utf8(i32());
+    }
+
     /** Skips {@code length} bytes. */
     public void skip(int length) throws MalformedPacketException {
         need(length);

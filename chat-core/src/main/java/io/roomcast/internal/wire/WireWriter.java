@@ -26,6 +26,11 @@ final class WireWriter {
         out.putShort((short) value.length).put(value);
     }
 
+    static void string32(ByteBuffer out, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.putInt(bytes.length).put(bytes);
+    }
+
     static void string8(ByteBuffer out, String value) {
         bytes8(out, value.getBytes(StandardCharsets.UTF_8));
     }

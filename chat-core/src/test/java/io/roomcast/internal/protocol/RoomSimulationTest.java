@@ -245,13 +245,13 @@ class RoomSimulationTest {
         Room room = new Room(28, "secret", 256);
         room.join("joan");
         room.join("ega");
-        // 2 KB/s towards ega, with a router queue of at most a second: far slower than the room
-        room.network.conditionsFor(SERVER, SimulatedNetwork.Conditions.perfect().withBandwidth(2_000, 1_000));
+        // 500 B/s towards ega, with a router queue of at most a second: far slower than the room
+        room.network.conditionsFor(SERVER, SimulatedNetwork.Conditions.perfect().withBandwidth(500, 1_000));
 
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < 1000; i++) {
             int n = i;
             room.network.act(() -> room.clients.get("joan").send("a fairly chatty message number " + n));
-            room.network.runFor(TimeUnit.MILLISECONDS.toNanos(5));
+            room.network.runFor(TimeUnit.MILLISECONDS.toNanos(2));
         }
         room.network.runUntil(() -> !room.serverSink.left.isEmpty(), 30 * SECOND);
 

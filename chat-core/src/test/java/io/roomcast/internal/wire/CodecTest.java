@@ -158,12 +158,30 @@ class CodecTest {
     }
 
     @Test
-    void largestMessageFitsOneDatagram() {
-        String longestName = "\uD835\uDC00".repeat(32); // 32 letters of 4 bytes each
-        String text = "x".repeat(WireFormat.MAX_SINGLE_DATAGRAM_MESSAGE_BYTES);
-        int packet = ShortHeader.BYTES + EventFrame.message(1, 1, longestName, 1, text).encodedLength()
+    void anEventSentWholeFitsBesideTheLargestAck() {
+        int packet = ShortHeader.BYTES + WireFormat.MAX_ACK_BYTES + WireFormat.MAX_EVENT_IN_ONE_PACKET_BYTES
                 + WireFormat.PROTECTION_OVERHEAD_BYTES;
         assertThat(packet).isLessThanOrEqualTo(WireFormat.MAX_DATAGRAM_BYTES);
+        List<AckFrame.Range> ranges = new ArrayList<>();
+        for (int i = AckFrame.MAX_RANGES - 1; i >= 0; i--) {
+            ranges.add(new AckFrame.Range(i * 10L, i * 10L + 5));
+        }
+        assertThat(new AckFrame(ranges, 0).encodedLength()).isEqualTo(WireFormat.MAX_ACK_BYTES);
+    }
+
+    @Test
+    void messagesLongerThanSixtyFourKibibytesRoundTrip() throws MalformedPacketException {
+        EventFrame event = EventFrame.message(9, 1, "joan", 1, "ü".repeat(300_000));
+        byte[] bytes = event.toBytes();
+        assertThat(Frame.decode(new WireReader(ByteBuffer.wrap(bytes)))).isEqualTo(event);
+    }
+
+    @Test
+    void anAbsurdTextLengthFailsBeforeAllocating() {
+        byte[] bytes = EventFrame.message(9, 1, "joan", 1, "hi").toBytes();
+        ByteBuffer.wrap(bytes).putInt(bytes.length - 2 - 4, Integer.MAX_VALUE);
+        assertThatThrownBy(() -> Frame.decode(new WireReader(ByteBuffer.wrap(bytes))))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("truncated");
     }
 
     @Test
