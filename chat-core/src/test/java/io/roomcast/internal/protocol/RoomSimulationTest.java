@@ -246,7 +246,8 @@ class RoomSimulationTest {
         room.join("joan");
         room.join("ega");
         // 500 B/s towards ega, with a router queue of at most a second: far slower than the room
-        room.network.conditionsFor(SERVER, SimulatedNetwork.Conditions.perfect().withBandwidth(500, 1_000));
+        room.network.conditionsFor(SERVER, room.addresses.get("ega"),
+                SimulatedNetwork.Conditions.perfect().withBandwidth(500, 1_000));
 
         for (int i = 0; i < 1000; i++) {
             int n = i;
@@ -255,7 +256,10 @@ class RoomSimulationTest {
         }
         room.network.runUntil(() -> !room.serverSink.left.isEmpty(), 30 * SECOND);
 
-        assertThat(room.serverSink.left).extracting(RecordingServerSink.Left::reason).contains(CloseReason.TOO_SLOW);
+        assertThat(room.serverSink.left).extracting(RecordingServerSink.Left::username, RecordingServerSink.Left::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ega", CloseReason.TOO_SLOW));
+        room.network.runUntil(() -> room.sinks.get("joan").messages.size() == 1000, 30 * SECOND);
+        assertThat(room.sinks.get("joan").messages).hasSize(1000); // the room went on at its own pace
     }
 
     @Test

@@ -24,7 +24,7 @@ final class SimulatedNetwork {
     /**
      * How the network treats datagrams. Probabilities are per datagram; a datagram's delay is
      * {@code minDelay} plus up to {@code jitter} (so later datagrams can overtake earlier ones).
-     * With a bandwidth, each sender's datagrams queue behind each other, and a datagram that
+     * With a bandwidth, the datagrams on one path queue behind each other, and a datagram that
      * would wait longer than {@code maxQueueNanos} is dropped (a full router queue).
      */
     record Conditions(double loss, double duplication, long minDelayNanos, long jitterNanos,
@@ -53,8 +53,8 @@ final class SimulatedNetwork {
     private final Map<InetSocketAddress, DatagramEngine> nodes = new LinkedHashMap<>();
     private final Set<InetSocketAddress> cutOff = new HashSet<>();
     private final Set<List<InetSocketAddress>> partitions = new HashSet<>();
-    private final Map<InetSocketAddress, Conditions> senderConditions = new LinkedHashMap<>();
-    private final Map<InetSocketAddress, Long> linkFreeAt = new LinkedHashMap<>();
+    private final Map<List<InetSocketAddress>, Conditions> linkConditions = new LinkedHashMap<>();
+    private final Map<List<InetSocketAddress>, Long> linkFreeAt = new LinkedHashMap<>();
     private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>((a, b) -> a.deliverAtNanos != b.deliverAtNanos
             ? Long.compare(a.deliverAtNanos, b.deliverAtNanos) : Long.compare(a.order, b.order));
     private final ByteBuffer scratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
@@ -101,9 +101,9 @@ final class SimulatedNetwork {
         partitions.remove(List.of(from, to));
     }
 
-    /** Datagrams sent by {@code sender} get these conditions instead of the network's. */
-    void conditionsFor(InetSocketAddress sender, Conditions conditions) {
-        senderConditions.put(sender, conditions);
+    /** Datagrams from {@code from} to {@code to} get these conditions instead of the network's. */
+    void conditionsFor(InetSocketAddress from, InetSocketAddress to, Conditions conditions) {
+        linkConditions.put(List.of(from, to), conditions);
     }
 
     long now() {
@@ -218,16 +218,17 @@ final class SimulatedNetwork {
 
     private void transmit(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
         sentBetween.merge(List.of(from, to), 1L, Long::sum);
-        Conditions link = senderConditions.getOrDefault(from, conditions);
+        List<InetSocketAddress> path = List.of(from, to);
+        Conditions link = linkConditions.getOrDefault(path, conditions);
         long departure = now;
         if (link.bytesPerSecond() > 0) {
-            long start = Math.max(now, linkFreeAt.getOrDefault(from, now));
+            long start = Math.max(now, linkFreeAt.getOrDefault(path, now));
             if (start - now > link.maxQueueNanos()) {
                 dropped++;
                 return;
             }
             departure = start + TimeUnit.SECONDS.toNanos(bytes.length) / link.bytesPerSecond();
-            linkFreeAt.put(from, departure);
+            linkFreeAt.put(path, departure);
         }
         if (cutOff.contains(from) || partitions.contains(List.of(from, to)) || random.nextDouble() < link.loss()) {
             dropped++;
