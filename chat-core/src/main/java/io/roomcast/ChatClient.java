@@ -300,15 +300,7 @@ public final class ChatClient implements Closeable {
             callbacks = dispatcher;
         }
         running.execute(engine::close);
-        try {
-            if (!running.awaitStop(Duration.ofSeconds(3))) {
-                running.shutdownNow();
-                running.awaitStop(Duration.ofSeconds(2));
-            }
-        } catch (InterruptedException e) {
-            running.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        running.awaitStopOrForce(Duration.ofSeconds(3));
         // if the loop had to be stopped before the engine reported, report now
         if (connectDone.getCount() == 0 && connectFailure == null) {
             reportDisconnected(callbacks, LeaveReason.LEFT);

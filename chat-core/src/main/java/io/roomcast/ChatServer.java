@@ -199,7 +199,7 @@ public final class ChatServer implements Closeable {
             callbacks = dispatcher;
         }
         running.execute(room::close);
-        stop(running);
+        running.awaitStopOrForce(Duration.ofSeconds(3));
         members = Set.of();
         try {
             callbacks.awaitIdle(Duration.ofSeconds(5));
@@ -207,18 +207,6 @@ public final class ChatServer implements Closeable {
             Thread.currentThread().interrupt();
         }
         log.info("room '{}' on {} closed", roomName, localAddress);
-    }
-
-    private static void stop(EventLoop running) {
-        try {
-            if (!running.awaitStop(Duration.ofSeconds(3))) {
-                running.shutdownNow();
-                running.awaitStop(Duration.ofSeconds(2));
-            }
-        } catch (InterruptedException e) {
-            running.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Turns engine events into listener calls on the dispatcher. Runs on the I/O thread. */

@@ -106,6 +106,23 @@ public final class EventLoop {
         return stopped.getCount() == 0;
     }
 
+    /**
+     * Waits up to {@code grace} for the loop to stop by itself (its engine finishing), then stops
+     * it without waiting for the engine and waits a little more. Restores the interrupt flag if
+     * interrupted.
+     */
+    public void awaitStopOrForce(Duration grace) {
+        try {
+            if (!awaitStop(grace)) {
+                shutdownNow();
+                awaitStop(Duration.ofSeconds(2));
+            }
+        } catch (InterruptedException e) {
+            shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the loop at its next turn without waiting for the engine to finish. */
     public void shutdownNow() {
         shutdown = true;

@@ -144,8 +144,8 @@ public final class ClientEngine implements DatagramEngine {
         }
         random.nextBytes(clientNonce);
         srp = new SrpClientSession(config.group(), random);
-        hello = encode(new HandshakePacket.Hello(clientNonce, config.username(),
-                TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNanos()), srp.publicValue()));
+        hello = new HandshakePacket.Hello(clientNonce, config.username(),
+                TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNanos()), srp.publicValue()).toBytes();
         state = State.HELLO_SENT;
         connectDeadlineNanos = nowNanos + config.connectTimeoutNanos();
         handshakeDue = true;
@@ -280,7 +280,7 @@ public final class ClientEngine implements DatagramEngine {
                         "the server sent an invalid challenge: " + e.getMessage());
                 return;
             }
-            proof = encode(new HandshakePacket.Proof(connectionId, m1));
+            proof = new HandshakePacket.Proof(connectionId, m1).toBytes();
             state = State.PROOF_SENT;
             handshakeDue = true;
             handshakeRto = Timing.INITIAL_RTO_NANOS;
@@ -759,11 +759,4 @@ public final class ClientEngine implements DatagramEngine {
         };
     }
 
-    private static byte[] encode(HandshakePacket packet) {
-        ByteBuffer out = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
-        packet.encode(out);
-        byte[] bytes = new byte[out.position()];
-        out.flip().get(bytes);
-        return bytes;
-    }
 }

@@ -198,8 +198,8 @@ public final class ServerEngine implements DatagramEngine {
         long connectionId = newConnectionId();
         byte[] serverNonce = new byte[WireFormat.NONCE_BYTES];
         random.nextBytes(serverNonce);
-        byte[] challenge = encode(new HandshakePacket.Challenge(hello.clientNonce(), connectionId, serverNonce,
-                config.roomName(), config.verifier().salt(), srp.publicValue()));
+        byte[] challenge = new HandshakePacket.Challenge(hello.clientNonce(), connectionId, serverNonce,
+                config.roomName(), config.verifier().salt(), srp.publicValue()).toBytes();
         long idle = Math.min(config.idleTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(hello.idleTimeoutMillis()));
         pending = new PendingHandshake(connectionId, source, nonce, hello.username(), idle, srp,
                 HandshakeContext.of(hello.username(), hello.clientNonce(), serverNonce, connectionId), challenge,
@@ -277,15 +277,15 @@ public final class ServerEngine implements DatagramEngine {
         parts.add(current);
         byte[][] encoded = new byte[parts.size()][];
         for (int i = 0; i < parts.size(); i++) {
-            encoded[i] = encode(new HandshakePacket.Welcome(member.connectionId, serverProof, i, parts.size(),
+            encoded[i] = new HandshakePacket.Welcome(member.connectionId, serverProof, i, parts.size(),
                     member.joinSequence, config.maxMessageBytes(), TimeUnit.NANOSECONDS.toMillis(member.idleTimeoutNanos),
-                    parts.get(i)));
+                    parts.get(i)).toBytes();
         }
         return encoded;
     }
 
     private void refuse(long now, PendingHandshake pending, RejectReason reason, String detail) {
-        byte[] reject = encode(new HandshakePacket.Reject(pending.connectionId, reason, detail));
+        byte[] reject = new HandshakePacket.Reject(pending.connectionId, reason, detail).toBytes();
         echoes.put(pending.connectionId, new Echo(pending.address, reject, now + ECHO_LIFETIME_NANOS));
         replies.add(new Datagram(pending.address, reject));
     }
@@ -790,7 +790,7 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     private void reply(InetSocketAddress to, HandshakePacket packet) {
-        replies.add(new Datagram(to, encode(packet)));
+        replies.add(new Datagram(to, packet.toBytes()));
     }
 
     private byte[] shortPacket(MemberConnection member, Frame frame) {
@@ -806,13 +806,6 @@ public final class ServerEngine implements DatagramEngine {
         return id;
     }
 
-    private static byte[] encode(HandshakePacket packet) {
-        ByteBuffer out = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
-        packet.encode(out);
-        byte[] bytes = new byte[out.position()];
-        out.flip().get(bytes);
-        return bytes;
-    }
 
     /** A handshake between CHALLENGE and PROOF. */
     private record PendingHandshake(long connectionId, InetSocketAddress address, NonceKey nonce, String username,

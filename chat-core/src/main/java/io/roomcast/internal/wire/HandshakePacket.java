@@ -13,6 +13,13 @@ public sealed interface HandshakePacket {
     /** Writes the whole packet, header included, at {@code out}'s position. */
     void encode(ByteBuffer out);
 
+    /** The whole packet as a new array. */
+    default byte[] toBytes() {
+        ByteBuffer out = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
+        encode(out);
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
     /**
      * Decodes one handshake packet that fills {@code datagram}.
      *
