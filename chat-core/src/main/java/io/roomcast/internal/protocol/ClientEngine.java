@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.crypto.SrpClientSession;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.room.Username;
@@ -12,7 +13,6 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.WireFormat;
-import io.roomcast.internal.wire.ShortPacket;
 import io.roomcast.internal.wire.WireReader;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -54,6 +54,7 @@ public final class ClientEngine implements DatagramEngine {
 
     private State state = State.NEW;
     private long malformed;
+    private long unauthenticated;
 
     // handshake
     private final byte[] clientNonce = new byte[WireFormat.NONCE_BYTES];
@@ -65,7 +66,8 @@ public final class ClientEngine implements DatagramEngine {
     private long handshakeRto = Timing.INITIAL_RTO_NANOS;
     private long handshakeResendAtNanos = Long.MAX_VALUE;
     private long connectDeadlineNanos = Long.MAX_VALUE;
-    private HandshakePacket.Welcome[] welcomeParts;
+    private SessionKeys keys;
+    private HandshakePacket.WelcomeBody[] welcomeParts;
     private int welcomePartsReceived;
     private byte[] verifiedServerProof;
 
@@ -230,6 +232,11 @@ public final class ClientEngine implements DatagramEngine {
         return delivered;
     }
 
+    /** Packets dropped because they did not open: forged, damaged or replayed. */
+    public long unauthenticatedCount() {
+        return unauthenticated;
+    }
+
     /** Datagrams dropped as malformed. */
     public long malformedCount() {
         return malformed;
@@ -280,6 +287,7 @@ public final class ClientEngine implements DatagramEngine {
                         "the server sent an invalid challenge: " + e.getMessage());
                 return;
             }
+            keys = SessionKeys.derive(srp.sessionKey(), clientNonce, challenge.serverNonce());
             proof = new HandshakePacket.Proof(connectionId, m1).toBytes();
             state = State.PROOF_SENT;
             handshakeDue = true;
@@ -312,19 +320,30 @@ public final class ClientEngine implements DatagramEngine {
                         "the server could not prove it knows the room password");
                 return;
             }
-            welcomeParts = new HandshakePacket.Welcome[welcome.partCount()];
+            welcomeParts = new HandshakePacket.WelcomeBody[welcome.partCount()];
             verifiedServerProof = welcome.serverProof();
         }
         if (welcome.partCount() != welcomeParts.length || welcomeParts[welcome.part()] != null
                 || !MessageDigest.isEqual(welcome.serverProof(), verifiedServerProof)) {
             return;
         }
-        welcomeParts[welcome.part()] = welcome;
+        ByteBuffer opened = keys.welcome().open(welcome.part(), ByteBuffer.wrap(welcome.associatedData()),
+                ByteBuffer.wrap(welcome.sealedBody()));
+        if (opened == null) {
+            malformed++;
+            return;
+        }
+        try {
+            welcomeParts[welcome.part()] = HandshakePacket.WelcomeBody.decode(opened);
+        } catch (MalformedPacketException e) {
+            malformed++;
+            return;
+        }
         if (++welcomePartsReceived < welcomeParts.length) {
             return;
         }
-        HandshakePacket.Welcome first = welcomeParts[0];
-        for (HandshakePacket.Welcome part : welcomeParts) {
+        HandshakePacket.WelcomeBody first = welcomeParts[0];
+        for (HandshakePacket.WelcomeBody part : welcomeParts) {
             for (String name : part.members()) {
                 members.put(Username.key(name), name);
             }
@@ -345,11 +364,16 @@ public final class ClientEngine implements DatagramEngine {
         if (state != State.JOINED && state != State.CLOSING) {
             return;
         }
-        ShortPacket packet = ShortPacket.decode(datagram);
-        if (packet.header().connectionId() != connectionId) {
+        ShortHeader header = ProtectedPackets.peekHeader(datagram);
+        if (header.connectionId() != connectionId) {
             return;
         }
-        long pn = packet.header().packetNumber();
+        List<Frame> frames = ProtectedPackets.open(keys.serverToClient(), datagram, header);
+        if (frames == null) {
+            unauthenticated++;
+            return;
+        }
+        long pn = header.packetNumber();
         if (received.isDuplicate(pn)) {
             received.duplicateReceived(now);
             return;
@@ -357,7 +381,7 @@ public final class ClientEngine implements DatagramEngine {
         lastReceivedNanos = now;
         boolean processed = true;
         boolean ackEliciting = false;
-        for (Frame frame : packet.frames()) {
+        for (Frame frame : frames) {
             if (state == State.FINISHED || closeAckDue) {
                 return;
             }
@@ -629,8 +653,8 @@ public final class ClientEngine implements DatagramEngine {
             out.position(start);
             return false;
         }
-        ShortHeader.finish(out, start);
         long pn = nextPacketNumber++;
+        ProtectedPackets.seal(keys.clientToServer(), out, start, pn);
         if (eliciting) {
             recovery.onSent(pn, now, new Sent(pieces, sentDelivered));
             lastSentNanos = now;

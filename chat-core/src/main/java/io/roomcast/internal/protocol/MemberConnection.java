@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.Frame;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ final class MemberConnection {
     final String username;
     final long joinSequence;
     final long idleTimeoutNanos;
+    final SessionKeys keys;
     /** The welcome, kept until the member's first short-header packet shows it arrived. */
     byte[][] welcomeParts;
 
@@ -64,7 +66,8 @@ final class MemberConnection {
     boolean queued;
 
     MemberConnection(long connectionId, InetSocketAddress address, String username, long joinSequence,
-                     long idleTimeoutNanos, long nowNanos) {
+                     long idleTimeoutNanos, SessionKeys keys, long nowNanos) {
+        this.keys = keys;
         this.connectionId = connectionId;
         this.address = address;
         this.username = username;

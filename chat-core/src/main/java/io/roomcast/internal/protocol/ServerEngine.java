@@ -1,5 +1,7 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.crypto.PacketProtector;
+import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.crypto.SrpServerSession;
 import io.roomcast.internal.room.Room;
@@ -14,7 +16,6 @@ import io.roomcast.internal.wire.RejectReason;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.UnsupportedVersionException;
 import io.roomcast.internal.wire.WireFormat;
-import io.roomcast.internal.wire.ShortPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -201,7 +202,7 @@ public final class ServerEngine implements DatagramEngine {
         byte[] challenge = new HandshakePacket.Challenge(hello.clientNonce(), connectionId, serverNonce,
                 config.roomName(), config.verifier().salt(), srp.publicValue()).toBytes();
         long idle = Math.min(config.idleTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(hello.idleTimeoutMillis()));
-        pending = new PendingHandshake(connectionId, source, nonce, hello.username(), idle, srp,
+        pending = new PendingHandshake(connectionId, source, nonce, hello.username(), idle, srp, serverNonce,
                 HandshakeContext.of(hello.username(), hello.clientNonce(), serverNonce, connectionId), challenge,
                 now + Timing.HANDSHAKE_LIFETIME_NANOS);
         handshakes.put(connectionId, pending);
@@ -248,8 +249,9 @@ public final class ServerEngine implements DatagramEngine {
 
     private void admit(long now, PendingHandshake pending, byte[] serverProof) {
         EventFrame joined = room.join(pending.username, wallClockMillis.getAsLong());
+        SessionKeys keys = SessionKeys.derive(pending.srp.sessionKey(), pending.nonce.bytes(), pending.serverNonce);
         MemberConnection member = new MemberConnection(pending.connectionId, pending.address, joined.username(),
-                joined.sequence(), pending.idleTimeoutNanos, now);
+                joined.sequence(), pending.idleTimeoutNanos, keys, now);
         member.welcomeParts = welcome(member, serverProof);
         members.put(member.connectionId, member);
         for (byte[] part : member.welcomeParts) {
@@ -263,13 +265,15 @@ public final class ServerEngine implements DatagramEngine {
     private byte[][] welcome(MemberConnection member, byte[] serverProof) {
         List<List<String>> parts = new ArrayList<>();
         List<String> current = new ArrayList<>();
-        int size = HandshakePacket.Welcome.FIXED_BYTES;
+        int fixed = HandshakePacket.Welcome.CLEAR_BYTES + PacketProtector.TAG_BYTES
+                + HandshakePacket.WelcomeBody.FIXED_BYTES;
+        int size = fixed;
         for (String name : room.members()) {
             int nameBytes = 1 + name.getBytes(StandardCharsets.UTF_8).length;
             if (size + nameBytes > WireFormat.MAX_DATAGRAM_BYTES) {
                 parts.add(current);
                 current = new ArrayList<>();
-                size = HandshakePacket.Welcome.FIXED_BYTES;
+                size = fixed;
             }
             current.add(name);
             size += nameBytes;
@@ -277,9 +281,13 @@ public final class ServerEngine implements DatagramEngine {
         parts.add(current);
         byte[][] encoded = new byte[parts.size()][];
         for (int i = 0; i < parts.size(); i++) {
-            encoded[i] = new HandshakePacket.Welcome(member.connectionId, serverProof, i, parts.size(),
-                    member.joinSequence, config.maxMessageBytes(), TimeUnit.NANOSECONDS.toMillis(member.idleTimeoutNanos),
-                    parts.get(i)).toBytes();
+            HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(member.joinSequence,
+                    config.maxMessageBytes(), TimeUnit.NANOSECONDS.toMillis(member.idleTimeoutNanos), parts.get(i));
+            HandshakePacket.Welcome clear = new HandshakePacket.Welcome(member.connectionId, serverProof, i,
+                    parts.size(), new byte[0]);
+            byte[] sealed = member.keys.welcome().seal(i, clear.associatedData(), body.toBytes());
+            encoded[i] = new HandshakePacket.Welcome(member.connectionId, serverProof, i, parts.size(), sealed)
+                    .toBytes();
         }
         return encoded;
     }
@@ -300,16 +308,20 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     private void handleShort(long now, ByteBuffer datagram, InetSocketAddress source) throws MalformedPacketException {
-        ShortPacket packet = ShortPacket.decode(datagram);
-        ShortHeader header = packet.header();
+        ShortHeader header = ProtectedPackets.peekHeader(datagram);
         MemberConnection member = members.get(header.connectionId());
         if (member == null) {
             // a CLOSE retransmitted after the member left gets its CLOSE_ACK again
             repeatEcho(header.connectionId(), source);
             return;
         }
+        List<Frame> frames = ProtectedPackets.open(member.keys.clientToServer(), datagram, header);
+        if (frames == null) {
+            stats.unauthenticated++;
+            return;
+        }
         if (!member.address.equals(source)) {
-            // connection migration needs packet protection to be safe; until then, only the joining address speaks
+            // connection migration comes with path validation; until then, only the joining address speaks
             stats.wrongAddress++;
             return;
         }
@@ -324,7 +336,7 @@ public final class ServerEngine implements DatagramEngine {
         member.welcomeParts = null;
         boolean processed = true;
         boolean ackEliciting = false;
-        for (Frame frame : packet.frames()) {
+        for (Frame frame : frames) {
             if (!members.containsKey(member.connectionId)) {
                 return;
             }
@@ -645,8 +657,8 @@ public final class ServerEngine implements DatagramEngine {
             out.position(start);
             return false;
         }
-        ShortHeader.finish(out, start);
         long pn = member.nextPacketNumber++;
+        ProtectedPackets.seal(member.keys.serverToClient(), out, start, pn);
         if (eliciting) {
             member.recovery.onSent(pn, now, new MemberConnection.Sent(pieces, errors));
             member.lastSentNanos = now;
@@ -794,8 +806,8 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     private byte[] shortPacket(MemberConnection member, Frame frame) {
-        return new ShortPacket(new ShortHeader(member.connectionId, member.nextPacketNumber++), List.of(frame))
-                .toBytes();
+        return ProtectedPackets.packet(member.keys.serverToClient(), member.connectionId, member.nextPacketNumber++,
+                frame);
     }
 
     private long newConnectionId() {
@@ -809,8 +821,8 @@ public final class ServerEngine implements DatagramEngine {
 
     /** A handshake between CHALLENGE and PROOF. */
     private record PendingHandshake(long connectionId, InetSocketAddress address, NonceKey nonce, String username,
-                                    long idleTimeoutNanos, SrpServerSession srp, byte[] context, byte[] challenge,
-                                    long expiresAtNanos) {
+                                    long idleTimeoutNanos, SrpServerSession srp, byte[] serverNonce, byte[] context,
+                                    byte[] challenge, long expiresAtNanos) {
     }
 
     /** The last answer of a finished connection. */

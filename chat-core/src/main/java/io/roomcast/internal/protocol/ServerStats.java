@@ -8,6 +8,8 @@ public final class ServerStats {
     public long versionMismatches;
     /** Valid packets that made no sense in their state. */
     public long unexpected;
+    /** Short-header packets for a known connection that did not open: forged, damaged or replayed. */
+    public long unauthenticated;
     /** Short-header packets for no known connection. */
     public long unknownConnection;
     /** Short-header packets from an address other than the member's. */

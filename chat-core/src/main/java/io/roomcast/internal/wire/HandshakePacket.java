@@ -149,40 +149,37 @@ public sealed interface HandshakePacket {
 
     /**
      * Server to client: the client is a member. The member list may not fit one datagram, so a
-     * welcome comes in {@code partCount} parts, each carrying the server's proof.
+     * welcome comes in {@code partCount} parts, each carrying the server's proof. Each part's
+     * {@link WelcomeBody} travels sealed with the connection's welcome key: only the client that
+     * proved the password can read who is in the room.
      *
-     * @param connectionId      the client's connection id
-     * @param serverProof       SRP {@code M2}
-     * @param part              this part's index, from 0
-     * @param partCount         how many parts there are, at least 1
-     * @param joinSequence      the room sequence number of this member's own join event; the
-     *                          member receives every event after it
-     * @param maxMessageBytes   the room's limit on message text, in UTF-8 bytes
-     * @param idleTimeoutMillis the server's idle timeout
-     * @param members           this part's share of the usernames in the room, the new member included
+     * @param connectionId the client's connection id
+     * @param serverProof  SRP {@code M2}
+     * @param part         this part's index, from 0
+     * @param partCount    how many parts there are, at least 1
+     * @param sealedBody   the part's {@link WelcomeBody}, sealed
      */
-    record Welcome(long connectionId, byte[] serverProof, int part, int partCount, long joinSequence,
-                   int maxMessageBytes, long idleTimeoutMillis, List<String> members) implements HandshakePacket {
+    record Welcome(long connectionId, byte[] serverProof, int part, int partCount, byte[] sealedBody)
+            implements HandshakePacket {
         static final int TYPE = 4;
 
-        /** Bytes of a welcome before its member names. */
-        public static final int FIXED_BYTES = 5 + 8 + 1 + 64 + 2 + 2 + 8 + 4 + 8 + 2;
-
-        /** Defensive copy of the member list. */
-        public Welcome {
-            members = List.copyOf(members);
-        }
+        /** Bytes of a welcome besides its sealed body. */
+        public static final int CLEAR_BYTES = 5 + 8 + 1 + 64 + 2 + 2 + 2;
 
         @Override
         public void encode(ByteBuffer out) {
+            out.put(associatedData());
+            WireWriter.bytes16(out, sealedBody);
+        }
+
+        /** The bytes that the body's sealing authenticates: everything before the body. */
+        public byte[] associatedData() {
+            ByteBuffer out = ByteBuffer.allocate(5 + 8 + 1 + serverProof.length + 4);
             header(out, TYPE);
             out.putLong(connectionId);
             WireWriter.bytes8(out, serverProof);
-            out.putShort((short) part).putShort((short) partCount).putLong(joinSequence)
-                    .putInt(maxMessageBytes).putLong(idleTimeoutMillis).putShort((short) members.size());
-            for (String member : members) {
-                WireWriter.string8(out, member);
-            }
+            out.putShort((short) part).putShort((short) partCount);
+            return out.array();
         }
 
         static Welcome decodeBody(WireReader in) throws MalformedPacketException {
@@ -193,6 +190,46 @@ public sealed interface HandshakePacket {
             if (partCount == 0 || part >= partCount) {
                 throw new MalformedPacketException("welcome part " + part + " of " + partCount);
             }
+            return new Welcome(connectionId, proof, part, partCount, in.bytes16());
+        }
+    }
+
+    /**
+     * What a welcome part says, once opened.
+     *
+     * @param joinSequence      the room sequence number of this member's own join event; the
+     *                          member receives every event after it
+     * @param maxMessageBytes   the room's limit on message text, in UTF-8 bytes
+     * @param idleTimeoutMillis the connection's idle timeout
+     * @param members           this part's share of the usernames in the room, the new member included
+     */
+    record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeoutMillis, List<String> members) {
+        /** Bytes of a body besides its member names. */
+        public static final int FIXED_BYTES = 8 + 4 + 8 + 2;
+
+        /** Defensive copy of the member list. */
+        public WelcomeBody {
+            members = List.copyOf(members);
+        }
+
+        /** The body's bytes, to be sealed. */
+        public byte[] toBytes() {
+            int length = FIXED_BYTES;
+            for (String member : members) {
+                length += 1 + member.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(length);
+            out.putLong(joinSequence).putInt(maxMessageBytes).putLong(idleTimeoutMillis)
+                    .putShort((short) members.size());
+            for (String member : members) {
+                WireWriter.string8(out, member);
+            }
+            return out.array();
+        }
+
+        /** Decodes an opened body. */
+        public static WelcomeBody decode(ByteBuffer body) throws MalformedPacketException {
+            WireReader in = new WireReader(body);
             long joinSequence = in.i64();
             int maxMessageBytes = in.i32();
             long idleTimeoutMillis = in.i64();
@@ -208,8 +245,8 @@ public sealed interface HandshakePacket {
             for (int i = 0; i < count; i++) {
                 members.add(in.string8());
             }
-            return new Welcome(connectionId, proof, part, partCount, joinSequence, maxMessageBytes,
-                    idleTimeoutMillis, members);
+            in.expectEnd();
+            return new WelcomeBody(joinSequence, maxMessageBytes, idleTimeoutMillis, members);
         }
     }
 

@@ -28,7 +28,16 @@ public record ShortHeader(long connectionId, long packetNumber) {
 
     /** Fills in the payload length of the packet that began at {@code start}. */
     public static void finish(ByteBuffer out, int start) {
-        int payload = out.position() - start - BYTES;
+        finish(out, start, 0);
+    }
+
+    /**
+     * Fills in the payload length of the packet that began at {@code start}, counting
+     * {@code sealingBytes} that sealing will add after the current position (the header is
+     * authenticated, so its length must be final before sealing).
+     */
+    public static void finish(ByteBuffer out, int start, int sealingBytes) {
+        int payload = out.position() - start - BYTES + sealingBytes;
         out.putShort(start + BYTES - 2, (short) payload);
     }
 

@@ -25,6 +25,15 @@ public record ShortPacket(ShortHeader header, List<Frame> frames) {
     public static ShortPacket decode(ByteBuffer datagram) throws MalformedPacketException {
         WireReader in = new WireReader(datagram);
         ShortHeader header = ShortHeader.decode(in);
+        return new ShortPacket(header, decodeFrames(in));
+    }
+
+    /**
+     * Decodes the frames that fill a (opened) payload.
+     *
+     * @throws MalformedPacketException if they are not valid frames, or there are none
+     */
+    public static List<Frame> decodeFrames(WireReader in) throws MalformedPacketException {
         if (in.remaining() == 0) {
             throw new MalformedPacketException("packet without frames");
         }
@@ -32,7 +41,7 @@ public record ShortPacket(ShortHeader header, List<Frame> frames) {
         while (in.remaining() > 0) {
             frames.add(Frame.decode(in));
         }
-        return new ShortPacket(header, frames);
+        return frames;
     }
 
     /** Writes the packet at {@code out}'s position. */
