@@ -59,6 +59,10 @@ public final class ChatServer implements Closeable {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024;
     /** The largest maximum message size a room may set: {@value} bytes of UTF-8 (1 MiB). */
     public static final int LARGEST_MAX_MESSAGE_BYTES = 1024 * 1024;
+    /** The default rate limit per member, in messages per second: {@value}. */
+    public static final double DEFAULT_MESSAGES_PER_SECOND = 20;
+    /** The default burst a member may send at once: {@value} messages. */
+    public static final int DEFAULT_MESSAGE_BURST = 40;
     /** The default maximum number of members: {@value}. */
     public static final int DEFAULT_MAX_MEMBERS = 1024;
     /** The default room name: {@value}. */
@@ -76,6 +80,8 @@ public final class ChatServer implements Closeable {
     private final Duration idleTimeout;
     private final int maxMessageBytes;
     private final int maxMembers;
+    private final double messagesPerSecond;
+    private final int messageBurst;
 
     private final Object lock = new Object();
     private State state = State.NEW; // guarded by lock
@@ -94,6 +100,8 @@ public final class ChatServer implements Closeable {
         this.idleTimeout = builder.idleTimeout;
         this.maxMessageBytes = builder.maxMessageBytes;
         this.maxMembers = builder.maxMembers;
+        this.messagesPerSecond = builder.messagesPerSecond;
+        this.messageBurst = builder.messageBurst;
     }
 
     /**
@@ -126,7 +134,7 @@ public final class ChatServer implements Closeable {
                 SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
                 ServerConfig config = ServerConfig.of(roomName, group,
                         SrpVerifier.create(group, roomName, password, random), idleTimeout.toNanos(),
-                        maxMessageBytes, maxMembers);
+                        maxMessageBytes, maxMembers).withRateLimit(messagesPerSecond, messageBurst);
                 dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-server-" + localAddress.getPort()
                         + "-callbacks");
                 engine = new ServerEngine(config, new Sink(dispatcher), random, System::currentTimeMillis);
@@ -257,6 +265,8 @@ public final class ChatServer implements Closeable {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int maxMembers = DEFAULT_MAX_MEMBERS;
+        private double messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
+        private int messageBurst = DEFAULT_MESSAGE_BURST;
 
         private Builder() {
         }
@@ -402,6 +412,31 @@ public final class ChatServer implements Closeable {
                 throw new IllegalArgumentException("maxMembers: " + members + " is out of range 1-65535");
             }
             this.maxMembers = members;
+            return this;
+        }
+
+        /**
+         * The rate limit per member: a token bucket that refills at {@code messagesPerSecond} and
+         * holds {@code burst}. A message beyond it is refused, never silently dropped: the
+         * sender's {@link ChatClient#send} future fails with a {@link ChatException} saying so,
+         * and other members are unaffected. Default: {@value ChatServer#DEFAULT_MESSAGES_PER_SECOND}
+         * messages/s, bursts of {@value ChatServer#DEFAULT_MESSAGE_BURST}.
+         *
+         * @param messagesPerSecond a positive, finite rate
+         * @param burst             at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if either is out of range
+         */
+        public Builder rateLimit(double messagesPerSecond, int burst) {
+            if (!(messagesPerSecond > 0) || Double.isInfinite(messagesPerSecond)) {
+                throw new IllegalArgumentException("rateLimit: messagesPerSecond must be positive and finite, was "
+                        + messagesPerSecond);
+            }
+            if (burst < 1) {
+                throw new IllegalArgumentException("rateLimit: burst must be at least 1, was " + burst);
+            }
+            this.messagesPerSecond = messagesPerSecond;
+            this.messageBurst = burst;
             return this;
         }
 

@@ -94,6 +94,16 @@ class BuilderValidationTest {
     }
 
     @Test
+    void rateLimitMustBePositive() {
+        assertThatThrownBy(() -> ChatServer.builder().rateLimit(0, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("rateLimit");
+        assertThatThrownBy(() -> ChatServer.builder().rateLimit(Double.NaN, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("rateLimit");
+        assertThatThrownBy(() -> ChatServer.builder().rateLimit(5, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("burst");
+    }
+
+    @Test
     void roomNameIsChecked() {
         assertThatThrownBy(() -> ChatServer.builder().roomName(""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("roomName");

@@ -27,7 +27,7 @@ class LossyLinkTest {
 
     private ChatServer startServer(Duration idleTimeout) throws Exception {
         ChatServer server = ChatServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).password("secret")
-                .idleTimeout(idleTimeout).listener(serverEvents).build();
+                .idleTimeout(idleTimeout).rateLimit(10_000, 10_000).listener(serverEvents).build();
         closeables.add(server);
         server.start();
         return server;

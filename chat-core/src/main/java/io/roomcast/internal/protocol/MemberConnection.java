@@ -1,6 +1,7 @@
 package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.room.TokenBucket;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.Frame;
 import java.net.InetSocketAddress;
@@ -35,6 +36,7 @@ final class MemberConnection {
     final long joinSequence;
     final long idleTimeoutNanos;
     final SessionKeys keys;
+    final TokenBucket messageBudget;
     /** The welcome, kept until the member's first short-header packet shows it arrived. */
     byte[][] welcomeParts;
 
@@ -66,8 +68,9 @@ final class MemberConnection {
     boolean queued;
 
     MemberConnection(long connectionId, InetSocketAddress address, String username, long joinSequence,
-                     long idleTimeoutNanos, SessionKeys keys, long nowNanos) {
+                     long idleTimeoutNanos, SessionKeys keys, TokenBucket messageBudget, long nowNanos) {
         this.keys = keys;
+        this.messageBudget = messageBudget;
         this.connectionId = connectionId;
         this.address = address;
         this.username = username;

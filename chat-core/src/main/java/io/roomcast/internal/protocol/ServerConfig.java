@@ -17,10 +17,12 @@ import io.roomcast.internal.crypto.SrpVerifier;
  * @param logBytes          how many bytes of encoded events the room log keeps at most
  * @param packetWindow      how many ack-eliciting packets may be in flight to one member
  * @param eventWindow       how far beyond the last event a member reported delivered the server sends
+ * @param messagesPerSecond the rate each member's token bucket refills at
+ * @param messageBurst      how many messages a member may send at once
  */
 public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                            int maxMessageBytes, int maxMembers, int logCapacity, long logBytes, int packetWindow,
-                           int eventWindow) {
+                           int eventWindow, double messagesPerSecond, int messageBurst) {
     /** Default room log capacity, in events. */
     public static final int DEFAULT_LOG_CAPACITY = 8192;
     /** Default room log capacity, in bytes. */
@@ -30,10 +32,32 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
     /** Default per-member window of events beyond the last one delivered. */
     public static final int DEFAULT_EVENT_WINDOW = 1024;
 
-    /** A configuration with the default log and window sizes. */
+    /** Default rate limit per member: messages per second. */
+    public static final double DEFAULT_MESSAGES_PER_SECOND = 20;
+    /** Default rate limit per member: burst. */
+    public static final int DEFAULT_MESSAGE_BURST = 40;
+    /** Failed password proofs per source IP within {@link #FAILED_PROOF_WINDOW_NANOS} before it is refused. */
+    public static final int MAX_FAILED_PROOFS = 5;
+    /** The window for {@link #MAX_FAILED_PROOFS}, and the first penalty. */
+    public static final long FAILED_PROOF_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    /** A configuration with the default log sizes, windows and rate limit. */
     public static ServerConfig of(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                                   int maxMessageBytes, int maxMembers) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers,
-                DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW);
+                DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW,
+                DEFAULT_MESSAGES_PER_SECOND, DEFAULT_MESSAGE_BURST);
+    }
+
+    /** This configuration with another rate limit. */
+    public ServerConfig withRateLimit(double perSecond, int burst) {
+        return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
+                logBytes, packetWindow, eventWindow, perSecond, burst);
+    }
+
+    /** This configuration with another room log capacity. */
+    public ServerConfig withLogCapacity(int events) {
+        return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, events,
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst);
     }
 }

@@ -4,7 +4,9 @@ import io.roomcast.internal.crypto.PacketProtector;
 import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.crypto.SrpServerSession;
+import io.roomcast.internal.room.AttemptThrottle;
 import io.roomcast.internal.room.Room;
+import io.roomcast.internal.room.TokenBucket;
 import io.roomcast.internal.wire.AckFrame;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
@@ -67,6 +69,8 @@ public final class ServerEngine implements DatagramEngine {
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
     private final ArrayDeque<MemberConnection> sendQueue = new ArrayDeque<>();
     private final ServerStats stats = new ServerStats();
+    private final AttemptThrottle throttle = new AttemptThrottle(ServerConfig.MAX_FAILED_PROOFS,
+            ServerConfig.FAILED_PROOF_WINDOW_NANOS);
 
     private boolean closing;
     private long closeDeadlineNanos = Long.MAX_VALUE;
@@ -175,6 +179,14 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     private void handleHello(long now, HandshakePacket.Hello hello, InetSocketAddress source) {
+        long refusedFor = throttle.refusedForNanos(source.getAddress(), now);
+        if (refusedFor > 0) {
+            stats.throttled++;
+            reply(source, new HandshakePacket.Reject(0, RejectReason.THROTTLED, "too many wrong passwords from "
+                    + source.getAddress().getHostAddress() + "; try again in "
+                    + TimeUnit.NANOSECONDS.toSeconds(refusedFor + TimeUnit.SECONDS.toNanos(1) - 1) + " s"));
+            return;
+        }
         NonceKey nonce = new NonceKey(hello.clientNonce());
         PendingHandshake pending = handshakesByNonce.get(nonce);
         if (pending != null) {
@@ -235,10 +247,12 @@ public final class ServerEngine implements DatagramEngine {
             serverProof = pending.srp.verifyClient(proof.clientProof(), pending.context);
         } catch (SrpException e) {
             stats.badPasswords++;
+            throttle.failed(source.getAddress(), now);
             log.debug("wrong password from {} for '{}'", source, pending.username);
             refuse(now, pending, RejectReason.BAD_PASSWORD, "wrong password");
             return;
         }
+        throttle.succeeded(source.getAddress());
         Optional<Room.Refusal> refusal = room.checkAdmission(pending.username);
         if (refusal.isPresent()) {
             refuse(now, pending, refusal.get().reason(), refusal.get().detail());
@@ -251,7 +265,8 @@ public final class ServerEngine implements DatagramEngine {
         EventFrame joined = room.join(pending.username, wallClockMillis.getAsLong());
         SessionKeys keys = SessionKeys.derive(pending.srp.sessionKey(), pending.nonce.bytes(), pending.serverNonce);
         MemberConnection member = new MemberConnection(pending.connectionId, pending.address, joined.username(),
-                joined.sequence(), pending.idleTimeoutNanos, keys, now);
+                joined.sequence(), pending.idleTimeoutNanos, keys,
+                new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now), now);
         member.welcomeParts = welcome(member, serverProof);
         members.put(member.connectionId, member);
         for (byte[] part : member.welcomeParts) {
@@ -402,7 +417,7 @@ public final class ServerEngine implements DatagramEngine {
             }
             member.refusedIncoming.put(id, new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE, "message is "
                     + send.totalLength() + " bytes of UTF-8; the room's limit is " + config.maxMessageBytes()));
-            processIncoming(member);
+            processIncoming(member, now);
             return true;
         }
         Reassembly reassembly = member.incoming.get(id);
@@ -419,12 +434,12 @@ public final class ServerEngine implements DatagramEngine {
             stats.unexpected++;
             return true;
         }
-        processIncoming(member);
+        processIncoming(member, now);
         return true;
     }
 
     /** Accepts every complete message that is next in the member's order. */
-    private void processIncoming(MemberConnection member) {
+    private void processIncoming(MemberConnection member, long now) {
         while (members.containsKey(member.connectionId)) {
             long next = member.lastProcessedMessageId + 1;
             Frame.Error refusal = member.refusedIncoming.remove(next);
@@ -441,12 +456,19 @@ public final class ServerEngine implements DatagramEngine {
             member.incoming.remove(next);
             member.incomingBytes -= reassembly.totalLength();
             member.lastProcessedMessageId = next;
-            accept(member, next, reassembly.bytes());
+            accept(member, next, reassembly.bytes(), now);
         }
     }
 
-    private void accept(MemberConnection member, long id, byte[] utf8) {
+    private void accept(MemberConnection member, long id, byte[] utf8, long now) {
         if (closing || member.closing != null) {
+            return;
+        }
+        if (!member.messageBudget.tryTake(now)) {
+            stats.rateLimited++;
+            member.pendingErrors.add(new Frame.Error(id, ErrorCode.RATE_LIMITED, "sending faster than the room allows ("
+                    + config.messagesPerSecond() + " messages/s, bursts of " + config.messageBurst() + ")"));
+            enqueue(member);
             return;
         }
         String text;

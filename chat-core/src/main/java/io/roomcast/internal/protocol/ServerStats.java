@@ -14,6 +14,10 @@ public final class ServerStats {
     public long unknownConnection;
     /** Short-header packets from an address other than the member's. */
     public long wrongAddress;
+    /** Handshakes refused because their address guessed too many passwords. */
+    public long throttled;
+    /** Messages refused by a member's rate limit. */
+    public long rateLimited;
     /** Password proofs that failed. */
     public long badPasswords;
     /** Probe timeouts: acknowledgements stopped and a probe went out. */

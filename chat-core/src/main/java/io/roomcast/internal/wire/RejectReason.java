@@ -15,7 +15,9 @@ public enum RejectReason {
     /** The client speaks a protocol version the server does not. */
     VERSION(6),
     /** The server cannot take another handshake now; try again later. */
-    SERVER_BUSY(7);
+    SERVER_BUSY(7),
+    /** Too many wrong passwords came from this address: it is refused for a while. */
+    THROTTLED(8);
 
     private final int code;
 

@@ -80,7 +80,8 @@ class RoomPropertyTest {
         RecordingServerSink serverSink = new RecordingServerSink(network);
         ServerConfig config = new ServerConfig("lobby", group, SrpVerifier.create(group, "lobby", "secret",
                 network.newRandom()), IDLE, MAX_MESSAGE_BYTES, 16, ServerConfig.DEFAULT_LOG_CAPACITY,
-                ServerConfig.DEFAULT_LOG_BYTES, ServerConfig.DEFAULT_PACKET_WINDOW, ServerConfig.DEFAULT_EVENT_WINDOW);
+                ServerConfig.DEFAULT_LOG_BYTES, ServerConfig.DEFAULT_PACKET_WINDOW, ServerConfig.DEFAULT_EVENT_WINDOW,
+                1_000, 1_000);
         ServerEngine server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis);
         network.attach(SERVER, server);
 

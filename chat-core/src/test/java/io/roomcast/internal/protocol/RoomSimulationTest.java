@@ -44,10 +44,10 @@ class RoomSimulationTest {
             network = new SimulatedNetwork(seed);
             serverSink = new RecordingServerSink(network);
             SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
-            ServerConfig config = new ServerConfig("lobby", group,
-                    SrpVerifier.create(group, "lobby", password, network.newRandom()), IDLE, 16 * 1024, 64,
-                    logCapacity, ServerConfig.DEFAULT_LOG_BYTES, ServerConfig.DEFAULT_PACKET_WINDOW,
-                    ServerConfig.DEFAULT_EVENT_WINDOW);
+            // these tests are about delivery: the rate limit is raised out of their way
+            ServerConfig config = ServerConfig.of("lobby", group,
+                    SrpVerifier.create(group, "lobby", password, network.newRandom()), IDLE, 16 * 1024, 64)
+                    .withLogCapacity(logCapacity).withRateLimit(10_000, 10_000);
             server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis);
             network.attach(SERVER, server);
         }
@@ -338,6 +338,61 @@ class RoomSimulationTest {
 
         assertThat(room.sinks.get("ega").messages).hasSize(20);
         assertThat(room.serverSink.left).isEmpty();
+    }
+
+    @Test
+    void aFloodingMemberIsRateLimitedWhileOthersStillTalk() {
+        Room room = new Room(33, "secret");
+        ServerConfig limited = ServerConfig.of("lobby", SrpGroup.RFC5054_2048_SHA256,
+                SrpVerifier.create(SrpGroup.RFC5054_2048_SHA256, "lobby", "secret", room.network.newRandom()), IDLE,
+                16 * 1024, 64).withRateLimit(20, 40);
+        ServerEngine server = new ServerEngine(limited, room.serverSink, room.network.newRandom(),
+                room.network::wallClockMillis);
+        room.network.attach(SERVER, server);
+        room.join("joan");
+        room.join("flood");
+
+        room.network.act(() -> {
+            for (int i = 0; i < 100; i++) {
+                room.clients.get("flood").send("spam " + i);
+            }
+            room.clients.get("joan").send("still here");
+        });
+        room.network.runUntil(() -> room.sinks.get("flood").accepted.size() + room.sinks.get("flood").refused.size() == 100
+                && room.sinks.get("joan").accepted.size() == 1, 20 * SECOND);
+
+        assertThat(room.sinks.get("flood").accepted).hasSize(40); // the burst
+        assertThat(room.sinks.get("flood").refused).hasSize(60);
+        assertThat(room.sinks.get("joan").accepted).hasSize(1);
+        assertThat(room.sinks.get("joan").messages).extracting(RecordingClientSink.Delivered::text)
+                .contains("still here");
+        assertThat(server.stats().rateLimited).isEqualTo(60);
+    }
+
+    @Test
+    void wrongPasswordsFromOneAddressAreThrottledWhileAnotherAddressJoins() {
+        Room room = new Room(34, "secret");
+        for (int i = 0; i < 5; i++) {
+            InetSocketAddress sameIp = new InetSocketAddress("127.0.0.9", 20_000 + i);
+            RecordingClientSink sink = new RecordingClientSink();
+            ClientEngine guesser = new ClientEngine(new ClientConfig(SERVER, "mallory" + i, "guess" + i,
+                    SrpGroup.RFC5054_2048_SHA256, 10 * SECOND, IDLE), sink, room.network.newRandom());
+            room.network.attach(sameIp, guesser);
+            room.network.act(() -> guesser.start(room.network.now()));
+            room.network.runUntil(() -> sink.connectFailure != null, 10 * SECOND);
+            assertThat(sink.connectFailure).isEqualTo(ClientEventSink.ConnectFailure.BAD_PASSWORD);
+        }
+        RecordingClientSink sixth = new RecordingClientSink();
+        ClientEngine rightPasswordSameIp = new ClientEngine(new ClientConfig(SERVER, "mallory", "secret",
+                SrpGroup.RFC5054_2048_SHA256, 10 * SECOND, IDLE), sixth, room.network.newRandom());
+        room.network.attach(new InetSocketAddress("127.0.0.9", 20_100), rightPasswordSameIp);
+        room.network.act(() -> rightPasswordSameIp.start(room.network.now()));
+        room.network.runUntil(() -> sixth.connectFailure != null || sixth.joined(), 10 * SECOND);
+
+        assertThat(sixth.connectFailure).as("refused before any SRP work").isEqualTo(ClientEventSink.ConnectFailure.REFUSED);
+        assertThat(sixth.log).anySatisfy(line -> assertThat(line).contains("too many wrong passwords"));
+        assertThat(room.join("joan")).as("another address is unaffected").isTrue();
+        assertThat(room.server.stats().throttled).isEqualTo(1);
     }
 
     @Test
