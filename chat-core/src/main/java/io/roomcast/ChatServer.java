@@ -4,6 +4,7 @@ import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.io.CallbackDispatcher;
 import io.roomcast.internal.io.EventLoop;
+import io.roomcast.internal.io.PooledOffload;
 import io.roomcast.internal.protocol.ServerConfig;
 import io.roomcast.internal.protocol.ServerEngine;
 import io.roomcast.internal.protocol.ServerEventSink;
@@ -87,6 +88,7 @@ public final class ChatServer implements Closeable {
     private State state = State.NEW; // guarded by lock
     private EventLoop loop; // guarded by lock
     private ServerEngine engine; // set under lock before the loop starts; then used on the I/O thread only
+    private PooledOffload offload; // guarded by lock
     private CallbackDispatcher dispatcher; // guarded by lock
     private volatile InetSocketAddress localAddress;
     private volatile Set<String> members = Set.of(); // written by the I/O thread
@@ -137,13 +139,19 @@ public final class ChatServer implements Closeable {
                         maxMessageBytes, maxMembers).withRateLimit(messagesPerSecond, messageBurst);
                 dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-server-" + localAddress.getPort()
                         + "-callbacks");
-                engine = new ServerEngine(config, new Sink(dispatcher), random, System::currentTimeMillis);
+                offload = new PooledOffload("roomcast-server-" + localAddress.getPort() + "-srp",
+                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)));
+                engine = new ServerEngine(config, new Sink(dispatcher), random, System::currentTimeMillis, offload);
                 loop = new EventLoop("roomcast-server-" + localAddress.getPort() + "-io", channel, engine);
+                offload.attach(loop);
                 loop.start();
                 state = State.RUNNING;
                 log.info("room '{}' open on {}", roomName, localAddress);
             } catch (IOException | RuntimeException e) {
                 channel.close();
+                if (offload != null) {
+                    offload.close();
+                }
                 throw e;
             }
         }
@@ -208,6 +216,7 @@ public final class ChatServer implements Closeable {
         }
         running.execute(room::close);
         running.awaitStopOrForce(Duration.ofSeconds(3));
+        offload.close();
         members = Set.of();
         try {
             callbacks.awaitIdle(Duration.ofSeconds(5));

@@ -146,12 +146,16 @@ public final class ClientEngine implements DatagramEngine {
         }
         random.nextBytes(clientNonce);
         srp = new SrpClientSession(config.group(), random);
-        hello = new HandshakePacket.Hello(clientNonce, config.username(),
-                TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNanos()), srp.publicValue()).toBytes();
+        hello = helloWithToken(new byte[0]);
         state = State.HELLO_SENT;
         connectDeadlineNanos = nowNanos + config.connectTimeoutNanos();
         handshakeDue = true;
         handshakeResendAtNanos = nowNanos + handshakeRto;
+    }
+
+    private byte[] helloWithToken(byte[] retryToken) {
+        return new HandshakePacket.Hello(clientNonce, config.username(),
+                TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNanos()), srp.publicValue(), retryToken).toBytes();
     }
 
     /**
@@ -302,6 +306,14 @@ public final class ClientEngine implements DatagramEngine {
                     || (state == State.PROOF_SENT && reject.connectionId() == connectionId);
             if (forUs) {
                 failConnect(failureFor(reject), reject.detail());
+            }
+        } else if (packet instanceof HandshakePacket.Retry retry) {
+            if (state == State.HELLO_SENT && java.util.Arrays.equals(retry.clientNonce(), clientNonce)) {
+                // the server is busy and wants proof that we receive here: echo its token at once
+                hello = helloWithToken(retry.token());
+                handshakeDue = true;
+                handshakeRto = Timing.INITIAL_RTO_NANOS;
+                handshakeResendAtNanos = now + handshakeRto;
             }
         } else if (packet instanceof HandshakePacket.VersionMismatch mismatch) {
             if (state == State.HELLO_SENT) {

@@ -19,10 +19,11 @@ import io.roomcast.internal.crypto.SrpVerifier;
  * @param eventWindow       how far beyond the last event a member reported delivered the server sends
  * @param messagesPerSecond the rate each member's token bucket refills at
  * @param messageBurst      how many messages a member may send at once
+ * @param retryThreshold    with this many handshakes in progress, a HELLO must first echo a RETRY token
  */
 public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                            int maxMessageBytes, int maxMembers, int logCapacity, long logBytes, int packetWindow,
-                           int eventWindow, double messagesPerSecond, int messageBurst) {
+                           int eventWindow, double messagesPerSecond, int messageBurst, int retryThreshold) {
     /** Default room log capacity, in events. */
     public static final int DEFAULT_LOG_CAPACITY = 8192;
     /** Default room log capacity, in bytes. */
@@ -36,6 +37,8 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
     public static final double DEFAULT_MESSAGES_PER_SECOND = 20;
     /** Default rate limit per member: burst. */
     public static final int DEFAULT_MESSAGE_BURST = 40;
+    /** Handshakes in progress above which HELLOs must echo a RETRY token first. */
+    public static final int DEFAULT_RETRY_THRESHOLD = 64;
     /** Failed password proofs per source IP within {@link #FAILED_PROOF_WINDOW_NANOS} before it is refused. */
     public static final int MAX_FAILED_PROOFS = 5;
     /** The window for {@link #MAX_FAILED_PROOFS}, and the first penalty. */
@@ -46,18 +49,24 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
                                   int maxMessageBytes, int maxMembers) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers,
                 DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW,
-                DEFAULT_MESSAGES_PER_SECOND, DEFAULT_MESSAGE_BURST);
+                DEFAULT_MESSAGES_PER_SECOND, DEFAULT_MESSAGE_BURST, DEFAULT_RETRY_THRESHOLD);
     }
 
     /** This configuration with another rate limit. */
     public ServerConfig withRateLimit(double perSecond, int burst) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
-                logBytes, packetWindow, eventWindow, perSecond, burst);
+                logBytes, packetWindow, eventWindow, perSecond, burst, retryThreshold);
     }
 
     /** This configuration with another room log capacity. */
     public ServerConfig withLogCapacity(int events) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, events,
-                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst);
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold);
+    }
+
+    /** This configuration with another RETRY threshold (0: every HELLO must echo a token). */
+    public ServerConfig withRetryThreshold(int handshakesInProgress) {
+        return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, handshakesInProgress);
     }
 }

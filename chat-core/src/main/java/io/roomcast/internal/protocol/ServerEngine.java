@@ -18,6 +18,7 @@ import io.roomcast.internal.wire.RejectReason;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.UnsupportedVersionException;
 import io.roomcast.internal.wire.WireFormat;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -50,6 +51,8 @@ public final class ServerEngine implements DatagramEngine {
 
     /** The most handshakes in progress at once; beyond it a HELLO is refused as busy. */
     static final int MAX_PENDING_HANDSHAKES = 1024;
+    /** An unvalidated address is never sent more than this many times the bytes it sent. */
+    static final int AMPLIFICATION_FACTOR = 3;
     /** A fragment smaller than this waits for the next packet. */
     private static final int MIN_FRAGMENT_BYTES = 64;
     /** How long a refused or closed connection's last answer is kept, to repeat it to retransmissions. */
@@ -69,6 +72,8 @@ public final class ServerEngine implements DatagramEngine {
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
     private final ArrayDeque<MemberConnection> sendQueue = new ArrayDeque<>();
     private final ServerStats stats = new ServerStats();
+    private final Offload offload;
+    private final RetryTokens retryTokens;
     private final AttemptThrottle throttle = new AttemptThrottle(ServerConfig.MAX_FAILED_PROOFS,
             ServerConfig.FAILED_PROOF_WINDOW_NANOS);
 
@@ -85,6 +90,18 @@ public final class ServerEngine implements DatagramEngine {
      * @param wallClockMillis the wall clock that stamps events
      */
     public ServerEngine(ServerConfig config, ServerEventSink sink, Random random, LongSupplier wallClockMillis) {
+        this(config, sink, random, wallClockMillis, Offload.INLINE);
+    }
+
+    /**
+     * A server engine that does its SRP work through {@code offload}.
+     *
+     * @param offload where SRP modular exponentiation runs; its results come back to the engine's thread
+     */
+    public ServerEngine(ServerConfig config, ServerEventSink sink, Random random, LongSupplier wallClockMillis,
+                        Offload offload) {
+        this.offload = offload;
+        this.retryTokens = new RetryTokens(random);
         this.config = config;
         this.sink = sink;
         this.random = random;
@@ -145,6 +162,7 @@ public final class ServerEngine implements DatagramEngine {
 
     @Override
     public void handleDatagram(long nowNanos, ByteBuffer datagram, InetSocketAddress source) {
+        int received = datagram.remaining();
         try {
             if (HandshakePacket.isLongHeader(datagram)) {
                 handleHandshake(nowNanos, datagram, source);
@@ -153,7 +171,7 @@ public final class ServerEngine implements DatagramEngine {
             }
         } catch (UnsupportedVersionException e) {
             stats.versionMismatches++;
-            reply(source, new HandshakePacket.VersionMismatch(List.of(WireFormat.VERSION)));
+            reply(source, new HandshakePacket.VersionMismatch(List.of(WireFormat.VERSION)).toBytes(), received);
         } catch (MalformedPacketException e) {
             stats.malformed++;
             if (log.isDebugEnabled() && stats.malformed % 1000 == 1) {
@@ -165,109 +183,149 @@ public final class ServerEngine implements DatagramEngine {
 
     private void handleHandshake(long now, ByteBuffer datagram, InetSocketAddress source)
             throws MalformedPacketException {
+        int received = datagram.remaining();
         HandshakePacket packet = HandshakePacket.decode(datagram);
         if (closing) {
             return;
         }
         if (packet instanceof HandshakePacket.Hello hello) {
-            handleHello(now, hello, source);
+            handleHello(now, hello, source, received);
         } else if (packet instanceof HandshakePacket.Proof proof) {
-            handleProof(now, proof, source);
+            handleProof(now, proof, source, received);
         } else {
             stats.unexpected++;
         }
     }
 
-    private void handleHello(long now, HandshakePacket.Hello hello, InetSocketAddress source) {
+    private void handleHello(long now, HandshakePacket.Hello hello, InetSocketAddress source, int received) {
         long refusedFor = throttle.refusedForNanos(source.getAddress(), now);
         if (refusedFor > 0) {
             stats.throttled++;
             reply(source, new HandshakePacket.Reject(0, RejectReason.THROTTLED, "too many wrong passwords from "
                     + source.getAddress().getHostAddress() + "; try again in "
-                    + TimeUnit.NANOSECONDS.toSeconds(refusedFor + TimeUnit.SECONDS.toNanos(1) - 1) + " s"));
+                    + TimeUnit.NANOSECONDS.toSeconds(refusedFor + TimeUnit.SECONDS.toNanos(1) - 1) + " s").toBytes(),
+                    received);
             return;
         }
         NonceKey nonce = new NonceKey(hello.clientNonce());
         PendingHandshake pending = handshakesByNonce.get(nonce);
         if (pending != null) {
-            // a retransmitted HELLO: answer with the same challenge, do no new work
-            if (pending.address.equals(source)) {
-                replies.add(new Datagram(source, pending.challenge));
+            // a retransmitted or replayed HELLO: answer with the same challenge, do no new work
+            if (pending.address.equals(source) && pending.challenge != null) {
+                reply(source, pending.challenge, received);
             }
+            return;
+        }
+        if (handshakes.size() >= config.retryThreshold() && !retryTokens.isValid(hello.retryToken(), source, now)) {
+            // busy: no modular exponentiation until the client shows it receives at this address
+            stats.retries++;
+            reply(source, new HandshakePacket.Retry(hello.clientNonce(), retryTokens.issue(source, now)).toBytes(),
+                    received);
             return;
         }
         if (handshakes.size() >= MAX_PENDING_HANDSHAKES) {
             reply(source, new HandshakePacket.Reject(0, RejectReason.SERVER_BUSY,
-                    "the server is busy with other joins; try again shortly"));
-            return;
-        }
-        SrpServerSession srp;
-        try {
-            srp = new SrpServerSession(config.group(), config.verifier(), hello.clientPublic(), random);
-        } catch (SrpException e) {
-            stats.malformed++;
+                    "the server is busy with other joins; try again shortly").toBytes(), received);
             return;
         }
         long connectionId = newConnectionId();
         byte[] serverNonce = new byte[WireFormat.NONCE_BYTES];
         random.nextBytes(serverNonce);
-        byte[] challenge = new HandshakePacket.Challenge(hello.clientNonce(), connectionId, serverNonce,
-                config.roomName(), config.verifier().salt(), srp.publicValue()).toBytes();
         long idle = Math.min(config.idleTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(hello.idleTimeoutMillis()));
-        pending = new PendingHandshake(connectionId, source, nonce, hello.username(), idle, srp, serverNonce,
-                HandshakeContext.of(hello.username(), hello.clientNonce(), serverNonce, connectionId), challenge,
+        PendingHandshake started = new PendingHandshake(connectionId, source, nonce, hello.username(), idle,
+                serverNonce, HandshakeContext.of(hello.username(), hello.clientNonce(), serverNonce, connectionId),
                 now + Timing.HANDSHAKE_LIFETIME_NANOS);
-        handshakes.put(connectionId, pending);
-        handshakesByNonce.put(nonce, pending);
-        replies.add(new Datagram(source, challenge));
+        handshakes.put(connectionId, started);
+        handshakesByNonce.put(nonce, started);
+        byte[] clientPublic = hello.clientPublic();
+        offload.submit(now, () -> {
+            try {
+                return new SrpServerSession(config.group(), config.verifier(), clientPublic, random);
+            } catch (SrpException e) {
+                return null;
+            }
+        }, (srp, later) -> challenge(started, srp, received));
     }
 
-    private void handleProof(long now, HandshakePacket.Proof proof, InetSocketAddress source) {
+    /** Back on the engine's thread with {@code B} computed. */
+    private void challenge(PendingHandshake pending, SrpServerSession srp, int received) {
+        if (handshakes.get(pending.connectionId) != pending) {
+            return; // expired, or the server is closing
+        }
+        if (srp == null) {
+            stats.malformed++;
+            forget(pending);
+            return;
+        }
+        pending.srp = srp;
+        pending.challenge = new HandshakePacket.Challenge(pending.nonce.bytes(), pending.connectionId,
+                pending.serverNonce, config.roomName(), config.verifier().salt(), srp.publicValue()).toBytes();
+        reply(pending.address, pending.challenge, received);
+    }
+
+    private void handleProof(long now, HandshakePacket.Proof proof, InetSocketAddress source, int received) {
         long connectionId = proof.connectionId();
         PendingHandshake pending = handshakes.get(connectionId);
         if (pending == null) {
             MemberConnection member = members.get(connectionId);
             if (member != null && member.address.equals(source) && member.welcomeParts != null) {
+                // the PROOF is authentic (only its sender knew the challenge), so the address is validated
                 member.lastReceivedNanos = now; // it lives: its welcome was lost, not the member
                 for (byte[] part : member.welcomeParts) {
                     replies.add(new Datagram(source, part));
                 }
                 return;
             }
-            repeatEcho(connectionId, source);
+            repeatEcho(connectionId, source, received);
             return;
         }
-        if (!pending.address.equals(source)) {
-            stats.unexpected++;
+        if (!pending.address.equals(source) || pending.srp == null || pending.verifying) {
+            stats.unexpected++; // another address, or a duplicate while the first is still being checked
             return;
         }
-        forget(pending);
-        byte[] serverProof;
-        try {
-            serverProof = pending.srp.verifyClient(proof.clientProof(), pending.context);
-        } catch (SrpException e) {
-            stats.badPasswords++;
-            throttle.failed(source.getAddress(), now);
-            log.debug("wrong password from {} for '{}'", source, pending.username);
-            refuse(now, pending, RejectReason.BAD_PASSWORD, "wrong password");
-            return;
-        }
-        throttle.succeeded(source.getAddress());
-        Optional<Room.Refusal> refusal = room.checkAdmission(pending.username);
-        if (refusal.isPresent()) {
-            refuse(now, pending, refusal.get().reason(), refusal.get().detail());
-            return;
-        }
-        admit(now, pending, serverProof);
+        pending.verifying = true;
+        SrpServerSession srp = pending.srp;
+        byte[] clientProof = proof.clientProof();
+        offload.submit(now, () -> {
+            try {
+                byte[] serverProof = srp.verifyClient(clientProof, pending.context);
+                return new Verified(serverProof,
+                        SessionKeys.derive(srp.sessionKey(), pending.nonce.bytes(), pending.serverNonce));
+            } catch (SrpException e) {
+                return null;
+            }
+        }, (verified, later) -> proved(later, pending, verified, received));
     }
 
-    private void admit(long now, PendingHandshake pending, byte[] serverProof) {
+    /** Back on the engine's thread with the proof checked. */
+    private void proved(long now, PendingHandshake pending, Verified verified, int received) {
+        if (handshakes.get(pending.connectionId) != pending) {
+            return; // expired, or the server is closing
+        }
+        forget(pending);
+        InetAddress ip = pending.address.getAddress();
+        if (verified == null) {
+            stats.badPasswords++;
+            throttle.failed(ip, now);
+            log.debug("wrong password from {} for '{}'", pending.address, pending.username);
+            refuse(now, pending, RejectReason.BAD_PASSWORD, "wrong password", received);
+            return;
+        }
+        throttle.succeeded(ip);
+        Optional<Room.Refusal> refusal = room.checkAdmission(pending.username);
+        if (refusal.isPresent()) {
+            refuse(now, pending, refusal.get().reason(), refusal.get().detail(), received);
+            return;
+        }
+        admit(now, pending, verified);
+    }
+
+    private void admit(long now, PendingHandshake pending, Verified verified) {
         EventFrame joined = room.join(pending.username, wallClockMillis.getAsLong());
-        SessionKeys keys = SessionKeys.derive(pending.srp.sessionKey(), pending.nonce.bytes(), pending.serverNonce);
         MemberConnection member = new MemberConnection(pending.connectionId, pending.address, joined.username(),
-                joined.sequence(), pending.idleTimeoutNanos, keys,
+                joined.sequence(), pending.idleTimeoutNanos, verified.keys(),
                 new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now), now);
-        member.welcomeParts = welcome(member, serverProof);
+        member.welcomeParts = welcome(member, verified.serverProof());
         members.put(member.connectionId, member);
         for (byte[] part : member.welcomeParts) {
             replies.add(new Datagram(member.address, part));
@@ -307,19 +365,32 @@ public final class ServerEngine implements DatagramEngine {
         return encoded;
     }
 
-    private void refuse(long now, PendingHandshake pending, RejectReason reason, String detail) {
+    private void refuse(long now, PendingHandshake pending, RejectReason reason, String detail, int received) {
         byte[] reject = new HandshakePacket.Reject(pending.connectionId, reason, detail).toBytes();
         echoes.put(pending.connectionId, new Echo(pending.address, reject, now + ECHO_LIFETIME_NANOS));
-        replies.add(new Datagram(pending.address, reject));
+        reply(pending.address, reject, received);
     }
 
-    private void repeatEcho(long connectionId, InetSocketAddress source) {
+    private void repeatEcho(long connectionId, InetSocketAddress source, int received) {
         Echo echo = echoes.get(connectionId);
         if (echo != null && echo.address.equals(source)) {
-            replies.add(new Datagram(source, echo.bytes));
+            reply(source, echo.bytes, received);
         } else {
             stats.unknownConnection++;
         }
+    }
+
+    /**
+     * Answers a datagram from an address not known to receive there: never with more than
+     * {@link #AMPLIFICATION_FACTOR} times what arrived, so the server cannot be used to amplify
+     * a flood at a spoofed victim.
+     */
+    private void reply(InetSocketAddress to, byte[] bytes, int received) {
+        if (bytes.length > AMPLIFICATION_FACTOR * (long) received) {
+            stats.amplificationLimited++;
+            return;
+        }
+        replies.add(new Datagram(to, bytes));
     }
 
     private void handleShort(long now, ByteBuffer datagram, InetSocketAddress source) throws MalformedPacketException {
@@ -327,7 +398,7 @@ public final class ServerEngine implements DatagramEngine {
         MemberConnection member = members.get(header.connectionId());
         if (member == null) {
             // a CLOSE retransmitted after the member left gets its CLOSE_ACK again
-            repeatEcho(header.connectionId(), source);
+            repeatEcho(header.connectionId(), source, datagram.remaining());
             return;
         }
         List<Frame> frames = ProtectedPackets.open(member.keys.clientToServer(), datagram, header);
@@ -823,9 +894,6 @@ public final class ServerEngine implements DatagramEngine {
         handshakesByNonce.remove(pending.nonce);
     }
 
-    private void reply(InetSocketAddress to, HandshakePacket packet) {
-        replies.add(new Datagram(to, packet.toBytes()));
-    }
 
     private byte[] shortPacket(MemberConnection member, Frame frame) {
         return ProtectedPackets.packet(member.keys.serverToClient(), member.connectionId, member.nextPacketNumber++,
@@ -841,10 +909,38 @@ public final class ServerEngine implements DatagramEngine {
     }
 
 
-    /** A handshake between CHALLENGE and PROOF. */
-    private record PendingHandshake(long connectionId, InetSocketAddress address, NonceKey nonce, String username,
-                                    long idleTimeoutNanos, SrpServerSession srp, byte[] serverNonce, byte[] context,
-                                    byte[] challenge, long expiresAtNanos) {
+    /**
+     * A handshake between HELLO and the end of PROOF. {@code srp} and {@code challenge} are null
+     * while {@code B} is being computed off the engine's thread.
+     */
+    private static final class PendingHandshake {
+        final long connectionId;
+        final InetSocketAddress address;
+        final NonceKey nonce;
+        final String username;
+        final long idleTimeoutNanos;
+        final byte[] serverNonce;
+        final byte[] context;
+        final long expiresAtNanos;
+        SrpServerSession srp;
+        byte[] challenge;
+        boolean verifying;
+
+        PendingHandshake(long connectionId, InetSocketAddress address, NonceKey nonce, String username,
+                         long idleTimeoutNanos, byte[] serverNonce, byte[] context, long expiresAtNanos) {
+            this.connectionId = connectionId;
+            this.address = address;
+            this.nonce = nonce;
+            this.username = username;
+            this.idleTimeoutNanos = idleTimeoutNanos;
+            this.serverNonce = serverNonce;
+            this.context = context;
+            this.expiresAtNanos = expiresAtNanos;
+        }
+    }
+
+    /** A password proof that checked out: the server's proof and the connection's keys. */
+    private record Verified(byte[] serverProof, SessionKeys keys) {
     }
 
     /** The last answer of a finished connection. */

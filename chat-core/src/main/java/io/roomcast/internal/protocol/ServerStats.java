@@ -18,6 +18,10 @@ public final class ServerStats {
     public long throttled;
     /** Messages refused by a member's rate limit. */
     public long rateLimited;
+    /** HELLOs answered with a RETRY token because the server was busy. */
+    public long retries;
+    /** Answers not sent because they would have exceeded three times what an unvalidated address sent. */
+    public long amplificationLimited;
     /** Password proofs that failed. */
     public long badPasswords;
     /** Probe timeouts: acknowledgements stopped and a probe went out. */

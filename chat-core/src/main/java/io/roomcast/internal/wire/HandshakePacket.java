@@ -48,6 +48,7 @@ public sealed interface HandshakePacket {
             case Welcome.TYPE -> Welcome.decodeBody(in);
             case Reject.TYPE -> new Reject(in.i64(), RejectReason.of(in.u8()), in.string16());
             case VersionMismatch.TYPE -> VersionMismatch.decodeBody(in);
+            case Retry.TYPE -> new Retry(in.bytes(WireFormat.NONCE_BYTES), in.bytes8());
             default -> throw new MalformedPacketException("unknown handshake type " + type);
         };
         in.expectEnd();
@@ -71,8 +72,9 @@ public sealed interface HandshakePacket {
      * @param username     the requested username, at most {@link WireFormat#MAX_USERNAME_BYTES} of UTF-8
      * @param idleTimeoutMillis the client's idle timeout: the connection uses the smaller of both sides'
      * @param clientPublic SRP {@code A}
+     * @param retryToken   the token from a RETRY, or empty
      */
-    record Hello(byte[] clientNonce, String username, long idleTimeoutMillis, byte[] clientPublic)
+    record Hello(byte[] clientNonce, String username, long idleTimeoutMillis, byte[] clientPublic, byte[] retryToken)
             implements HandshakePacket {
         static final int TYPE = 1;
 
@@ -84,6 +86,7 @@ public sealed interface HandshakePacket {
             WireWriter.string8(out, username);
             out.putLong(idleTimeoutMillis);
             WireWriter.bytes16(out, clientPublic);
+            WireWriter.bytes8(out, retryToken);
             while (out.position() - start < WireFormat.MAX_DATAGRAM_BYTES) {
                 out.put((byte) 0);
             }
@@ -93,7 +96,7 @@ public sealed interface HandshakePacket {
             if (datagramLength < WireFormat.MAX_DATAGRAM_BYTES) {
                 throw new MalformedPacketException("HELLO of " + datagramLength + " bytes is not padded");
             }
-            Hello hello = new Hello(in.bytes(WireFormat.NONCE_BYTES), in.string8(), in.i64(), in.bytes16());
+            Hello hello = new Hello(in.bytes(WireFormat.NONCE_BYTES), in.string8(), in.i64(), in.bytes16(), in.bytes8());
             if (hello.idleTimeoutMillis <= 0) {
                 throw new MalformedPacketException("HELLO with idle timeout " + hello.idleTimeoutMillis);
             }
@@ -265,6 +268,24 @@ public sealed interface HandshakePacket {
             header(out, TYPE);
             out.putLong(connectionId).put((byte) reason.code());
             WireWriter.string16(out, detail);
+        }
+    }
+
+    /**
+     * Server to client: the server is busy, so before it does any expensive work the client must
+     * show it can receive at its address: send HELLO again with this token.
+     *
+     * @param clientNonce the nonce of the HELLO this answers
+     * @param token       the token to echo
+     */
+    record Retry(byte[] clientNonce, byte[] token) implements HandshakePacket {
+        static final int TYPE = 7;
+
+        @Override
+        public void encode(ByteBuffer out) {
+            header(out, TYPE);
+            out.put(clientNonce);
+            WireWriter.bytes8(out, token);
         }
     }
 

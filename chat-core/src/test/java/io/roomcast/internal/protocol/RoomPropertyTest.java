@@ -78,11 +78,16 @@ class RoomPropertyTest {
         // the 1024-bit group keeps hundreds of handshakes fast; the protocol rules do not depend on it
         SrpGroup group = SrpGroup.RFC5054_1024_SHA256;
         RecordingServerSink serverSink = new RecordingServerSink(network);
-        ServerConfig config = new ServerConfig("lobby", group, SrpVerifier.create(group, "lobby", "secret",
-                network.newRandom()), IDLE, MAX_MESSAGE_BYTES, 16, ServerConfig.DEFAULT_LOG_CAPACITY,
-                ServerConfig.DEFAULT_LOG_BYTES, ServerConfig.DEFAULT_PACKET_WINDOW, ServerConfig.DEFAULT_EVENT_WINDOW,
-                1_000, 1_000);
-        ServerEngine server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis);
+        // the rate limit is raised out of the way: these scenarios are about delivery
+        ServerConfig config = ServerConfig.of("lobby", group, SrpVerifier.create(group, "lobby", "secret",
+                network.newRandom()), IDLE, MAX_MESSAGE_BYTES, 16).withRateLimit(1_000, 1_000);
+        // half the scenarios take SRP work off the engine's thread, as the real server does
+        Offload offload = seed % 2 == 0 ? Offload.INLINE : network.slowOffload(TimeUnit.MILLISECONDS.toNanos(3));
+        if (script.nextInt(5) == 0) {
+            config = config.withRetryThreshold(0); // every join must echo a RETRY token first
+        }
+        ServerEngine server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis,
+                offload);
         network.attach(SERVER, server);
 
         Map<String, Actor> actors = new LinkedHashMap<>();

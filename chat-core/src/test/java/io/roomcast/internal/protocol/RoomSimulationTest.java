@@ -396,6 +396,67 @@ class RoomSimulationTest {
     }
 
     @Test
+    void underLoadAJoinFirstEchoesARetryTokenAndTheServerDoesNoWorkBefore() {
+        Room room = new Room(35, "secret");
+        ServerConfig busy = ServerConfig.of("lobby", SrpGroup.RFC5054_2048_SHA256,
+                SrpVerifier.create(SrpGroup.RFC5054_2048_SHA256, "lobby", "secret", room.network.newRandom()), IDLE,
+                16 * 1024, 64).withRetryThreshold(0);
+        ServerEngine server = new ServerEngine(busy, room.serverSink, room.network.newRandom(),
+                room.network::wallClockMillis, room.network.slowOffload(TimeUnit.MILLISECONDS.toNanos(5)));
+        room.network.attach(SERVER, server);
+        room.network.conditions(SimulatedNetwork.Conditions.lossy(0.2, 0.2, 10));
+
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("ega")).isTrue();
+
+        assertThat(server.stats().retries).isGreaterThanOrEqualTo(2);
+        assertThat(server.memberNames()).containsExactly("joan", "ega");
+    }
+
+    @Test
+    void answersToUnvalidatedAddressesNeverExceedThreeTimesWhatTheySent() {
+        Room room = new Room(36, "secret");
+        InetSocketAddress prober = new InetSocketAddress("127.0.0.7", 7777);
+        List<byte[]> answers = new ArrayList<>();
+        DatagramEngine recorder = new DatagramEngine() {
+            @Override
+            public void handleDatagram(long nowNanos, java.nio.ByteBuffer datagram, InetSocketAddress source) {
+                byte[] bytes = new byte[datagram.remaining()];
+                datagram.get(bytes);
+                answers.add(bytes);
+            }
+
+            @Override
+            public void handleTimeout(long nowNanos) {
+            }
+
+            @Override
+            public InetSocketAddress pollDatagram(long nowNanos, java.nio.ByteBuffer out) {
+                return null;
+            }
+
+            @Override
+            public long nextDeadlineNanos() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public boolean isFinished() {
+                return false;
+            }
+        };
+        room.network.attach(prober, recorder);
+        // a 5-byte handshake header in an unknown version asks for a VERSION_MISMATCH
+        byte[] probe = {(byte) 0xC0, 'R', 'C', 9, 1};
+        room.network.act(() -> room.server.handleDatagram(room.network.now(), java.nio.ByteBuffer.wrap(probe), prober));
+        room.network.runFor(SECOND);
+
+        assertThat(room.server.stats().versionMismatches).isEqualTo(1);
+        long answered = answers.stream().mapToLong(a -> a.length).sum();
+        assertThat(answered).isLessThanOrEqualTo(3L * probe.length);
+    }
+
+    @Test
     void aConnectWithNoServerTimesOut() {
         Room room = new Room(26, "secret");
         room.network.cutOff(SERVER);

@@ -57,6 +57,11 @@ final class SimulatedNetwork {
     private final Map<List<InetSocketAddress>, Long> linkFreeAt = new LinkedHashMap<>();
     private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>((a, b) -> a.deliverAtNanos != b.deliverAtNanos
             ? Long.compare(a.deliverAtNanos, b.deliverAtNanos) : Long.compare(a.order, b.order));
+    private record Task(long atNanos, long order, Runnable action) {
+    }
+
+    private final PriorityQueue<Task> tasks = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
+            ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
     private final ByteBuffer scratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
     private Conditions conditions = Conditions.perfect();
     private long now = TimeUnit.SECONDS.toNanos(1_000);
@@ -140,6 +145,25 @@ final class SimulatedNetwork {
         return lastDeliveryFrom.getOrDefault(address, -1L);
     }
 
+    /** Runs {@code action} after {@code delayNanos} of virtual time, then lets the engines send. */
+    void later(long delayNanos, Runnable action) {
+        tasks.add(new Task(now + delayNanos, order++, action));
+    }
+
+    /**
+     * An {@link Offload} whose work takes {@code delayNanos} of virtual time, as SRP work on a
+     * worker pool would: the engine meanwhile handles other datagrams (such as duplicates).
+     */
+    Offload slowOffload(long delayNanos) {
+        return new Offload() {
+            @Override
+            public <T> void submit(long nowNanos, java.util.function.Supplier<T> work, Continuation<T> then) {
+                T result = work.get();
+                later(delayNanos, () -> then.resume(result, now));
+            }
+        };
+    }
+
     /** Runs {@code action} at the current virtual time, then lets the engines send what it caused. */
     void act(Runnable action) {
         action.run();
@@ -169,13 +193,17 @@ final class SimulatedNetwork {
             }
             InFlight next = inFlight.peek();
             long nextDelivery = next == null ? Long.MAX_VALUE : next.deliverAtNanos;
-            long step = Math.min(nextTimer, nextDelivery);
+            Task task = tasks.peek();
+            long nextTask = task == null ? Long.MAX_VALUE : task.atNanos;
+            long step = Math.min(Math.min(nextTimer, nextDelivery), nextTask);
             if (step == Long.MAX_VALUE || step > end) {
                 now = Math.max(now, end);
                 return done.getAsBoolean();
             }
             now = Math.max(now, step);
-            if (nextDelivery <= nextTimer) {
+            if (nextTask <= nextDelivery && nextTask <= nextTimer) {
+                tasks.poll().action.run();
+            } else if (nextDelivery <= nextTimer) {
                 inFlight.poll();
                 DatagramEngine target = nodes.get(next.to);
                 if (target != null && !target.isFinished() && !cutOff.contains(next.to)) {

@@ -21,8 +21,8 @@ class CodecTest {
 
     static Stream<Arguments> handshakePackets() {
         return Stream.of(
-                Arguments.of("HELLO", new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3))),
-                Arguments.of("HELLO non-ASCII", new HandshakePacket.Hello(NONCE, "Zoë-ø", 1, filled(256, 3))),
+                Arguments.of("HELLO", new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3), new byte[0])),
+                Arguments.of("HELLO non-ASCII", new HandshakePacket.Hello(NONCE, "Zoë-ø", 1, filled(256, 3), filled(24, 6))),
                 Arguments.of("CHALLENGE", new HandshakePacket.Challenge(NONCE, 42L, filled(16, 9), "lobby",
                         filled(16, 1), filled(256, 2))),
                 Arguments.of("PROOF", new HandshakePacket.Proof(-5L, filled(32, 4))),
@@ -30,6 +30,7 @@ class CodecTest {
                 Arguments.of("WELCOME alone", new HandshakePacket.Welcome(42L, filled(32, 5), 0, 1, filled(16, 9))),
                 Arguments.of("REJECT", new HandshakePacket.Reject(42L, RejectReason.USERNAME_TAKEN,
                         "the username 'Joan' is taken")),
+                Arguments.of("RETRY", new HandshakePacket.Retry(NONCE, filled(24, 7))),
                 Arguments.of("VERSION_MISMATCH", new HandshakePacket.VersionMismatch(List.of(1, 2))));
     }
 
@@ -69,7 +70,7 @@ class CodecTest {
 
     @Test
     void helloIsPaddedToTheFullDatagram() {
-        assertThat(encode(new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3))))
+        assertThat(encode(new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3), new byte[0])))
                 .hasSize(WireFormat.MAX_DATAGRAM_BYTES);
     }
 
