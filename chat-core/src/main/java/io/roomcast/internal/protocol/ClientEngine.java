@@ -81,6 +81,8 @@ public final class ClientEngine implements DatagramEngine {
     private long lastSentNanos;
     private boolean pingDue;
     private boolean probeDue;
+    private long pathResponseDue;
+    private boolean hasPathResponseDue;
 
     // receiving: packets, then events in room order
     private final ReceivedPackets received = new ReceivedPackets();
@@ -406,6 +408,9 @@ public final class ClientEngine implements DatagramEngine {
                 processed &= handleFragment(now, fragment);
             } else if (frame instanceof Frame.Error error) {
                 handleError(error);
+            } else if (frame instanceof Frame.PathChallenge challenge) {
+                pathResponseDue = challenge.data(); // our address changed; prove we receive here
+                hasPathResponseDue = true;
             } else if (frame instanceof Frame.Close close) {
                 closeAckDue = true;
                 closedBy = close.reason();
@@ -629,7 +634,7 @@ public final class ClientEngine implements DatagramEngine {
         int start = ShortHeader.begin(out, connectionId, nextPacketNumber);
         int limit = start + WireFormat.MAX_DATAGRAM_BYTES - WireFormat.PROTECTION_OVERHEAD_BYTES;
         boolean dataWaiting = state == State.JOINED && !closeAckDue && (!retransmit.isEmpty() || canSendNew()
-                || pingDue || probeDue || deliveredDueAtNanos <= now);
+                || pingDue || probeDue || hasPathResponseDue || deliveredDueAtNanos <= now);
         boolean anything = false;
         boolean eliciting = false;
         if (received.ackPending() && (received.ackDueAtNanos() <= now || dataWaiting || closeAckDue || closeDue)) {
@@ -648,6 +653,11 @@ public final class ClientEngine implements DatagramEngine {
                 anything = true;
             }
         } else if (dataWaiting || anything) {
+            if (hasPathResponseDue) {
+                new Frame.PathResponse(pathResponseDue).encode(out);
+                hasPathResponseDue = false;
+                anything = true;
+            }
             if (deliveredDueAtNanos != Long.MAX_VALUE) {
                 new Frame.Delivered(delivered).encode(out);
                 deliveredDueAtNanos = Long.MAX_VALUE;

@@ -31,7 +31,8 @@ final class MemberConnection {
     }
 
     final long connectionId;
-    final InetSocketAddress address;
+    /** Where the member's packets go: changes only when a new address has answered a path challenge. */
+    InetSocketAddress address;
     final String username;
     final long joinSequence;
     final long idleTimeoutNanos;
@@ -63,6 +64,15 @@ final class MemberConnection {
     /** Set when the server is closing and this member must be told. */
     CloseReason closing;
     long closeResendAtNanos = Long.MAX_VALUE;
+
+    /** A new address the member's authenticated packets came from, being validated; or null. */
+    InetSocketAddress candidate;
+    long candidateChallenge;
+    long candidateBytesReceived;
+    long candidateBytesSent;
+    long candidateChallengeAtNanos = Long.MAX_VALUE;
+    /** Set when a PATH_CHALLENGE must go to {@code candidate}. */
+    boolean challengeDue;
 
     /** Whether this member is in the engine's queue of members with something to send. */
     boolean queued;

@@ -406,17 +406,16 @@ public final class ServerEngine implements DatagramEngine {
             stats.unauthenticated++;
             return;
         }
-        if (!member.address.equals(source)) {
-            // connection migration comes with path validation; until then, only the joining address speaks
-            stats.wrongAddress++;
-            return;
-        }
         long pn = header.packetNumber();
         if (member.received.isDuplicate(pn)) {
             stats.duplicatePackets++;
             member.received.duplicateReceived(now);
             enqueue(member);
             return;
+        }
+        if (!member.address.equals(source)) {
+            // an authentic, fresh packet from a new address (NAT rebinding, roaming): validate the path
+            migrationSeen(now, member, source, datagram.remaining());
         }
         member.lastReceivedNanos = now;
         member.welcomeParts = null;
@@ -427,7 +426,7 @@ public final class ServerEngine implements DatagramEngine {
                 return;
             }
             ackEliciting |= frame.ackEliciting();
-            processed &= handleFrame(now, member, frame);
+            processed &= handleFrame(now, member, frame, source);
         }
         if (processed && members.containsKey(member.connectionId)) {
             // a packet whose data could not be taken is not acknowledged, so the member sends it again
@@ -439,7 +438,7 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     /** Handles one frame; {@code false} if it carried data the server could not take now. */
-    private boolean handleFrame(long now, MemberConnection member, Frame frame) {
+    private boolean handleFrame(long now, MemberConnection member, Frame frame, InetSocketAddress source) {
         if (frame instanceof AckFrame ack) {
             member.recovery.onAck(ack, now, sent -> { }, sent -> requeue(member, sent));
             enqueue(member);
@@ -453,10 +452,43 @@ public final class ServerEngine implements DatagramEngine {
             if (member.closing != null) {
                 members.remove(member.connectionId);
             }
+        } else if (frame instanceof Frame.PathResponse response) {
+            pathResponse(member, response, source);
         } else if (!(frame instanceof Frame.Ping)) {
             stats.unexpected++;
         }
         return true;
+    }
+
+    private void migrationSeen(long now, MemberConnection member, InetSocketAddress source, int bytes) {
+        if (!source.equals(member.candidate)) {
+            member.candidate = source;
+            member.candidateChallenge = random.nextLong();
+            member.candidateBytesReceived = 0;
+            member.candidateBytesSent = 0;
+            member.challengeDue = true;
+            member.candidateChallengeAtNanos = now;
+            stats.pathChallenges++;
+            log.debug("{} speaks from {}: validating the new path", member.username, source);
+        }
+        member.candidateBytesReceived += bytes;
+        if (now >= member.candidateChallengeAtNanos) {
+            member.challengeDue = true;
+        }
+        enqueue(member);
+    }
+
+    private void pathResponse(MemberConnection member, Frame.PathResponse response, InetSocketAddress source) {
+        if (member.candidate == null || response.data() != member.candidateChallenge
+                || !member.candidate.equals(source)) {
+            return; // a response must come back on the path that was challenged
+        }
+        log.debug("{} moved from {} to {}", member.username, member.address, member.candidate);
+        member.address = member.candidate;
+        member.candidate = null;
+        member.challengeDue = false;
+        member.candidateChallengeAtNanos = Long.MAX_VALUE;
+        stats.migrations++;
     }
 
     private void handleDelivered(MemberConnection member, long sequence) {
@@ -644,6 +676,11 @@ public final class ServerEngine implements DatagramEngine {
             if (member.received.ackDueAtNanos() <= nowNanos) {
                 enqueue(member);
             }
+            if (member.candidate != null && nowNanos >= member.candidateChallengeAtNanos) {
+                member.challengeDue = true;
+                member.candidateChallengeAtNanos = Long.MAX_VALUE; // re-armed when the challenge goes out
+                enqueue(member);
+            }
             if (nowNanos - member.lastSentNanos >= member.pingIntervalNanos()) {
                 member.pingDue = true;
                 enqueue(member);
@@ -673,6 +710,7 @@ public final class ServerEngine implements DatagramEngine {
             next = Math.min(next, member.lastReceivedNanos + member.idleTimeoutNanos);
             next = Math.min(next, member.recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
             next = Math.min(next, staleAtNanos(member));
+            next = Math.min(next, member.candidateChallengeAtNanos);
             if (!member.queued) {
                 next = Math.min(next, member.received.ackDueAtNanos());
             }
@@ -698,6 +736,10 @@ public final class ServerEngine implements DatagramEngine {
             if (!members.containsKey(member.connectionId)) {
                 continue;
             }
+            if (member.challengeDue && writeChallenge(nowNanos, member, out)) {
+                enqueue(member);
+                return member.candidate;
+            }
             if (writePacket(nowNanos, member, out)) {
                 if (hasMoreToSend(member)) {
                     enqueue(member); // round robin: one packet per member per turn
@@ -706,6 +748,24 @@ public final class ServerEngine implements DatagramEngine {
             }
         }
         return null;
+    }
+
+    /** A PATH_CHALLENGE to the member's candidate address, within three times what came from there. */
+    private boolean writeChallenge(long now, MemberConnection member, ByteBuffer out) {
+        member.challengeDue = false;
+        Frame.PathChallenge challenge = new Frame.PathChallenge(member.candidateChallenge);
+        int size = ShortHeader.BYTES + challenge.encodedLength() + PacketProtector.TAG_BYTES;
+        if (member.candidateBytesSent + size > AMPLIFICATION_FACTOR * member.candidateBytesReceived) {
+            stats.amplificationLimited++;
+            return false; // more bytes from the new address will allow another try
+        }
+        int start = ShortHeader.begin(out, member.connectionId, member.nextPacketNumber);
+        challenge.encode(out);
+        ProtectedPackets.seal(member.keys.serverToClient(), out, start, member.nextPacketNumber++);
+        member.candidateBytesSent += size;
+        member.candidateChallengeAtNanos = now + Math.max(Timing.INITIAL_RTO_NANOS,
+                member.recovery.rtt().probeTimeout(ReceivedPackets.MAX_ACK_DELAY_NANOS));
+        return true;
     }
 
     private boolean writePacket(long now, MemberConnection member, ByteBuffer out) {

@@ -12,8 +12,10 @@ public final class ServerStats {
     public long unauthenticated;
     /** Short-header packets for no known connection. */
     public long unknownConnection;
-    /** Short-header packets from an address other than the member's. */
-    public long wrongAddress;
+    /** Path challenges started because a member's packets came from a new address. */
+    public long pathChallenges;
+    /** Members moved to a new address after it answered a path challenge. */
+    public long migrations;
     /** Handshakes refused because their address guessed too many passwords. */
     public long throttled;
     /** Messages refused by a member's rate limit. */

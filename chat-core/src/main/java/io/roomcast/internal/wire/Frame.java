@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * body. Several frames share one datagram.
  */
 public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFrame, Frame.Fragment, Frame.Delivered,
-        Frame.Error, Frame.Close, Frame.CloseAck {
+        Frame.Error, Frame.Close, Frame.CloseAck, Frame.PathChallenge, Frame.PathResponse {
 
     int PING = 0x01;
     int ACK = 0x02;
@@ -18,6 +18,8 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
     int CLOSE_ACK = 0x07;
     int FRAGMENT = 0x08;
     int DELIVERED = 0x09;
+    int PATH_CHALLENGE = 0x0A;
+    int PATH_RESPONSE = 0x0B;
 
     /** {@code true} if a packet holding this frame must be acknowledged (everything but ACK). */
     default boolean ackEliciting() {
@@ -44,6 +46,8 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
             case EVENT -> EventFrame.decodeBody(in);
             case FRAGMENT -> Fragment.decodeBody(in);
             case DELIVERED -> new Delivered(in.i64());
+            case PATH_CHALLENGE -> new PathChallenge(in.i64());
+            case PATH_RESPONSE -> new PathResponse(in.i64());
             case ERROR -> new Error(in.i64(), ErrorCode.of(in.u8()), in.string16());
             case CLOSE -> new Close(CloseReason.of(in.u8()));
             case CLOSE_ACK -> CloseAck.INSTANCE;
@@ -191,6 +195,41 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
         @Override
         public String toString() {
             return "Fragment[" + sequence + ", " + offset + "+" + data.length + "/" + totalLength + "]";
+        }
+    }
+
+    /**
+     * Server to client, at a new address the client's packets came from: echo this to prove you
+     * receive there. The session moves to the new address only then.
+     *
+     * @param data unpredictable bytes
+     */
+    record PathChallenge(long data) implements Frame {
+        @Override
+        public void encode(ByteBuffer out) {
+            out.put((byte) PATH_CHALLENGE).putLong(data);
+        }
+
+        @Override
+        public int encodedLength() {
+            return 9;
+        }
+    }
+
+    /**
+     * Client to server: the answer to a PATH_CHALLENGE.
+     *
+     * @param data the challenge's bytes
+     */
+    record PathResponse(long data) implements Frame {
+        @Override
+        public void encode(ByteBuffer out) {
+            out.put((byte) PATH_RESPONSE).putLong(data);
+        }
+
+        @Override
+        public int encodedLength() {
+            return 9;
         }
     }
 

@@ -457,6 +457,94 @@ class RoomSimulationTest {
     }
 
     @Test
+    void aMemberWhoseAddressChangesKeepsItsSessionAfterThePathIsValidated() {
+        Room room = new Room(37, "secret");
+        room.join("joan");
+        room.join("ega");
+        InetSocketAddress before = room.addresses.get("ega");
+        InetSocketAddress after = new InetSocketAddress("127.0.0.3", 5555);
+
+        room.network.rebind(before, after); // NAT rebinding: same client, new address
+        room.network.act(() -> {
+            room.clients.get("ega").send("from my new address");
+            room.clients.get("joan").send("welcome back");
+        });
+        room.network.runUntil(() -> room.sinks.get("ega").messages.size() == 2
+                && room.sinks.get("joan").messages.size() == 2, 10 * SECOND);
+
+        assertThat(room.sinks.get("ega").messages).extracting(RecordingClientSink.Delivered::text)
+                .containsExactlyInAnyOrder("from my new address", "welcome back");
+        assertThat(room.sinks.get("joan").messages).isEqualTo(room.sinks.get("ega").messages);
+        assertThat(room.server.connections()).filteredOn(c -> c.username.equals("ega"))
+                .singleElement().satisfies(c -> assertThat(c.address).isEqualTo(after));
+        assertThat(room.server.stats().migrations).isEqualTo(1);
+        assertThat(room.serverSink.left).isEmpty();
+    }
+
+    @Test
+    void aReplayedOrForgedPacketFromAnotherAddressNeitherMovesNorHurtsTheSession() {
+        Room room = new Room(38, "secret");
+        room.join("joan");
+        room.join("ega");
+        InetSocketAddress ega = room.addresses.get("ega");
+        List<byte[]> captured = new ArrayList<>();
+        room.network.tap(ega, SERVER, captured);
+        room.network.act(() -> room.clients.get("ega").send("original"));
+        room.network.runUntil(() -> room.sinks.get("joan").messages.size() == 1, 5 * SECOND);
+        room.network.runFor(SECOND); // every captured packet has arrived: copies of them are replays
+        List<byte[]> replays = List.copyOf(captured);
+        InetSocketAddress attacker = new InetSocketAddress("127.0.0.66", 6666);
+
+        for (byte[] packet : replays) {
+            room.network.act(() -> room.server.handleDatagram(room.network.now(), java.nio.ByteBuffer.wrap(packet),
+                    attacker));
+            byte[] flipped = packet.clone();
+            flipped[flipped.length - 3] ^= 0x01;
+            room.network.act(() -> room.server.handleDatagram(room.network.now(), java.nio.ByteBuffer.wrap(flipped),
+                    ega));
+        }
+        room.network.runFor(2 * SECOND);
+
+        assertThat(room.server.stats().duplicatePackets).isGreaterThanOrEqualTo(replays.size());
+        assertThat(room.server.stats().unauthenticated).isEqualTo(replays.size());
+        assertThat(room.server.stats().pathChallenges).isZero();
+        assertThat(room.server.connections()).filteredOn(c -> c.username.equals("ega"))
+                .singleElement().satisfies(c -> assertThat(c.address).isEqualTo(ega));
+        assertThat(room.sinks.get("joan").messages).extracting(RecordingClientSink.Delivered::text)
+                .containsExactly("original");
+        assertThat(room.serverSink.left).isEmpty();
+    }
+
+    @Test
+    void aFreshPacketRacedFromAnotherAddressCannotStealTheSession() {
+        Room room = new Room(39, "secret");
+        room.join("joan");
+        room.join("ega");
+        InetSocketAddress ega = room.addresses.get("ega");
+        InetSocketAddress attacker = new InetSocketAddress("127.0.0.66", 6666);
+        // an on-path attacker copies ega's next packet and gets its copy to the server first
+        room.network.partition(ega, SERVER);
+        List<byte[]> captured = new ArrayList<>();
+        room.network.tap(ega, SERVER, captured);
+        room.network.act(() -> room.clients.get("ega").send("mine"));
+        room.network.heal(ega, SERVER);
+        room.network.act(() -> room.server.handleDatagram(room.network.now(), java.nio.ByteBuffer.wrap(captured.get(0)),
+                attacker));
+
+        room.network.runUntil(() -> room.sinks.get("joan").messages.size() == 1, 10 * SECOND);
+        room.network.runFor(5 * SECOND);
+
+        assertThat(room.server.stats().pathChallenges).isEqualTo(1); // the attacker's address was challenged...
+        assertThat(room.server.stats().migrations).isZero(); // ...and could not answer
+        assertThat(room.server.connections()).filteredOn(c -> c.username.equals("ega"))
+                .singleElement().satisfies(c -> assertThat(c.address).isEqualTo(ega));
+        assertThat(room.sinks.get("joan").messages).extracting(RecordingClientSink.Delivered::text)
+                .containsExactly("mine");
+        assertThat(room.sinks.get("ega").messages).extracting(RecordingClientSink.Delivered::text)
+                .containsExactly("mine");
+    }
+
+    @Test
     void aConnectWithNoServerTimesOut() {
         Room room = new Room(26, "secret");
         room.network.cutOff(SERVER);

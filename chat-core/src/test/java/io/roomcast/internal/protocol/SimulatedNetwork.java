@@ -55,6 +55,7 @@ final class SimulatedNetwork {
     private final Set<List<InetSocketAddress>> partitions = new HashSet<>();
     private final Map<List<InetSocketAddress>, Conditions> linkConditions = new LinkedHashMap<>();
     private final Map<List<InetSocketAddress>, Long> linkFreeAt = new LinkedHashMap<>();
+    private final Map<List<InetSocketAddress>, List<byte[]>> taps = new LinkedHashMap<>();
     private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>((a, b) -> a.deliverAtNanos != b.deliverAtNanos
             ? Long.compare(a.deliverAtNanos, b.deliverAtNanos) : Long.compare(a.order, b.order));
     private record Task(long atNanos, long order, Runnable action) {
@@ -99,6 +100,19 @@ final class SimulatedNetwork {
     /** From now on, datagrams from {@code from} to {@code to} are lost; the other direction still works. */
     void partition(InetSocketAddress from, InetSocketAddress to) {
         partitions.add(List.of(from, to));
+    }
+
+    /**
+     * The node at {@code from} now sends and receives at {@code to}, as after NAT rebinding or
+     * roaming; datagrams still addressed to {@code from} are lost.
+     */
+    void rebind(InetSocketAddress from, InetSocketAddress to) {
+        nodes.put(to, nodes.remove(from));
+    }
+
+    /** From now on every datagram from {@code from} to {@code to} is also copied into {@code copies}. */
+    void tap(InetSocketAddress from, InetSocketAddress to, List<byte[]> copies) {
+        taps.put(List.of(from, to), copies);
     }
 
     /** Ends a {@link #partition}. */
@@ -246,6 +260,10 @@ final class SimulatedNetwork {
 
     private void transmit(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
         sentBetween.merge(List.of(from, to), 1L, Long::sum);
+        List<byte[]> tap = taps.get(List.of(from, to));
+        if (tap != null) {
+            tap.add(bytes.clone());
+        }
         List<InetSocketAddress> path = List.of(from, to);
         Conditions link = linkConditions.getOrDefault(path, conditions);
         long departure = now;
