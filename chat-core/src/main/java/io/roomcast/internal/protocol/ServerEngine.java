@@ -119,6 +119,16 @@ public final class ServerEngine implements DatagramEngine {
         return members.values();
     }
 
+    /** Handshakes in progress, for tests that check memory bounds. */
+    int pendingHandshakes() {
+        return handshakes.size() + handshakesByNonce.size();
+    }
+
+    /** Remembered last answers of finished connections, for tests that check memory bounds. */
+    int echoCount() {
+        return echoes.size();
+    }
+
     /** The room, for tests. */
     Room room() {
         return room;
