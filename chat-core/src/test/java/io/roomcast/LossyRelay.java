@@ -19,9 +19,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * (and so reorders) datagrams in both directions, from a seeded random. Clients connect to
  * {@link #address()}; the server sees one relay address per client. Used to prove the real
  * sockets' wiring survives a bad network; the protocol rules themselves are proven in the
- * simulator.
+ * simulator. It also records every datagram it forwards, and can send copies again (replays,
+ * bit-flipped forgeries) from the same addresses, as an attacker on the path would.
  */
 final class LossyRelay implements AutoCloseable {
+    /**
+     * A datagram the relay forwarded.
+     *
+     * @param toServer {@code true} if it went from a client to the server
+     * @param bytes    its bytes
+     */
+    record Captured(boolean toServer, DatagramChannel channel, InetSocketAddress to, byte[] bytes) {
+    }
+
     private record Scheduled(long dueNanos, long order, DatagramChannel channel, InetSocketAddress to, byte[] bytes) {
     }
 
@@ -38,13 +48,24 @@ final class LossyRelay implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final InetSocketAddress backAddress;
+    private final java.util.List<Captured> captured = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final java.util.concurrent.ConcurrentLinkedQueue<Captured> injections =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean silent;
     private volatile boolean closed;
     private long order;
 
     LossyRelay(InetSocketAddress server, long seed, double loss, double duplication, long maxDelayMillis)
             throws IOException {
+        this(server, seed, loss, duplication, maxDelayMillis, "127.0.0.1");
+    }
+
+    /** A relay whose clients reach the server from {@code backHost}, a loopback address such as 127.0.0.2. */
+    LossyRelay(InetSocketAddress server, long seed, double loss, double duplication, long maxDelayMillis,
+               String backHost) throws IOException {
         this.server = server;
+        this.backAddress = new InetSocketAddress(backHost, 0);
         this.random = new Random(seed);
         this.loss = loss;
         this.duplication = duplication;
@@ -67,6 +88,19 @@ final class LossyRelay implements AutoCloseable {
     /** From now on everything is dropped, both ways: a pulled cable. */
     void silence() {
         silent = true;
+    }
+
+    /** Every datagram forwarded so far, in order. */
+    java.util.List<Captured> captured() {
+        synchronized (captured) {
+            return java.util.List.copyOf(captured);
+        }
+    }
+
+    /** Sends {@code bytes} again the way {@code original} went: same relay address, same destination. */
+    void inject(Captured original, byte[] bytes) {
+        injections.add(new Captured(original.toServer(), original.channel(), original.to(), bytes));
+        selector.wakeup();
     }
 
     long forwarded() {
@@ -122,7 +156,12 @@ final class LossyRelay implements AutoCloseable {
                 while (!scheduled.isEmpty() && scheduled.peek().dueNanos <= now) {
                     Scheduled due = scheduled.poll();
                     due.channel.send(ByteBuffer.wrap(due.bytes), due.to);
+                    captured.add(new Captured(due.channel != front, due.channel, due.to, due.bytes));
                     forwarded.incrementAndGet();
+                }
+                Captured injection;
+                while ((injection = injections.poll()) != null) {
+                    injection.channel().send(ByteBuffer.wrap(injection.bytes()), injection.to());
                 }
             }
         } catch (IOException e) {
@@ -136,7 +175,7 @@ final class LossyRelay implements AutoCloseable {
         DatagramChannel back = backs.get(client);
         if (back == null) {
             back = DatagramChannel.open();
-            back.bind(new InetSocketAddress("127.0.0.1", 0));
+            back.bind(backAddress);
             back.configureBlocking(false);
             back.register(selector, SelectionKey.OP_READ, client);
             backs.put(client, back);
