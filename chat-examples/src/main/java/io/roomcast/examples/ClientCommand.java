@@ -5,108 +5,177 @@ import io.roomcast.ChatClient;
 import io.roomcast.ChatClientListener;
 import io.roomcast.ChatException;
 import io.roomcast.ChatMessage;
+import io.roomcast.InvalidUsernameException;
 import io.roomcast.LeaveReason;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.roomcast.UsernameTakenException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code roomcast client}: joins a room; lines typed are sent, {@code exit} or {@code /quit} leaves. */
+/**
+ * {@code roomcast client}: joins a room. Whatever is not given is asked for, in the classroom
+ * chatroom's order: server address, password (without echo), username. Lines typed are sent;
+ * {@code /who}, {@code /help}, {@code /quit}; {@code exit} alone also leaves.
+ */
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Join a chat room.")
 final class ClientCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
+    static final String DEFAULT_SERVER = "127.0.0.1:" + ServerCommand.DEFAULT_PORT;
+    private static final String HELP = "Type a line to send it. /who lists the room, /quit (or exit) leaves.";
 
-    @Option(names = "--server", defaultValue = "127.0.0.1:9000", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", description = "HOST:PORT of the room (default: " + DEFAULT_SERVER + ").")
     String server;
 
-    @Option(names = "--username", required = true, description = "Your name in the room.")
+    @Option(names = "--username", description = "Your name in the room.")
     String username;
 
-    @Option(names = "--password-file", description = "File holding the room password "
-            + "(else $" + Passwords.ENVIRONMENT_VARIABLE + ", else asked for).")
+    @Option(names = "--password-file", description = "File holding the room password (else $"
+            + Passwords.ENVIRONMENT_VARIABLE + ", else asked for).")
     Path passwordFile;
 
-    private final PrintStream out = System.out;
+    private final Streams streams;
+
+    ClientCommand(Streams streams) {
+        this.streams = streams;
+    }
 
     @Override
-    public Integer call() throws Exception {
-        int colon = server.lastIndexOf(':');
-        if (colon < 0) {
-            System.err.println("--server must be HOST:PORT, was " + server);
-            return 2;
-        }
-        String password = Passwords.read(passwordFile, "Room password: ");
-        ChatClient client;
-        try {
-            client = ChatClient.builder().server(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)))
-                    .username(username).password(password).listener(new Printer()).build();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
-        try (client) {
-            client.connect();
-            out.printf("Joined %s as %s — %d members: %s%n", client.roomName(), client.username(),
-                    client.members().size(), String.join(", ", client.members()));
-            BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = console.readLine()) != null) {
-                String command = line.strip();
-                if (command.equals("exit") || command.equals("/quit")) {
-                    break;
-                }
-                if (command.equals("/who")) {
-                    out.println(client.members().size() + " members: " + String.join(", ", client.members()));
-                } else if (!command.isEmpty()) {
-                    try {
-                        client.send(line).whenComplete((message, failure) -> {
-                            if (failure != null) {
-                                out.println("!! not delivered: " + failure.getMessage());
-                            }
-                        });
-                    } catch (IllegalArgumentException | IllegalStateException e) {
-                        out.println("!! " + e.getMessage());
-                    }
-                }
+    public Integer call() throws IOException {
+        try (ChatConsole console = ChatConsole.open(streams)) {
+            InetSocketAddress address = serverAddress(console);
+            if (address == null) {
+                return server == null ? 1 : 2;
             }
-            return 0;
-        } catch (AuthenticationException e) {
-            System.err.println("Wrong password: " + e.getMessage());
-            return 1;
-        } catch (ChatException e) {
-            System.err.println(e.getMessage());
-            return 1;
+            String password = Passwords.given(passwordFile, streams);
+            if (password == null && (password = console.readSecret("Password: ")) == null) {
+                return 1;
+            }
+            String name = username;
+            Lines lines = new Lines(console.colour(), "HH:mm");
+            while (true) {
+                if (name == null && (name = console.ask("Username", null)) == null) {
+                    return 1;
+                }
+                ChatClient client;
+                try {
+                    client = ChatClient.builder().server(address).username(name).password(password)
+                            .listener(new Printer(console, lines)).build();
+                } catch (IllegalArgumentException e) {
+                    console.print("Invalid username: " + e.getMessage().replaceFirst("^username: ", ""));
+                    name = null;
+                    continue;
+                }
+                try {
+                    client.connect();
+                } catch (AuthenticationException e) {
+                    console.print("Wrong password.");
+                    if ((password = console.readSecret("Password: ")) == null) {
+                        return 1;
+                    }
+                    continue;
+                } catch (UsernameTakenException | InvalidUsernameException e) {
+                    console.print(e.getMessage());
+                    name = null;
+                    continue;
+                } catch (ChatException e) {
+                    console.print(e.getMessage());
+                    return 1;
+                }
+                return chat(console, client, lines);
+            }
         }
     }
 
-    private final class Printer implements ChatClientListener {
+    private InetSocketAddress serverAddress(ChatConsole console) throws IOException {
+        String text = server != null ? server : console.ask("Server address", DEFAULT_SERVER);
+        while (text != null) {
+            int colon = text.lastIndexOf(':');
+            try {
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("a server address is HOST:PORT, such as " + DEFAULT_SERVER);
+                }
+                return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+            } catch (IllegalArgumentException e) {
+                console.print("Not a server address: " + e.getMessage());
+                if (server != null) {
+                    return null;
+                }
+                text = console.ask("Server address", DEFAULT_SERVER);
+            }
+        }
+        return null;
+    }
+
+    private int chat(ChatConsole console, ChatClient client, Lines lines) throws IOException {
+        try (client) {
+            console.print("Joined " + client.roomName() + " as " + client.username() + " — " + client.members().size()
+                    + " members: " + String.join(", ", client.members()));
+            while (true) {
+                String line = console.readLine(streams.terminal() ? "> " : "");
+                if (line == null) {
+                    return 0;
+                }
+                String command = line.strip();
+                switch (command) {
+                    case "exit", "/quit" -> {
+                        return 0;
+                    }
+                    case "/who" -> console.print(client.members().size() + " members: "
+                            + String.join(", ", client.members()));
+                    case "/help" -> console.print(HELP);
+                    case "" -> {
+                    }
+                    default -> send(console, client, line);
+                }
+            }
+        }
+    }
+
+    private static void send(ChatConsole console, ChatClient client, String line) {
+        try {
+            client.send(line).whenComplete((message, failure) -> {
+                if (failure != null) {
+                    console.print("!! not delivered: " + failure.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            console.print("!! not sent: " + e.getMessage());
+        }
+    }
+
+    /** Prints what happens in the room. */
+    private static final class Printer implements ChatClientListener {
+        private final ChatConsole console;
+        private final Lines lines;
+
+        Printer(ChatConsole console, Lines lines) {
+            this.console = console;
+            this.lines = lines;
+        }
+
         @Override
         public void onMessage(ChatMessage message) {
-            out.printf("%s <%s> %s%n", message.timestamp().atZone(ZoneId.systemDefault()).format(TIME),
-                    message.sender(), message.text());
+            console.print(lines.message(message.timestamp(), message.sender(), message.text()));
         }
 
         @Override
         public void onMemberJoined(String name) {
-            out.printf("%s --> %s joined%n", LocalTime.now().format(TIME), name);
+            console.print(lines.joined(Instant.now(), name));
         }
 
         @Override
         public void onMemberLeft(String name, LeaveReason reason) {
-            out.printf("%s <-- %s left%s%n", LocalTime.now().format(TIME), name, Reasons.suffix(reason));
+            console.print(lines.left(Instant.now(), name, reason));
         }
 
         @Override
         public void onDisconnected(LeaveReason reason) {
             if (reason != LeaveReason.LEFT) {
-                out.println("Disconnected:" + Reasons.suffix(reason));
+                console.print("Disconnected:" + Lines.suffix(reason).replace("(", "").replace(")", "")
+                        + (reason == LeaveReason.SERVER_CLOSED ? " — the room is gone. Press Enter to quit." : ""));
             }
         }
     }

@@ -1,21 +1,61 @@
 package io.roomcast.examples;
 
+import io.roomcast.examples.bot.BotCommand;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The {@code roomcast} command: {@code roomcast server} hosts a room, {@code roomcast client} joins one. */
-@Command(name = "roomcast", mixinStandardHelpOptions = true, version = "roomcast 0.1.0-SNAPSHOT",
-        description = "A password-protected chat room over UDP.",
-        subcommands = {ServerCommand.class, ClientCommand.class})
+/**
+ * The {@code roomcast} command: {@code roomcast server} hosts a room, {@code roomcast client}
+ * joins one, {@code roomcast bot} runs a small bot in one.
+ */
+@Command(name = "roomcast", mixinStandardHelpOptions = true, versionProvider = Roomcast.Version.class,
+        description = "A password-protected chat room over UDP.")
 public final class Roomcast implements Runnable {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log the library's debug messages.")
+    boolean verbose;
+
+    private final Streams streams;
+
+    Roomcast(Streams streams) {
+        this.streams = streams;
+    }
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Roomcast()).execute(args));
+        if (Arrays.asList(args).contains("--verbose")) {
+            // before anything creates a logger: slf4j-simple reads its level once
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+        System.exit(run(Streams.system(), args));
+    }
+
+    /** Runs the command line on {@code streams} and returns the exit status. */
+    public static int run(Streams streams, String... args) {
+        CommandLine commandLine = new CommandLine(new Roomcast(streams))
+                .addSubcommand(new ServerCommand(streams))
+                .addSubcommand(new ClientCommand(streams))
+                .addSubcommand(new BotCommand(streams));
+        commandLine.setOut(new PrintWriter(streams.out(), true));
+        commandLine.setErr(new PrintWriter(streams.err(), true));
+        return commandLine.execute(args);
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        new CommandLine(this).usage(streams.out());
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Roomcast.class.getPackage().getImplementationVersion();
+            return new String[] {"roomcast " + (version == null ? "(development build)" : version)};
+        }
     }
 }

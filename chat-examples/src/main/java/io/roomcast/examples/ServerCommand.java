@@ -5,93 +5,174 @@ import io.roomcast.ChatServer;
 import io.roomcast.ChatServerListener;
 import io.roomcast.LeaveReason;
 import io.roomcast.Member;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.IOException;
 import java.net.BindException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code roomcast server}: hosts a room and prints every event with a timestamp. */
+/**
+ * {@code roomcast server}: hosts a room and prints every event with a timestamp. With a terminal
+ * and no options it asks for the address, port and password in turn, as the classroom chatroom
+ * did.
+ */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Host a chat room.")
 final class ServerCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    static final String DEFAULT_HOST = "0.0.0.0";
+    static final int DEFAULT_PORT = 9000;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Address to bind (default: " + DEFAULT_HOST + ").")
     String host;
 
-    @Option(names = "--port", defaultValue = "9000", description = "UDP port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "UDP port (default: " + DEFAULT_PORT + ").")
+    Integer port;
 
-    @Option(names = "--room", defaultValue = ChatServer.DEFAULT_ROOM_NAME,
-            description = "Room name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--room", defaultValue = ChatServer.DEFAULT_ROOM_NAME, description = "Room name (default: ${DEFAULT-VALUE}).")
     String room;
 
-    @Option(names = "--password-file", description = "File holding the room password "
-            + "(else $" + Passwords.ENVIRONMENT_VARIABLE + ", else asked for).")
+    @Option(names = "--password-file", description = "File holding the room password (else $"
+            + Passwords.ENVIRONMENT_VARIABLE + ", else asked for).")
     Path passwordFile;
 
-    private final PrintStream out = System.out;
+    @Option(names = "--open", description = "Run a room without a password (its traffic is still encrypted).")
+    boolean open;
+
+    private final Streams streams;
+
+    ServerCommand(Streams streams) {
+        this.streams = streams;
+    }
 
     @Override
-    public Integer call() throws Exception {
-        String password = Passwords.read(passwordFile, "Room password (empty for an open room): ");
-        ChatServer server = ChatServer.builder().bind(host, port).roomName(room).password(password)
-                .listener(new Printer()).build();
-        try {
-            server.start();
-        } catch (BindException e) {
-            System.err.println("Port " + port + " on " + host + " is in use (" + e.getMessage() + ")");
-            return 2;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "roomcast-shutdown"));
-        try {
-            out.printf("Server running on %s:%d (room %s)%n", host, server.localAddress().getPort(), room);
-            BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = console.readLine()) != null) {
-                switch (line.strip()) {
-                    case "/quit" -> {
-                        return 0;
-                    }
-                    case "/who" -> out.println(server.members().size() + " members: "
-                            + String.join(", ", server.members()));
-                    case "" -> {
-                    }
-                    default -> out.println("commands: /who, /quit");
+    public Integer call() throws IOException {
+        try (ChatConsole console = ChatConsole.open(streams)) {
+            boolean askAll = streams.terminal() && host == null && port == null;
+            String bindHost = host != null ? host : askAll ? console.ask("IP address", DEFAULT_HOST) : DEFAULT_HOST;
+            String portText = port != null ? port.toString()
+                    : askAll ? console.ask("Port", String.valueOf(DEFAULT_PORT)) : String.valueOf(DEFAULT_PORT);
+            String password = open ? "" : Passwords.given(passwordFile, streams);
+            if (password == null) {
+                if (!streams.terminal()) {
+                    streams.err().println("roomcast: no password: give --password-file, set "
+                            + Passwords.ENVIRONMENT_VARIABLE + ", or --open for a room without one");
+                    return 2;
                 }
+                password = console.readSecret("Room password (empty for an open room): ");
             }
-            // stdin closed (for example, started in the background): keep serving until killed
-            Thread.currentThread().join();
-            return 0;
-        } finally {
-            server.close();
+            if (bindHost == null || portText == null || password == null) {
+                return 1;
+            }
+            return serve(console, bindHost, portText, password);
         }
     }
 
-    private final class Printer implements ChatServerListener {
+    private int serve(ChatConsole console, String bindHost, String portText, String password) throws IOException {
+        Lines lines = new Lines(console.colour(), "HH:mm:ss");
+        ChatServer server;
+        while (true) {
+            int bindPort;
+            try {
+                bindPort = Integer.parseInt(portText.strip());
+                server = ChatServer.builder().bind(bindHost, bindPort).roomName(room).password(password)
+                        .listener(new Printer(console, lines)).build();
+            } catch (IllegalArgumentException e) {
+                if (!streams.terminal()) {
+                    streams.err().println("roomcast: " + e.getMessage());
+                    return 2;
+                }
+                console.print(e.getMessage());
+                portText = console.ask("Port", String.valueOf(DEFAULT_PORT));
+                if (portText == null) {
+                    return 1;
+                }
+                continue;
+            }
+            try {
+                server.start();
+                break;
+            } catch (BindException e) {
+                if (!streams.terminal()) {
+                    streams.err().println("roomcast: port " + bindPort + " on " + bindHost + " is in use");
+                    return 2;
+                }
+                console.print("Port " + bindPort + " on " + bindHost + " is in use.");
+                portText = console.ask("Port", String.valueOf(bindPort + 1));
+                if (portText == null) {
+                    return 1;
+                }
+            }
+        }
+        ChatServer running = server;
+        Thread shutdown = new Thread(running::close, "roomcast-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown); // Ctrl-C: members are told the room closed
+        try {
+            console.print("Server running on " + bindHost + ":" + running.localAddress().getPort() + " (room " + room
+                    + ")");
+            commands(console, running);
+        } finally {
+            running.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it closes the server too
+            }
+        }
+        console.print("Server closed.");
+        return 0;
+    }
+
+    private void commands(ChatConsole console, ChatServer server) throws IOException {
+        while (true) {
+            String line = console.readLine("");
+            if (line == null) {
+                if (streams.terminal()) {
+                    return; // Ctrl-D or Ctrl-C at the terminal: a clean shutdown
+                }
+                try {
+                    Thread.currentThread().join(); // no input (running in the background): serve until stopped
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            switch (line.strip()) {
+                case "/quit" -> {
+                    return;
+                }
+                case "/who" -> console.print(server.members().size() + " members: " + String.join(", ", server.members()));
+                case "" -> {
+                }
+                default -> console.print("Commands: /who (list members), /quit (close the room)");
+            }
+        }
+    }
+
+    /** Prints every room event with the time. */
+    private static final class Printer implements ChatServerListener {
+        private final ChatConsole console;
+        private final Lines lines;
+
+        Printer(ChatConsole console, Lines lines) {
+            this.console = console;
+            this.lines = lines;
+        }
+
         @Override
         public void onMemberJoined(Member member) {
-            out.printf("%s --> %s joined from %s%n", now(), member.username(), member.address());
+            console.print(lines.joined(Instant.now(), member.username()) + " from "
+                    + member.address().getAddress().getHostAddress() + ":" + member.address().getPort());
         }
 
         @Override
         public void onMessage(ChatMessage message) {
-            out.printf("%s <%s> %s%n", now(), message.sender(), message.text());
+            console.print(lines.message(message.timestamp(), message.sender(), message.text()));
         }
 
         @Override
         public void onMemberLeft(Member member, LeaveReason reason) {
-            out.printf("%s <-- %s left%s%n", now(), member.username(), Reasons.suffix(reason));
-        }
-
-        private String now() {
-            return LocalTime.now().format(TIME);
+            console.print(lines.left(Instant.now(), member.username(), reason));
         }
     }
 }

@@ -1,0 +1,41 @@
+package io.roomcast.examples;
+
+import java.io.IOException;
+
+/**
+ * The console the apps talk to a person through: prompts and typed lines in, event lines out.
+ * At a terminal, event lines appear above the line being typed, which is redrawn intact
+ * (JLine); otherwise plain lines in and out, so the apps can be scripted and tested.
+ */
+interface ChatConsole extends AutoCloseable {
+
+    /** A console on {@code streams}: a JLine terminal if there is one, plain lines otherwise. */
+    static ChatConsole open(Streams streams) throws IOException {
+        return streams.terminal() ? new TerminalConsole(streams) : new PlainConsole(streams);
+    }
+
+    /** Reads a line after showing {@code prompt}; {@code null} when the person leaves (end of input, Ctrl-D, Ctrl-C). */
+    String readLine(String prompt) throws IOException;
+
+    /** Reads a secret without echo where possible; {@code null} at the end of input. */
+    String readSecret(String prompt) throws IOException;
+
+    /** Asks a question showing its default; an empty answer takes the default; {@code null} at the end of input. */
+    default String ask(String question, String defaultAnswer) throws IOException {
+        String answer = readLine(defaultAnswer == null ? question + ": " : question + " [" + defaultAnswer + "]: ");
+        if (answer == null) {
+            return null;
+        }
+        answer = answer.strip();
+        return answer.isEmpty() && defaultAnswer != null ? defaultAnswer : answer;
+    }
+
+    /** Prints a line; at a terminal, above the line being typed. Safe from any thread. */
+    void print(String line);
+
+    /** Whether names may be coloured: a real terminal, and {@code NO_COLOR} unset. */
+    boolean colour();
+
+    @Override
+    void close();
+}

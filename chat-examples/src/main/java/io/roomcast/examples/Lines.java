@@ -1,0 +1,54 @@
+package io.roomcast.examples;
+
+import io.roomcast.LeaveReason;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** How the console apps write room events: {@code 12:01 <ega> halo}, {@code 12:01 --> ega joined}. */
+final class Lines {
+    private static final int[] COLOURS = {31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96};
+
+    private final boolean colour;
+    private final DateTimeFormatter time;
+
+    /** Lines with names coloured or not, and times in {@code timePattern} (such as {@code HH:mm}). */
+    Lines(boolean colour, String timePattern) {
+        this.colour = colour;
+        this.time = DateTimeFormatter.ofPattern(timePattern).withZone(ZoneId.systemDefault());
+    }
+
+    String time(Instant at) {
+        return time.format(at);
+    }
+
+    String message(Instant at, String sender, String text) {
+        return time(at) + " <" + name(sender) + "> " + text;
+    }
+
+    String joined(Instant at, String username) {
+        return time(at) + " --> " + name(username) + " joined";
+    }
+
+    String left(Instant at, String username, LeaveReason reason) {
+        return time(at) + " <-- " + name(username) + " left" + suffix(reason);
+    }
+
+    /** A name in a colour of its own, stable across runs, when colour is on. */
+    String name(String username) {
+        if (!colour) {
+            return username;
+        }
+        int code = COLOURS[Math.floorMod(username.hashCode(), COLOURS.length)];
+        return "\u001B[" + code + "m" + username + "\u001B[0m";
+    }
+
+    /** Nothing for a plain leave, otherwise {@code " (timed out)"} and the like. */
+    static String suffix(LeaveReason reason) {
+        if (reason == LeaveReason.LEFT) {
+            return "";
+        }
+        return " (" + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
+    }
+}

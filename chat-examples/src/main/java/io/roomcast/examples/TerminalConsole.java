@@ -1,0 +1,61 @@
+package io.roomcast.examples;
+
+import java.io.IOException;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/** A JLine terminal: incoming lines are printed above the input line, which is redrawn as typed. */
+final class TerminalConsole implements ChatConsole {
+    private final Terminal terminal;
+    private final LineReader reader;
+    private final boolean colour;
+
+    TerminalConsole(Streams streams) throws IOException {
+        this.terminal = TerminalBuilder.builder().system(true).build();
+        this.reader = LineReaderBuilder.builder().terminal(terminal).build();
+        this.colour = !Terminal.TYPE_DUMB.equals(terminal.getType())
+                && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())
+                && streams.environment().get("NO_COLOR") == null;
+    }
+
+    @Override
+    public String readLine(String prompt) {
+        try {
+            return reader.readLine(prompt);
+        } catch (UserInterruptException | EndOfFileException e) {
+            return null; // Ctrl-C and Ctrl-D leave cleanly
+        }
+    }
+
+    @Override
+    public String readSecret(String prompt) {
+        try {
+            return reader.readLine(prompt, (char) 0); // mask 0: nothing is echoed
+        } catch (UserInterruptException | EndOfFileException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void print(String line) {
+        reader.printAbove(line);
+    }
+
+    @Override
+    public boolean colour() {
+        return colour;
+    }
+
+    @Override
+    public void close() {
+        try {
+            terminal.close();
+        } catch (IOException e) {
+            // nothing more to do for a terminal that will not close
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.roomcast.examples.bot;
+
+import io.roomcast.ChatException;
+import io.roomcast.examples.Streams;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code roomcast bot}: runs a {@link RoomBot} until the room closes or the process is stopped. */
+@Command(name = "bot", mixinStandardHelpOptions = true, description = "Run a bot that answers !time and !who.")
+public final class BotCommand implements Callable<Integer> {
+    @Option(names = "--server", defaultValue = "127.0.0.1:9000", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = "--username", defaultValue = "bot", description = "The bot's name (default: ${DEFAULT-VALUE}).")
+    String username;
+
+    private final Streams streams;
+
+    /** The command on {@code streams}; the password comes from {@code ROOMCAST_PASSWORD}. */
+    public BotCommand(Streams streams) {
+        this.streams = streams;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int colon = server.lastIndexOf(':');
+        InetSocketAddress address = new InetSocketAddress(server.substring(0, colon),
+                Integer.parseInt(server.substring(colon + 1)));
+        String password = streams.environment().getOrDefault("ROOMCAST_PASSWORD", "");
+        try (RoomBot bot = new RoomBot(address, username, password)) {
+            bot.start();
+            streams.out().println(username + " is in the room at " + server + "; answering !time and !who");
+            bot.awaitDisconnected();
+            return 0;
+        } catch (ChatException e) {
+            streams.err().println("roomcast bot: " + e.getMessage());
+            return 1;
+        }
+    }
+}
