@@ -1,0 +1,164 @@
+package io.roomcast.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One console app run in-process, as from a pipe: the test types lines into its input and waits,
+ * a bounded time, for lines on its output. No terminal, so the app prints plain lines.
+ */
+final class AppRun implements AutoCloseable {
+    private static final long WAIT_SECONDS = 15;
+
+    private final TypedInput input = new TypedInput();
+    private final Screen out = new Screen();
+    private final Screen err = new Screen();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final Thread thread;
+
+    AppRun(Map<String, String> environment, String... args) {
+        Streams streams = new Streams(input, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment, false);
+        thread = new Thread(() -> {
+            try {
+                exit.complete(Roomcast.run(streams, args));
+            } catch (Throwable t) {
+                exit.completeExceptionally(t);
+            }
+        }, "app-" + String.join("-", args).replaceAll("[^a-z]", ""));
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Types a line, as if at the keyboard of a pipe. */
+    void type(String line) {
+        input.type(line + "\n");
+    }
+
+    /** Waits for a line on standard output that matches {@code regex} (found anywhere in it); returns the match. */
+    Matcher awaitLine(String regex) throws InterruptedException {
+        return out.await(regex);
+    }
+
+    /** Waits for a line on standard error. */
+    Matcher awaitError(String regex) throws InterruptedException {
+        return err.await(regex);
+    }
+
+    int awaitExit() throws Exception {
+        return exit.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Everything printed so far. */
+    String output() {
+        return out.all();
+    }
+
+    @Override
+    public void close() {
+        input.close();
+        thread.interrupt();
+    }
+
+    /** Input the test types into; blocks the app until there is some, ends at {@link #close()}. */
+    private static final class TypedInput extends InputStream {
+        private final BlockingQueue<Integer> bytes = new LinkedBlockingQueue<>();
+
+        void type(String text) {
+            for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+                bytes.add(b & 0xFF);
+            }
+        }
+
+        @Override
+        public int read() {
+            try {
+                return bytes.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (length == 0) {
+                return 0;
+            }
+            int first = read();
+            if (first < 0) {
+                return -1;
+            }
+            buffer[offset] = (byte) first;
+            int count = 1;
+            Integer next;
+            while (count < length && (next = bytes.poll()) != null) {
+                if (next < 0) {
+                    bytes.add(-1);
+                    break;
+                }
+                buffer[offset + count++] = next.byteValue();
+            }
+            return count;
+        }
+
+        @Override
+        public void close() {
+            bytes.add(-1);
+        }
+    }
+
+    /** An output stream split into lines that a test can wait for. */
+    private static final class Screen extends OutputStream {
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final List<String> seen = new ArrayList<>();
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.add(current.toString(StandardCharsets.UTF_8));
+                current.reset();
+            } else {
+                current.write(b);
+            }
+        }
+
+        Matcher await(String regex) throws InterruptedException {
+            Pattern pattern = Pattern.compile(regex);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertThat(line).as("a line matching /%s/ within %d s; seen: %s", regex, WAIT_SECONDS, all())
+                        .isNotNull();
+                synchronized (seen) {
+                    seen.add(line);
+                }
+                Matcher matcher = pattern.matcher(line);
+                if (matcher.find()) {
+                    return matcher;
+                }
+            }
+        }
+
+        String all() {
+            synchronized (seen) {
+                return String.join("\n", seen);
+            }
+        }
+    }
+}
