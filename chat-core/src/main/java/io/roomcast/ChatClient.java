@@ -276,10 +276,12 @@ public final class ChatClient implements Closeable {
     }
 
     /**
-     * Leaves the room: the server is told (re-sent until acknowledged, for at most about a
-     * second) and other members see {@link LeaveReason#LEFT}; the listener gets
-     * {@link ChatClientListener#onDisconnected} with {@code LEFT}; messages not yet confirmed
-     * fail. Blocks until done, and until the listener calls already queued have run (unless
+     * Leaves the room. Messages already passed to {@link #send} still go out first: close
+     * waits up to 2 seconds for the server to confirm them (like closing a TCP socket), and
+     * those still unconfirmed after that fail. Then the server is told (re-sent until
+     * acknowledged, for at most about a second) and other members see {@link LeaveReason#LEFT};
+     * the listener gets {@link ChatClientListener#onDisconnected} with {@code LEFT}. Calls to
+     * {@link #send} after close has begun fail at once. Blocks until done, and until the listener calls already queued have run (unless
      * called from a listener). Idempotent. A {@link #connect()} in progress on another thread
      * fails.
      */
@@ -300,7 +302,7 @@ public final class ChatClient implements Closeable {
             callbacks = dispatcher;
         }
         running.execute(engine::close);
-        running.awaitStopOrForce(Duration.ofSeconds(3));
+        running.awaitStopOrForce(Duration.ofSeconds(5));
         // if the loop had to be stopped before the engine reported, report now
         if (connectDone.getCount() == 0 && connectFailure == null) {
             reportDisconnected(callbacks, LeaveReason.LEFT);

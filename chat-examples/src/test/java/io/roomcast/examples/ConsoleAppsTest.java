@@ -42,11 +42,13 @@ class ConsoleAppsTest {
         joan.awaitLine("^\\d\\d:\\d\\d --> ega joined$");
         server.awaitLine("^\\d\\d:\\d\\d:\\d\\d --> joan joined from 127\\.0\\.0\\.1:\\d+$");
 
+        // one at a time: screens are read in order, and two people typing at once may land either way round
         joan.type("halo");
-        ega.type("hi joan, how are you?");
-
         for (AppRun screen : List.of(joan, ega)) {
             screen.awaitLine("^\\d\\d:\\d\\d <joan> halo$");
+        }
+        ega.type("hi joan, how are you?");
+        for (AppRun screen : List.of(joan, ega)) {
             screen.awaitLine("^\\d\\d:\\d\\d <ega> hi joan, how are you\\?$");
         }
         server.awaitLine("^\\d\\d:\\d\\d:\\d\\d <joan> halo$");
@@ -61,6 +63,24 @@ class ConsoleAppsTest {
         server.type("/quit");
         assertThat(server.awaitExit()).isZero();
         joan.awaitLine("Disconnected: server closed");
+    }
+
+    @Test
+    void aScriptThatSendsAndExitsAtOnceLosesNothing() throws Exception {
+        AppRun server = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+        String address = startServer(server);
+        AppRun joan = run(WITH_PASSWORD, "client", "--server", address, "--username", "joan");
+        joan.awaitLine("Joined lobby as joan");
+        AppRun ega = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
+        ega.awaitLine("Joined lobby as ega");
+
+        ega.type("one last thing");
+        ega.type("exit");
+
+        assertThat(ega.awaitExit()).isZero();
+        joan.awaitLine("^\\d\\d:\\d\\d <ega> one last thing$");
+        joan.awaitLine("<-- ega left$");
+        assertThat(ega.output()).doesNotContain("not delivered");
     }
 
     @Test

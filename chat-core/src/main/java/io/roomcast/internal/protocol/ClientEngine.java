@@ -123,6 +123,8 @@ public final class ClientEngine implements DatagramEngine {
 
     // closing
     private boolean closeDue;
+    /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
+    private long leaveDeadlineNanos = Long.MAX_VALUE;
     private long closeResendAtNanos = Long.MAX_VALUE;
     private long closeDeadlineNanos = Long.MAX_VALUE;
     private boolean closeAckDue;
@@ -168,7 +170,7 @@ public final class ClientEngine implements DatagramEngine {
      * @throws IllegalStateException if the client is not joined
      */
     public long send(String text) {
-        if (state != State.JOINED) {
+        if (state != State.JOINED || leaveDeadlineNanos != Long.MAX_VALUE) {
             throw new IllegalStateException("not in the room");
         }
         long id = nextMessageId++;
@@ -178,7 +180,7 @@ public final class ClientEngine implements DatagramEngine {
 
     /** {@code true} while joined and not closing. */
     public boolean isJoined() {
-        return state == State.JOINED;
+        return state == State.JOINED && leaveDeadlineNanos == Long.MAX_VALUE;
     }
 
     /** The usernames in the room, this client's included, in the order they joined. */
@@ -187,8 +189,9 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     /**
-     * Leaves: while joined, sends CLOSE until the server acknowledges it or the close timeout
-     * passes; while joining, gives up the attempt.
+     * Leaves: while joined, first lets messages already sent reach the server (for at most
+     * {@link Timing#LEAVE_DRAIN_NANOS}), then sends CLOSE until the server acknowledges it or
+     * the close timeout passes; while joining, gives up the attempt.
      */
     public void close(long nowNanos) {
         switch (state) {
@@ -202,15 +205,30 @@ public final class ClientEngine implements DatagramEngine {
                 sink.connectFailed(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
             }
             case JOINED -> {
-                state = State.CLOSING;
-                closedBy = CloseReason.LEFT;
-                closeDue = true;
-                closeDeadlineNanos = nowNanos + Timing.CLOSE_TIMEOUT_NANOS;
-                closeResendAtNanos = nowNanos + Timing.CLOSE_RETRY_NANOS;
+                if (unconfirmed.isEmpty()) {
+                    startClosing(nowNanos);
+                } else if (leaveDeadlineNanos == Long.MAX_VALUE) {
+                    // like a TCP close: what was sent before close() still goes out, for a bounded time
+                    leaveDeadlineNanos = nowNanos + Timing.LEAVE_DRAIN_NANOS;
+                }
             }
             default -> {
             }
         }
+    }
+
+    private void closeIfDrained() {
+        if (state == State.JOINED && leaveDeadlineNanos != Long.MAX_VALUE && unconfirmed.isEmpty()) {
+            startClosing(lastReceivedNanos); // called while handling a datagram, so that is now
+        }
+    }
+
+    private void startClosing(long nowNanos) {
+        state = State.CLOSING;
+        closedBy = CloseReason.LEFT;
+        closeDue = true;
+        closeDeadlineNanos = nowNanos + Timing.CLOSE_TIMEOUT_NANOS;
+        closeResendAtNanos = nowNanos + Timing.CLOSE_RETRY_NANOS;
     }
 
     @Override
@@ -508,6 +526,7 @@ public final class ClientEngine implements DatagramEngine {
                     if (mine != null) {
                         retransmit.removeIf(piece -> piece.id() == mine.id);
                         sink.sendAccepted(mine.id, event.sequence(), mine.text, event.timestampMillis());
+                        closeIfDrained();
                     }
                 }
             }
@@ -527,6 +546,7 @@ public final class ClientEngine implements DatagramEngine {
         if (refused != null) {
             retransmit.removeIf(piece -> piece.id() == refused.id);
             sink.sendRefused(refused.id, error.code(), error.detail());
+            closeIfDrained();
         }
     }
 
@@ -557,6 +577,10 @@ public final class ClientEngine implements DatagramEngine {
                 }
             }
             case JOINED -> {
+                if (nowNanos >= leaveDeadlineNanos) {
+                    startClosing(nowNanos);
+                    return;
+                }
                 if (nowNanos - lastReceivedNanos >= idleTimeoutNanos) {
                     log.debug("the server fell silent for {} ms", TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos));
                     finish(CloseReason.TIMED_OUT);
@@ -601,6 +625,7 @@ public final class ClientEngine implements DatagramEngine {
                         recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
                 next = Math.min(next, Math.min(received.ackDueAtNanos(), deliveredDueAtNanos));
                 next = Math.min(next, staleFragmentsAtNanos());
+                next = Math.min(next, leaveDeadlineNanos);
                 yield pingDue || probeDue ? Math.min(next, lastSentNanos) : Math.min(next, lastSentNanos + idleTimeoutNanos / 3);
             }
             case CLOSING -> closeDue ? closeDeadlineNanos : Math.min(closeDeadlineNanos, closeResendAtNanos);

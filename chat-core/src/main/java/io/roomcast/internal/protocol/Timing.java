@@ -17,6 +17,8 @@ final class Timing {
     static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** How long a closing side waits for its CLOSE to be acknowledged. */
     static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long close() waits for messages already sent to be confirmed before it sends CLOSE. */
+    static final long LEAVE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How long CLOSE retransmissions wait between tries. */
     static final long CLOSE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 

@@ -218,6 +218,62 @@ class RoomSimulationTest {
     }
 
     @Test
+    void messagesSentJustBeforeCloseStillReachTheRoomBeforeTheLeave() {
+        Room room = new Room(28, "secret");
+        room.join("joan");
+        room.join("ega");
+        room.network.conditions(SimulatedNetwork.Conditions.lossy(0.3, 0.05, 10));
+
+        room.network.act(() -> {
+            ClientEngine ega = room.clients.get("ega");
+            for (int i = 0; i < 5; i++) {
+                ega.send("last words " + i);
+            }
+            ega.close(room.network.now());
+            assertThat(ega.isJoined()).isFalse();
+        });
+        room.network.runUntil(() -> room.sinks.get("joan").log.contains("<-- ega LEFT")
+                && room.sinks.get("ega").disconnected != null, 10 * SECOND);
+
+        assertThat(room.sinks.get("ega").accepted).hasSize(5);
+        assertThat(room.sinks.get("ega").disconnected).isEqualTo(CloseReason.LEFT);
+        List<String> joanSaw = room.sinks.get("joan").log;
+        assertThat(joanSaw.stream().filter(line -> line.contains("<ega> last words")).toList())
+                .hasSize(5).last().asString().endsWith("last words 4");
+        assertThat(joanSaw.indexOf("<-- ega LEFT")).isGreaterThan(lastIndexContaining(joanSaw, "last words 4"));
+    }
+
+    @Test
+    void closeStopsWaitingForConfirmationsAfterTwoSeconds() {
+        Room room = new Room(29, "secret");
+        room.join("ega");
+        InetSocketAddress ega = room.addresses.get("ega");
+        room.network.partition(ega, SERVER);
+        room.network.partition(SERVER, ega);
+
+        long start = room.network.now();
+        room.network.act(() -> {
+            room.clients.get("ega").send("into the void");
+            room.clients.get("ega").close(room.network.now());
+        });
+        room.network.runUntil(() -> room.sinks.get("ega").disconnected != null, 10 * SECOND);
+
+        assertThat(room.sinks.get("ega").disconnected).isEqualTo(CloseReason.LEFT);
+        assertThat(room.sinks.get("ega").accepted).isEmpty();
+        long took = room.network.now() - start;
+        assertThat(took).isBetween(Timing.LEAVE_DRAIN_NANOS, Timing.LEAVE_DRAIN_NANOS + Timing.CLOSE_TIMEOUT_NANOS + SECOND / 10);
+    }
+
+    private static int lastIndexContaining(List<String> lines, String part) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void aMemberThatStopsReceivingIsRemovedAsTooSlowAndTheRoomGoesOn() {
         Room room = new Room(27, "secret", 64);
         room.join("joan");
