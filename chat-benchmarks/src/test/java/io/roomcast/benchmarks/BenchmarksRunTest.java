@@ -1,0 +1,106 @@
+package io.roomcast.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.wire.Frame;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every benchmark's setup, a few operations and teardown, with small parameters, so none can rot
+ * between benchmark runs. Not a timing test: it checks what each operation does, never how fast.
+ */
+@Timeout(120)
+class BenchmarksRunTest {
+    private static final int OPERATIONS = 20;
+
+    @Test
+    void broadcastDeliversEveryMessageToEveryMember() throws Exception {
+        BroadcastThroughputBenchmark benchmark = new BroadcastThroughputBenchmark();
+        benchmark.members = 3;
+        benchmark.payload = 32;
+        Deliveries deliveries = new Deliveries();
+        deliveries.startIteration();
+        benchmark.startRoom();
+        for (int i = 0; i < OPERATIONS; i++) {
+            benchmark.broadcast(deliveries);
+        }
+        benchmark.checkNothingLostAndStop(); // throws if any member missed a message
+
+        assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
+        assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
+        assertThat(deliveries.deliveries).isBetween(0L, 3L * OPERATIONS);
+    }
+
+    @Test
+    void rawFanoutDeliversEveryDatagramToEveryReceiver() throws Exception {
+        RawFanoutBenchmark benchmark = new RawFanoutBenchmark();
+        benchmark.members = 3;
+        benchmark.payload = 256;
+        benchmark.open();
+        for (int i = 0; i < OPERATIONS; i++) {
+            benchmark.fanout(new Deliveries());
+        }
+        benchmark.close(); // waits for the window to drain; throws if a datagram was lost
+
+        assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
+        assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
+    }
+
+    @Test
+    void latencyWaitsUntilEveryMemberHasTheMessage() throws Exception {
+        LatencyBenchmark benchmark = new LatencyBenchmark();
+        benchmark.members = 3;
+        benchmark.startRoom();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                benchmark.pace();
+                assertThat(benchmark.sendToEveryone()).isEqualTo(3L * i);
+            }
+        } finally {
+            benchmark.stopRoom();
+        }
+    }
+
+    @Test
+    void codecRoundTripsAHundredByteMessage() throws Exception {
+        CodecBenchmark benchmark = new CodecBenchmark();
+        benchmark.keysAndMessage();
+
+        int sealed = benchmark.encodeAndSeal();
+        int encoded = benchmark.encode();
+        assertThat(benchmark.seal()).isEqualTo(sealed);
+        assertThat(sealed - encoded).isEqualTo(16); // the GCM tag
+        List<Frame> frames = benchmark.openAndDecode();
+        assertThat(frames).singleElement().isInstanceOfSatisfying(EventFrame.class, event -> {
+            assertThat(event.text()).hasSize(CodecBenchmark.MESSAGE_BYTES);
+            assertThat(event.username()).isEqualTo("joan");
+        });
+    }
+
+    @Test
+    void aColdClientJoinsAndLeaves() throws Exception {
+        HandshakeBenchmark benchmark = new HandshakeBenchmark();
+        benchmark.startRoom();
+        try {
+            assertThat(benchmark.joinAndLeave()).isEqualTo(1);
+            assertThat(benchmark.joinAndLeave()).isEqualTo(1); // the first one left
+        } finally {
+            benchmark.stopRoom();
+        }
+    }
+
+    @Test
+    void idleMembersAreMeasuredAfterTheRoomSettles() {
+        IdleMemberMemoryBenchmark benchmark = new IdleMemberMemoryBenchmark();
+        benchmark.members = 100;
+        IdleMemberMemoryBenchmark.Footprint footprint = new IdleMemberMemoryBenchmark.Footprint();
+
+        Object room = benchmark.measure(footprint);
+
+        assertThat(((EngineRoom) room).members()).isEqualTo(100);
+        assertThat(footprint.bytesPerMember).isPositive();
+    }
+}
