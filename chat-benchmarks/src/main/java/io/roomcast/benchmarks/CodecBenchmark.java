@@ -45,7 +45,8 @@ public class CodecBenchmark {
 
     private PacketProtector protector;
     private EventFrame event;
-    private final ByteBuffer out = ByteBuffer.allocate(1200);
+    // direct, like the event loop's send buffer
+    private final ByteBuffer out = ByteBuffer.allocateDirect(1200);
     private ByteBuffer sealed;
     private long packetNumber;
     private static final long SEALED_PACKET_NUMBER = 7;

@@ -25,6 +25,11 @@ public final class PacketProtector {
     private final byte[] iv;
     private final byte[] nonce = new byte[IV_BYTES];
     private final Cipher cipher;
+    // scratch space reused for every packet, so sealing and opening allocate nothing of ours
+    private byte[] associatedData = new byte[64];
+    private byte[] input = new byte[1280];
+    private byte[] output = new byte[1280];
+    private ByteBuffer opened = ByteBuffer.wrap(output);
 
     /** A protector with this key and IV. */
     public PacketProtector(byte[] key, byte[] iv) {
@@ -47,17 +52,21 @@ public final class PacketProtector {
      * authenticated as they are, so the header must be final (its length field included).
      */
     public void seal(long packetNumber, ByteBuffer packet, int headerStart, int payloadStart) {
-        int end = packet.position();
-        ByteBuffer header = packet.duplicate().position(headerStart).limit(payloadStart);
-        ByteBuffer plaintext = copy(packet, payloadStart, end);
+        int headerLength = payloadStart - headerStart;
+        int length = packet.position() - payloadStart;
+        ensureCapacity(headerLength, length + TAG_BYTES);
+        packet.get(headerStart, associatedData, 0, headerLength);
+        packet.get(payloadStart, input, 0, length);
+        int sealed;
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(packetNumber)));
-            cipher.updateAAD(header);
-            packet.position(payloadStart);
-            cipher.doFinal(plaintext, packet);
+            cipher.updateAAD(associatedData, 0, headerLength);
+            sealed = cipher.doFinal(input, 0, length, output, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal", e);
         }
+        packet.put(payloadStart, output, 0, sealed);
+        packet.position(payloadStart + sealed);
     }
 
     /**
@@ -65,23 +74,30 @@ public final class PacketProtector {
      *
      * @param header  the header, as received (associated data)
      * @param sealed  ciphertext and tag
-     * @return the plaintext, or {@code null} if the packet is forged, damaged or for another key
+     * @return the plaintext, or {@code null} if the packet is forged, damaged or for another key;
+     *         the buffer is this protector's and valid only until its next call, so decode it
+     *         (decoding copies what it keeps) before opening another packet
      */
     public ByteBuffer open(long packetNumber, ByteBuffer header, ByteBuffer sealed) {
-        if (sealed.remaining() < TAG_BYTES) {
+        int length = sealed.remaining();
+        if (length < TAG_BYTES) {
             return null;
         }
-        ByteBuffer plaintext = ByteBuffer.allocate(sealed.remaining() - TAG_BYTES);
+        int headerLength = header.remaining();
+        ensureCapacity(headerLength, length);
+        header.get(header.position(), associatedData, 0, headerLength);
+        sealed.get(sealed.position(), input, 0, length);
+        int plain;
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(packetNumber)));
-            cipher.updateAAD(header.duplicate());
-            cipher.doFinal(sealed.duplicate(), plaintext);
+            cipher.updateAAD(associatedData, 0, headerLength);
+            plain = cipher.doFinal(input, 0, length, output, 0);
         } catch (AEADBadTagException e) {
             return null;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to open", e);
         }
-        return plaintext.flip();
+        return opened.clear().limit(plain);
     }
 
     /** Seals a whole message on its own (no header), with {@code sequence} as the packet number. */
@@ -94,17 +110,24 @@ public final class PacketProtector {
         return sealed;
     }
 
+    /** The nonce for a packet number, in a reused array: {@link GCMParameterSpec} copies it. */
     private byte[] nonce(long packetNumber) {
         System.arraycopy(iv, 0, nonce, 0, IV_BYTES);
         for (int i = 0; i < 8; i++) {
             nonce[IV_BYTES - 1 - i] ^= (byte) (packetNumber >>> (8 * i));
         }
-        return nonce.clone();
+        return nonce;
     }
 
-    private static ByteBuffer copy(ByteBuffer packet, int from, int to) {
-        byte[] bytes = new byte[to - from];
-        packet.duplicate().position(from).limit(to).get(bytes);
-        return ByteBuffer.wrap(bytes);
+    /** Grows the scratch arrays for an unusually large packet (the WELCOME may be one). */
+    private void ensureCapacity(int associatedBytes, int payloadBytes) {
+        if (associatedData.length < associatedBytes) {
+            associatedData = new byte[associatedBytes];
+        }
+        if (input.length < payloadBytes) {
+            input = new byte[payloadBytes];
+            output = new byte[payloadBytes];
+            opened = ByteBuffer.wrap(output);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.roomcast.internal.wire;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -104,17 +103,29 @@ public final class WireReader {
 
     private String utf8(int length) throws MalformedPacketException {
         need(length);
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer slice = buffer.slice(buffer.position(), length);
-        buffer.position(buffer.position() + length);
-        try {
-            CharBuffer chars = decoder.decode(slice);
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new MalformedPacketException("invalid UTF-8 text");
+        int start = buffer.position();
+        buffer.position(start + length);
+        // fast path: the JDK's decoder (intrinsified for ASCII); it replaces invalid input with
+        // U+FFFD, so only text containing U+FFFD needs the strict check below
+        String text;
+        if (buffer.hasArray()) {
+            text = new String(buffer.array(), buffer.arrayOffset() + start, length, StandardCharsets.UTF_8);
+        } else {
+            byte[] bytes = new byte[length];
+            buffer.get(start, bytes);
+            text = new String(bytes, StandardCharsets.UTF_8);
         }
+        if (text.indexOf('\uFFFD') >= 0) {
+            CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            try {
+                strict.decode(buffer.slice(start, length));
+            } catch (CharacterCodingException e) {
+                throw new MalformedPacketException("invalid UTF-8 text");
+            }
+        }
+        return text;
     }
 
     private void need(int length) throws MalformedPacketException {

@@ -1,7 +1,6 @@
 package io.roomcast.internal.wire;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Writes length-prefixed wire values. Lengths are checked: a value too long for its prefix is
@@ -27,15 +26,50 @@ final class WireWriter {
     }
 
     static void string32(ByteBuffer out, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.putInt(bytes.length).put(bytes);
+        out.putInt(EventFrame.utf8Length(value));
+        utf8(out, value);
     }
 
     static void string8(ByteBuffer out, String value) {
-        bytes8(out, value.getBytes(StandardCharsets.UTF_8));
+        int length = EventFrame.utf8Length(value);
+        if (length > 0xFF) {
+            throw new IllegalArgumentException(length + " bytes do not fit a one-byte length");
+        }
+        out.put((byte) length);
+        utf8(out, value);
     }
 
     static void string16(ByteBuffer out, String value) {
-        bytes16(out, value.getBytes(StandardCharsets.UTF_8));
+        int length = EventFrame.utf8Length(value);
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException(length + " bytes do not fit a two-byte length");
+        }
+        out.putShort((short) length);
+        utf8(out, value);
+    }
+
+    /**
+     * Writes {@code value} as UTF-8, byte for byte what {@code String.getBytes(UTF_8)} gives
+     * (a lone surrogate becomes {@code '?'}), without the intermediate array: the room encodes
+     * every message, and this keeps that free of garbage.
+     */
+    static void utf8(ByteBuffer out, String value) {
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                out.put((byte) c);
+            } else if (c < 0x800) {
+                out.put((byte) (0xC0 | c >> 6)).put((byte) (0x80 | c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                out.put((byte) (0xF0 | codePoint >> 18)).put((byte) (0x80 | codePoint >> 12 & 0x3F))
+                        .put((byte) (0x80 | codePoint >> 6 & 0x3F)).put((byte) (0x80 | codePoint & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                out.put((byte) '?');
+            } else {
+                out.put((byte) (0xE0 | c >> 12)).put((byte) (0x80 | c >> 6 & 0x3F)).put((byte) (0x80 | c & 0x3F));
+            }
+        }
     }
 }

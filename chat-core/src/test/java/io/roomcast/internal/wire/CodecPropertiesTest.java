@@ -51,6 +51,32 @@ class CodecPropertiesTest {
         assertThat(decoded.toBytes()).isEqualTo(bytes);
     }
 
+    @Property(tries = 2000)
+    void utf8IsWrittenExactlyAsStringGetBytesWritesIt(@ForAll("anyUtf16") String text) {
+        byte[] expected = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(expected.length + 8);
+
+        WireWriter.utf8(out, text);
+
+        assertThat(out.flip().remaining()).isEqualTo(expected.length).isEqualTo(EventFrame.utf8Length(text));
+        byte[] written = new byte[out.remaining()];
+        out.get(written);
+        assertThat(written).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<String> anyUtf16() {
+        // every char, lone surrogates included, with pairs and multi-byte ranges well represented
+        Arbitrary<Character> any = Arbitraries.chars();
+        Arbitrary<Character> surrogates = Arbitraries.chars().range('\uD800', '\uDFFF');
+        Arbitrary<Character> nonAscii = Arbitraries.chars().range('\u0080', '\u07FF');
+        return Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(3, any), net.jqwik.api.Tuple.of(2, surrogates),
+                        net.jqwik.api.Tuple.of(1, nonAscii), net.jqwik.api.Tuple.of(2, Arbitraries.chars().ascii()))
+                .list().ofMaxSize(40)
+                .map(chars -> chars.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining()));
+    }
+
     @Property(tries = 500)
     void handshakePacketsRoundTrip(@ForAll("handshakes") HandshakePacket packet) throws MalformedPacketException {
         byte[] bytes = packet.toBytes();

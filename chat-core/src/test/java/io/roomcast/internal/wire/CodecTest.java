@@ -34,6 +34,35 @@ class CodecTest {
                 Arguments.of("VERSION_MISMATCH", new HandshakePacket.VersionMismatch(List.of(1, 2))));
     }
 
+    static Stream<Arguments> invalidUtf8() {
+        return Stream.of(
+                Arguments.of("truncated sequence", new byte[] {(byte) 0xC3, 0x28}),
+                Arguments.of("overlong NUL", new byte[] {(byte) 0xC0, (byte) 0x80}),
+                Arguments.of("encoded surrogate", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+                Arguments.of("beyond U+10FFFF", new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}),
+                Arguments.of("stray continuation", new byte[] {(byte) 0x80, 0x41}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidUtf8")
+    void invalidUtf8InTextIsACleanRejection(String name, byte[] invalid) {
+        String placeholder = "a".repeat(invalid.length);
+        byte[] bytes = EventFrame.message(1, 2, "joan", 3, placeholder).toBytes();
+        System.arraycopy(invalid, 0, bytes, bytes.length - invalid.length, invalid.length);
+
+        assertThatThrownBy(() -> ShortPacket.decodeFrames(new WireReader(ByteBuffer.wrap(bytes))))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("UTF-8");
+    }
+
+    @Test
+    void aRealReplacementCharacterInTextIsKept() throws MalformedPacketException {
+        EventFrame event = EventFrame.message(1, 2, "joan", 3, "broken \uFFFD glyph and ö");
+
+        List<Frame> frames = ShortPacket.decodeFrames(new WireReader(ByteBuffer.wrap(event.toBytes())));
+
+        assertThat(frames).containsExactly(event);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("handshakePackets")
     void handshakePacketsRoundTrip(String name, HandshakePacket packet) throws MalformedPacketException {
