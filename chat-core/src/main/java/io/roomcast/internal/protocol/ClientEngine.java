@@ -96,6 +96,10 @@ public final class ClientEngine implements DatagramEngine {
     private final LossRecovery<Sent> recovery = new LossRecovery<>();
     private long nextMessageId = 1;
     private final TreeMap<Long, Outgoing> unconfirmed = new TreeMap<>();
+    /** Messages go out in id order: every one below this id has been sent in full. */
+    private long firstUnsentId;
+    /** Bytes of unconfirmed messages that have started to go out (what the server may be holding). */
+    private long startedBytes;
     private final ArrayDeque<SendPiece> retransmit = new ArrayDeque<>();
 
     /** A message not yet confirmed; {@code sentOffset} is how much of it has gone out once. */
@@ -522,7 +526,7 @@ public final class ClientEngine implements DatagramEngine {
             case MESSAGE -> {
                 sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
                 if (key.equals(usernameKey)) {
-                    Outgoing mine = unconfirmed.remove(event.messageId());
+                    Outgoing mine = forget(event.messageId());
                     if (mine != null) {
                         retransmit.removeIf(piece -> piece.id() == mine.id);
                         sink.sendAccepted(mine.id, event.sequence(), mine.text, event.timestampMillis());
@@ -542,7 +546,7 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     private void handleError(Frame.Error error) {
-        Outgoing refused = unconfirmed.remove(error.messageId());
+        Outgoing refused = forget(error.messageId());
         if (refused != null) {
             retransmit.removeIf(piece -> piece.id() == refused.id);
             sink.sendRefused(refused.id, error.code(), error.detail());
@@ -740,8 +744,14 @@ public final class ClientEngine implements DatagramEngine {
             if (written < 0) {
                 return;
             }
-            message.started = true;
+            if (!message.started) {
+                message.started = true;
+                startedBytes += message.utf8.length;
+            }
             message.sentOffset += written;
+            if (message.sentOffset == message.utf8.length) {
+                firstUnsentId = message.id + 1;
+            }
             if (written < length) {
                 return;
             }
@@ -783,23 +793,22 @@ public final class ClientEngine implements DatagramEngine {
             return true;
         }
         // stay within what the server holds for one member while messages wait their turn
-        long bytes = next.utf8.length;
-        for (Outgoing message : unconfirmed.values()) {
-            if (message.started) {
-                bytes += message.utf8.length;
-            }
-        }
-        return bytes <= ClientConfig.unconfirmedBudget(maxMessageBytes);
+        return startedBytes + next.utf8.length <= ClientConfig.unconfirmedBudget(maxMessageBytes);
     }
 
-    /** The first message not yet sent in full, or null. */
+    /** The first message not yet sent in full, or null: found from a cursor, not by a scan of the window. */
     private Outgoing nextNew() {
-        for (Outgoing message : unconfirmed.values()) {
-            if (!message.started || message.sentOffset < message.utf8.length) {
-                return message;
-            }
+        Map.Entry<Long, Outgoing> next = unconfirmed.ceilingEntry(firstUnsentId);
+        return next == null ? null : next.getValue();
+    }
+
+    /** Takes a confirmed or refused message out of the window. */
+    private Outgoing forget(long id) {
+        Outgoing message = unconfirmed.remove(id);
+        if (message != null && message.started) {
+            startedBytes -= message.utf8.length;
         }
-        return null;
+        return message;
     }
 
     // ---------------------------------------------------------------- helpers
