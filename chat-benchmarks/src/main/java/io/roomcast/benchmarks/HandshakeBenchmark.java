@@ -4,6 +4,7 @@ import io.roomcast.ChatClient;
 import io.roomcast.ChatClientListener;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,13 +16,17 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Joins per second: a cold {@link ChatClient} (new socket, new threads) joins a running room on
  * loopback — the full SRP-6a handshake over the RFC 5054 2048-bit group on both sides, key
  * schedule, WELCOME — and leaves again. Client and server share this JVM's cores, so each join
- * pays for both sides' modular exponentiation.
+ * pays for both sides' modular exponentiation (about 5 ms of CPU in all on the machine in
+ * BENCHMARKS.md). {@link #joinAndLeave} is one client after another, which leaves a core idle
+ * while the other side computes; {@link #fourJoiningAtOnce} is four clients joining at the same
+ * time, as a busy server sees them, and is the figure for the server's rate of joins.
  *
  * <p>{@code java -jar chat-benchmarks/target/benchmarks.jar Handshake}
  */
@@ -33,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class HandshakeBenchmark {
     private LoopbackRoom room;
-    private long joins;
+    private final AtomicLong joins = new AtomicLong();
 
     @Setup(Level.Trial)
     public void startRoom() throws IOException {
@@ -42,11 +47,19 @@ public class HandshakeBenchmark {
 
     /** One join and leave; returns the number of members the client saw when it joined. */
     @Benchmark
+    @Threads(1)
     public int joinAndLeave() throws IOException {
-        try (ChatClient client = room.newClient("c" + joins++, new ChatClientListener() { })) {
+        try (ChatClient client = room.newClient("c" + joins.incrementAndGet(), new ChatClientListener() { })) {
             client.connect();
             return client.members().size();
         }
+    }
+
+    /** The same, from four threads at once. */
+    @Benchmark
+    @Threads(4)
+    public int fourJoiningAtOnce() throws IOException {
+        return joinAndLeave();
     }
 
     @TearDown(Level.Trial)

@@ -86,7 +86,7 @@ class BenchmarksRunTest {
         benchmark.startRoom();
         try {
             assertThat(benchmark.joinAndLeave()).isEqualTo(1);
-            assertThat(benchmark.joinAndLeave()).isEqualTo(1); // the first one left
+            assertThat(benchmark.fourJoiningAtOnce()).isEqualTo(1); // the first one left
         } finally {
             benchmark.stopRoom();
         }

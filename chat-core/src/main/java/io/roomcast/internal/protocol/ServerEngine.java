@@ -65,10 +65,12 @@ public final class ServerEngine implements DatagramEngine {
     private final Room room;
 
     private final Map<Long, MemberConnection> members = new LinkedHashMap<>();
-    private final Map<Long, PendingHandshake> handshakes = new HashMap<>();
+    // both in insertion order, which is expiry order (a fixed lifetime from a monotonic clock),
+    // so the next expiry is the first entry: no scan per loop turn, however many there are
+    private final Map<Long, PendingHandshake> handshakes = new LinkedHashMap<>();
     private final Map<NonceKey, PendingHandshake> handshakesByNonce = new HashMap<>();
     /** Answers to repeat if a finished connection's last packet is retransmitted: REJECTs and CLOSE_ACKs. */
-    private final Map<Long, Echo> echoes = new HashMap<>();
+    private final Map<Long, Echo> echoes = new LinkedHashMap<>();
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
     private final ArrayDeque<MemberConnection> sendQueue = new ArrayDeque<>();
     private final ServerStats stats = new ServerStats();
@@ -377,7 +379,7 @@ public final class ServerEngine implements DatagramEngine {
 
     private void refuse(long now, PendingHandshake pending, RejectReason reason, String detail, int received) {
         byte[] reject = new HandshakePacket.Reject(pending.connectionId, reason, detail).toBytes();
-        echoes.put(pending.connectionId, new Echo(pending.address, reject, now + ECHO_LIFETIME_NANOS));
+        keepEcho(pending.connectionId, new Echo(pending.address, reject, now + ECHO_LIFETIME_NANOS));
         reply(pending.address, reject, received);
     }
 
@@ -626,7 +628,7 @@ public final class ServerEngine implements DatagramEngine {
     private void handleClose(long now, MemberConnection member, CloseReason reason) {
         byte[] closeAck = shortPacket(member, Frame.CloseAck.INSTANCE);
         replies.add(new Datagram(member.address, closeAck));
-        echoes.put(member.connectionId, new Echo(member.address, closeAck, now + ECHO_LIFETIME_NANOS));
+        keepEcho(member.connectionId, new Echo(member.address, closeAck, now + ECHO_LIFETIME_NANOS));
         if (member.closing == null) {
             remove(member, CloseReason.LEFT);
         } else {
@@ -646,12 +648,18 @@ public final class ServerEngine implements DatagramEngine {
         }
         for (Iterator<PendingHandshake> it = handshakes.values().iterator(); it.hasNext(); ) {
             PendingHandshake pending = it.next();
-            if (nowNanos >= pending.expiresAtNanos) {
-                it.remove();
-                handshakesByNonce.remove(pending.nonce);
+            if (nowNanos < pending.expiresAtNanos) {
+                break; // the rest expire later
             }
+            it.remove();
+            handshakesByNonce.remove(pending.nonce);
         }
-        echoes.values().removeIf(echo -> nowNanos >= echo.expiresAtNanos);
+        for (Iterator<Echo> it = echoes.values().iterator(); it.hasNext(); ) {
+            if (nowNanos < it.next().expiresAtNanos) {
+                break;
+            }
+            it.remove();
+        }
         for (MemberConnection member : new ArrayList<>(members.values())) {
             if (member.closing != null) {
                 if (nowNanos >= member.closeResendAtNanos) {
@@ -710,11 +718,11 @@ public final class ServerEngine implements DatagramEngine {
             return next;
         }
         long next = Long.MAX_VALUE;
-        for (PendingHandshake pending : handshakes.values()) {
-            next = Math.min(next, pending.expiresAtNanos);
+        if (!handshakes.isEmpty()) {
+            next = handshakes.values().iterator().next().expiresAtNanos;
         }
-        for (Echo echo : echoes.values()) {
-            next = Math.min(next, echo.expiresAtNanos);
+        if (!echoes.isEmpty()) {
+            next = Math.min(next, echoes.values().iterator().next().expiresAtNanos);
         }
         for (MemberConnection member : members.values()) {
             next = Math.min(next, member.lastReceivedNanos + member.idleTimeoutNanos);
@@ -1014,6 +1022,12 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     /** The last answer of a finished connection. */
+    /** Keeps an answer to repeat, at the end of the expiry order. */
+    private void keepEcho(long connectionId, Echo echo) {
+        echoes.remove(connectionId);
+        echoes.put(connectionId, echo);
+    }
+
     private record Echo(InetSocketAddress address, byte[] bytes, long expiresAtNanos) {
     }
 
