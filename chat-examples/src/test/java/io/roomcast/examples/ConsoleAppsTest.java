@@ -65,14 +65,18 @@ class ConsoleAppsTest {
         joan.awaitLine("Disconnected: server closed");
     }
 
+    /** A client run that has joined the room at {@code address}. */
+    private AppRun joined(String address, String username) throws InterruptedException {
+        AppRun client = run(WITH_PASSWORD, "client", "--server", address, "--username", username);
+        client.awaitLine("Joined lobby as " + username);
+        return client;
+    }
+
     @Test
     void aScriptThatSendsAndExitsAtOnceLosesNothing() throws Exception {
-        AppRun server = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
-        String address = startServer(server);
-        AppRun joan = run(WITH_PASSWORD, "client", "--server", address, "--username", "joan");
-        joan.awaitLine("Joined lobby as joan");
-        AppRun ega = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
-        ega.awaitLine("Joined lobby as ega");
+        String address = startServer(run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0"));
+        AppRun joan = joined(address, "joan");
+        AppRun ega = joined(address, "ega");
 
         ega.type("one last thing");
         ega.type("exit");

@@ -25,11 +25,32 @@ public final class PacketProtector {
     private final byte[] iv;
     private final byte[] nonce = new byte[IV_BYTES];
     private final Cipher cipher;
-    // scratch space reused for every packet, so sealing and opening allocate nothing of ours
-    private byte[] associatedData = new byte[64];
-    private byte[] input = new byte[1280];
-    private byte[] output = new byte[1280];
-    private ByteBuffer opened = ByteBuffer.wrap(output);
+    /**
+     * Scratch space reused for every packet, so sealing and opening allocate nothing of ours.
+     * One per thread, not one per protector: a server holds three protectors per member, and
+     * the few kilobytes of scratch would otherwise triple what an idle member costs.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        byte[] associatedData = new byte[64];
+        byte[] input = new byte[1280];
+        byte[] output = new byte[1280];
+        ByteBuffer opened = ByteBuffer.wrap(output);
+
+        /** Grows the arrays for an unusually large packet (the WELCOME may be one). */
+        Scratch ensureCapacity(int associatedBytes, int payloadBytes) {
+            if (associatedData.length < associatedBytes) {
+                associatedData = new byte[associatedBytes];
+            }
+            if (input.length < payloadBytes) {
+                input = new byte[payloadBytes];
+                output = new byte[payloadBytes];
+                opened = ByteBuffer.wrap(output);
+            }
+            return this;
+        }
+    }
 
     /** A protector with this key and IV. */
     public PacketProtector(byte[] key, byte[] iv) {
@@ -54,18 +75,18 @@ public final class PacketProtector {
     public void seal(long packetNumber, ByteBuffer packet, int headerStart, int payloadStart) {
         int headerLength = payloadStart - headerStart;
         int length = packet.position() - payloadStart;
-        ensureCapacity(headerLength, length + TAG_BYTES);
-        packet.get(headerStart, associatedData, 0, headerLength);
-        packet.get(payloadStart, input, 0, length);
+        Scratch scratch = SCRATCH.get().ensureCapacity(headerLength, length + TAG_BYTES);
+        packet.get(headerStart, scratch.associatedData, 0, headerLength);
+        packet.get(payloadStart, scratch.input, 0, length);
         int sealed;
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(packetNumber)));
-            cipher.updateAAD(associatedData, 0, headerLength);
-            sealed = cipher.doFinal(input, 0, length, output, 0);
+            cipher.updateAAD(scratch.associatedData, 0, headerLength);
+            sealed = cipher.doFinal(scratch.input, 0, length, scratch.output, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal", e);
         }
-        packet.put(payloadStart, output, 0, sealed);
+        packet.put(payloadStart, scratch.output, 0, sealed);
         packet.position(payloadStart + sealed);
     }
 
@@ -75,8 +96,8 @@ public final class PacketProtector {
      * @param header  the header, as received (associated data)
      * @param sealed  ciphertext and tag
      * @return the plaintext, or {@code null} if the packet is forged, damaged or for another key;
-     *         the buffer is this protector's and valid only until its next call, so decode it
-     *         (decoding copies what it keeps) before opening another packet
+     *         the buffer is the calling thread's scratch and valid only until the thread's next
+     *         seal or open, so decode it (decoding copies what it keeps) before anything else
      */
     public ByteBuffer open(long packetNumber, ByteBuffer header, ByteBuffer sealed) {
         int length = sealed.remaining();
@@ -84,20 +105,20 @@ public final class PacketProtector {
             return null;
         }
         int headerLength = header.remaining();
-        ensureCapacity(headerLength, length);
-        header.get(header.position(), associatedData, 0, headerLength);
-        sealed.get(sealed.position(), input, 0, length);
+        Scratch scratch = SCRATCH.get().ensureCapacity(headerLength, length);
+        header.get(header.position(), scratch.associatedData, 0, headerLength);
+        sealed.get(sealed.position(), scratch.input, 0, length);
         int plain;
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(packetNumber)));
-            cipher.updateAAD(associatedData, 0, headerLength);
-            plain = cipher.doFinal(input, 0, length, output, 0);
+            cipher.updateAAD(scratch.associatedData, 0, headerLength);
+            plain = cipher.doFinal(scratch.input, 0, length, scratch.output, 0);
         } catch (AEADBadTagException e) {
             return null;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to open", e);
         }
-        return opened.clear().limit(plain);
+        return scratch.opened.clear().limit(plain);
     }
 
     /** Seals a whole message on its own (no header), with {@code sequence} as the packet number. */
@@ -117,17 +138,5 @@ public final class PacketProtector {
             nonce[IV_BYTES - 1 - i] ^= (byte) (packetNumber >>> (8 * i));
         }
         return nonce;
-    }
-
-    /** Grows the scratch arrays for an unusually large packet (the WELCOME may be one). */
-    private void ensureCapacity(int associatedBytes, int payloadBytes) {
-        if (associatedData.length < associatedBytes) {
-            associatedData = new byte[associatedBytes];
-        }
-        if (input.length < payloadBytes) {
-            input = new byte[payloadBytes];
-            output = new byte[payloadBytes];
-            opened = ByteBuffer.wrap(output);
-        }
     }
 }

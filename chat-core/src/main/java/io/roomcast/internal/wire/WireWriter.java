@@ -31,21 +31,21 @@ final class WireWriter {
     }
 
     static void string8(ByteBuffer out, String value) {
-        int length = EventFrame.utf8Length(value);
-        if (length > 0xFF) {
-            throw new IllegalArgumentException(length + " bytes do not fit a one-byte length");
-        }
-        out.put((byte) length);
+        out.put((byte) utf8LengthAtMost(value, 0xFF, "one-byte"));
         utf8(out, value);
     }
 
     static void string16(ByteBuffer out, String value) {
-        int length = EventFrame.utf8Length(value);
-        if (length > 0xFFFF) {
-            throw new IllegalArgumentException(length + " bytes do not fit a two-byte length");
-        }
-        out.putShort((short) length);
+        out.putShort((short) utf8LengthAtMost(value, 0xFFFF, "two-byte"));
         utf8(out, value);
+    }
+
+    private static int utf8LengthAtMost(String value, int max, String prefix) {
+        int length = EventFrame.utf8Length(value);
+        if (length > max) {
+            throw new IllegalArgumentException(length + " bytes do not fit a " + prefix + " length");
+        }
+        return length;
     }
 
     /**
