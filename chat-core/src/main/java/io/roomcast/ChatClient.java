@@ -276,14 +276,14 @@ public final class ChatClient implements Closeable {
     }
 
     /**
-     * Leaves the room. Messages already passed to {@link #send} still go out first: close
-     * waits up to 2 seconds for the server to confirm them (like closing a TCP socket), and
-     * those still unconfirmed after that fail. Then the server is told (re-sent until
-     * acknowledged, for at most about a second) and other members see {@link LeaveReason#LEFT};
-     * the listener gets {@link ChatClientListener#onDisconnected} with {@code LEFT}. Calls to
-     * {@link #send} after close has begun fail at once. Blocks until done, and until the listener calls already queued have run (unless
-     * called from a listener). Idempotent. A {@link #connect()} in progress on another thread
-     * fails.
+     * Leaves the room. Messages already passed to {@link #send} still go out first: close waits up
+     * to 2 seconds for the server to confirm them (like closing a TCP socket), and those still
+     * unconfirmed after that fail. Then the server is told (re-sent until acknowledged, for at
+     * most about a second) and other members see {@link LeaveReason#LEFT}; the listener gets
+     * {@link ChatClientListener#onDisconnected} with {@code LEFT}. Calls to {@link #send} after
+     * close has begun fail at once. Blocks until done, and until the listener calls already queued
+     * have run (unless called from a listener). Idempotent. A {@link #connect()} in progress on
+     * another thread fails.
      */
     @Override
     public void close() {
