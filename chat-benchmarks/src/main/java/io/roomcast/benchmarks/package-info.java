@@ -13,7 +13,8 @@
  *   <li>{@link io.roomcast.benchmarks.CodecBenchmark} — one chat message through the codec and
  *       AES-GCM, with allocation per message ({@code -prof gc});</li>
  *   <li>{@link io.roomcast.benchmarks.HandshakeBenchmark} — joins per second;</li>
- *   <li>{@link io.roomcast.benchmarks.IdleMemberMemoryBenchmark} — heap retained per idle member.</li>
+ *   <li>{@link io.roomcast.benchmarks.IdleMemberMemoryBenchmark} — heap retained per idle member;</li>
+ *   <li>{@link io.roomcast.benchmarks.LoopTurnBenchmark} — the server's timer bookkeeping per loop turn.</li>
  * </ul>
  */
 package io.roomcast.benchmarks;

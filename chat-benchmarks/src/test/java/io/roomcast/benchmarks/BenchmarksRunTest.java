@@ -93,6 +93,16 @@ class BenchmarksRunTest {
     }
 
     @Test
+    void theLoopTurnBenchmarkAsksARoomOfIdleMembers() {
+        LoopTurnBenchmark benchmark = new LoopTurnBenchmark();
+        benchmark.members = 20;
+        benchmark.buildRoom();
+
+        assertThat(benchmark.roomSize()).isEqualTo(20);
+        assertThat(benchmark.nextDeadline()).isPositive().isLessThan(Long.MAX_VALUE); // keepalives are due
+    }
+
+    @Test
     void idleMembersAreMeasuredAfterTheRoomSettles() {
         IdleMemberMemoryBenchmark benchmark = new IdleMemberMemoryBenchmark();
         benchmark.members = 100;

@@ -77,6 +77,13 @@ final class MemberConnection {
     /** Whether this member is in the engine's queue of members with something to send. */
     boolean queued;
 
+    /** This member's next timer deadline as {@link MemberDeadlines} last computed it. */
+    long deadlineNanos = Long.MAX_VALUE;
+    /** Whether {@link MemberDeadlines} holds this member in its deadline order. */
+    boolean scheduled;
+    /** Whether something happened to this member since its deadline was computed. */
+    boolean touched;
+
     MemberConnection(long connectionId, InetSocketAddress address, String username, long joinSequence,
                      long idleTimeoutNanos, SessionKeys keys, TokenBucket messageBudget, long nowNanos) {
         this.keys = keys;

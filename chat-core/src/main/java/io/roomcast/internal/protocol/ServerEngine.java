@@ -65,6 +65,7 @@ public final class ServerEngine implements DatagramEngine {
     private final Room room;
 
     private final Map<Long, MemberConnection> members = new LinkedHashMap<>();
+    private final MemberDeadlines deadlines = new MemberDeadlines(ServerEngine::deadlineOf);
     // both in insertion order, which is expiry order (a fixed lifetime from a monotonic clock),
     // so the next expiry is the first entry: no scan per loop turn, however many there are
     private final Map<Long, PendingHandshake> handshakes = new LinkedHashMap<>();
@@ -283,6 +284,7 @@ public final class ServerEngine implements DatagramEngine {
             if (member != null && member.address.equals(source) && member.welcomeParts != null) {
                 // the PROOF is authentic (only its sender knew the challenge), so the address is validated
                 member.lastReceivedNanos = now; // it lives: its welcome was lost, not the member
+                deadlines.touch(member);
                 for (byte[] part : member.welcomeParts) {
                     replies.add(new Datagram(source, part));
                 }
@@ -339,6 +341,7 @@ public final class ServerEngine implements DatagramEngine {
                 new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now), now);
         member.welcomeParts = welcome(member, verified.serverProof());
         members.put(member.connectionId, member);
+        deadlines.touch(member);
         for (byte[] part : member.welcomeParts) {
             replies.add(new Datagram(member.address, part));
         }
@@ -418,6 +421,7 @@ public final class ServerEngine implements DatagramEngine {
             stats.unauthenticated++;
             return;
         }
+        deadlines.touch(member);
         long pn = header.packetNumber();
         if (member.received.isDuplicate(pn)) {
             stats.duplicatePackets++;
@@ -462,7 +466,7 @@ public final class ServerEngine implements DatagramEngine {
             handleClose(now, member, close.reason());
         } else if (frame instanceof Frame.CloseAck) {
             if (member.closing != null) {
-                members.remove(member.connectionId);
+                drop(member);
             }
         } else if (frame instanceof Frame.PathResponse response) {
             pathResponse(member, response, source);
@@ -632,7 +636,7 @@ public final class ServerEngine implements DatagramEngine {
         if (member.closing == null) {
             remove(member, CloseReason.LEFT);
         } else {
-            members.remove(member.connectionId);
+            drop(member);
         }
         log.debug("{} closed the connection ({})", member.username, reason);
     }
@@ -643,6 +647,7 @@ public final class ServerEngine implements DatagramEngine {
     public void handleTimeout(long nowNanos) {
         if (closing && nowNanos >= closeDeadlineNanos) {
             members.clear();
+            deadlines.clear();
             sendQueue.clear();
             return;
         }
@@ -660,7 +665,13 @@ public final class ServerEngine implements DatagramEngine {
             }
             it.remove();
         }
-        for (MemberConnection member : new ArrayList<>(members.values())) {
+        // while closing every member is visited (its CLOSE re-sends); otherwise only those due
+        List<MemberConnection> due = closing ? new ArrayList<>(members.values()) : deadlines.due(nowNanos);
+        for (MemberConnection member : due) {
+            if (members.get(member.connectionId) != member) {
+                continue; // it left while an earlier member's timer was handled
+            }
+            deadlines.touch(member);
             if (member.closing != null) {
                 if (nowNanos >= member.closeResendAtNanos) {
                     enqueue(member);
@@ -724,17 +735,20 @@ public final class ServerEngine implements DatagramEngine {
         if (!echoes.isEmpty()) {
             next = Math.min(next, echoes.values().iterator().next().expiresAtNanos);
         }
-        for (MemberConnection member : members.values()) {
-            next = Math.min(next, member.lastReceivedNanos + member.idleTimeoutNanos);
-            next = Math.min(next, member.recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
-            next = Math.min(next, staleAtNanos(member));
-            next = Math.min(next, member.candidateChallengeAtNanos);
-            if (!member.queued) {
-                next = Math.min(next, member.received.ackDueAtNanos());
-            }
-            if (!member.pingDue) {
-                next = Math.min(next, member.lastSentNanos + member.pingIntervalNanos());
-            }
+        return Math.min(next, deadlines.first());
+    }
+
+    /** A member's next timer deadline, from its state; {@link MemberDeadlines} keeps these in order. */
+    private static long deadlineOf(MemberConnection member) {
+        long next = member.lastReceivedNanos + member.idleTimeoutNanos;
+        next = Math.min(next, member.recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
+        next = Math.min(next, staleAtNanos(member));
+        next = Math.min(next, member.candidateChallengeAtNanos);
+        if (!member.queued) {
+            next = Math.min(next, member.received.ackDueAtNanos());
+        }
+        if (!member.pingDue) {
+            next = Math.min(next, member.lastSentNanos + member.pingIntervalNanos());
         }
         return next;
     }
@@ -754,6 +768,7 @@ public final class ServerEngine implements DatagramEngine {
             if (!members.containsKey(member.connectionId)) {
                 continue;
             }
+            deadlines.touch(member);
             if (member.challengeDue && writeChallenge(nowNanos, member, out)) {
                 enqueue(member);
                 return member.candidate;
@@ -927,7 +942,7 @@ public final class ServerEngine implements DatagramEngine {
     // ---------------------------------------------------------------- helpers
 
     private void remove(MemberConnection member, CloseReason reason) {
-        members.remove(member.connectionId);
+        drop(member);
         long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
                 .orElse(0L);
         eventAppended();
@@ -958,6 +973,12 @@ public final class ServerEngine implements DatagramEngine {
                 remove(member, CloseReason.TOO_SLOW);
             }
         }
+    }
+
+    /** Takes the member out of the room's connections and timers; whoever calls it reports why. */
+    private void drop(MemberConnection member) {
+        members.remove(member.connectionId);
+        deadlines.forget(member);
     }
 
     private void enqueue(MemberConnection member) {

@@ -1,0 +1,102 @@
+package io.roomcast.internal.protocol;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
+
+/**
+ * The server's members in the order of their next timer deadline, so that the engine's next
+ * deadline, and the members whose timers are due, cost O(log n) instead of a scan of every
+ * member on every loop turn (a scan took 75 µs at 2,000 members, and a room of 10,000 idle
+ * members would have spent most of its thread on it).
+ *
+ * <p>A member's deadline changes only when something happens to it — a datagram from it, a
+ * datagram to it, one of its timers — and the engine then {@link #touch touches} it; touched
+ * members are re-placed, with a fresh deadline, before the order is next read. Not thread-safe:
+ * owned by the engine's thread.
+ */
+final class MemberDeadlines {
+    private static final Comparator<MemberConnection> ORDER = Comparator
+            .comparingLong((MemberConnection member) -> member.deadlineNanos)
+            .thenComparingLong(member -> member.connectionId);
+
+    private final TreeSet<MemberConnection> byDeadline = new TreeSet<>(ORDER);
+    private final ArrayDeque<MemberConnection> touched = new ArrayDeque<>();
+    private final ToLongFunction<MemberConnection> deadline;
+
+    /** @param deadline computes a member's next deadline from its state */
+    MemberDeadlines(ToLongFunction<MemberConnection> deadline) {
+        this.deadline = deadline;
+    }
+
+    /** Something happened to {@code member}: its deadline is recomputed before the next read. */
+    void touch(MemberConnection member) {
+        if (!member.touched) {
+            member.touched = true;
+            touched.add(member);
+        }
+    }
+
+    /** The member left: it has no deadline any more. */
+    void forget(MemberConnection member) {
+        if (member.scheduled) {
+            byDeadline.remove(member);
+            member.scheduled = false;
+        }
+        member.deadlineNanos = Long.MAX_VALUE;
+        // if it is still in the touched queue, refresh() sees it is no longer wanted
+        member.touched = false;
+    }
+
+    /** Every member forgotten at once. */
+    void clear() {
+        for (MemberConnection member : byDeadline) {
+            member.scheduled = false;
+        }
+        byDeadline.clear();
+        for (MemberConnection member : touched) {
+            member.touched = false;
+        }
+        touched.clear();
+    }
+
+    /** The earliest deadline of any member, or {@link Long#MAX_VALUE}. */
+    long first() {
+        refresh();
+        return byDeadline.isEmpty() ? Long.MAX_VALUE : byDeadline.first().deadlineNanos;
+    }
+
+    /**
+     * Takes out the members whose deadline is at or before {@code nowNanos}, earliest first.
+     * The engine handles their timers and touches them, which puts them back in order.
+     */
+    List<MemberConnection> due(long nowNanos) {
+        refresh();
+        List<MemberConnection> due = new ArrayList<>();
+        while (!byDeadline.isEmpty() && byDeadline.first().deadlineNanos <= nowNanos) {
+            MemberConnection member = byDeadline.pollFirst();
+            member.scheduled = false;
+            due.add(member);
+        }
+        return due;
+    }
+
+    private void refresh() {
+        MemberConnection member;
+        while ((member = touched.poll()) != null) {
+            if (!member.touched) {
+                continue; // forgotten after it was touched
+            }
+            member.touched = false;
+            if (member.scheduled) {
+                byDeadline.remove(member); // before its key changes
+            }
+            member.deadlineNanos = deadline.applyAsLong(member);
+            byDeadline.add(member);
+            member.scheduled = true;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.roomcast.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.internal.crypto.PacketProtector;
+import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.room.TokenBucket;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class MemberDeadlinesTest {
+    private final Map<MemberConnection, Long> wanted = new HashMap<>();
+    private final Map<MemberConnection, Integer> computed = new HashMap<>();
+    private final MemberDeadlines deadlines = new MemberDeadlines(member -> {
+        computed.merge(member, 1, Integer::sum);
+        return wanted.get(member);
+    });
+
+    private MemberConnection member(long id, long deadline) {
+        PacketProtector protector = new PacketProtector(new byte[PacketProtector.KEY_BYTES],
+                new byte[PacketProtector.IV_BYTES]);
+        MemberConnection member = new MemberConnection(id, new InetSocketAddress("127.0.0.1", 1000 + (int) id),
+                "m" + id, 1, 15_000_000_000L, new SessionKeys(protector, protector, protector),
+                new TokenBucket(20, 40, 0), 0);
+        wanted.put(member, deadline);
+        deadlines.touch(member);
+        return member;
+    }
+
+    @Test
+    void theFirstDeadlineIsTheEarliestMembers() {
+        member(1, 300);
+        member(2, 100);
+        member(3, 200);
+
+        assertThat(deadlines.first()).isEqualTo(100);
+        assertThat(deadlines.first()).isEqualTo(100);
+        assertThat(computed.values()).as("each computed once, however often the order is read").containsOnly(1);
+    }
+
+    @Test
+    void onlyTouchedMembersAreRecomputed() {
+        MemberConnection a = member(1, 100);
+        MemberConnection b = member(2, 200);
+        deadlines.first();
+
+        wanted.put(a, 500L); // a's state changed, but nobody said so yet: the old deadline stands
+        assertThat(deadlines.first()).isEqualTo(100);
+        deadlines.touch(a);
+
+        assertThat(deadlines.first()).isEqualTo(200);
+        assertThat(computed).containsEntry(a, 2).containsEntry(b, 1);
+    }
+
+    @Test
+    void dueMembersComeOutEarliestFirstAndReturnWhenTouched() {
+        MemberConnection a = member(1, 100);
+        MemberConnection b = member(2, 50);
+        member(3, 900);
+
+        assertThat(deadlines.due(100)).containsExactly(b, a);
+        assertThat(deadlines.first()).isEqualTo(900);
+
+        wanted.put(a, 400L);
+        deadlines.touch(a);
+        assertThat(deadlines.first()).isEqualTo(400);
+        assertThat(deadlines.due(399)).isEmpty();
+    }
+
+    @Test
+    void aForgottenMemberHasNoDeadlineEvenIfItWasTouched() {
+        MemberConnection a = member(1, 100);
+        member(2, 200);
+        deadlines.first();
+        deadlines.touch(a);
+
+        deadlines.forget(a);
+
+        assertThat(deadlines.first()).isEqualTo(200);
+        assertThat(deadlines.due(1000)).extracting(m -> m.connectionId).containsExactly(2L);
+        deadlines.clear();
+        assertThat(deadlines.first()).isEqualTo(Long.MAX_VALUE);
+    }
+}
