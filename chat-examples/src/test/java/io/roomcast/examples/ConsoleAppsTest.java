@@ -26,14 +26,19 @@ class ConsoleAppsTest {
         return run;
     }
 
-    /** Starts a server on a free loopback port and returns its "HOST:PORT". */
+    /** A server run on a free port of 127.0.0.1, with the room password in its environment. */
+    private AppRun serverOnLoopback() {
+        return run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+    }
+
+    /** Waits for the server run to report its address and returns it as "HOST:PORT". */
     private String startServer(AppRun server) throws InterruptedException {
         return server.awaitLine("Server running on (127\\.0\\.0\\.1:\\d+) \\(room lobby\\)").group(1);
     }
 
     @Test
     void twoClientsTalkAndEveryScreenShowsIt() throws Exception {
-        AppRun server = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+        AppRun server = serverOnLoopback();
         String address = startServer(server);
         AppRun joan = run(WITH_PASSWORD, "client", "--server", address, "--username", "joan");
         joan.awaitLine("^Joined lobby as joan — 1 members: joan$");
@@ -74,7 +79,7 @@ class ConsoleAppsTest {
 
     @Test
     void aScriptThatSendsAndExitsAtOnceLosesNothing() throws Exception {
-        String address = startServer(run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0"));
+        String address = startServer(serverOnLoopback());
         AppRun joan = joined(address, "joan");
         AppRun ega = joined(address, "ega");
 
@@ -89,7 +94,7 @@ class ConsoleAppsTest {
 
     @Test
     void aWrongPasswordIsSaidAndAskedAgain() throws Exception {
-        AppRun server = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+        AppRun server = serverOnLoopback();
         String address = startServer(server);
         AppRun joan = run(Map.of(), "client", "--server", address, "--username", "joan");
 
@@ -104,10 +109,9 @@ class ConsoleAppsTest {
 
     @Test
     void aTakenOrInvalidUsernameIsExplainedAndAskedAgain() throws Exception {
-        AppRun server = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+        AppRun server = serverOnLoopback();
         String address = startServer(server);
-        AppRun joan = run(WITH_PASSWORD, "client", "--server", address, "--username", "joan");
-        joan.awaitLine("Joined lobby as joan");
+        joined(address, "joan");
         AppRun second = run(WITH_PASSWORD, "client", "--server", address);
 
         second.type("Joan");
@@ -121,7 +125,7 @@ class ConsoleAppsTest {
 
     @Test
     void aPortInUseWithoutATerminalExitsWithStatus2() throws Exception {
-        AppRun first = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+        AppRun first = serverOnLoopback();
         String address = startServer(first);
         String port = address.substring(address.indexOf(':') + 1);
 
@@ -133,7 +137,7 @@ class ConsoleAppsTest {
 
     @Test
     void aServerThatIsNotThereIsReported() throws Exception {
-        AppRun first = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+        AppRun first = serverOnLoopback();
         String address = startServer(first);
         first.type("/quit");
         assertThat(first.awaitExit()).isZero();
@@ -146,7 +150,7 @@ class ConsoleAppsTest {
 
     @Test
     void theBotAnswersTimeAndWho() throws Exception {
-        AppRun server = run(WITH_PASSWORD, "server", "--host", "127.0.0.1", "--port", "0");
+        AppRun server = serverOnLoopback();
         String address = startServer(server);
         AppRun bot = run(WITH_PASSWORD, "bot", "--server", address);
         bot.awaitLine("bot is in the room");
