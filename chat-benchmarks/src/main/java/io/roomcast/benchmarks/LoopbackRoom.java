@@ -12,8 +12,9 @@ import java.util.function.IntFunction;
 /**
  * A real {@link ChatServer} and real {@link ChatClient} members in this JVM on 127.0.0.1, with
  * everything on that users run: SRP handshake, AES-GCM, reliability, the callback dispatcher.
- * The one change from the defaults is the server's per-member rate limit, raised so the
- * benchmark measures the room rather than the limit (a chat room's default is 20 messages/s).
+ * Two settings differ from the defaults: the server's per-member rate limit, raised so the
+ * benchmark measures the room rather than the limit (a chat room's default is 20 messages/s),
+ * and the member limit, raised to the room's size when that exceeds the default.
  */
 final class LoopbackRoom implements AutoCloseable {
     static final String PASSWORD = "benchmark password";
