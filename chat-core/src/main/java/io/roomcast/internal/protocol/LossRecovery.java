@@ -91,36 +91,29 @@ final class LossRecovery<P> {
     /**
      * The loss or probe timer fired.
      *
-     * @param lost receives the payload of each packet declared lost by time
-     * @return the payload to send again as a probe, if the probe timeout fired; otherwise null
+     * @param lost  receives the payload of each packet declared lost by time
+     * @param probe receives the payload to send again as a probe, if the probe timeout fired
+     * @return {@code true} if the probe timeout fired: a probe must go out
      */
-    P onTimeout(long nowNanos, Consumer<P> lost) {
+    boolean onTimeout(long nowNanos, Consumer<P> lost, Consumer<P> probe) {
         if (lossTimeNanos != Long.MAX_VALUE && nowNanos >= lossTimeNanos) {
             detectLost(nowNanos, lost);
-            return null;
+            return false;
         }
         if (inFlight.isEmpty()) {
-            return null;
+            return false;
         }
         probeCount++;
         // probe with the oldest packet's content: the retransmission most likely to be needed
         Map.Entry<Long, Sent<P>> oldest = inFlight.firstEntry();
         lastElicitingSentNanos = nowNanos;
-        return oldest.getValue().payload;
+        probe.accept(oldest.getValue().payload);
+        return true;
     }
 
     /** Consecutive probe timeouts without an acknowledgement. */
     int probeCount() {
         return probeCount;
-    }
-
-    /** Forgets everything in flight, handing each payload to {@code lost}. */
-    void abandon(Consumer<P> lost) {
-        for (Sent<P> sent : inFlight.values()) {
-            lost.accept(sent.payload);
-        }
-        inFlight.clear();
-        lossTimeNanos = Long.MAX_VALUE;
     }
 
     private void detectLost(long nowNanos, Consumer<P> lost) {

@@ -19,21 +19,21 @@ import java.util.function.ToLongFunction;
  * owned by the engine's thread.
  */
 final class MemberDeadlines {
-    private static final Comparator<MemberConnection> ORDER = Comparator
-            .comparingLong((MemberConnection member) -> member.deadlineNanos)
-            .thenComparingLong(member -> member.connectionId);
+    private static final Comparator<RoomMember> ORDER = Comparator
+            .comparingLong((RoomMember member) -> member.deadlineNanos)
+            .thenComparingLong(RoomMember::connectionId);
 
-    private final TreeSet<MemberConnection> byDeadline = new TreeSet<>(ORDER);
-    private final ArrayDeque<MemberConnection> touched = new ArrayDeque<>();
-    private final ToLongFunction<MemberConnection> deadline;
+    private final TreeSet<RoomMember> byDeadline = new TreeSet<>(ORDER);
+    private final ArrayDeque<RoomMember> touched = new ArrayDeque<>();
+    private final ToLongFunction<RoomMember> deadline;
 
     /** @param deadline computes a member's next deadline from its state */
-    MemberDeadlines(ToLongFunction<MemberConnection> deadline) {
+    MemberDeadlines(ToLongFunction<RoomMember> deadline) {
         this.deadline = deadline;
     }
 
     /** Something happened to {@code member}: its deadline is recomputed before the next read. */
-    void touch(MemberConnection member) {
+    void touch(RoomMember member) {
         if (!member.touched) {
             member.touched = true;
             touched.add(member);
@@ -41,7 +41,7 @@ final class MemberDeadlines {
     }
 
     /** The member left: it has no deadline any more. */
-    void forget(MemberConnection member) {
+    void remove(RoomMember member) {
         if (member.scheduled) {
             byDeadline.remove(member);
             member.scheduled = false;
@@ -49,18 +49,6 @@ final class MemberDeadlines {
         member.deadlineNanos = Long.MAX_VALUE;
         // if it is still in the touched queue, refresh() sees it is no longer wanted
         member.touched = false;
-    }
-
-    /** Every member forgotten at once. */
-    void clear() {
-        for (MemberConnection member : byDeadline) {
-            member.scheduled = false;
-        }
-        byDeadline.clear();
-        for (MemberConnection member : touched) {
-            member.touched = false;
-        }
-        touched.clear();
     }
 
     /** The earliest deadline of any member, or {@link Long#MAX_VALUE}. */
@@ -73,11 +61,11 @@ final class MemberDeadlines {
      * Takes out the members whose deadline is at or before {@code nowNanos}, earliest first.
      * The engine handles their timers and touches them, which puts them back in order.
      */
-    List<MemberConnection> due(long nowNanos) {
+    List<RoomMember> due(long nowNanos) {
         refresh();
-        List<MemberConnection> due = new ArrayList<>();
+        List<RoomMember> due = new ArrayList<>();
         while (!byDeadline.isEmpty() && byDeadline.first().deadlineNanos <= nowNanos) {
-            MemberConnection member = byDeadline.pollFirst();
+            RoomMember member = byDeadline.pollFirst();
             member.scheduled = false;
             due.add(member);
         }
@@ -85,7 +73,7 @@ final class MemberDeadlines {
     }
 
     private void refresh() {
-        MemberConnection member;
+        RoomMember member;
         while ((member = touched.poll()) != null) {
             if (!member.touched) {
                 continue; // forgotten after it was touched

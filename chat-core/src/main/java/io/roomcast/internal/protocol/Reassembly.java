@@ -20,11 +20,6 @@ final class Reassembly {
         this.lastProgressNanos = nowNanos;
     }
 
-    /** When a slice last added something new. */
-    long lastProgressNanos() {
-        return lastProgressNanos;
-    }
-
     int totalLength() {
         return bytes.length;
     }
@@ -54,5 +49,22 @@ final class Reassembly {
     /** The whole; valid once complete. */
     byte[] bytes() {
         return bytes;
+    }
+
+    /**
+     * When the least recently progressing incomplete reassembly among {@code reassemblies} counts as
+     * abandoned: twice the idle timeout after its last progress. A live peer re-sends until it is
+     * acknowledged, so one that stalls that long will never complete.
+     *
+     * @return the time, or {@link Long#MAX_VALUE} if none is incomplete
+     */
+    static long abandonedAtNanos(Iterable<Reassembly> reassemblies, long idleTimeoutNanos) {
+        long oldest = Long.MAX_VALUE;
+        for (Reassembly reassembly : reassemblies) {
+            if (!reassembly.isComplete()) {
+                oldest = Math.min(oldest, reassembly.lastProgressNanos);
+            }
+        }
+        return oldest == Long.MAX_VALUE ? Long.MAX_VALUE : oldest + 2 * idleTimeoutNanos;
     }
 }

@@ -66,11 +66,6 @@ final class ReceivedPackets {
         return ackDueAtNanos;
     }
 
-    /** {@code true} if there is anything to acknowledge at all. */
-    boolean hasAnything() {
-        return !ranges.isEmpty();
-    }
-
     /** {@code true} if an ACK is owed now or soon: worth adding to any packet being sent. */
     boolean ackPending() {
         return ackDueAtNanos != Long.MAX_VALUE;

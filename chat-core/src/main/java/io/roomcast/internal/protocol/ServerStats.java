@@ -6,8 +6,6 @@ public final class ServerStats {
     public long malformed;
     /** Handshakes in an unsupported protocol version. */
     public long versionMismatches;
-    /** Valid packets that made no sense in their state. */
-    public long unexpected;
     /** Short-header packets for a known connection that did not open: forged, damaged or replayed. */
     public long unauthenticated;
     /** Short-header packets for no known connection. */
@@ -22,14 +20,6 @@ public final class ServerStats {
     public long rateLimited;
     /** HELLOs answered with a RETRY token because the server was busy. */
     public long retries;
-    /** Answers not sent because they would have exceeded three times what an unvalidated address sent. */
-    public long amplificationLimited;
-    /** Password proofs that failed. */
-    public long badPasswords;
-    /** Probe timeouts: acknowledgements stopped and a probe went out. */
-    public long probeTimeouts;
     /** Packets that arrived twice (the second was dropped). */
     public long duplicatePackets;
-    /** Data refused because it was beyond a member's window or memory budget (not acknowledged). */
-    public long outOfWindow;
 }

@@ -16,6 +16,7 @@ class LossRecoveryTest {
     private final LossRecovery<String> recovery = new LossRecovery<>();
     private final List<String> acked = new ArrayList<>();
     private final List<String> lost = new ArrayList<>();
+    private final List<String> probed = new ArrayList<>();
 
     private static AckFrame ack(long from, long to) {
         return new AckFrame(List.of(new AckFrame.Range(from, to)), 0);
@@ -68,8 +69,9 @@ class LossRecoveryTest {
         long lossTime = recovery.timeoutNanos(0);
         assertThat(lossTime).isEqualTo(100 * MS * 9 / 8);
 
-        recovery.onTimeout(lossTime, lost::add);
+        assertThat(recovery.onTimeout(lossTime, lost::add, probed::add)).isFalse(); // a loss, not a probe
         assertThat(lost).containsExactly("p1");
+        assertThat(probed).isEmpty();
     }
 
     @Test
@@ -78,7 +80,8 @@ class LossRecoveryTest {
         long first = recovery.timeoutNanos(0);
         assertThat(first).isEqualTo(RttEstimator.INITIAL_RTT_NANOS + 4 * (RttEstimator.INITIAL_RTT_NANOS / 2));
 
-        assertThat(recovery.onTimeout(first, lost::add)).isEqualTo("p1"); // the oldest goes out again as a probe
+        assertThat(recovery.onTimeout(first, lost::add, probed::add)).isTrue();
+        assertThat(probed).containsExactly("p1"); // the oldest goes out again as a probe
         long second = recovery.timeoutNanos(0);
         assertThat(second - first).isEqualTo(2 * first);
 
@@ -156,10 +159,14 @@ class LossRecoveryTest {
         assertThat(reassembly.add(10, 6, new byte[] {6, 7, 8, 9}, 1)).isTrue();
         assertThat(reassembly.add(10, 0, new byte[] {0, 1, 2, 3}, 2)).isTrue();
         assertThat(reassembly.isComplete()).isFalse();
-        assertThat(reassembly.add(10, 3, new byte[] {3, 4, 5, 6}, 3)).isTrue();
         assertThat(reassembly.add(10, 0, new byte[] {0, 1}, 4)).isTrue();
-        assertThat(reassembly.lastProgressNanos()).as("a duplicate slice is no progress").isEqualTo(3);
+        assertThat(Reassembly.abandonedAtNanos(List.of(reassembly), 100))
+                .as("a duplicate slice is no progress: abandoned twice the idle timeout after the last new bytes")
+                .isEqualTo(2 + 200);
+        assertThat(reassembly.add(10, 3, new byte[] {3, 4, 5, 6}, 5)).isTrue();
         assertThat(reassembly.isComplete()).isTrue();
+        assertThat(Reassembly.abandonedAtNanos(List.of(reassembly), 100)).as("a complete one is never abandoned")
+                .isEqualTo(Long.MAX_VALUE);
         assertThat(reassembly.bytes()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(reassembly.add(12, 0, new byte[] {0}, 5)).isFalse();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.internal.crypto.PacketProtector;
 import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.room.RoomLog;
 import io.roomcast.internal.room.TokenBucket;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -13,19 +14,20 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class MemberDeadlinesTest {
-    private final Map<MemberConnection, Long> wanted = new HashMap<>();
-    private final Map<MemberConnection, Integer> computed = new HashMap<>();
+    private final Map<RoomMember, Long> wanted = new HashMap<>();
+    private final Map<RoomMember, Integer> computed = new HashMap<>();
     private final MemberDeadlines deadlines = new MemberDeadlines(member -> {
         computed.merge(member, 1, Integer::sum);
         return wanted.get(member);
     });
 
-    private MemberConnection member(long id, long deadline) {
+    private RoomMember member(long id, long deadline) {
         PacketProtector protector = new PacketProtector(new byte[PacketProtector.KEY_BYTES],
                 new byte[PacketProtector.IV_BYTES]);
-        MemberConnection member = new MemberConnection(id, new InetSocketAddress("127.0.0.1", 1000 + (int) id),
+        RoomMember member = new RoomMember(id, new InetSocketAddress("127.0.0.1", 1000 + (int) id),
                 "m" + id, 1, 15_000_000_000L, new SessionKeys(protector, protector, protector),
-                new TokenBucket(20, 40, 0), 0);
+                new EventStream(new RoomLog(16), 1, 16, 16),
+                new IncomingMessages(1024, new TokenBucket(20, 40, 0), "rate limited"), 0);
         wanted.put(member, deadline);
         deadlines.touch(member);
         return member;
@@ -44,8 +46,8 @@ class MemberDeadlinesTest {
 
     @Test
     void onlyTouchedMembersAreRecomputed() {
-        MemberConnection a = member(1, 100);
-        MemberConnection b = member(2, 200);
+        RoomMember a = member(1, 100);
+        RoomMember b = member(2, 200);
         deadlines.first();
 
         wanted.put(a, 500L); // a's state changed, but nobody said so yet: the old deadline stands
@@ -58,8 +60,8 @@ class MemberDeadlinesTest {
 
     @Test
     void dueMembersComeOutEarliestFirstAndReturnWhenTouched() {
-        MemberConnection a = member(1, 100);
-        MemberConnection b = member(2, 50);
+        RoomMember a = member(1, 100);
+        RoomMember b = member(2, 50);
         member(3, 900);
 
         assertThat(deadlines.due(100)).containsExactly(b, a);
@@ -73,16 +75,15 @@ class MemberDeadlinesTest {
 
     @Test
     void aForgottenMemberHasNoDeadlineEvenIfItWasTouched() {
-        MemberConnection a = member(1, 100);
+        RoomMember a = member(1, 100);
         member(2, 200);
         deadlines.first();
         deadlines.touch(a);
 
-        deadlines.forget(a);
+        deadlines.remove(a);
 
         assertThat(deadlines.first()).isEqualTo(200);
-        assertThat(deadlines.due(1000)).extracting(m -> m.connectionId).containsExactly(2L);
-        deadlines.clear();
-        assertThat(deadlines.first()).isEqualTo(Long.MAX_VALUE);
+        assertThat(deadlines.due(1000)).extracting(RoomMember::connectionId).containsExactly(2L);
+        assertThat(deadlines.first()).as("due members are taken out until touched again").isEqualTo(Long.MAX_VALUE);
     }
 }

@@ -160,21 +160,21 @@ class RoomPropertyTest {
 
     private static void checkMemoryBounds(ServerEngine server, Map<String, Actor> actors, ServerConfig config,
                                           String replay) {
-        for (MemberConnection member : server.connections()) {
-            assertThat(member.recovery.inFlight()).as("%s: packets in flight to %s", replay, member.username)
+        for (RoomMember member : server.members()) {
+            assertThat(member.connection.packetsInFlight()).as("%s: packets in flight to %s", replay, member.username)
                     .isLessThanOrEqualTo(2 * config.packetWindow());
-            assertThat(member.incomingBytes).as("%s: bytes held for %s", replay, member.username)
-                    .isLessThanOrEqualTo(ClientConfig.unconfirmedBudget(config.maxMessageBytes()));
-            assertThat(member.incoming.size() + member.refusedIncoming.size())
-                    .isLessThanOrEqualTo(ClientConfig.SEND_WINDOW);
-            assertThat(member.retransmit.size()).as("%s: pieces queued for %s", replay, member.username)
+            assertThat(member.incoming.bytesHeld()).as("%s: bytes held for %s", replay, member.username)
+                    .isLessThanOrEqualTo(ProtocolLimits.unconfirmedBudget(config.maxMessageBytes()));
+            assertThat(member.incoming.messagesHeld())
+                    .isLessThanOrEqualTo(ProtocolLimits.SEND_WINDOW);
+            assertThat(member.events.piecesToResend()).as("%s: pieces queued for %s", replay, member.username)
                     .isLessThanOrEqualTo(2 * config.packetWindow() * 64);
         }
         for (Actor actor : actors.values()) {
             assertThat(actor.engine.heldBackCount()).as("%s: events held back by %s", replay, actor.name)
-                    .isLessThanOrEqualTo(ClientConfig.MAX_HELD_BACK_EVENTS);
+                    .isLessThanOrEqualTo(ProtocolLimits.MAX_HELD_BACK_EVENTS);
             assertThat(actor.engine.fragmentBytes()).as("%s: fragment bytes held by %s", replay, actor.name)
-                    .isLessThanOrEqualTo(ClientConfig.MAX_FRAGMENT_BYTES + MAX_MESSAGE_BYTES + 512);
+                    .isLessThanOrEqualTo(ProtocolLimits.MAX_FRAGMENT_BYTES + MAX_MESSAGE_BYTES + 512);
         }
     }
 

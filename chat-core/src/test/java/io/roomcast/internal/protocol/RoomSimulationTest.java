@@ -292,7 +292,7 @@ class RoomSimulationTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("ega", CloseReason.TOO_SLOW));
         assertThat(room.sinks.get("joan").log).contains("<-- ega TOO_SLOW");
         assertThat(room.sinks.get("joan").messages).hasSize(100);
-        assertThat(room.server.connections()).extracting(c -> c.username).containsExactly("joan");
+        assertThat(room.server.members()).extracting(c -> c.username).containsExactly("joan");
         assertThat(room.server.room().log().capacity()).isEqualTo(64);
     }
 
@@ -531,7 +531,7 @@ class RoomSimulationTest {
         assertThat(room.sinks.get("ega").messages).extracting(RecordingClientSink.Delivered::text)
                 .containsExactlyInAnyOrder("from my new address", "welcome back");
         assertThat(room.sinks.get("joan").messages).isEqualTo(room.sinks.get("ega").messages);
-        assertThat(room.server.connections()).filteredOn(c -> c.username.equals("ega"))
+        assertThat(room.server.members()).filteredOn(c -> c.username.equals("ega"))
                 .singleElement().satisfies(c -> assertThat(c.address).isEqualTo(after));
         assertThat(room.server.stats().migrations).isEqualTo(1);
         assertThat(room.serverSink.left).isEmpty();
@@ -564,7 +564,7 @@ class RoomSimulationTest {
         assertThat(room.server.stats().duplicatePackets).isGreaterThanOrEqualTo(replays.size());
         assertThat(room.server.stats().unauthenticated).isEqualTo(replays.size());
         assertThat(room.server.stats().pathChallenges).isZero();
-        assertThat(room.server.connections()).filteredOn(c -> c.username.equals("ega"))
+        assertThat(room.server.members()).filteredOn(c -> c.username.equals("ega"))
                 .singleElement().satisfies(c -> assertThat(c.address).isEqualTo(ega));
         assertThat(room.sinks.get("joan").messages).extracting(RecordingClientSink.Delivered::text)
                 .containsExactly("original");
@@ -592,7 +592,7 @@ class RoomSimulationTest {
 
         assertThat(room.server.stats().pathChallenges).isEqualTo(1); // the attacker's address was challenged...
         assertThat(room.server.stats().migrations).isZero(); // ...and could not answer
-        assertThat(room.server.connections()).filteredOn(c -> c.username.equals("ega"))
+        assertThat(room.server.members()).filteredOn(c -> c.username.equals("ega"))
                 .singleElement().satisfies(c -> assertThat(c.address).isEqualTo(ega));
         assertThat(room.sinks.get("joan").messages).extracting(RecordingClientSink.Delivered::text)
                 .containsExactly("mine");

@@ -1,0 +1,134 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.wire.Frame;
+import io.roomcast.internal.wire.MalformedPacketException;
+import io.roomcast.internal.wire.WireReader;
+import java.nio.ByteBuffer;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The client's view of the room's order: events arrive whole or in FRAGMENTs, in any order and
+ * possibly twice, and leave here in room sequence order, each once, with no gap. Later events
+ * wait for a gap to fill, within {@link ProtocolLimits#MAX_HELD_BACK_EVENTS} of the last one
+ * delivered and {@link ProtocolLimits#MAX_FRAGMENT_BYTES} of fragments; what is beyond is not
+ * taken, so the packet is not acknowledged and the server sends it again later.
+ *
+ * <p>Not thread-safe: owned by the client engine's thread.
+ */
+final class EventReorderBuffer {
+    private final TreeMap<Long, EventFrame> heldBack = new TreeMap<>();
+    private final TreeMap<Long, Reassembly> fragments = new TreeMap<>();
+    private final int maxEventBytes;
+    private long delivered;
+    private long fragmentBytes;
+    private long malformed;
+
+    /**
+     * @param joinSequence  the client's own join: the first event delivered is the one after it
+     * @param maxEventBytes the largest encoded event the room can send
+     */
+    EventReorderBuffer(long joinSequence, int maxEventBytes) {
+        this.delivered = joinSequence;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** The last room sequence delivered. */
+    long delivered() {
+        return delivered;
+    }
+
+    /** Events held back waiting for a gap to fill. */
+    int heldBackCount() {
+        return heldBack.size();
+    }
+
+    /** Bytes of incomplete fragmented events held. */
+    long fragmentBytes() {
+        return fragmentBytes;
+    }
+
+    /** Reassembled events that turned out not to be valid. */
+    long malformed() {
+        return malformed;
+    }
+
+    /**
+     * Takes a whole event; it and any held-back events it unblocks go to {@code deliver}, in order.
+     *
+     * @return {@code false} if the event is too far ahead to hold
+     */
+    boolean take(EventFrame event, Consumer<EventFrame> deliver) {
+        long sequence = event.sequence();
+        if (sequence <= delivered) {
+            return true;
+        }
+        if (sequence > delivered + ProtocolLimits.MAX_HELD_BACK_EVENTS) {
+            return false;
+        }
+        if (sequence > delivered + 1) {
+            heldBack.putIfAbsent(sequence, event);
+            return true;
+        }
+        deliver(event, deliver);
+        while (!heldBack.isEmpty() && heldBack.firstKey() <= delivered + 1) {
+            EventFrame next = heldBack.pollFirstEntry().getValue();
+            if (next.sequence() == delivered + 1) {
+                deliver(next, deliver);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Takes a piece of a fragmented event; once complete, the event is {@link #take taken}.
+     *
+     * @return {@code false} if the piece is beyond what this client holds
+     */
+    boolean take(Frame.Fragment fragment, long nowNanos, Consumer<EventFrame> deliver) {
+        long sequence = fragment.sequence();
+        if (sequence <= delivered || heldBack.containsKey(sequence)) {
+            return true;
+        }
+        if (sequence > delivered + ProtocolLimits.MAX_HELD_BACK_EVENTS || fragment.totalLength() > maxEventBytes) {
+            return false;
+        }
+        Reassembly reassembly = fragments.get(sequence);
+        if (reassembly == null) {
+            if (fragmentBytes + fragment.totalLength() > ProtocolLimits.MAX_FRAGMENT_BYTES && !fragments.isEmpty()) {
+                return false;
+            }
+            reassembly = new Reassembly(fragment.totalLength(), nowNanos);
+            fragments.put(sequence, reassembly);
+            fragmentBytes += fragment.totalLength();
+        }
+        if (!reassembly.add(fragment.totalLength(), fragment.offset(), fragment.data(), nowNanos)
+                || !reassembly.isComplete()) {
+            return true;
+        }
+        fragments.remove(sequence);
+        fragmentBytes -= reassembly.totalLength();
+        try {
+            WireReader in = new WireReader(ByteBuffer.wrap(reassembly.bytes()));
+            Frame whole = Frame.decode(in);
+            in.expectEnd();
+            if (whole instanceof EventFrame event && event.sequence() == sequence) {
+                return take(event, deliver);
+            }
+        } catch (MalformedPacketException e) {
+            malformed++;
+        }
+        return true;
+    }
+
+    /** When the least recently progressing fragmented event counts as abandoned, given the idle timeout. */
+    long staleAtNanos(long idleTimeoutNanos) {
+        return Reassembly.abandonedAtNanos(fragments.values(), idleTimeoutNanos);
+    }
+
+    private void deliver(EventFrame event, Consumer<EventFrame> deliver) {
+        delivered = event.sequence();
+        deliver.accept(event);
+    }
+}

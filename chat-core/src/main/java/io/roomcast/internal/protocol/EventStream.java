@@ -1,0 +1,153 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.room.RoomLog;
+import io.roomcast.internal.wire.Frame;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One member's stream of room events, read from the shared room log: the cursor of events never
+ * sent ({@code nextSequence}/{@code nextOffset}), the pieces of lost packets waiting to go again
+ * (they go first), and how far the member reported it has delivered, which bounds how far ahead
+ * the server sends and what the log must still hold for it. An event too large for the packet
+ * being filled goes as FRAGMENTs, by {@link SliceRule}.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class EventStream {
+    /**
+     * A slice of a logged event: bytes {@code offset} to {@code offset + length} of the encoded
+     * event with room sequence {@code sequence}.
+     */
+    record Piece(long sequence, int offset, int length) {
+    }
+
+    private final RoomLog log;
+    private final int eventWindow;
+    private final int packetWindow;
+    private final ArrayDeque<Piece> retransmit = new ArrayDeque<>();
+    private long delivered;
+    private long nextSequence;
+    private int nextOffset;
+
+    /**
+     * A stream that starts after the member's own join.
+     *
+     * @param eventWindow  how far beyond the last event the member delivered the server sends
+     * @param packetWindow how many ack-eliciting packets may be in flight to the member
+     */
+    EventStream(RoomLog log, long joinSequence, int eventWindow, int packetWindow) {
+        this.log = log;
+        this.eventWindow = eventWindow;
+        this.packetWindow = packetWindow;
+        this.delivered = joinSequence;
+        this.nextSequence = joinSequence + 1;
+    }
+
+    /** The last room sequence the member reported delivered. */
+    long delivered() {
+        return delivered;
+    }
+
+    /** Pieces of lost packets waiting to be sent again. */
+    int piecesToResend() {
+        return retransmit.size();
+    }
+
+    /** {@code true} if the next event the member needs has left the room log: it can never catch up. */
+    boolean fellBehind() {
+        return delivered + 1 < log.firstSequence();
+    }
+
+    /** {@code true} if there is something to send within the windows. */
+    boolean hasMoreToSend(int packetsInFlight) {
+        return !retransmit.isEmpty() || mayStartNext(packetsInFlight);
+    }
+
+    /** The member reports every event up to {@code sequence} delivered. */
+    void delivered(long sequence) {
+        if (sequence <= delivered || sequence > log.lastSequence()) {
+            return;
+        }
+        delivered = sequence;
+        if (nextSequence <= sequence) {
+            nextSequence = sequence + 1;
+            nextOffset = 0;
+        }
+        retransmit.removeIf(piece -> piece.sequence() <= sequence);
+    }
+
+    /** The packet that carried {@code pieces} was lost: those the member still needs go again. */
+    void lost(List<Piece> pieces) {
+        for (Piece piece : pieces) {
+            if (piece.sequence() > delivered) {
+                retransmit.add(piece);
+            }
+        }
+    }
+
+    /**
+     * Writes lost pieces, then new events, as far as the packet and the windows allow, adding
+     * what it wrote to {@code pieces}. Writes nothing once the member {@link #fellBehind}.
+     */
+    void write(ByteBuffer out, int limit, int packetsInFlight, List<Piece> pieces) {
+        while (!retransmit.isEmpty()) {
+            Piece piece = retransmit.peek();
+            byte[] event = log.get(piece.sequence());
+            if (event == null) {
+                return;
+            }
+            int written = writeSlice(out, limit, piece.sequence(), event, piece.offset(), piece.length(), pieces);
+            if (written == SliceRule.WAIT) {
+                return;
+            }
+            retransmit.poll();
+            if (written < piece.length()) {
+                retransmit.addFirst(new Piece(piece.sequence(), piece.offset() + written, piece.length() - written));
+                return;
+            }
+        }
+        while (mayStartNext(packetsInFlight)) {
+            byte[] event = log.get(nextSequence);
+            if (event == null) {
+                return;
+            }
+            int length = event.length - nextOffset;
+            int written = writeSlice(out, limit, nextSequence, event, nextOffset, length, pieces);
+            if (written == SliceRule.WAIT) {
+                return;
+            }
+            if (written < length) {
+                nextOffset += written;
+                return;
+            }
+            nextSequence++;
+            nextOffset = 0;
+        }
+    }
+
+    private boolean mayStartNext(int packetsInFlight) {
+        return nextSequence <= log.lastSequence() && nextSequence <= delivered + eventWindow
+                && packetsInFlight < packetWindow;
+    }
+
+    /** Bytes {@code offset..offset+length} of an encoded event: the EVENT frame itself if whole, else a FRAGMENT. */
+    private static int writeSlice(ByteBuffer out, int limit, long sequence, byte[] event, int offset, int length,
+                                  List<Piece> pieces) {
+        int data = SliceRule.bytesToWrite(limit - out.position(), 0, Frame.Fragment.OVERHEAD_BYTES, event.length,
+                offset, length);
+        if (data == SliceRule.WAIT) {
+            return data;
+        }
+        if (data == event.length) {
+            out.put(event);
+        } else {
+            new Frame.Fragment(sequence, event.length, offset, Arrays.copyOfRange(event, offset, offset + data))
+                    .encode(out);
+        }
+        pieces.add(new Piece(sequence, offset, data));
+        return data;
+    }
+}

@@ -1,0 +1,175 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.room.TokenBucket;
+import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.Frame;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * One member's messages on their way into the room: SEND slices reassembled, accepted strictly in
+ * message-id order and each id once, within a window of ids and a budget of bytes held, checked
+ * against the size limit, the rate limit and UTF-8. What is refused goes back to the member as
+ * ERROR frames, in order with the rest; a lost ERROR is sent again.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class IncomingMessages {
+    /** Where the verdict on each complete message goes. */
+    interface Acceptor {
+        /** The message with {@code messageId} passed every check and enters the room. */
+        void accept(long messageId, String text);
+
+        /** A complete message was refused with {@code code}; its ERROR frame is queued. */
+        void refused(ErrorCode code);
+    }
+
+    /** What {@link #take} made of a SEND slice. */
+    enum Taken {
+        /** Held, accepted or refused: the slice may be acknowledged. */
+        TAKEN,
+        /** Beyond the window or the memory budget: not acknowledged, so the member sends it again later. */
+        NO_ROOM,
+        /** It contradicts what arrived before (another total length): ignored. */
+        INCONSISTENT
+    }
+
+    private final int maxMessageBytes;
+    private final long bytesBudget;
+    private final TokenBucket rateLimit;
+    private final String rateLimitDetail;
+    private long lastProcessedId;
+    private final TreeMap<Long, Reassembly> reassemblies = new TreeMap<>();
+    /** Ids of messages refused before they were complete (too large): processed in order as refusals. */
+    private final TreeMap<Long, Frame.Error> refusedEarly = new TreeMap<>();
+    private final ArrayDeque<Frame.Error> refusals = new ArrayDeque<>();
+    private long bytesHeld;
+
+    IncomingMessages(int maxMessageBytes, TokenBucket rateLimit, String rateLimitDetail) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.bytesBudget = ProtocolLimits.unconfirmedBudget(maxMessageBytes);
+        this.rateLimit = rateLimit;
+        this.rateLimitDetail = rateLimitDetail;
+    }
+
+    /** Bytes of incomplete or out-of-order messages held. */
+    long bytesHeld() {
+        return bytesHeld;
+    }
+
+    /** Messages held: incomplete, out of order, or refused early and waiting their turn. */
+    int messagesHeld() {
+        return reassemblies.size() + refusedEarly.size();
+    }
+
+    /**
+     * Takes one SEND slice; every complete message that is next in order goes to {@code acceptor}
+     * or is refused.
+     *
+     * @param accepting {@code false} while the member or the room is closing: complete messages are
+     *                  dropped unanswered
+     */
+    Taken take(Frame.Send send, long nowNanos, boolean accepting, Acceptor acceptor) {
+        long id = send.messageId();
+        if (id <= lastProcessedId || refusedEarly.containsKey(id)) {
+            return Taken.TAKEN; // a duplicate of something already taken
+        }
+        if (id > lastProcessedId + ProtocolLimits.SEND_WINDOW) {
+            return Taken.NO_ROOM;
+        }
+        if (send.totalLength() > maxMessageBytes) {
+            Reassembly partial = reassemblies.remove(id);
+            if (partial != null) {
+                bytesHeld -= partial.totalLength();
+            }
+            refusedEarly.put(id, new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE, "message is "
+                    + send.totalLength() + " bytes of UTF-8; the room's limit is " + maxMessageBytes));
+            processInOrder(nowNanos, accepting, acceptor);
+            return Taken.TAKEN;
+        }
+        Reassembly reassembly = reassemblies.get(id);
+        if (reassembly == null) {
+            if (bytesHeld + send.totalLength() > bytesBudget) {
+                return Taken.NO_ROOM;
+            }
+            reassembly = new Reassembly(send.totalLength(), nowNanos);
+            reassemblies.put(id, reassembly);
+            bytesHeld += send.totalLength();
+        }
+        if (!reassembly.add(send.totalLength(), send.offset(), send.data(), nowNanos)) {
+            return Taken.INCONSISTENT;
+        }
+        processInOrder(nowNanos, accepting, acceptor);
+        return Taken.TAKEN;
+    }
+
+    private void processInOrder(long nowNanos, boolean accepting, Acceptor acceptor) {
+        while (true) {
+            long next = lastProcessedId + 1;
+            Frame.Error refusal = refusedEarly.remove(next);
+            if (refusal != null) {
+                lastProcessedId = next;
+                refuse(refusal, acceptor);
+                continue;
+            }
+            Reassembly reassembly = reassemblies.get(next);
+            if (reassembly == null || !reassembly.isComplete()) {
+                return;
+            }
+            reassemblies.remove(next);
+            bytesHeld -= reassembly.totalLength();
+            lastProcessedId = next;
+            if (accepting) {
+                check(next, reassembly.bytes(), nowNanos, acceptor);
+            }
+        }
+    }
+
+    private void check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
+        if (!rateLimit.tryTake(nowNanos)) {
+            refuse(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail), acceptor);
+            return;
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            refuse(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"), acceptor);
+            return;
+        }
+        acceptor.accept(id, text);
+    }
+
+    private void refuse(Frame.Error refusal, Acceptor acceptor) {
+        refusals.add(refusal);
+        acceptor.refused(refusal.code());
+    }
+
+    /** {@code true} if ERROR frames wait to be sent. */
+    boolean hasRefusals() {
+        return !refusals.isEmpty();
+    }
+
+    /** Writes waiting ERROR frames as far as they fit, adding each to {@code written}. */
+    void writeRefusals(ByteBuffer out, int limit, List<Frame.Error> written) {
+        while (!refusals.isEmpty() && out.position() + refusals.peek().encodedLength() <= limit) {
+            Frame.Error error = refusals.poll();
+            error.encode(out);
+            written.add(error);
+        }
+    }
+
+    /** The packet that carried {@code errors} was lost: they go again. */
+    void lost(List<Frame.Error> errors) {
+        refusals.addAll(errors);
+    }
+
+    /** When the least recently progressing incomplete message counts as abandoned, given the idle timeout. */
+    long staleAtNanos(long idleTimeoutNanos) {
+        return Reassembly.abandonedAtNanos(reassemblies.values(), idleTimeoutNanos);
+    }
+}

@@ -1,0 +1,60 @@
+package io.roomcast.internal.protocol;
+
+import java.net.InetSocketAddress;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last answers of finished connections — REJECTs and CLOSE_ACKs — kept for a while so that a
+ * retransmitted PROOF or CLOSE gets the same answer again instead of silence. Kept in insertion
+ * order, which is expiry order (a fixed lifetime from a monotonic clock), so the next expiry is
+ * the first entry: no scan per loop turn, however many there are.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class RepeatedAnswers {
+    /** How long an answer is kept. */
+    static final long LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private record Answer(InetSocketAddress address, byte[] bytes, long expiresAtNanos) {
+    }
+
+    private final Map<Long, Answer> answers = new LinkedHashMap<>();
+
+    /** Keeps {@code bytes} as the answer to repeat to {@code address} for {@code connectionId}. */
+    void keep(long connectionId, InetSocketAddress address, byte[] bytes, long nowNanos) {
+        answers.remove(connectionId); // re-inserted at the end of the expiry order
+        answers.put(connectionId, new Answer(address, bytes, nowNanos + LIFETIME_NANOS));
+    }
+
+    /** The answer kept for {@code connectionId}, if it was given to {@code source}; else null. */
+    byte[] answerFor(long connectionId, InetSocketAddress source) {
+        Answer answer = answers.get(connectionId);
+        return answer != null && answer.address.equals(source) ? answer.bytes : null;
+    }
+
+    boolean contains(long connectionId) {
+        return answers.containsKey(connectionId);
+    }
+
+    int size() {
+        return answers.size();
+    }
+
+    /** When the oldest answer expires, or {@link Long#MAX_VALUE}. */
+    long nextExpiryNanos() {
+        return answers.isEmpty() ? Long.MAX_VALUE : answers.values().iterator().next().expiresAtNanos;
+    }
+
+    /** Forgets the answers that expired by {@code nowNanos}. */
+    void expire(long nowNanos) {
+        for (Iterator<Answer> it = answers.values().iterator(); it.hasNext(); ) {
+            if (nowNanos < it.next().expiresAtNanos) {
+                break; // the rest expire later
+            }
+            it.remove();
+        }
+    }
+}

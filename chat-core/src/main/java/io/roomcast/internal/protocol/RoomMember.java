@@ -1,0 +1,93 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.wire.Frame;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server's state for one member: its {@link Connection}, and the parts that fill the
+ * connection's packets — the {@link EventStream} of room events to it, its
+ * {@link IncomingMessages} and their refusals — plus the {@link PathValidation} of a new address.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class RoomMember implements Connection.Content<RoomMember.Sent> {
+    /** What an ack-eliciting packet to this member carried. */
+    record Sent(List<EventStream.Piece> pieces, List<Frame.Error> errors) {
+    }
+
+    final String username;
+    final long joinSequence;
+    final Connection<Sent> connection;
+    final EventStream events;
+    final IncomingMessages incoming;
+    final PathValidation path = new PathValidation();
+    /** Where the member's packets go: changes only when a new address has answered a path challenge. */
+    InetSocketAddress address;
+    /** The welcome, kept until the member's first short-header packet shows it arrived. */
+    byte[][] welcomeParts;
+
+    /** Whether this member is in the engine's queue of members with something to send. */
+    boolean queued;
+    /** This member's next timer deadline as {@link MemberDeadlines} last computed it. */
+    long deadlineNanos = Long.MAX_VALUE;
+    /** Whether {@link MemberDeadlines} holds this member in its deadline order. */
+    boolean scheduled;
+    /** Whether something happened to this member since its deadline was computed. */
+    boolean touched;
+
+    /**
+     * A member that has just been admitted.
+     *
+     * @param events   where its stream of room events starts
+     * @param incoming where its messages are reassembled and checked
+     */
+    RoomMember(long connectionId, InetSocketAddress address, String username, long joinSequence,
+               long idleTimeoutNanos, SessionKeys keys, EventStream events, IncomingMessages incoming,
+               long nowNanos) {
+        this.address = address;
+        this.username = username;
+        this.joinSequence = joinSequence;
+        this.events = events;
+        this.incoming = incoming;
+        this.connection = new Connection<>(connectionId, keys.serverToClient(), keys.clientToServer(),
+                idleTimeoutNanos, nowNanos, this);
+    }
+
+    long connectionId() {
+        return connection.id();
+    }
+
+    @Override
+    public boolean hasFramesToSend(long nowNanos) {
+        return incoming.hasRefusals() || events.hasMoreToSend(connection.packetsInFlight());
+    }
+
+    @Override
+    public Sent write(ByteBuffer out, int limit, boolean carrying, long nowNanos) {
+        List<Frame.Error> errors = new ArrayList<>(0);
+        incoming.writeRefusals(out, limit, errors);
+        List<EventStream.Piece> pieces = new ArrayList<>();
+        events.write(out, limit, connection.packetsInFlight(), pieces);
+        return errors.isEmpty() && pieces.isEmpty() ? null : new Sent(pieces, errors);
+    }
+
+    @Override
+    public void lost(Sent sent) {
+        events.lost(sent.pieces());
+        incoming.lost(sent.errors());
+    }
+
+    /** When the member's timers next need looking at, for {@link MemberDeadlines}. */
+    long nextDeadlineNanos() {
+        long next = connection.nextDeadlineNanos(queued);
+        if (connection.isClosing()) {
+            return next;
+        }
+        next = Math.min(next, incoming.staleAtNanos(connection.idleTimeoutNanos()));
+        return Math.min(next, path.deadlineNanos());
+    }
+}

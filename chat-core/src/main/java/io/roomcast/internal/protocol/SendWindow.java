@@ -1,0 +1,174 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.Frame;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The client's messages until the room confirms or refuses them: each gets the next message id,
+ * goes out as SEND slices in id order ({@link SliceRule}), and what was in a lost packet goes
+ * again first. At most {@link ProtocolLimits#SEND_WINDOW} messages are unconfirmed at once, and
+ * the bytes that have started to go out stay within what the server holds for one member
+ * ({@link ProtocolLimits#unconfirmedBudget}).
+ *
+ * <p>Not thread-safe: owned by the client engine's thread.
+ */
+final class SendWindow {
+    /** A message not yet confirmed; {@code sentOffset} is how much of it has gone out once. */
+    static final class Outgoing {
+        final long id;
+        final String text;
+        final byte[] utf8;
+        int sentOffset;
+        boolean started;
+
+        Outgoing(long id, String text) {
+            this.id = id;
+            this.text = text;
+            this.utf8 = text.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Bytes {@code offset..offset+length} of message {@code id}. */
+    record Piece(long id, int offset, int length) {
+    }
+
+    private final long bytesBudget;
+    private final TreeMap<Long, Outgoing> unconfirmed = new TreeMap<>();
+    private final ArrayDeque<Piece> retransmit = new ArrayDeque<>();
+    private long nextMessageId = 1;
+    /** Messages go out in id order: every one below this id has been sent in full. */
+    private long firstUnsentId;
+    /** Bytes of unconfirmed messages that have started to go out (what the server may be holding). */
+    private long startedBytes;
+
+    /** @param maxMessageBytes the room's limit, which sets the budget of bytes in flight */
+    SendWindow(int maxMessageBytes) {
+        this.bytesBudget = ProtocolLimits.unconfirmedBudget(maxMessageBytes);
+    }
+
+    /** Queues a message; returns its id. */
+    long add(String text) {
+        long id = nextMessageId++;
+        unconfirmed.put(id, new Outgoing(id, text));
+        return id;
+    }
+
+    /** Messages not yet confirmed or refused. */
+    int size() {
+        return unconfirmed.size();
+    }
+
+    boolean isEmpty() {
+        return unconfirmed.isEmpty();
+    }
+
+    /**
+     * Takes a confirmed or refused message out of the window.
+     *
+     * @return the message, or null if it was not (or no longer) waiting
+     */
+    Outgoing settle(long id) {
+        Outgoing message = unconfirmed.remove(id);
+        if (message != null) {
+            if (message.started) {
+                startedBytes -= message.utf8.length;
+            }
+            retransmit.removeIf(piece -> piece.id() == id);
+        }
+        return message;
+    }
+
+    /** The packet that carried {@code pieces} was lost: those still unconfirmed go again. */
+    void lost(List<Piece> pieces) {
+        for (Piece piece : pieces) {
+            if (unconfirmed.containsKey(piece.id())) {
+                retransmit.add(piece);
+            }
+        }
+    }
+
+    /** {@code true} if something may go out now with {@code packetsInFlight} in flight. */
+    boolean hasSomethingToSend(int packetsInFlight) {
+        return !retransmit.isEmpty() || canSendNew(packetsInFlight);
+    }
+
+    /** Writes lost slices, then new ones, as far as the packet and the windows allow, into {@code pieces}. */
+    void write(ByteBuffer out, int limit, int packetsInFlight, List<Piece> pieces) {
+        while (!retransmit.isEmpty()) {
+            Piece piece = retransmit.peek();
+            Outgoing message = unconfirmed.get(piece.id());
+            if (message == null) {
+                retransmit.poll();
+                continue;
+            }
+            int written = writeSlice(out, limit, message, piece.offset(), piece.length(), pieces);
+            if (written == SliceRule.WAIT) {
+                return;
+            }
+            retransmit.poll();
+            if (written < piece.length()) {
+                retransmit.addFirst(new Piece(piece.id(), piece.offset() + written, piece.length() - written));
+                return;
+            }
+        }
+        while (canSendNew(packetsInFlight)) {
+            Outgoing message = nextNew();
+            int length = message.utf8.length - message.sentOffset;
+            int written = writeSlice(out, limit, message, message.sentOffset, length, pieces);
+            if (written == SliceRule.WAIT) {
+                return;
+            }
+            if (!message.started) {
+                message.started = true;
+                startedBytes += message.utf8.length;
+            }
+            message.sentOffset += written;
+            if (message.sentOffset == message.utf8.length) {
+                firstUnsentId = message.id + 1;
+            }
+            if (written < length) {
+                return;
+            }
+        }
+    }
+
+    private static int writeSlice(ByteBuffer out, int limit, Outgoing message, int offset, int length,
+                                  List<Piece> pieces) {
+        int data = SliceRule.bytesToWrite(limit - out.position(), Frame.Send.OVERHEAD_BYTES,
+                Frame.Send.OVERHEAD_BYTES, message.utf8.length, offset, length);
+        if (data == SliceRule.WAIT) {
+            return data;
+        }
+        new Frame.Send(message.id, message.utf8.length, offset, Arrays.copyOfRange(message.utf8, offset,
+                offset + data)).encode(out);
+        pieces.add(new Piece(message.id, offset, data));
+        return data;
+    }
+
+    private boolean canSendNew(int packetsInFlight) {
+        if (packetsInFlight >= ProtocolLimits.CLIENT_PACKET_WINDOW || unconfirmed.isEmpty()) {
+            return false;
+        }
+        Outgoing next = nextNew();
+        if (next == null || next.id >= unconfirmed.firstKey() + ProtocolLimits.SEND_WINDOW) {
+            return false;
+        }
+        if (next.started || next.id == unconfirmed.firstKey()) {
+            return true;
+        }
+        // stay within what the server holds for one member while messages wait their turn
+        return startedBytes + next.utf8.length <= bytesBudget;
+    }
+
+    /** The first message not yet sent in full, or null: found from a cursor, not by a scan of the window. */
+    private Outgoing nextNew() {
+        Map.Entry<Long, Outgoing> next = unconfirmed.ceilingEntry(firstUnsentId);
+        return next == null ? null : next.getValue();
+    }
+}
