@@ -36,10 +36,6 @@ public final class ClientEngine implements DatagramEngine {
 
     private enum State { NEW, HANDSHAKE, JOINED, CLOSING, FINISHED }
 
-    /** What an ack-eliciting packet to the server carried. */
-    private record Sent(List<SendWindow.Piece> pieces, boolean delivered) {
-    }
-
     private final ClientConfig config;
     private final ClientEventSink sink;
     private final Random random;
@@ -52,13 +48,11 @@ public final class ClientEngine implements DatagramEngine {
     private long nowNanos;
 
     private ClientHandshake handshake;
-    private Connection<Sent> connection;
+    private Connection<ClientOutbox.Sent> connection;
     private EventReorderBuffer events;
     private SendWindow window;
+    private ClientOutbox outbox;
     private final Map<String, String> members = new LinkedHashMap<>();
-    private long deliveredDueAtNanos = Long.MAX_VALUE;
-    private long pathResponse;
-    private boolean pathResponseDue;
     /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
     private long leaveDeadlineNanos = Long.MAX_VALUE;
     /** A CLOSE_ACK for the server's CLOSE, sent once; then the engine finishes. */
@@ -124,7 +118,8 @@ public final class ClientEngine implements DatagramEngine {
                 if (handshake.proofSent()) {
                     // the server may already have admitted us: tell it, once, so no ghost member lingers
                     connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
-                            handshake.keys().serverToClient(), config.idleTimeoutNanos(), nowNanos, new Packets());
+                            handshake.keys().serverToClient(), config.idleTimeoutNanos(), nowNanos,
+                            new ClientOutbox(null, null, () -> false, nowNanos));
                     connection.startClosing(CloseReason.LEFT, nowNanos, 0);
                     state = State.CLOSING;
                     sink.connectFailed(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
@@ -226,18 +221,19 @@ public final class ClientEngine implements DatagramEngine {
         for (String name : welcome.members()) {
             members.put(Username.key(name), name);
         }
-        connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
-                handshake.keys().serverToClient(), welcome.idleTimeoutNanos(), now, new Packets());
         events = new EventReorderBuffer(welcome.joinSequence(),
                 welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES);
         window = new SendWindow(welcome.maxMessageBytes());
+        outbox = new ClientOutbox(window, events, () -> state == State.JOINED && closeAck == null, now);
+        connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
+                handshake.keys().serverToClient(), welcome.idleTimeoutNanos(), now, outbox);
+        outbox.attach(connection);
         state = State.JOINED;
-        deliveredDueAtNanos = now; // the first short packet tells the server the welcome arrived
         sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
     }
 
     private void deliver(EventFrame event) {
-        deliveredDueAtNanos = Math.min(deliveredDueAtNanos, nowNanos + ReceivedPackets.MAX_ACK_DELAY_NANOS);
+        outbox.eventDelivered(nowNanos);
         String key = Username.key(event.username());
         switch (event.kind()) {
             case MESSAGE -> {
@@ -306,7 +302,7 @@ public final class ClientEngine implements DatagramEngine {
         return switch (state) {
             case HANDSHAKE -> handshake.nextDeadlineNanos();
             case JOINED -> {
-                long next = Math.min(connection.nextDeadlineNanos(false), deliveredDueAtNanos);
+                long next = Math.min(connection.nextDeadlineNanos(false), outbox.deadlineNanos());
                 next = Math.min(next, events.staleAtNanos(connection.idleTimeoutNanos()));
                 yield Math.min(next, leaveDeadlineNanos);
             }
@@ -386,8 +382,7 @@ public final class ClientEngine implements DatagramEngine {
             } else if (frame instanceof Frame.Error error) {
                 refused(error);
             } else if (frame instanceof Frame.PathChallenge challenge) {
-                pathResponse = challenge.data(); // our address changed; prove we receive here
-                pathResponseDue = true;
+                outbox.pathChallenged(challenge.data()); // our address changed; prove we receive here
             } else if (frame instanceof Frame.Close close) {
                 closeAck = connection.packetOf(Frame.CloseAck.INSTANCE);
                 closedBy = close.reason();
@@ -400,42 +395,6 @@ public final class ClientEngine implements DatagramEngine {
         @Override
         public boolean ended() {
             return state == State.FINISHED || closeAck != null;
-        }
-    }
-
-    /** What the client's packets carry besides ACK, PING and CLOSE: DELIVERED, PATH_RESPONSE, messages. */
-    private final class Packets implements Connection.Content<Sent> {
-        @Override
-        public boolean hasFramesToSend(long now) {
-            return state == State.JOINED && closeAck == null && (pathResponseDue || deliveredDueAtNanos <= now
-                    || window.hasSomethingToSend(connection.packetsInFlight()));
-        }
-
-        @Override
-        public Sent write(ByteBuffer out, int limit, boolean carrying, long now) {
-            if (state != State.JOINED || !(carrying || hasFramesToSend(now))) {
-                return null;
-            }
-            if (pathResponseDue) {
-                new Frame.PathResponse(pathResponse).encode(out);
-                pathResponseDue = false;
-            }
-            boolean sentDelivered = deliveredDueAtNanos != Long.MAX_VALUE;
-            if (sentDelivered) {
-                new Frame.Delivered(events.delivered()).encode(out);
-                deliveredDueAtNanos = Long.MAX_VALUE;
-            }
-            List<SendWindow.Piece> pieces = new ArrayList<>();
-            window.write(out, limit, connection.packetsInFlight(), pieces);
-            return sentDelivered || !pieces.isEmpty() ? new Sent(pieces, sentDelivered) : null;
-        }
-
-        @Override
-        public void lost(Sent sent) {
-            window.lost(sent.pieces());
-            if (sent.delivered()) {
-                deliveredDueAtNanos = Math.min(deliveredDueAtNanos, nowNanos);
-            }
         }
     }
 }

@@ -3,7 +3,6 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.room.RoomLog;
 import io.roomcast.internal.wire.Frame;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,17 +16,10 @@ import java.util.List;
  * <p>Not thread-safe: owned by the server engine's thread.
  */
 final class EventStream {
-    /**
-     * A slice of a logged event: bytes {@code offset} to {@code offset + length} of the encoded
-     * event with room sequence {@code sequence}.
-     */
-    record Piece(long sequence, int offset, int length) {
-    }
-
     private final RoomLog log;
     private final int eventWindow;
     private final int packetWindow;
-    private final ArrayDeque<Piece> retransmit = new ArrayDeque<>();
+    private final ResendQueue retransmit = new ResendQueue();
     private long delivered;
     private long nextSequence;
     private int nextOffset;
@@ -76,38 +68,25 @@ final class EventStream {
             nextSequence = sequence + 1;
             nextOffset = 0;
         }
-        retransmit.removeIf(piece -> piece.sequence() <= sequence);
+        retransmit.drop(item -> item <= sequence);
     }
 
     /** The packet that carried {@code pieces} was lost: those the member still needs go again. */
-    void lost(List<Piece> pieces) {
-        for (Piece piece : pieces) {
-            if (piece.sequence() > delivered) {
-                retransmit.add(piece);
-            }
-        }
+    void lost(List<ResendQueue.Piece> pieces) {
+        retransmit.lost(pieces, sequence -> sequence > delivered);
     }
 
     /**
      * Writes lost pieces, then new events, as far as the packet and the windows allow, adding
      * what it wrote to {@code pieces}. Writes nothing once the member {@link #fellBehind}.
      */
-    void write(ByteBuffer out, int limit, int packetsInFlight, List<Piece> pieces) {
-        while (!retransmit.isEmpty()) {
-            Piece piece = retransmit.peek();
-            byte[] event = log.get(piece.sequence());
-            if (event == null) {
-                return;
-            }
-            int written = writeSlice(out, limit, piece.sequence(), event, piece.offset(), piece.length(), pieces);
-            if (written == SliceRule.WAIT) {
-                return;
-            }
-            retransmit.poll();
-            if (written < piece.length()) {
-                retransmit.addFirst(new Piece(piece.sequence(), piece.offset() + written, piece.length() - written));
-                return;
-            }
+    void write(ByteBuffer out, int limit, int packetsInFlight, List<ResendQueue.Piece> pieces) {
+        boolean resent = retransmit.writeInto((sequence, offset, length) -> {
+            byte[] event = log.get(sequence);
+            return event == null ? ResendQueue.GONE : writeSlice(out, limit, sequence, event, offset, length, pieces);
+        });
+        if (!resent) {
+            return;
         }
         while (mayStartNext(packetsInFlight)) {
             byte[] event = log.get(nextSequence);
@@ -135,7 +114,7 @@ final class EventStream {
 
     /** Bytes {@code offset..offset+length} of an encoded event: the EVENT frame itself if whole, else a FRAGMENT. */
     private static int writeSlice(ByteBuffer out, int limit, long sequence, byte[] event, int offset, int length,
-                                  List<Piece> pieces) {
+                                  List<ResendQueue.Piece> pieces) {
         int data = SliceRule.bytesToWrite(limit - out.position(), 0, Frame.Fragment.OVERHEAD_BYTES, event.length,
                 offset, length);
         if (data == SliceRule.WAIT) {
@@ -147,7 +126,7 @@ final class EventStream {
             new Frame.Fragment(sequence, event.length, offset, Arrays.copyOfRange(event, offset, offset + data))
                     .encode(out);
         }
-        pieces.add(new Piece(sequence, offset, data));
+        pieces.add(new ResendQueue.Piece(sequence, offset, data));
         return data;
     }
 }

@@ -19,13 +19,10 @@ import java.util.TreeMap;
  * <p>Not thread-safe: owned by the server engine's thread.
  */
 final class IncomingMessages {
-    /** Where the verdict on each complete message goes. */
+    /** Where a complete message that passed every check goes. */
     interface Acceptor {
-        /** The message with {@code messageId} passed every check and enters the room. */
+        /** The message with {@code messageId} enters the room. */
         void accept(long messageId, String text);
-
-        /** A complete message was refused with {@code code}; its ERROR frame is queued. */
-        void refused(ErrorCode code);
     }
 
     /** What {@link #take} made of a SEND slice. */
@@ -42,6 +39,7 @@ final class IncomingMessages {
     private final long bytesBudget;
     private final TokenBucket rateLimit;
     private final String rateLimitDetail;
+    private final ServerStats stats;
     private long lastProcessedId;
     private final TreeMap<Long, Reassembly> reassemblies = new TreeMap<>();
     /** Ids of messages refused before they were complete (too large): processed in order as refusals. */
@@ -49,7 +47,9 @@ final class IncomingMessages {
     private final ArrayDeque<Frame.Error> refusals = new ArrayDeque<>();
     private long bytesHeld;
 
-    IncomingMessages(int maxMessageBytes, TokenBucket rateLimit, String rateLimitDetail) {
+    /** @param stats where refusals by the rate limit are counted */
+    IncomingMessages(int maxMessageBytes, TokenBucket rateLimit, String rateLimitDetail, ServerStats stats) {
+        this.stats = stats;
         this.maxMessageBytes = maxMessageBytes;
         this.bytesBudget = ProtocolLimits.unconfirmedBudget(maxMessageBytes);
         this.rateLimit = rateLimit;
@@ -113,7 +113,7 @@ final class IncomingMessages {
             Frame.Error refusal = refusedEarly.remove(next);
             if (refusal != null) {
                 lastProcessedId = next;
-                refuse(refusal, acceptor);
+                refusals.add(refusal);
                 continue;
             }
             Reassembly reassembly = reassemblies.get(next);
@@ -131,22 +131,18 @@ final class IncomingMessages {
 
     private void check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
         if (!rateLimit.tryTake(nowNanos)) {
-            refuse(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail), acceptor);
+            stats.rateLimited++;
+            refusals.add(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail));
             return;
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
         } catch (CharacterCodingException e) {
-            refuse(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"), acceptor);
+            refusals.add(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"));
             return;
         }
         acceptor.accept(id, text);
-    }
-
-    private void refuse(Frame.Error refusal, Acceptor acceptor) {
-        refusals.add(refusal);
-        acceptor.refused(refusal.code());
     }
 
     /** {@code true} if ERROR frames wait to be sent. */

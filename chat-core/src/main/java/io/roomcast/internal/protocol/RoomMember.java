@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class RoomMember implements Connection.Content<RoomMember.Sent> {
     /** What an ack-eliciting packet to this member carried. */
-    record Sent(List<EventStream.Piece> pieces, List<Frame.Error> errors) {
+    record Sent(List<ResendQueue.Piece> pieces, List<Frame.Error> errors) {
     }
 
     final String username;
@@ -70,7 +70,7 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     public Sent write(ByteBuffer out, int limit, boolean carrying, long nowNanos) {
         List<Frame.Error> errors = new ArrayList<>(0);
         incoming.writeRefusals(out, limit, errors);
-        List<EventStream.Piece> pieces = new ArrayList<>();
+        List<ResendQueue.Piece> pieces = new ArrayList<>();
         events.write(out, limit, connection.packetsInFlight(), pieces);
         return errors.isEmpty() && pieces.isEmpty() ? null : new Sent(pieces, errors);
     }

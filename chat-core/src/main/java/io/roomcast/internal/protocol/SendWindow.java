@@ -3,7 +3,6 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.wire.Frame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +33,9 @@ final class SendWindow {
         }
     }
 
-    /** Bytes {@code offset..offset+length} of message {@code id}. */
-    record Piece(long id, int offset, int length) {
-    }
-
     private final long bytesBudget;
     private final TreeMap<Long, Outgoing> unconfirmed = new TreeMap<>();
-    private final ArrayDeque<Piece> retransmit = new ArrayDeque<>();
+    private final ResendQueue retransmit = new ResendQueue();
     private long nextMessageId = 1;
     /** Messages go out in id order: every one below this id has been sent in full. */
     private long firstUnsentId;
@@ -79,18 +74,14 @@ final class SendWindow {
             if (message.started) {
                 startedBytes -= message.utf8.length;
             }
-            retransmit.removeIf(piece -> piece.id() == id);
+            retransmit.drop(item -> item == id);
         }
         return message;
     }
 
     /** The packet that carried {@code pieces} was lost: those still unconfirmed go again. */
-    void lost(List<Piece> pieces) {
-        for (Piece piece : pieces) {
-            if (unconfirmed.containsKey(piece.id())) {
-                retransmit.add(piece);
-            }
-        }
+    void lost(List<ResendQueue.Piece> pieces) {
+        retransmit.lost(pieces, unconfirmed::containsKey);
     }
 
     /** {@code true} if something may go out now with {@code packetsInFlight} in flight. */
@@ -99,23 +90,13 @@ final class SendWindow {
     }
 
     /** Writes lost slices, then new ones, as far as the packet and the windows allow, into {@code pieces}. */
-    void write(ByteBuffer out, int limit, int packetsInFlight, List<Piece> pieces) {
-        while (!retransmit.isEmpty()) {
-            Piece piece = retransmit.peek();
-            Outgoing message = unconfirmed.get(piece.id());
-            if (message == null) {
-                retransmit.poll();
-                continue;
-            }
-            int written = writeSlice(out, limit, message, piece.offset(), piece.length(), pieces);
-            if (written == SliceRule.WAIT) {
-                return;
-            }
-            retransmit.poll();
-            if (written < piece.length()) {
-                retransmit.addFirst(new Piece(piece.id(), piece.offset() + written, piece.length() - written));
-                return;
-            }
+    void write(ByteBuffer out, int limit, int packetsInFlight, List<ResendQueue.Piece> pieces) {
+        boolean resent = retransmit.writeInto((id, offset, length) -> {
+            Outgoing message = unconfirmed.get(id);
+            return message == null ? ResendQueue.GONE : writeSlice(out, limit, message, offset, length, pieces);
+        });
+        if (!resent) {
+            return;
         }
         while (canSendNew(packetsInFlight)) {
             Outgoing message = nextNew();
@@ -139,7 +120,7 @@ final class SendWindow {
     }
 
     private static int writeSlice(ByteBuffer out, int limit, Outgoing message, int offset, int length,
-                                  List<Piece> pieces) {
+                                  List<ResendQueue.Piece> pieces) {
         int data = SliceRule.bytesToWrite(limit - out.position(), Frame.Send.OVERHEAD_BYTES,
                 Frame.Send.OVERHEAD_BYTES, message.utf8.length, offset, length);
         if (data == SliceRule.WAIT) {
@@ -147,7 +128,7 @@ final class SendWindow {
         }
         new Frame.Send(message.id, message.utf8.length, offset, Arrays.copyOfRange(message.utf8, offset,
                 offset + data)).encode(out);
-        pieces.add(new Piece(message.id, offset, data));
+        pieces.add(new ResendQueue.Piece(message.id, offset, data));
         return data;
     }
 

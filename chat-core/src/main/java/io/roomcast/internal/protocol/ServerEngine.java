@@ -5,7 +5,6 @@ import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.TokenBucket;
 import io.roomcast.internal.wire.AckFrame;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
@@ -188,7 +187,7 @@ public final class ServerEngine implements DatagramEngine {
         RoomMember member = new RoomMember(handshake.connectionId(), handshake.address(), joined.username(),
                 joined.sequence(), handshake.idleTimeoutNanos(), keys,
                 new EventStream(room.log(), joined.sequence(), config.eventWindow(), config.packetWindow()),
-                new IncomingMessages(config.maxMessageBytes(), rateLimit, rateLimitDetail), now);
+                new IncomingMessages(config.maxMessageBytes(), rateLimit, rateLimitDetail, stats), now);
         member.welcomeParts = handshakes.welcomePackets(handshake, joined.sequence(), keys, serverProof);
         members.put(member.connectionId(), member);
         deadlines.touch(member);
@@ -258,22 +257,7 @@ public final class ServerEngine implements DatagramEngine {
     private boolean handleFrame(long now, RoomMember member, Frame frame, InetSocketAddress source) {
         if (frame instanceof Frame.Send send) {
             IncomingMessages.Taken taken = member.incoming.take(send, now,
-                    !closing && !member.connection.isClosing(), new IncomingMessages.Acceptor() {
-                        @Override
-                        public void accept(long messageId, String text) {
-                            EventFrame event = room.message(member.username, messageId, text,
-                                    wallClockMillis.getAsLong());
-                            sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
-                            eventAppended();
-                        }
-
-                        @Override
-                        public void refused(ErrorCode code) {
-                            if (code == ErrorCode.RATE_LIMITED) {
-                                stats.rateLimited++;
-                            }
-                        }
-                    });
+                    !closing && !member.connection.isClosing(), (id, text) -> accepted(member, id, text));
             return taken != IncomingMessages.Taken.NO_ROOM;
         } else if (frame instanceof Frame.Delivered delivered) {
             member.events.delivered(delivered.sequence());
@@ -294,6 +278,12 @@ public final class ServerEngine implements DatagramEngine {
         return true;
     }
 
+    private void accepted(RoomMember member, long messageId, String text) {
+        EventFrame event = room.message(member.username, messageId, text, wallClockMillis.getAsLong());
+        sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
+        eventAppended();
+    }
+
     private void handleClose(long now, RoomMember member, CloseReason reason) {
         byte[] closeAck = member.connection.packetOf(Frame.CloseAck.INSTANCE);
         replies.add(new Datagram(member.address, closeAck));
@@ -301,7 +291,7 @@ public final class ServerEngine implements DatagramEngine {
         if (member.connection.isClosing()) {
             detach(member);
         } else {
-            removeFromRoom(member, CloseReason.LEFT);
+            removeFromRoom(member, CloseReason.LEFT, false);
         }
         log.debug("{} closed the connection ({})", member.username, reason);
     }
@@ -334,17 +324,18 @@ public final class ServerEngine implements DatagramEngine {
         }
         if (connection.idleExpired(now)) {
             log.debug("{} timed out", member.username);
-            removeFromRoom(member, CloseReason.TIMED_OUT);
+            removeFromRoom(member, CloseReason.TIMED_OUT, false);
             return;
         }
         if (now >= member.incoming.staleAtNanos(connection.idleTimeoutNanos())) {
-            // a live client re-sends until acknowledged, so a message this stale will never complete
+            // a live client re-sends until acknowledged, so a message this stale will never complete:
+            // the member stopped delivering what it started, which the room treats as a time-out
             log.debug("{} left a message incomplete for twice the idle timeout", member.username);
-            removeFromRoom(member, CloseReason.KICKED);
+            removeFromRoom(member, CloseReason.TIMED_OUT, true);
             return;
         }
         if (member.events.fellBehind()) {
-            removeFromRoom(member, CloseReason.TOO_SLOW);
+            removeFromRoom(member, CloseReason.TOO_SLOW, true);
             return;
         }
         connection.onTimers(now);
@@ -383,7 +374,7 @@ public final class ServerEngine implements DatagramEngine {
                 }
             }
             if (!member.connection.isClosing() && member.events.fellBehind()) {
-                removeFromRoom(member, CloseReason.TOO_SLOW);
+                removeFromRoom(member, CloseReason.TOO_SLOW, true);
                 continue;
             }
             if (member.connection.writePacket(nowNanos, out)) {
@@ -398,13 +389,17 @@ public final class ServerEngine implements DatagramEngine {
 
     // ---------------------------------------------------------------- members
 
-    /** The member leaves the room for {@code reason}: its leave is an event every member sees. */
-    private void removeFromRoom(RoomMember member, CloseReason reason) {
+    /**
+     * The member leaves the room for {@code reason}: its leave is an event every member sees.
+     *
+     * @param tellMember send it a CLOSE, once: it may still be listening
+     */
+    private void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember) {
         detach(member);
         long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
                 .orElse(0L);
         eventAppended();
-        if (reason == CloseReason.TOO_SLOW || reason == CloseReason.KICKED) {
+        if (tellMember) {
             // best effort: it is being dropped because it is not keeping up, so no retransmission
             replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
         }
@@ -433,7 +428,7 @@ public final class ServerEngine implements DatagramEngine {
             // the next event such a member needs has left the log: it can never catch up
             for (RoomMember member : tooSlow) {
                 log.debug("{} fell too far behind the room", member.username);
-                removeFromRoom(member, CloseReason.TOO_SLOW);
+                removeFromRoom(member, CloseReason.TOO_SLOW, true);
             }
         }
     }
