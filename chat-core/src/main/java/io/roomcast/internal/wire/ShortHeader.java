@@ -41,11 +41,6 @@ public record ShortHeader(long connectionId, long packetNumber) {
         out.putShort(start + BYTES - 2, (short) payload);
     }
 
-    /** {@code true} if the datagram starts like a short-header packet. */
-    public static boolean isShortHeader(ByteBuffer datagram) {
-        return datagram.remaining() > 0 && datagram.get(datagram.position()) == WireFormat.SHORT_HEADER;
-    }
-
     /**
      * Reads the header and returns it; afterwards {@code in} holds exactly the frames.
      *
