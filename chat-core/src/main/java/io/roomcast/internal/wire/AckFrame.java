@@ -31,11 +31,6 @@ public record AckFrame(List<Range> ranges, long ackDelayMicros) implements Frame
                 throw new IllegalArgumentException("range " + from + ".." + to);
             }
         }
-
-        /** {@code true} if {@code packetNumber} is in the range. */
-        public boolean contains(long packetNumber) {
-            return packetNumber >= from && packetNumber <= to;
-        }
     }
 
     /** Validates and copies. */
@@ -57,16 +52,6 @@ public record AckFrame(List<Range> ranges, long ackDelayMicros) implements Frame
     /** The largest packet number acknowledged. */
     public long largest() {
         return ranges.get(0).to();
-    }
-
-    /** {@code true} if {@code packetNumber} is acknowledged. */
-    public boolean acknowledges(long packetNumber) {
-        for (Range range : ranges) {
-            if (range.contains(packetNumber)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

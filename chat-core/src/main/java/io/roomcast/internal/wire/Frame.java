@@ -105,12 +105,6 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
         /** Bytes of a SEND besides its data. */
         public static final int OVERHEAD_BYTES = 1 + 8 + 4 + 4 + 2;
 
-        /** A whole message in one slice. */
-        public static Send whole(long messageId, String text) {
-            byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            return new Send(messageId, utf8.length, 0, utf8);
-        }
-
         @Override
         public void encode(ByteBuffer out) {
             out.put((byte) SEND).putLong(messageId).putInt(totalLength).putInt(offset);
