@@ -1,6 +1,8 @@
 package io.roomcast.internal.wire;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The frames that make up a short-header packet's payload, QUIC style: a type byte, then a
@@ -53,6 +55,22 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
             case CLOSE_ACK -> CloseAck.INSTANCE;
             default -> throw new MalformedPacketException("unknown frame type " + type);
         };
+    }
+
+    /**
+     * Decodes the frames that fill an opened payload.
+     *
+     * @throws MalformedPacketException if they are not valid frames, or there are none
+     */
+    static List<Frame> decodeAll(WireReader in) throws MalformedPacketException {
+        if (in.remaining() == 0) {
+            throw new MalformedPacketException("packet without frames");
+        }
+        List<Frame> frames = new ArrayList<>();
+        while (in.remaining() > 0) {
+            frames.add(decode(in));
+        }
+        return frames;
     }
 
     /** Keeps an idle connection alive; asks for nothing in return. */

@@ -26,11 +26,6 @@ public record ShortHeader(long connectionId, long packetNumber) {
         return start;
     }
 
-    /** Fills in the payload length of the packet that began at {@code start}. */
-    public static void finish(ByteBuffer out, int start) {
-        finish(out, start, 0);
-    }
-
     /**
      * Fills in the payload length of the packet that began at {@code start}, counting
      * {@code sealingBytes} that sealing will add after the current position (the header is

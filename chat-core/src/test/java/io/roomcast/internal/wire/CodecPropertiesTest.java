@@ -32,7 +32,7 @@ class CodecPropertiesTest {
     @Property(tries = 2000)
     void anyBytesDecodeToFramesOrACleanRejection(@ForAll @Size(max = 1300) byte[] bytes) {
         try {
-            List<Frame> frames = ShortPacket.decodeFrames(new WireReader(ByteBuffer.wrap(bytes)));
+            List<Frame> frames = Frame.decodeAll(new WireReader(ByteBuffer.wrap(bytes)));
             assertThat(frames).isNotEmpty();
         } catch (MalformedPacketException expected) {
             assertThat(expected.getMessage()).isNotBlank();
@@ -42,10 +42,10 @@ class CodecPropertiesTest {
     @Property(tries = 1000)
     void framesRoundTrip(@ForAll("frames") List<Frame> frames, @ForAll long connectionId, @ForAll("packetNumbers") long pn)
             throws MalformedPacketException {
-        ShortPacket packet = new ShortPacket(new ShortHeader(connectionId, pn), frames);
+        UnsealedPacket packet = new UnsealedPacket(new ShortHeader(connectionId, pn), frames);
         byte[] bytes = packet.toBytes();
 
-        ShortPacket decoded = ShortPacket.decode(ByteBuffer.wrap(bytes));
+        UnsealedPacket decoded = UnsealedPacket.decode(ByteBuffer.wrap(bytes));
 
         assertThat(decoded).isEqualTo(packet);
         assertThat(decoded.toBytes()).isEqualTo(bytes);

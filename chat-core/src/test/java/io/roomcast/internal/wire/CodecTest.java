@@ -51,7 +51,7 @@ class CodecTest {
         byte[] bytes = EventFrame.message(1, 2, "joan", 3, placeholder).toBytes();
         System.arraycopy(invalid, 0, bytes, bytes.length - invalid.length, invalid.length);
 
-        assertThatThrownBy(() -> ShortPacket.decodeFrames(new WireReader(ByteBuffer.wrap(bytes))))
+        assertThatThrownBy(() -> Frame.decodeAll(new WireReader(ByteBuffer.wrap(bytes))))
                 .isInstanceOf(MalformedPacketException.class).hasMessageContaining("UTF-8");
     }
 
@@ -59,7 +59,7 @@ class CodecTest {
     void aRealReplacementCharacterInTextIsKept() throws MalformedPacketException {
         EventFrame event = EventFrame.message(1, 2, "joan", 3, "broken \uFFFD glyph and ö");
 
-        List<Frame> frames = ShortPacket.decodeFrames(new WireReader(ByteBuffer.wrap(event.toBytes())));
+        List<Frame> frames = Frame.decodeAll(new WireReader(ByteBuffer.wrap(event.toBytes())));
 
         assertThat(frames).containsExactly(event);
     }
@@ -164,10 +164,10 @@ class CodecTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("shortPackets")
-    void shortPacketsRoundTrip(String name, ShortPacket packet) throws MalformedPacketException {
+    void shortPacketsRoundTrip(String name, UnsealedPacket packet) throws MalformedPacketException {
         byte[] bytes = packet.toBytes();
 
-        ShortPacket decoded = ShortPacket.decode(ByteBuffer.wrap(bytes));
+        UnsealedPacket decoded = UnsealedPacket.decode(ByteBuffer.wrap(bytes));
 
         assertThat(decoded).isEqualTo(packet);
         assertThat(decoded.toBytes()).isEqualTo(bytes);
@@ -175,12 +175,12 @@ class CodecTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("shortPackets")
-    void everyTruncatedShortPacketIsRejected(String name, ShortPacket packet) {
+    void everyTruncatedShortPacketIsRejected(String name, UnsealedPacket packet) {
         byte[] bytes = packet.toBytes();
         for (int length = 0; length < bytes.length; length++) {
             ByteBuffer prefix = ByteBuffer.wrap(Arrays.copyOf(bytes, length));
             int cut = length;
-            assertThatThrownBy(() -> ShortPacket.decode(prefix))
+            assertThatThrownBy(() -> UnsealedPacket.decode(prefix))
                     .as("%s cut to %d of %d bytes", name, cut, bytes.length)
                     .isInstanceOf(MalformedPacketException.class);
         }
@@ -230,7 +230,7 @@ class CodecTest {
     void slicesBeyondTheirWholeAreRejected() {
         byte[] bytes = packet(new Frame.Send(1, 100, 90, filled(10, 1))).toBytes();
         ByteBuffer.wrap(bytes).putInt(ShortHeader.BYTES + 1 + 8, 95); // claim a total of 95: 90 + 10 > 95
-        assertThatThrownBy(() -> ShortPacket.decode(ByteBuffer.wrap(bytes)))
+        assertThatThrownBy(() -> UnsealedPacket.decode(ByteBuffer.wrap(bytes)))
                 .isInstanceOf(MalformedPacketException.class).hasMessageContaining("slice");
     }
 
@@ -238,7 +238,7 @@ class CodecTest {
     void ackRangesBelowZeroAreRejected() {
         byte[] bytes = packet(new AckFrame(List.of(new AckFrame.Range(5, 9)), 0)).toBytes();
         ByteBuffer.wrap(bytes).putInt(ShortHeader.BYTES + 1 + 8 + 4 + 1, 50); // first range of 50 below 9
-        assertThatThrownBy(() -> ShortPacket.decode(ByteBuffer.wrap(bytes)))
+        assertThatThrownBy(() -> UnsealedPacket.decode(ByteBuffer.wrap(bytes)))
                 .isInstanceOf(MalformedPacketException.class).hasMessageContaining("below zero");
     }
 
@@ -256,12 +256,12 @@ class CodecTest {
     void unknownFrameTypeIsRejected() {
         byte[] bytes = packet(Frame.Ping.INSTANCE).toBytes();
         bytes[bytes.length - 1] = 0x7F;
-        assertThatThrownBy(() -> ShortPacket.decode(ByteBuffer.wrap(bytes)))
+        assertThatThrownBy(() -> UnsealedPacket.decode(ByteBuffer.wrap(bytes)))
                 .isInstanceOf(MalformedPacketException.class).hasMessageContaining("frame type");
     }
 
-    private static ShortPacket packet(Frame... frames) {
-        return new ShortPacket(new ShortHeader(0x1122334455667788L, 17), List.of(frames));
+    private static UnsealedPacket packet(Frame... frames) {
+        return new UnsealedPacket(new ShortHeader(0x1122334455667788L, 17), List.of(frames));
     }
 
     /** A whole message in one SEND slice. */
