@@ -8,8 +8,9 @@ import java.util.List;
  * Either direction: which packet numbers arrived, as ranges, QUIC style. Not ack-eliciting.
  *
  * <p>Wire: {@code largest} (8), {@code ackDelay} in microseconds (4), the number of further
- * ranges (1), the length of the first range below {@code largest} (4), then per further range
- * the gap of missing numbers before it (4) and its length below its top (4).
+ * ranges (1), the first range's length below {@code largest} (4: {@code largest - from}), then
+ * per further range, going down, its gap (4: one less than the count of missing numbers between
+ * it and the range above) and its length below its top (4: {@code to - from}).
  *
  * @param ranges          the ranges of received packet numbers, highest first, disjoint and not adjacent
  * @param ackDelayMicros  how long the receiver held the acknowledgement of the largest packet

@@ -73,7 +73,10 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
         return frames;
     }
 
-    /** Keeps an idle connection alive; asks for nothing in return. */
+    /**
+     * Keeps an idle connection alive and probes for loss: carries nothing, but like every frame
+     * except ACK it is ack-eliciting, so the peer answers with an ACK.
+     */
     enum Ping implements Frame {
         /** The only ping. */
         INSTANCE;

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 /**
  * The header of every packet after the handshake: {@code 0x40}, the connection id the server
  * chose, the packet number (rising by one per packet in each direction), and the length of
- * the frames that follow. The connection id, not the address, names the session.
+ * the payload that follows (on the wire: the sealed frames and their tag). The connection id,
+ * not the address, names the session. The header travels in clear and is authenticated as the
+ * payload's associated data.
  *
  * @param connectionId  the connection id
  * @param packetNumber  the packet number
