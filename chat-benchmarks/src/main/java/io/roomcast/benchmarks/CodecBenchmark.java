@@ -5,7 +5,6 @@ import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
-import io.roomcast.internal.wire.ShortPacket;
 import io.roomcast.internal.wire.WireReader;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -109,6 +108,6 @@ public class CodecBenchmark {
         if (plaintext == null) {
             throw new IllegalStateException("the packet did not open");
         }
-        return ShortPacket.decodeFrames(new WireReader(plaintext));
+        return Frame.decodeAll(new WireReader(plaintext));
     }
 }

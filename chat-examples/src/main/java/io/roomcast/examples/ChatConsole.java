@@ -9,9 +9,9 @@ import java.io.IOException;
  */
 interface ChatConsole extends AutoCloseable {
 
-    /** A console on {@code streams}: a JLine terminal if there is one, plain lines otherwise. */
-    static ChatConsole open(Streams streams) throws IOException {
-        return streams.terminal() ? new TerminalConsole(streams) : new PlainConsole(streams);
+    /** A console on {@code io}: a JLine terminal if there is one, plain lines otherwise. */
+    static ChatConsole open(ProcessIo io) throws IOException {
+        return io.terminal() ? new TerminalConsole(io) : new PlainConsole(io);
     }
 
     /** Reads a line after showing {@code prompt}; {@code null} when the person leaves (end of input, Ctrl-D, Ctrl-C). */

@@ -36,25 +36,25 @@ final class ClientCommand implements Callable<Integer> {
             + Passwords.ENVIRONMENT_VARIABLE + ", else asked for).")
     Path passwordFile;
 
-    private final Streams streams;
+    private final ProcessIo io;
 
-    ClientCommand(Streams streams) {
-        this.streams = streams;
+    ClientCommand(ProcessIo io) {
+        this.io = io;
     }
 
     @Override
     public Integer call() throws IOException {
-        try (ChatConsole console = ChatConsole.open(streams)) {
+        try (ChatConsole console = ChatConsole.open(io)) {
             InetSocketAddress address = serverAddress(console);
             if (address == null) {
                 return server == null ? 1 : 2;
             }
-            String password = Passwords.given(passwordFile, streams);
+            String password = Passwords.given(passwordFile, io);
             if (password == null && (password = console.readSecret("Password: ")) == null) {
                 return 1;
             }
             String name = username;
-            Lines lines = new Lines(console.colour(), "HH:mm");
+            EventFormat format = new EventFormat(console.colour(), "HH:mm");
             while (true) {
                 if (name == null && (name = console.ask("Username", null)) == null) {
                     return 1;
@@ -62,7 +62,7 @@ final class ClientCommand implements Callable<Integer> {
                 ChatClient client;
                 try {
                     client = ChatClient.builder().server(address).username(name).password(password)
-                            .listener(new Printer(console, lines)).build();
+                            .listener(new ClientScreen(console, format)).build();
                 } catch (IllegalArgumentException e) {
                     console.print("Invalid username: " + e.getMessage().replaceFirst("^username: ", ""));
                     name = null;
@@ -84,7 +84,7 @@ final class ClientCommand implements Callable<Integer> {
                     console.print(e.getMessage());
                     return 1;
                 }
-                return chat(console, client, lines);
+                return chat(console, client, format);
             }
         }
     }
@@ -109,12 +109,12 @@ final class ClientCommand implements Callable<Integer> {
         return null;
     }
 
-    private int chat(ChatConsole console, ChatClient client, Lines lines) throws IOException {
+    private int chat(ChatConsole console, ChatClient client, EventFormat format) throws IOException {
         try (client) {
             console.print("Joined " + client.roomName() + " as " + client.username() + " — " + client.members().size()
                     + " members: " + String.join(", ", client.members()));
             while (true) {
-                String line = console.readLine(streams.terminal() ? "> " : "");
+                String line = console.readLine(io.terminal() ? "> " : "");
                 if (line == null) {
                     return 0;
                 }
@@ -146,35 +146,35 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints what happens in the room. */
-    private static final class Printer implements ChatClientListener {
+    /** The client's screen: shows what happens in the room on the console. */
+    private static final class ClientScreen implements ChatClientListener {
         private final ChatConsole console;
-        private final Lines lines;
+        private final EventFormat format;
 
-        Printer(ChatConsole console, Lines lines) {
+        ClientScreen(ChatConsole console, EventFormat format) {
             this.console = console;
-            this.lines = lines;
+            this.format = format;
         }
 
         @Override
         public void onMessage(ChatMessage message) {
-            console.print(lines.message(message.timestamp(), message.sender(), message.text()));
+            console.print(format.message(message.timestamp(), message.sender(), message.text()));
         }
 
         @Override
         public void onMemberJoined(String name) {
-            console.print(lines.joined(Instant.now(), name));
+            console.print(format.joined(Instant.now(), name));
         }
 
         @Override
         public void onMemberLeft(String name, LeaveReason reason) {
-            console.print(lines.left(Instant.now(), name, reason));
+            console.print(format.left(Instant.now(), name, reason));
         }
 
         @Override
         public void onDisconnected(LeaveReason reason) {
             if (reason != LeaveReason.LEFT) {
-                console.print("Disconnected:" + Lines.suffix(reason).replace("(", "").replace(")", "")
+                console.print("Disconnected:" + EventFormat.suffix(reason).replace("(", "").replace(")", "")
                         + (reason == LeaveReason.SERVER_CLOSED ? " — the room is gone. Press Enter to quit." : ""));
             }
         }

@@ -13,10 +13,10 @@ final class Passwords {
     }
 
     /** The password from {@code file} or {@link #ENVIRONMENT_VARIABLE}, or null if neither gives one. */
-    static String given(Path file, Streams streams) throws IOException {
+    static String given(Path file, ProcessIo io) throws IOException {
         if (file != null) {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         }
-        return streams.environment().get(ENVIRONMENT_VARIABLE);
+        return io.environment().get(ENVIRONMENT_VARIABLE);
     }
 }

@@ -7,20 +7,20 @@ import java.nio.charset.StandardCharsets;
 
 /** Plain lines in and out: for pipes, scripts and tests. Prompts go to the output without a newline. */
 final class PlainConsole implements ChatConsole {
-    private final Streams streams;
+    private final ProcessIo io;
     private final BufferedReader reader;
 
-    PlainConsole(Streams streams) {
-        this.streams = streams;
-        this.reader = new BufferedReader(new InputStreamReader(streams.in(), StandardCharsets.UTF_8));
+    PlainConsole(ProcessIo io) {
+        this.io = io;
+        this.reader = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
     }
 
     @Override
     public String readLine(String prompt) throws IOException {
         if (!prompt.isEmpty()) {
-            synchronized (streams.out()) {
-                streams.out().print(prompt);
-                streams.out().flush();
+            synchronized (io.out()) {
+                io.out().print(prompt);
+                io.out().flush();
             }
         }
         return reader.readLine();
@@ -33,9 +33,9 @@ final class PlainConsole implements ChatConsole {
 
     @Override
     public void print(String line) {
-        synchronized (streams.out()) {
-            streams.out().println(line);
-            streams.out().flush();
+        synchronized (io.out()) {
+            io.out().println(line);
+            io.out().flush();
         }
     }
 
@@ -46,6 +46,6 @@ final class PlainConsole implements ChatConsole {
 
     @Override
     public void close() {
-        streams.out().flush();
+        io.out().flush();
     }
 }

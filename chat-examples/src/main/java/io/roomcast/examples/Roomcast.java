@@ -19,10 +19,10 @@ public final class Roomcast implements Runnable {
             description = "Log the library's debug messages.")
     boolean verbose;
 
-    private final Streams streams;
+    private final ProcessIo io;
 
-    Roomcast(Streams streams) {
-        this.streams = streams;
+    Roomcast(ProcessIo io) {
+        this.io = io;
     }
 
     /** Runs the command line and exits with its status. */
@@ -31,23 +31,23 @@ public final class Roomcast implements Runnable {
             // before anything creates a logger: slf4j-simple reads its level once
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
-        System.exit(run(Streams.system(), args));
+        System.exit(run(ProcessIo.system(), args));
     }
 
-    /** Runs the command line on {@code streams} and returns the exit status. */
-    public static int run(Streams streams, String... args) {
-        CommandLine commandLine = new CommandLine(new Roomcast(streams))
-                .addSubcommand(new ServerCommand(streams))
-                .addSubcommand(new ClientCommand(streams))
-                .addSubcommand(new BotCommand(streams));
-        commandLine.setOut(new PrintWriter(streams.out(), true));
-        commandLine.setErr(new PrintWriter(streams.err(), true));
+    /** Runs the command line on {@code io} and returns the exit status. */
+    public static int run(ProcessIo io, String... args) {
+        CommandLine commandLine = new CommandLine(new Roomcast(io))
+                .addSubcommand(new ServerCommand(io))
+                .addSubcommand(new ClientCommand(io))
+                .addSubcommand(new BotCommand(io));
+        commandLine.setOut(new PrintWriter(io.out(), true));
+        commandLine.setErr(new PrintWriter(io.err(), true));
         return commandLine.execute(args);
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(streams.out());
+        new CommandLine(this).usage(io.out());
     }
 
     /** The version from the jar's manifest. */

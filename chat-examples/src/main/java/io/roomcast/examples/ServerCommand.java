@@ -39,23 +39,23 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--open", description = "Run a room without a password (its traffic is still encrypted).")
     boolean open;
 
-    private final Streams streams;
+    private final ProcessIo io;
 
-    ServerCommand(Streams streams) {
-        this.streams = streams;
+    ServerCommand(ProcessIo io) {
+        this.io = io;
     }
 
     @Override
     public Integer call() throws IOException {
-        try (ChatConsole console = ChatConsole.open(streams)) {
-            boolean askAll = streams.terminal() && host == null && port == null;
+        try (ChatConsole console = ChatConsole.open(io)) {
+            boolean askAll = io.terminal() && host == null && port == null;
             String bindHost = host != null ? host : askAll ? console.ask("IP address", DEFAULT_HOST) : DEFAULT_HOST;
             String portText = port != null ? port.toString()
                     : askAll ? console.ask("Port", String.valueOf(DEFAULT_PORT)) : String.valueOf(DEFAULT_PORT);
-            String password = open ? "" : Passwords.given(passwordFile, streams);
+            String password = open ? "" : Passwords.given(passwordFile, io);
             if (password == null) {
-                if (!streams.terminal()) {
-                    streams.err().println("roomcast: no password: give --password-file, set "
+                if (!io.terminal()) {
+                    io.err().println("roomcast: no password: give --password-file, set "
                             + Passwords.ENVIRONMENT_VARIABLE + ", or --open for a room without one");
                     return 2;
                 }
@@ -69,17 +69,17 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private int serve(ChatConsole console, String bindHost, String portText, String password) throws IOException {
-        Lines lines = new Lines(console.colour(), "HH:mm:ss");
+        EventFormat format = new EventFormat(console.colour(), "HH:mm:ss");
         ChatServer server;
         while (true) {
             int bindPort;
             try {
                 bindPort = Integer.parseInt(portText.strip());
                 server = ChatServer.builder().bind(bindHost, bindPort).roomName(room).password(password)
-                        .listener(new Printer(console, lines)).build();
+                        .listener(new ServerScreen(console, format)).build();
             } catch (IllegalArgumentException e) {
-                if (!streams.terminal()) {
-                    streams.err().println("roomcast: " + e.getMessage());
+                if (!io.terminal()) {
+                    io.err().println("roomcast: " + e.getMessage());
                     return 2;
                 }
                 console.print(e.getMessage());
@@ -93,8 +93,8 @@ final class ServerCommand implements Callable<Integer> {
                 server.start();
                 break;
             } catch (BindException e) {
-                if (!streams.terminal()) {
-                    streams.err().println("roomcast: port " + bindPort + " on " + bindHost + " is in use");
+                if (!io.terminal()) {
+                    io.err().println("roomcast: port " + bindPort + " on " + bindHost + " is in use");
                     return 2;
                 }
                 console.print("Port " + bindPort + " on " + bindHost + " is in use.");
@@ -127,7 +127,7 @@ final class ServerCommand implements Callable<Integer> {
         while (true) {
             String line = console.readLine("");
             if (line == null) {
-                if (streams.terminal()) {
+                if (io.terminal()) {
                     return; // Ctrl-D or Ctrl-C at the terminal: a clean shutdown
                 }
                 try {
@@ -149,30 +149,30 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints every room event with the time. */
-    private static final class Printer implements ChatServerListener {
+    /** The server's screen: shows every room event on the console, with the time. */
+    private static final class ServerScreen implements ChatServerListener {
         private final ChatConsole console;
-        private final Lines lines;
+        private final EventFormat format;
 
-        Printer(ChatConsole console, Lines lines) {
+        ServerScreen(ChatConsole console, EventFormat format) {
             this.console = console;
-            this.lines = lines;
+            this.format = format;
         }
 
         @Override
         public void onMemberJoined(Member member) {
-            console.print(lines.joined(Instant.now(), member.username()) + " from "
+            console.print(format.joined(Instant.now(), member.username()) + " from "
                     + member.address().getAddress().getHostAddress() + ":" + member.address().getPort());
         }
 
         @Override
         public void onMessage(ChatMessage message) {
-            console.print(lines.message(message.timestamp(), message.sender(), message.text()));
+            console.print(format.message(message.timestamp(), message.sender(), message.text()));
         }
 
         @Override
         public void onMemberLeft(Member member, LeaveReason reason) {
-            console.print(lines.left(Instant.now(), member.username(), reason));
+            console.print(format.left(Instant.now(), member.username(), reason));
         }
     }
 }

@@ -14,12 +14,12 @@ final class TerminalConsole implements ChatConsole {
     private final LineReader reader;
     private final boolean colour;
 
-    TerminalConsole(Streams streams) throws IOException {
+    TerminalConsole(ProcessIo io) throws IOException {
         this.terminal = TerminalBuilder.builder().system(true).build();
         this.reader = LineReaderBuilder.builder().terminal(terminal).build();
         this.colour = !Terminal.TYPE_DUMB.equals(terminal.getType())
                 && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())
-                && streams.environment().get("NO_COLOR") == null;
+                && io.environment().get("NO_COLOR") == null;
     }
 
     @Override

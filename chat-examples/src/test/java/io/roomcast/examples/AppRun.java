@@ -31,11 +31,11 @@ final class AppRun implements AutoCloseable {
     private final Thread thread;
 
     AppRun(Map<String, String> environment, String... args) {
-        Streams streams = new Streams(input, new PrintStream(out, true, StandardCharsets.UTF_8),
+        ProcessIo io = new ProcessIo(input, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), environment, false);
         thread = new Thread(() -> {
             try {
-                exit.complete(Roomcast.run(streams, args));
+                exit.complete(Roomcast.run(io, args));
             } catch (Throwable t) {
                 exit.completeExceptionally(t);
             }

@@ -4,7 +4,6 @@ import io.roomcast.internal.crypto.PacketProtector;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
-import io.roomcast.internal.wire.ShortPacket;
 import io.roomcast.internal.wire.WireReader;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -55,6 +54,6 @@ final class ProtectedPackets {
         if (plaintext == null) {
             return null;
         }
-        return ShortPacket.decodeFrames(new WireReader(plaintext));
+        return Frame.decodeAll(new WireReader(plaintext));
     }
 }

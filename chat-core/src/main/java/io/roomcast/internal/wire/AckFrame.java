@@ -8,8 +8,9 @@ import java.util.List;
  * Either direction: which packet numbers arrived, as ranges, QUIC style. Not ack-eliciting.
  *
  * <p>Wire: {@code largest} (8), {@code ackDelay} in microseconds (4), the number of further
- * ranges (1), the length of the first range below {@code largest} (4), then per further range
- * the gap of missing numbers before it (4) and its length below its top (4).
+ * ranges (1), the first range's length below {@code largest} (4: {@code largest - from}), then
+ * per further range, going down, its gap (4: one less than the count of missing numbers between
+ * it and the range above) and its length below its top (4: {@code to - from}).
  *
  * @param ranges          the ranges of received packet numbers, highest first, disjoint and not adjacent
  * @param ackDelayMicros  how long the receiver held the acknowledgement of the largest packet
@@ -30,11 +31,6 @@ public record AckFrame(List<Range> ranges, long ackDelayMicros) implements Frame
             if (from < 0 || to < from) {
                 throw new IllegalArgumentException("range " + from + ".." + to);
             }
-        }
-
-        /** {@code true} if {@code packetNumber} is in the range. */
-        public boolean contains(long packetNumber) {
-            return packetNumber >= from && packetNumber <= to;
         }
     }
 
@@ -57,16 +53,6 @@ public record AckFrame(List<Range> ranges, long ackDelayMicros) implements Frame
     /** The largest packet number acknowledged. */
     public long largest() {
         return ranges.get(0).to();
-    }
-
-    /** {@code true} if {@code packetNumber} is acknowledged. */
-    public boolean acknowledges(long packetNumber) {
-        for (Range range : ranges) {
-            if (range.contains(packetNumber)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

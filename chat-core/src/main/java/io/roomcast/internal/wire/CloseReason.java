@@ -1,7 +1,7 @@
 package io.roomcast.internal.wire;
 
 /** Why a member left, as carried by CLOSE and by LEFT events. */
-public enum CloseReason {
+public enum CloseReason implements WireCode {
     /** The member closed its client. */
     LEFT(1),
     /** Nothing was heard from the member for the idle timeout. */
@@ -13,24 +13,25 @@ public enum CloseReason {
     /** The server closed. */
     SERVER_CLOSED(5);
 
+    private static final CloseReason[] BY_CODE = WireCode.table(values());
+
     private final int code;
 
     CloseReason(int code) {
         this.code = code;
     }
 
-    /** The byte on the wire. */
+    @Override
     public int code() {
         return code;
     }
 
-    /** The reason for a wire byte. */
+    /**
+     * The reason for a wire byte.
+     *
+     * @throws MalformedPacketException if no constant has {@code code}
+     */
     public static CloseReason of(int code) throws MalformedPacketException {
-        for (CloseReason reason : values()) {
-            if (reason.code == code) {
-                return reason;
-            }
-        }
-        throw new MalformedPacketException("unknown close reason " + code);
+        return WireCode.of(BY_CODE, code, "close reason");
     }
 }

@@ -1,7 +1,7 @@
 package io.roomcast.internal.wire;
 
 /** Why the server refused a client's message, as carried by an ERROR frame. */
-public enum ErrorCode {
+public enum ErrorCode implements WireCode {
     /** The text is larger than the room allows. */
     MESSAGE_TOO_LARGE(1),
     /** The member sent faster than the room's rate limit. */
@@ -9,24 +9,25 @@ public enum ErrorCode {
     /** The message is not acceptable (for example, empty). */
     INVALID_MESSAGE(3);
 
+    private static final ErrorCode[] BY_CODE = WireCode.table(values());
+
     private final int code;
 
     ErrorCode(int code) {
         this.code = code;
     }
 
-    /** The byte on the wire. */
+    @Override
     public int code() {
         return code;
     }
 
-    /** The code for a wire byte. */
+    /**
+     * The code for a wire byte.
+     *
+     * @throws MalformedPacketException if no constant has {@code code}
+     */
     public static ErrorCode of(int code) throws MalformedPacketException {
-        for (ErrorCode error : values()) {
-            if (error.code == code) {
-                return error;
-            }
-        }
-        throw new MalformedPacketException("unknown error code " + code);
+        return WireCode.of(BY_CODE, code, "error code");
     }
 }

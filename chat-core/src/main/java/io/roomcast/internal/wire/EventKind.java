@@ -1,7 +1,7 @@
 package io.roomcast.internal.wire;
 
 /** What a room-log event records. */
-public enum EventKind {
+public enum EventKind implements WireCode {
     /** A member's message. */
     MESSAGE(1),
     /** A member joined. */
@@ -9,24 +9,25 @@ public enum EventKind {
     /** A member left. */
     LEFT(3);
 
+    private static final EventKind[] BY_CODE = WireCode.table(values());
+
     private final int code;
 
     EventKind(int code) {
         this.code = code;
     }
 
-    /** The byte on the wire. */
+    @Override
     public int code() {
         return code;
     }
 
-    /** The kind for a wire byte. */
+    /**
+     * The kind for a wire byte.
+     *
+     * @throws MalformedPacketException if no constant has {@code code}
+     */
     public static EventKind of(int code) throws MalformedPacketException {
-        for (EventKind kind : values()) {
-            if (kind.code == code) {
-                return kind;
-            }
-        }
-        throw new MalformedPacketException("unknown event kind " + code);
+        return WireCode.of(BY_CODE, code, "event kind");
     }
 }

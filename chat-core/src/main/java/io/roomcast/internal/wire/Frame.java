@@ -1,6 +1,8 @@
 package io.roomcast.internal.wire;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The frames that make up a short-header packet's payload, QUIC style: a type byte, then a
@@ -55,7 +57,26 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
         };
     }
 
-    /** Keeps an idle connection alive; asks for nothing in return. */
+    /**
+     * Decodes the frames that fill an opened payload.
+     *
+     * @throws MalformedPacketException if they are not valid frames, or there are none
+     */
+    static List<Frame> decodeAll(WireReader in) throws MalformedPacketException {
+        if (in.remaining() == 0) {
+            throw new MalformedPacketException("packet without frames");
+        }
+        List<Frame> frames = new ArrayList<>();
+        while (in.remaining() > 0) {
+            frames.add(decode(in));
+        }
+        return frames;
+    }
+
+    /**
+     * Keeps an idle connection alive and probes for loss: carries nothing, but like every frame
+     * except ACK it is ack-eliciting, so the peer answers with an ACK.
+     */
     enum Ping implements Frame {
         /** The only ping. */
         INSTANCE;
@@ -104,12 +125,6 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
     record Send(long messageId, int totalLength, int offset, byte[] data) implements Frame {
         /** Bytes of a SEND besides its data. */
         public static final int OVERHEAD_BYTES = 1 + 8 + 4 + 4 + 2;
-
-        /** A whole message in one slice. */
-        public static Send whole(long messageId, String text) {
-            byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            return new Send(messageId, utf8.length, 0, utf8);
-        }
 
         @Override
         public void encode(ByteBuffer out) {

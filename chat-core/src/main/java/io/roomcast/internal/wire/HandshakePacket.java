@@ -166,7 +166,11 @@ public sealed interface HandshakePacket {
             implements HandshakePacket {
         static final int TYPE = 4;
 
-        /** Bytes of a welcome besides its sealed body. */
+        /**
+         * The most bytes of a welcome besides its sealed body: header (5), connection id (8), a
+         * server proof of up to 64 bytes with its length byte, part and part count (2 each), and
+         * the body's length (2). With SHA-256 the proof is 32 bytes, so the real figure is 32 less.
+         */
         public static final int CLEAR_BYTES = 5 + 8 + 1 + 64 + 2 + 2 + 2;
 
         @Override

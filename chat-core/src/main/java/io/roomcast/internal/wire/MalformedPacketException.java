@@ -2,7 +2,8 @@ package io.roomcast.internal.wire;
 
 /**
  * A datagram that is not a well-formed Roomcast packet: truncated, too long, an unknown type,
- * an impossible length. The receiver drops it and counts it; it is never answered.
+ * an impossible length. The receiver drops it and counts it; it is never answered, except for
+ * the {@link UnsupportedVersionException} subclass, which a server answers with VERSION_MISMATCH.
  */
 public class MalformedPacketException extends Exception {
     private static final long serialVersionUID = 1L;

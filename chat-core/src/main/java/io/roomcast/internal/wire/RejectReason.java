@@ -1,7 +1,7 @@
 package io.roomcast.internal.wire;
 
 /** Why a server refused a handshake, as carried by REJECT. */
-public enum RejectReason {
+public enum RejectReason implements WireCode {
     /** The password proof did not verify. */
     BAD_PASSWORD(1),
     /** Another member has the username (compared ignoring case). */
@@ -19,24 +19,25 @@ public enum RejectReason {
     /** Too many wrong passwords came from this address: it is refused for a while. */
     THROTTLED(8);
 
+    private static final RejectReason[] BY_CODE = WireCode.table(values());
+
     private final int code;
 
     RejectReason(int code) {
         this.code = code;
     }
 
-    /** The byte on the wire. */
+    @Override
     public int code() {
         return code;
     }
 
-    /** The reason for a wire byte. */
+    /**
+     * The reason for a wire byte.
+     *
+     * @throws MalformedPacketException if no constant has {@code code}
+     */
     public static RejectReason of(int code) throws MalformedPacketException {
-        for (RejectReason reason : values()) {
-            if (reason.code == code) {
-                return reason;
-            }
-        }
-        throw new MalformedPacketException("unknown reject reason " + code);
+        return WireCode.of(BY_CODE, code, "reject reason");
     }
 }

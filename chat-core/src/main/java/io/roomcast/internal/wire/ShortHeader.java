@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 /**
  * The header of every packet after the handshake: {@code 0x40}, the connection id the server
  * chose, the packet number (rising by one per packet in each direction), and the length of
- * the frames that follow. The connection id, not the address, names the session.
+ * the payload that follows (on the wire: the sealed frames and their tag). The connection id,
+ * not the address, names the session. The header travels in clear and is authenticated as the
+ * payload's associated data.
  *
  * @param connectionId  the connection id
  * @param packetNumber  the packet number
@@ -26,11 +28,6 @@ public record ShortHeader(long connectionId, long packetNumber) {
         return start;
     }
 
-    /** Fills in the payload length of the packet that began at {@code start}. */
-    public static void finish(ByteBuffer out, int start) {
-        finish(out, start, 0);
-    }
-
     /**
      * Fills in the payload length of the packet that began at {@code start}, counting
      * {@code sealingBytes} that sealing will add after the current position (the header is
@@ -39,11 +36,6 @@ public record ShortHeader(long connectionId, long packetNumber) {
     public static void finish(ByteBuffer out, int start, int sealingBytes) {
         int payload = out.position() - start - BYTES + sealingBytes;
         out.putShort(start + BYTES - 2, (short) payload);
-    }
-
-    /** {@code true} if the datagram starts like a short-header packet. */
-    public static boolean isShortHeader(ByteBuffer datagram) {
-        return datagram.remaining() > 0 && datagram.get(datagram.position()) == WireFormat.SHORT_HEADER;
     }
 
     /**

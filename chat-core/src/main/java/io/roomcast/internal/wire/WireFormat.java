@@ -29,9 +29,6 @@ public final class WireFormat {
     /** Largest UTF-8 username on the wire: 32 code points of at most 4 bytes each. */
     public static final int MAX_USERNAME_BYTES = 128;
 
-    /** Largest UTF-8 room name on the wire. */
-    public static final int MAX_ROOM_NAME_BYTES = 256;
-
     /** The largest ACK frame. */
     public static final int MAX_ACK_BYTES = 1 + 8 + 4 + 1 + 4 + 8 * (AckFrame.MAX_RANGES - 1);
 

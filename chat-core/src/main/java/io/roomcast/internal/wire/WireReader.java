@@ -80,20 +80,6 @@ public final class WireReader {
         return utf8(i32());
     }
 
-    /** Skips {@code length} bytes. */
-    public void skip(int length) throws MalformedPacketException {
-        need(length);
-        buffer.position(buffer.position() + length);
-    }
-
-    /** A view of the next {@code length} bytes, which are then skipped. */
-    public ByteBuffer slice(int length) throws MalformedPacketException {
-        need(length);
-        ByteBuffer slice = buffer.slice(buffer.position(), length);
-        buffer.position(buffer.position() + length);
-        return slice;
-    }
-
     /** Fails unless every byte has been read. */
     public void expectEnd() throws MalformedPacketException {
         if (buffer.hasRemaining()) {

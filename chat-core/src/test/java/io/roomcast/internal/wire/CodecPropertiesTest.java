@@ -32,7 +32,7 @@ class CodecPropertiesTest {
     @Property(tries = 2000)
     void anyBytesDecodeToFramesOrACleanRejection(@ForAll @Size(max = 1300) byte[] bytes) {
         try {
-            List<Frame> frames = ShortPacket.decodeFrames(new WireReader(ByteBuffer.wrap(bytes)));
+            List<Frame> frames = Frame.decodeAll(new WireReader(ByteBuffer.wrap(bytes)));
             assertThat(frames).isNotEmpty();
         } catch (MalformedPacketException expected) {
             assertThat(expected.getMessage()).isNotBlank();
@@ -42,10 +42,10 @@ class CodecPropertiesTest {
     @Property(tries = 1000)
     void framesRoundTrip(@ForAll("frames") List<Frame> frames, @ForAll long connectionId, @ForAll("packetNumbers") long pn)
             throws MalformedPacketException {
-        ShortPacket packet = new ShortPacket(new ShortHeader(connectionId, pn), frames);
+        UnsealedPacket packet = new UnsealedPacket(new ShortHeader(connectionId, pn), frames);
         byte[] bytes = packet.toBytes();
 
-        ShortPacket decoded = ShortPacket.decode(ByteBuffer.wrap(bytes));
+        UnsealedPacket decoded = UnsealedPacket.decode(ByteBuffer.wrap(bytes));
 
         assertThat(decoded).isEqualTo(packet);
         assertThat(decoded.toBytes()).isEqualTo(bytes);
@@ -98,7 +98,7 @@ class CodecPropertiesTest {
                 Arbitraries.just(Frame.Ping.INSTANCE),
                 Arbitraries.just(Frame.CloseAck.INSTANCE),
                 seq.map(Frame.Delivered::new),
-                Combinators.combine(seq, text).as((id, t) -> (Frame) Frame.Send.whole(id, t)),
+                Combinators.combine(seq, text).as((id, t) -> (Frame) sendWhole(id, t)),
                 Combinators.combine(seq, Arbitraries.longs().between(0, 1L << 40), name, seq, text)
                         .as((s, ts, n, id, t) -> (Frame) EventFrame.message(s, ts, n, id, t)),
                 Combinators.combine(seq, name).as((s, n) -> (Frame) EventFrame.joined(s, 0, n)),
@@ -132,5 +132,11 @@ class CodecPropertiesTest {
                 Combinators.combine(Arbitraries.longs(), Arbitraries.of(RejectReason.class), name)
                         .as((id, r, d) -> (HandshakePacket) new HandshakePacket.Reject(id, r, d)),
                 Combinators.combine(nonce, blob).as((n, t) -> (HandshakePacket) new HandshakePacket.Retry(n, t)));
+    }
+
+    /** A whole message in one SEND slice. */
+    private static Frame.Send sendWhole(long messageId, String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new Frame.Send(messageId, utf8.length, 0, utf8);
     }
 }

@@ -1,7 +1,7 @@
 package io.roomcast.examples.bot;
 
 import io.roomcast.ChatException;
-import io.roomcast.examples.Streams;
+import io.roomcast.examples.ProcessIo;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,11 +16,11 @@ public final class BotCommand implements Callable<Integer> {
     @Option(names = "--username", defaultValue = "bot", description = "The bot's name (default: ${DEFAULT-VALUE}).")
     String username;
 
-    private final Streams streams;
+    private final ProcessIo io;
 
-    /** The command on {@code streams}; the password comes from {@code ROOMCAST_PASSWORD}. */
-    public BotCommand(Streams streams) {
-        this.streams = streams;
+    /** The command on {@code io}; the password comes from {@code ROOMCAST_PASSWORD}. */
+    public BotCommand(ProcessIo io) {
+        this.io = io;
     }
 
     @Override
@@ -28,14 +28,14 @@ public final class BotCommand implements Callable<Integer> {
         int colon = server.lastIndexOf(':');
         InetSocketAddress address = new InetSocketAddress(server.substring(0, colon),
                 Integer.parseInt(server.substring(colon + 1)));
-        String password = streams.environment().getOrDefault("ROOMCAST_PASSWORD", "");
+        String password = io.environment().getOrDefault("ROOMCAST_PASSWORD", "");
         try (RoomBot bot = new RoomBot(address, username, password)) {
             bot.start();
-            streams.out().println(username + " is in the room at " + server + "; answering !time and !who");
+            io.out().println(username + " is in the room at " + server + "; answering !time and !who");
             bot.awaitDisconnected();
             return 0;
         } catch (ChatException e) {
-            streams.err().println("roomcast bot: " + e.getMessage());
+            io.err().println("roomcast bot: " + e.getMessage());
             return 1;
         }
     }

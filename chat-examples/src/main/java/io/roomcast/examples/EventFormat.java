@@ -6,20 +6,23 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** How the console apps write room events: {@code 12:01 <ega> halo}, {@code 12:01 --> ega joined}. */
-final class Lines {
+/**
+ * The text format of room events on the console apps' screens: {@code 12:01 <ega> halo},
+ * {@code 12:01 --> ega joined}, {@code 12:01 <-- ega left (timed out)}.
+ */
+final class EventFormat {
     private static final int[] COLOURS = {31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96};
 
     private final boolean colour;
     private final DateTimeFormatter time;
 
-    /** Lines with names coloured or not, and times in {@code timePattern} (such as {@code HH:mm}). */
-    Lines(boolean colour, String timePattern) {
+    /** A format with names coloured or not, and times in {@code timePattern} (such as {@code HH:mm}). */
+    EventFormat(boolean colour, String timePattern) {
         this.colour = colour;
         this.time = DateTimeFormatter.ofPattern(timePattern).withZone(ZoneId.systemDefault());
     }
 
-    String time(Instant at) {
+    private String time(Instant at) {
         return time.format(at);
     }
 
@@ -36,7 +39,7 @@ final class Lines {
     }
 
     /** A name in a colour of its own, stable across runs, when colour is on. */
-    String name(String username) {
+    private String name(String username) {
         if (!colour) {
             return username;
         }
