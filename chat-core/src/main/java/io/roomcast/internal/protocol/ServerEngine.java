@@ -17,9 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -51,9 +49,7 @@ public final class ServerEngine implements DatagramEngine {
     private final String rateLimitDetail;
     private final ServerStats stats = new ServerStats();
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
-    private final Map<Long, RoomMember> members = new LinkedHashMap<>();
-    private final MemberDeadlines deadlines = new MemberDeadlines(RoomMember::nextDeadlineNanos);
-    private final ArrayDeque<RoomMember> sendQueue = new ArrayDeque<>();
+    private final MemberTable members = new MemberTable();
     private final HandshakeResponder handshakes;
     private boolean closing;
 
@@ -85,7 +81,7 @@ public final class ServerEngine implements DatagramEngine {
         this.rateLimitDetail = "sending faster than the room allows (" + config.messagesPerSecond()
                 + " messages/s, bursts of " + config.messageBurst() + ")";
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
-                members::containsKey);
+                members::containsConnectionId);
     }
 
     /** The members' usernames, in the order they joined. */
@@ -100,7 +96,7 @@ public final class ServerEngine implements DatagramEngine {
 
     /** The members, for tests that check memory bounds. */
     Collection<RoomMember> members() {
-        return members.values();
+        return members.all();
     }
 
     /** Handshakes in progress, for tests that check memory bounds. */
@@ -128,11 +124,11 @@ public final class ServerEngine implements DatagramEngine {
         }
         closing = true;
         handshakes.abandonAll();
-        for (RoomMember member : members.values()) {
+        for (RoomMember member : members.all()) {
             member.connection.startClosing(CloseReason.SERVER_CLOSED, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
             room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
             sink.memberLeft(0, member.username, member.address, CloseReason.SERVER_CLOSED);
-            enqueue(member);
+            members.enqueue(member);
         }
     }
 
@@ -189,8 +185,7 @@ public final class ServerEngine implements DatagramEngine {
                 new EventStream(room.log(), joined.sequence(), config.eventWindow(), config.packetWindow()),
                 new IncomingMessages(config.maxMessageBytes(), rateLimit, rateLimitDetail, stats), now);
         member.welcomeParts = handshakes.welcomePackets(handshake, joined.sequence(), keys, serverProof);
-        members.put(member.connectionId(), member);
-        deadlines.touch(member);
+        members.add(member);
         log.debug("{} joined from {}", member.username, member.address);
         sink.memberJoined(joined.sequence(), member.username, member.address);
         eventAppended();
@@ -205,7 +200,7 @@ public final class ServerEngine implements DatagramEngine {
         }
         // the PROOF is authentic (only its sender knew the challenge), so the address is validated
         member.connection.heardFrom(now); // it lives: its welcome was lost, not the member
-        deadlines.touch(member);
+        members.touch(member);
         for (byte[] part : member.welcomeParts) {
             replies.add(new Datagram(source, part));
         }
@@ -239,17 +234,17 @@ public final class ServerEngine implements DatagramEngine {
 
             @Override
             public boolean ended() {
-                return members.get(member.connectionId()) != member;
+                return !members.contains(member);
             }
         });
-        deadlines.touch(member);
+        members.touch(member);
         switch (arrival) {
             case UNAUTHENTICATED -> stats.unauthenticated++;
             case DUPLICATE -> {
                 stats.duplicatePackets++;
-                enqueue(member);
+                members.enqueue(member);
             }
-            case FRESH -> enqueue(member);
+            case FRESH -> members.enqueue(member);
         }
     }
 
@@ -265,7 +260,7 @@ public final class ServerEngine implements DatagramEngine {
             handleClose(now, member, close.reason());
         } else if (frame instanceof Frame.CloseAck) {
             if (member.connection.isClosing()) {
-                detach(member);
+                members.remove(member);
             }
         } else if (frame instanceof Frame.PathResponse response) {
             InetSocketAddress validated = member.path.response(response, source);
@@ -289,7 +284,7 @@ public final class ServerEngine implements DatagramEngine {
         replies.add(new Datagram(member.address, closeAck));
         handshakes.keepAnswer(member.connectionId(), member.address, closeAck, now);
         if (member.connection.isClosing()) {
-            detach(member);
+            members.remove(member);
         } else {
             removeFromRoom(member, CloseReason.LEFT, false);
         }
@@ -302,12 +297,12 @@ public final class ServerEngine implements DatagramEngine {
     public void handleTimeout(long nowNanos) {
         handshakes.expire(nowNanos);
         // while closing every member is visited (its CLOSE re-sends); otherwise only those due
-        List<RoomMember> due = closing ? new ArrayList<>(members.values()) : deadlines.due(nowNanos);
+        List<RoomMember> due = members.due(nowNanos, closing);
         for (RoomMember member : due) {
-            if (members.get(member.connectionId()) != member) {
+            if (!members.contains(member)) {
                 continue; // it left while an earlier member's timer was handled
             }
-            deadlines.touch(member);
+            members.touch(member);
             memberTimers(nowNanos, member);
         }
     }
@@ -316,9 +311,9 @@ public final class ServerEngine implements DatagramEngine {
         Connection<RoomMember.Sent> connection = member.connection;
         if (connection.isClosing()) {
             if (connection.closeFinished(now)) {
-                detach(member);
+                members.remove(member);
             } else {
-                enqueue(member);
+                members.enqueue(member);
             }
             return;
         }
@@ -340,12 +335,12 @@ public final class ServerEngine implements DatagramEngine {
         }
         connection.onTimers(now);
         member.path.onTimer(now);
-        enqueue(member);
+        members.enqueue(member);
     }
 
     @Override
     public long nextDeadlineNanos() {
-        return Math.min(handshakes.nextExpiryNanos(), deadlines.first());
+        return Math.min(handshakes.nextExpiryNanos(), members.firstDeadlineNanos());
     }
 
     // ---------------------------------------------------------------- output
@@ -357,19 +352,14 @@ public final class ServerEngine implements DatagramEngine {
             out.put(reply.bytes());
             return reply.destination();
         }
-        while (!sendQueue.isEmpty()) {
-            RoomMember member = sendQueue.poll();
-            member.queued = false;
-            if (members.get(member.connectionId()) != member) {
-                continue;
-            }
-            deadlines.touch(member);
+        RoomMember member;
+        while ((member = members.nextToSend()) != null) {
             if (member.path.challengeDue()) {
                 byte[] challenge = member.path.challenge(member.connection, nowNanos, Math.max(Timing.INITIAL_RTO_NANOS,
                         member.connection.rtt().probeTimeout(ReceivedPackets.MAX_ACK_DELAY_NANOS)));
                 if (challenge != null) {
                     out.put(challenge);
-                    enqueue(member);
+                    members.enqueue(member);
                     return member.path.candidate();
                 }
             }
@@ -379,7 +369,7 @@ public final class ServerEngine implements DatagramEngine {
             }
             if (member.connection.writePacket(nowNanos, out)) {
                 if (member.connection.hasSomethingToSend(nowNanos)) {
-                    enqueue(member); // round robin: one packet per member per turn
+                    members.enqueue(member); // round robin: one packet per member per turn
                 }
                 return member.address;
             }
@@ -395,7 +385,7 @@ public final class ServerEngine implements DatagramEngine {
      * @param tellMember send it a CLOSE, once: it may still be listening
      */
     private void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember) {
-        detach(member);
+        members.remove(member);
         long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
                 .orElse(0L);
         eventAppended();
@@ -406,22 +396,16 @@ public final class ServerEngine implements DatagramEngine {
         sink.memberLeft(sequence, member.username, member.address, reason);
     }
 
-    /** Takes the member out of the endpoint's connections and timers; whoever calls it reports why. */
-    private void detach(RoomMember member) {
-        members.remove(member.connectionId());
-        deadlines.remove(member);
-    }
-
     private void eventAppended() {
         List<RoomMember> tooSlow = null;
-        for (RoomMember member : members.values()) {
+        for (RoomMember member : members.all()) {
             if (!member.connection.isClosing() && member.events.fellBehind()) {
                 if (tooSlow == null) {
                     tooSlow = new ArrayList<>();
                 }
                 tooSlow.add(member);
             } else {
-                enqueue(member);
+                members.enqueue(member);
             }
         }
         if (tooSlow != null) {
@@ -430,13 +414,6 @@ public final class ServerEngine implements DatagramEngine {
                 log.debug("{} fell too far behind the room", member.username);
                 removeFromRoom(member, CloseReason.TOO_SLOW, true);
             }
-        }
-    }
-
-    private void enqueue(RoomMember member) {
-        if (!member.queued) {
-            member.queued = true;
-            sendQueue.add(member);
         }
     }
 }

@@ -1,0 +1,91 @@
+package io.roomcast.internal.protocol;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server's members three ways: by connection id (for routing), in the order of their next
+ * timer deadline ({@link MemberDeadlines}), and in a round-robin queue of members with something
+ * to send. A member's deadline is recomputed whenever it is {@link #touch touched}.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class MemberTable {
+    private final Map<Long, RoomMember> byConnectionId = new LinkedHashMap<>();
+    private final MemberDeadlines deadlines = new MemberDeadlines(RoomMember::nextDeadlineNanos);
+    private final ArrayDeque<RoomMember> sendQueue = new ArrayDeque<>();
+
+    void add(RoomMember member) {
+        byConnectionId.put(member.connectionId(), member);
+        deadlines.touch(member);
+    }
+
+    /** The member with this connection id, or null. */
+    RoomMember get(long connectionId) {
+        return byConnectionId.get(connectionId);
+    }
+
+    boolean containsConnectionId(long connectionId) {
+        return byConnectionId.containsKey(connectionId);
+    }
+
+    /** {@code true} if {@code member} is still here (not removed since it was looked up). */
+    boolean contains(RoomMember member) {
+        return byConnectionId.get(member.connectionId()) == member;
+    }
+
+    /** Takes the member out of routing, timers and the send queue. */
+    void remove(RoomMember member) {
+        byConnectionId.remove(member.connectionId());
+        deadlines.remove(member);
+    }
+
+    boolean isEmpty() {
+        return byConnectionId.isEmpty();
+    }
+
+    /** Every member, in the order they were added. */
+    Collection<RoomMember> all() {
+        return byConnectionId.values();
+    }
+
+    /** Something happened to the member: its deadline is recomputed before the order is next read. */
+    void touch(RoomMember member) {
+        deadlines.touch(member);
+    }
+
+    /** The earliest deadline of any member, or {@link Long#MAX_VALUE}. */
+    long firstDeadlineNanos() {
+        return deadlines.first();
+    }
+
+    /** The members whose deadline is at or before {@code nowNanos}, or every member if {@code all}. */
+    List<RoomMember> due(long nowNanos, boolean all) {
+        return all ? new ArrayList<>(byConnectionId.values()) : deadlines.due(nowNanos);
+    }
+
+    /** Puts the member at the end of the send queue, unless it is already queued. */
+    void enqueue(RoomMember member) {
+        if (!member.queued) {
+            member.queued = true;
+            sendQueue.add(member);
+        }
+    }
+
+    /** The next queued member still here, touched; or null if none is queued. */
+    RoomMember nextToSend() {
+        RoomMember member;
+        while ((member = sendQueue.poll()) != null) {
+            member.queued = false;
+            if (contains(member)) {
+                deadlines.touch(member);
+                return member;
+            }
+        }
+        return null;
+    }
+}
