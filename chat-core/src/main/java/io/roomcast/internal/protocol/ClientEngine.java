@@ -43,7 +43,7 @@ public final class ClientEngine implements DatagramEngine {
     private final ClientHandshake.Outcome handshakeOutcome = new HandshakeOutcome();
     private final Connection.Frames frames = new ServerFrames();
     private State state = State.NEW;
-    private long malformed;
+    private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     /** The time of the call being handled: callbacks from parts happen within one. */
     private long nowNanos;
 
@@ -189,7 +189,7 @@ public final class ClientEngine implements DatagramEngine {
             if (HandshakePacket.isLongHeader(datagram)) {
                 HandshakePacket packet = HandshakePacket.decode(datagram);
                 if (state == State.HANDSHAKE && handshake.handle(nowNanos, packet, handshakeOutcome)) {
-                    countMalformed("a WELCOME part did not open");
+                    malformed.dropped(source, "a WELCOME part did not open");
                 }
             } else if (state == State.JOINED || state == State.CLOSING) {
                 ShortHeader header = ProtectedPackets.peekHeader(datagram);
@@ -198,14 +198,7 @@ public final class ClientEngine implements DatagramEngine {
                 }
             }
         } catch (MalformedPacketException e) {
-            countMalformed(e.getMessage());
-        }
-    }
-
-    private void countMalformed(String why) {
-        malformed++;
-        if (log.isDebugEnabled() && malformed % 1000 == 1) {
-            log.debug("dropped a malformed datagram ({} so far): {}", malformed, why);
+            malformed.dropped(source, e.getMessage());
         }
     }
 

@@ -219,7 +219,7 @@ final class HandshakeResponder {
             return; // expired, or the server is closing
         }
         if (srp == null) {
-            stats.malformed++;
+            stats.malformed++; // A was not a valid SRP public value: the HELLO gets no answer
             forget(started);
             return;
         }

@@ -48,6 +48,7 @@ public final class ServerEngine implements DatagramEngine {
     private final Room room;
     private final String rateLimitDetail;
     private final ServerStats stats = new ServerStats();
+    private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
     private final MemberTable members = new MemberTable();
     private final HandshakeResponder handshakes;
@@ -154,10 +155,7 @@ public final class ServerEngine implements DatagramEngine {
                     received);
         } catch (MalformedPacketException e) {
             stats.malformed++;
-            if (log.isDebugEnabled() && stats.malformed % 1000 == 1) {
-                log.debug("dropped a malformed datagram from {} ({} so far): {}", source, stats.malformed,
-                        e.getMessage());
-            }
+            malformed.dropped(source, e.getMessage());
         }
     }
 
