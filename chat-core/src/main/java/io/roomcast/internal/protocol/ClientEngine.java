@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: every method runs on the one thread that drives the engine.
  */
 public final class ClientEngine implements DatagramEngine {
-    private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
-
     private enum State { NEW, HANDSHAKE, JOINED, CLOSING, FINISHED }
+
+    private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
 
     private final ClientConfig config;
     private final ClientEventSink sink;

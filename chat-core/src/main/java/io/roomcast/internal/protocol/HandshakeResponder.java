@@ -38,13 +38,6 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: owned by the server engine's thread.
  */
 final class HandshakeResponder {
-    private static final Logger log = LoggerFactory.getLogger(HandshakeResponder.class);
-
-    /** The most handshakes in progress at once; beyond it a HELLO is refused as busy. */
-    static final int MAX_PENDING_HANDSHAKES = 1024;
-    /** How long a half-finished handshake is kept. */
-    static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
-
     /** Where an admitted handshake becomes a member. */
     interface Admission {
         /**
@@ -58,6 +51,13 @@ final class HandshakeResponder {
     /** What a finished handshake tells about the new member. */
     record Handshake(long connectionId, InetSocketAddress address, String username, long idleTimeoutNanos) {
     }
+
+    private static final Logger log = LoggerFactory.getLogger(HandshakeResponder.class);
+
+    /** The most handshakes in progress at once; beyond it a HELLO is refused as busy. */
+    static final int MAX_PENDING_HANDSHAKES = 1024;
+    /** How long a half-finished handshake is kept. */
+    static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ServerConfig config;
     private final Room room;

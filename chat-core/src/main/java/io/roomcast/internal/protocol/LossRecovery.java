@@ -20,11 +20,11 @@ import java.util.function.Consumer;
  * @param <P> what a packet carried that must be re-sent if it is lost
  */
 final class LossRecovery<P> {
-    /** RFC 9002 kPacketThreshold. */
-    static final int PACKET_THRESHOLD = 3;
-
     private record Sent<P>(long sentAtNanos, P payload) {
     }
+
+    /** RFC 9002 kPacketThreshold. */
+    static final int PACKET_THRESHOLD = 3;
 
     private final TreeMap<Long, Sent<P>> inFlight = new TreeMap<>();
     private final RttEstimator rtt = new RttEstimator();

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: owned by the server engine's thread.
  */
 final class RepeatedAnswers {
-    /** How long an answer is kept. */
-    static final long LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(10);
-
     private record Answer(InetSocketAddress address, byte[] bytes, long expiresAtNanos) {
     }
+
+    /** How long an answer is kept. */
+    static final long LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Map<Long, Answer> answers = new LinkedHashMap<>();
 

@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
  * Not thread-safe.
  */
 public final class AttemptThrottle {
-    /** The longest penalty. */
-    public static final long MAX_PENALTY_NANOS = TimeUnit.MINUTES.toNanos(10);
-    /** How many source IPs are tracked at most. */
-    static final int MAX_TRACKED = 65_536;
-
     private static final class Record {
         final ArrayDeque<Long> failures = new ArrayDeque<>();
         long blockedUntilNanos = Long.MIN_VALUE;
         int offences;
     }
+
+    /** The longest penalty. */
+    public static final long MAX_PENALTY_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** How many source IPs are tracked at most. */
+    static final int MAX_TRACKED = 65_536;
 
     private final int maxFailures;
     private final long windowNanos;
