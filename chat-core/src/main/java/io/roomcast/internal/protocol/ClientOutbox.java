@@ -87,10 +87,10 @@ final class ClientOutbox implements Connection.Content<ClientOutbox.Sent> {
     }
 
     @Override
-    public void lost(Sent sent) {
+    public void lost(Sent sent, long nowNanos) {
         window.lost(sent.pieces());
         if (sent.delivered()) {
-            deliveredDueAtNanos = Long.MIN_VALUE; // at once
+            deliveredDueAtNanos = Math.min(deliveredDueAtNanos, nowNanos); // at once
         }
     }
 }

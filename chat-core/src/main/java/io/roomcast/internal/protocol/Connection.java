@@ -52,7 +52,7 @@ final class Connection<S> {
         S write(ByteBuffer out, int limit, boolean carrying, long nowNanos);
 
         /** A packet that carried {@code sent} was lost, or is being probed: its content must go out again. */
-        void lost(S sent);
+        void lost(S sent, long nowNanos);
     }
 
     /** What the owner does with the frames of an authentic packet. Called on the engine's thread. */
@@ -166,7 +166,7 @@ final class Connection<S> {
             }
             ackEliciting |= frame.ackEliciting();
             if (frame instanceof AckFrame ack) {
-                recovery.onAck(ack, nowNanos, sent -> { }, this::lost);
+                recovery.onAck(ack, nowNanos, sent -> { }, sent -> lost(sent, nowNanos));
             } else {
                 taken &= frames.take(frame, nowNanos);
             }
@@ -311,7 +311,7 @@ final class Connection<S> {
     boolean onTimers(long nowNanos) {
         boolean probed = false;
         if (closing == null && recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS) <= nowNanos) {
-            probed = recovery.onTimeout(nowNanos, this::lost, this::lost);
+            probed = recovery.onTimeout(nowNanos, sent -> lost(sent, nowNanos), sent -> lost(sent, nowNanos));
             probeDue |= probed;
         }
         if (closing == null && nowNanos - lastSentNanos >= keepaliveIntervalNanos()) {
@@ -324,9 +324,9 @@ final class Connection<S> {
         return idleTimeoutNanos / 3;
     }
 
-    private void lost(S sent) {
+    private void lost(S sent, long nowNanos) {
         if (sent != null) {
-            content.lost(sent);
+            content.lost(sent, nowNanos);
         }
     }
 }

@@ -76,7 +76,7 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     }
 
     @Override
-    public void lost(Sent sent) {
+    public void lost(Sent sent, long nowNanos) {
         events.lost(sent.pieces());
         incoming.lost(sent.errors());
     }
