@@ -87,11 +87,6 @@ public final class EventLoop {
         return true;
     }
 
-    /** {@code true} if the caller is the I/O thread. */
-    public boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
     /**
      * Waits for the loop to stop.
      *
@@ -99,11 +94,6 @@ public final class EventLoop {
      */
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** {@code true} once the loop has stopped. */
-    public boolean isStopped() {
-        return stopped.getCount() == 0;
     }
 
     /**
