@@ -214,6 +214,7 @@ public final class ChatClient implements Closeable {
     public CompletableFuture<ChatMessage> send(String text) {
         Objects.requireNonNull(text, "text");
         EventLoop running;
+        CallbackDispatcher callbacks;
         synchronized (lock) {
             if (state == State.NEW || state == State.CONNECTING) {
                 throw new IllegalStateException("not in the room yet: connect() has not completed");
@@ -222,6 +223,7 @@ public final class ChatClient implements Closeable {
                 throw new IllegalStateException("not in the room: connect() did not succeed");
             }
             running = loop;
+            callbacks = dispatcher;
         }
         int bytes = EventFrame.utf8Length(text);
         if (bytes > maxMessageBytes) {
@@ -233,18 +235,19 @@ public final class ChatClient implements Closeable {
             if (engine.isJoined()) {
                 pendingSends.put(engine.send(text), future);
             } else {
-                failLater(future, "the client is no longer in the room");
+                failLater(callbacks, future, "the client is no longer in the room");
             }
         });
         if (!accepted) {
-            future.completeExceptionally(new ChatException("the client is no longer in the room"));
+            // the loop has stopped; failing here would complete the future on the caller's thread
+            failLater(callbacks, future, "the client is no longer in the room");
         }
         return future;
     }
 
-    private void failLater(CompletableFuture<ChatMessage> future, String why) {
+    private static void failLater(CallbackDispatcher callbacks, CompletableFuture<ChatMessage> future, String why) {
         ChatException failure = new ChatException(why);
-        dispatcher.execute(() -> future.completeExceptionally(failure));
+        callbacks.execute(() -> future.completeExceptionally(failure));
     }
 
     /**
