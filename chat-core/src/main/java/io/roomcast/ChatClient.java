@@ -64,8 +64,8 @@ public final class ChatClient implements Closeable {
 
     /** The default connect timeout: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** The default idle timeout: 15 seconds. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /** The default idle timeout: the server's, {@link ChatServer#DEFAULT_IDLE_TIMEOUT}. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = ChatServer.DEFAULT_IDLE_TIMEOUT;
 
     private enum State { NEW, CONNECTING, JOINED, CLOSED }
 
@@ -510,7 +510,8 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * How long {@link ChatClient#connect()} tries before it fails. Default: 10 seconds.
+         * How long {@link ChatClient#connect()} tries before it fails. Default:
+         * {@link ChatClient#DEFAULT_CONNECT_TIMEOUT}.
          *
          * @param timeout a positive duration
          * @return this builder
@@ -524,7 +525,8 @@ public final class ChatClient implements Closeable {
         /**
          * How long the server may stay silent before the client considers it gone and reports
          * {@link LeaveReason#TIMED_OUT}. Keepalives flow while both sides are alive. The
-         * connection uses the smaller of this and the server's idle timeout. Default: 15 seconds.
+         * connection uses the smaller of this and the server's idle timeout. Default:
+         * {@link ChatClient#DEFAULT_IDLE_TIMEOUT}.
          *
          * @param timeout a positive duration
          * @return this builder

@@ -374,7 +374,7 @@ public final class ChatServer implements Closeable {
          * How long a member may stay silent before it is removed with
          * {@link LeaveReason#TIMED_OUT}. Live clients send keepalives, so only a crashed or
          * cut-off member is removed. A client's own shorter timeout wins for its connection.
-         * Default: 15 seconds.
+         * Default: {@link ChatServer#DEFAULT_IDLE_TIMEOUT}.
          *
          * @param timeout a positive duration
          * @return this builder
