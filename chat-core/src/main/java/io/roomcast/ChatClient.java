@@ -2,6 +2,7 @@ package io.roomcast;
 
 import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.io.CallbackDispatcher;
+import io.roomcast.internal.io.CommandQueue;
 import io.roomcast.internal.io.EventLoop;
 import io.roomcast.internal.protocol.ClientConfig;
 import io.roomcast.internal.protocol.ClientEngine;
@@ -80,6 +81,7 @@ public final class ChatClient implements Closeable {
     private final Object lock = new Object();
     private State state = State.NEW; // guarded by lock
     private boolean joinedOnce; // guarded by lock
+    private CommandQueue commands; // guarded by lock
     private EventLoop loop; // guarded by lock
     private ClientEngine engine; // set before the loop starts; then used on the I/O thread only
     private CallbackDispatcher dispatcher; // guarded by lock
@@ -144,9 +146,10 @@ public final class ChatClient implements Closeable {
                         connectTimeout.toNanos(), idleTimeout.toNanos());
                 dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-client-" + username + "-callbacks");
                 engine = new ClientEngine(config, new Sink(dispatcher), new SecureRandom());
-                loop = new EventLoop("roomcast-client-" + username + "-io", channel, engine);
+                commands = new CommandQueue();
+                loop = new EventLoop("roomcast-client-" + username + "-io", channel, engine, commands);
                 loop.start();
-                loop.execute(engine::start);
+                commands.execute(engine::start);
                 state = State.CONNECTING;
             } catch (IOException | RuntimeException e) {
                 channel.close();
@@ -213,7 +216,7 @@ public final class ChatClient implements Closeable {
      */
     public CompletableFuture<ChatMessage> send(String text) {
         Objects.requireNonNull(text, "text");
-        EventLoop running;
+        CommandQueue toLoop;
         CallbackDispatcher callbacks;
         synchronized (lock) {
             if (state == State.NEW || state == State.CONNECTING) {
@@ -222,7 +225,7 @@ public final class ChatClient implements Closeable {
             if (!joinedOnce) {
                 throw new IllegalStateException("not in the room: connect() did not succeed");
             }
-            running = loop;
+            toLoop = commands;
             callbacks = dispatcher;
         }
         int bytes = EventFrame.utf8Length(text);
@@ -231,7 +234,7 @@ public final class ChatClient implements Closeable {
                     + maxMessageBytes);
         }
         CompletableFuture<ChatMessage> future = new CompletableFuture<>();
-        boolean accepted = running.execute(now -> {
+        boolean accepted = toLoop.execute(now -> {
             if (engine.isJoined()) {
                 pendingSends.put(engine.send(text), future);
             } else {
@@ -290,6 +293,7 @@ public final class ChatClient implements Closeable {
      */
     @Override
     public void close() {
+        CommandQueue toLoop;
         EventLoop running;
         CallbackDispatcher callbacks;
         synchronized (lock) {
@@ -301,10 +305,11 @@ public final class ChatClient implements Closeable {
             if (!started) {
                 return;
             }
+            toLoop = commands;
             running = loop;
             callbacks = dispatcher;
         }
-        running.execute(engine::close);
+        toLoop.execute(engine::close);
         running.awaitStopOrForce(Duration.ofSeconds(5));
         // if the loop had to be stopped before the engine reported, report now
         if (connectDone.getCount() == 0 && connectFailure == null) {

@@ -3,6 +3,7 @@ package io.roomcast;
 import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.io.CallbackDispatcher;
+import io.roomcast.internal.io.CommandQueue;
 import io.roomcast.internal.io.EventLoop;
 import io.roomcast.internal.io.PooledOffload;
 import io.roomcast.internal.protocol.ServerConfig;
@@ -86,6 +87,7 @@ public final class ChatServer implements Closeable {
 
     private final Object lock = new Object();
     private State state = State.NEW; // guarded by lock
+    private CommandQueue commands; // guarded by lock
     private EventLoop loop; // guarded by lock
     private ServerEngine engine; // set under lock before the loop starts; then used on the I/O thread only
     private PooledOffload offload; // guarded by lock
@@ -139,11 +141,11 @@ public final class ChatServer implements Closeable {
                         maxMessageBytes, maxMembers).withRateLimit(messagesPerSecond, messageBurst);
                 dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-server-" + localAddress.getPort()
                         + "-callbacks");
+                commands = new CommandQueue();
                 offload = new PooledOffload("roomcast-server-" + localAddress.getPort() + "-srp",
-                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)));
+                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)), commands);
                 engine = new ServerEngine(config, new Sink(dispatcher), random, System::currentTimeMillis, offload);
-                loop = new EventLoop("roomcast-server-" + localAddress.getPort() + "-io", channel, engine);
-                offload.attach(loop);
+                loop = new EventLoop("roomcast-server-" + localAddress.getPort() + "-io", channel, engine, commands);
                 loop.start();
                 state = State.RUNNING;
                 log.info("room '{}' open on {}", roomName, localAddress);
@@ -198,6 +200,7 @@ public final class ChatServer implements Closeable {
      */
     @Override
     public void close() {
+        CommandQueue toLoop;
         EventLoop running;
         ServerEngine room;
         CallbackDispatcher callbacks;
@@ -210,11 +213,12 @@ public final class ChatServer implements Closeable {
             if (!wasRunning) {
                 return;
             }
+            toLoop = commands;
             running = loop;
             room = engine;
             callbacks = dispatcher;
         }
-        running.execute(room::close);
+        toLoop.execute(room::close);
         running.awaitStopOrForce(Duration.ofSeconds(3));
         offload.close();
         members = Set.of();
