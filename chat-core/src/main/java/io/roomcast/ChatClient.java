@@ -68,6 +68,18 @@ public final class ChatClient implements Closeable {
     /** The default idle timeout: the server's, {@link ChatServer#DEFAULT_IDLE_TIMEOUT}. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = ChatServer.DEFAULT_IDLE_TIMEOUT;
 
+    /**
+     * How much longer than the connect timeout {@link #connect()} waits: the engine enforces the
+     * connect timeout itself, so the margin only guards against a loop that is stuck.
+     */
+    private static final Duration CONNECT_MARGIN = Duration.ofSeconds(5);
+    /**
+     * How long close waits for the engine to finish by itself before the loop is stopped: the
+     * engine first lets messages already sent be confirmed (for at most 2 seconds), then re-sends
+     * CLOSE until the server acknowledges it (for at most 1 second).
+     */
+    private static final Duration LOOP_STOP_GRACE = Duration.ofSeconds(5);
+
     private enum State { NEW, CONNECTING, JOINED, CLOSED }
 
     private final InetSocketAddress server;
@@ -162,8 +174,7 @@ public final class ChatClient implements Closeable {
 
     private void awaitJoin() throws ChatException {
         try {
-            // the engine enforces the connect timeout itself; the margin only guards against a stuck loop
-            if (!connectDone.await(connectTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+            if (!connectDone.await(connectTimeout.plus(CONNECT_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
                 connectFailure = ClientEventSink.ConnectFailure.TIMED_OUT;
                 connectFailureDetail = "no answer from " + server + " within " + connectTimeout.toMillis() + " ms";
             }
@@ -310,17 +321,13 @@ public final class ChatClient implements Closeable {
             callbacks = dispatcher;
         }
         toLoop.execute(engine::close);
-        running.awaitStopOrForce(Duration.ofSeconds(5));
+        running.awaitStopOrForce(LOOP_STOP_GRACE);
         // if the loop had to be stopped before the engine reported, report now
         if (connectDone.getCount() == 0 && connectFailure == null) {
             reportDisconnected(callbacks, LeaveReason.LEFT);
         }
         members = Set.of();
-        try {
-            callbacks.awaitIdle(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        callbacks.awaitDrained();
     }
 
     private void reportDisconnected(CallbackDispatcher callbacks, LeaveReason reason) {

@@ -72,6 +72,13 @@ public final class ChatServer implements Closeable {
     /** The longest room name, in characters: {@value}. */
     public static final int MAX_ROOM_NAME_LENGTH = 64;
 
+    /**
+     * How long close waits for the engine to finish by itself before the loop is stopped: the
+     * engine re-sends {@code SERVER_CLOSED} until every member acknowledges it, for at most the
+     * protocol's close timeout (1 second).
+     */
+    private static final Duration LOOP_STOP_GRACE = Duration.ofSeconds(3);
+
     private enum State { NEW, RUNNING, CLOSED }
 
     private final InetSocketAddress bindAddress;
@@ -219,14 +226,10 @@ public final class ChatServer implements Closeable {
             callbacks = dispatcher;
         }
         toLoop.execute(room::close);
-        running.awaitStopOrForce(Duration.ofSeconds(3));
+        running.awaitStopOrForce(LOOP_STOP_GRACE);
         offload.close();
         members = Set.of();
-        try {
-            callbacks.awaitIdle(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        callbacks.awaitDrained();
         log.info("room '{}' on {} closed", roomName, localAddress);
     }
 
