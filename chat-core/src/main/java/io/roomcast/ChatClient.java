@@ -1,37 +1,16 @@
 package io.roomcast;
 
-import io.roomcast.internal.crypto.SrpGroup;
-import io.roomcast.internal.io.CallbackDispatcher;
-import io.roomcast.internal.io.CommandQueue;
-import io.roomcast.internal.io.EventLoop;
-import io.roomcast.internal.protocol.ClientConfig;
-import io.roomcast.internal.protocol.ClientEngine;
-import io.roomcast.internal.protocol.ClientEventSink;
-import io.roomcast.internal.room.Username;
-import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.ErrorCode;
-import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.io.ClientRuntime;
+import io.roomcast.internal.io.ClientSettings;
+import io.roomcast.internal.io.TextRules;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.DatagramChannel;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,52 +47,19 @@ public final class ChatClient implements Closeable {
     /** The default idle timeout: the server's, {@link ChatServer#DEFAULT_IDLE_TIMEOUT}. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = ChatServer.DEFAULT_IDLE_TIMEOUT;
 
-    /**
-     * How much longer than the connect timeout {@link #connect()} waits: the engine enforces the
-     * connect timeout itself, so the margin only guards against a loop that is stuck.
-     */
-    private static final Duration CONNECT_MARGIN = Duration.ofSeconds(5);
-    /**
-     * How long close waits for the engine to finish by itself before the loop is stopped: the
-     * engine first lets messages already sent be confirmed (for at most 2 seconds), then re-sends
-     * CLOSE until the server acknowledges it (for at most 1 second).
-     */
-    private static final Duration LOOP_STOP_GRACE = Duration.ofSeconds(5);
-
     private enum State { NEW, CONNECTING, JOINED, CLOSED }
 
-    private final InetSocketAddress server;
-    private final String username;
-    private final String password;
+    private final ClientSettings settings;
     private final ChatClientListener listener;
-    private final Executor callbackExecutor;
-    private final Duration connectTimeout;
-    private final Duration idleTimeout;
 
     private final Object lock = new Object();
     private State state = State.NEW; // guarded by lock
     private boolean joinedOnce; // guarded by lock
-    private CommandQueue commands; // guarded by lock
-    private EventLoop loop; // guarded by lock
-    private ClientEngine engine; // set before the loop starts; then used on the I/O thread only
-    private CallbackDispatcher dispatcher; // guarded by lock
-    private final Map<Long, CompletableFuture<ChatMessage>> pendingSends = new ConcurrentHashMap<>();
-    private final AtomicBoolean disconnected = new AtomicBoolean();
-    private final CountDownLatch connectDone = new CountDownLatch(1);
-    private volatile ClientEventSink.ConnectFailure connectFailure;
-    private volatile String connectFailureDetail;
-    private volatile String roomName;
-    private volatile int maxMessageBytes;
-    private volatile Set<String> members = Set.of(); // written by the I/O thread
+    private volatile ClientRuntime<ClientListenerBridge> runtime; // set once, under lock, by connect()
 
-    private ChatClient(Builder builder) {
-        this.server = builder.server;
-        this.username = builder.username;
-        this.password = builder.password;
-        this.listener = builder.listener;
-        this.callbackExecutor = builder.callbackExecutor;
-        this.connectTimeout = builder.connectTimeout;
-        this.idleTimeout = builder.idleTimeout;
+    private ChatClient(ClientSettings settings, ChatClientListener listener) {
+        this.settings = settings;
+        this.listener = listener;
     }
 
     /**
@@ -142,71 +88,39 @@ public final class ChatClient implements Closeable {
      * @throws IllegalStateException     if {@code connect} was already called
      */
     public void connect() throws IOException {
+        ClientListenerBridge events;
         synchronized (lock) {
             if (state != State.NEW) {
                 throw new IllegalStateException(state == State.CLOSED ? "the client is closed"
                         : "connect() was already called");
             }
-            DatagramChannel channel = DatagramChannel.open(server.getAddress() instanceof Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             try {
-                // a loopback server is reached from a loopback address; otherwise the system chooses
-                channel.bind(server.getAddress().isLoopbackAddress() ? new InetSocketAddress(server.getAddress(), 0)
-                        : null);
-                channel.connect(server);
-                ClientConfig config = new ClientConfig(server, username, password, SrpGroup.RFC5054_2048_SHA256,
-                        connectTimeout.toNanos(), idleTimeout.toNanos());
-                dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-client-" + username + "-callbacks");
-                engine = new ClientEngine(config, new Sink(dispatcher), new SecureRandom());
-                commands = new CommandQueue();
-                loop = new EventLoop("roomcast-client-" + username + "-io", channel, engine, commands);
-                loop.start();
-                commands.execute(engine::start);
-                state = State.CONNECTING;
+                runtime = ClientRuntime.connect(settings, callbacks -> new ClientListenerBridge(settings.server(),
+                        settings.username(), settings.connectTimeout(), listener, callbacks));
             } catch (IOException | RuntimeException e) {
-                channel.close();
                 state = State.CLOSED;
                 throw e;
             }
+            events = runtime.events();
+            state = State.CONNECTING;
         }
-        awaitJoin();
-    }
-
-    private void awaitJoin() throws ChatException {
         try {
-            if (!connectDone.await(connectTimeout.plus(CONNECT_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
-                connectFailure = ClientEventSink.ConnectFailure.TIMED_OUT;
-                connectFailureDetail = "no answer from " + server + " within " + connectTimeout.toMillis() + " ms";
-            }
+            events.awaitJoin();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
-            throw new ChatException("interrupted while joining the room at " + server, e);
+            throw new ChatException("interrupted while joining the room at " + settings.server(), e);
+        } catch (ChatException e) {
+            close();
+            throw e;
         }
-        ClientEventSink.ConnectFailure failure = connectFailure;
-        if (failure == null) {
-            synchronized (lock) {
-                joinedOnce = true;
-                if (state == State.CONNECTING) {
-                    state = State.JOINED;
-                }
+        synchronized (lock) {
+            joinedOnce = true;
+            if (state == State.CONNECTING) {
+                state = State.JOINED;
             }
-            log.debug("{} joined room '{}' at {}", username, roomName, server);
-            return;
         }
-        close();
-        String detail = connectFailureDetail;
-        throw switch (failure) {
-            case BAD_PASSWORD -> new AuthenticationException("wrong password for the room at " + server);
-            case SERVER_NOT_AUTHENTIC -> new AuthenticationException(detail + " (" + server + ")");
-            case USERNAME_TAKEN -> new UsernameTakenException(detail);
-            case INVALID_USERNAME -> new InvalidUsernameException(detail);
-            case REFUSED -> new ChatException("the server at " + server + " refused to admit '" + username + "': "
-                    + detail);
-            case TIMED_OUT -> new ChatException(detail + ": is a Roomcast server running there?");
-            case UNREACHABLE -> new ChatException(detail);
-            case CLOSED -> new ChatException("the client was closed while joining the room at " + server);
-        };
+        log.debug("{} joined room '{}' at {}", settings.username(), roomName(), settings.server());
     }
 
     /**
@@ -227,8 +141,7 @@ public final class ChatClient implements Closeable {
      */
     public CompletableFuture<ChatMessage> send(String text) {
         Objects.requireNonNull(text, "text");
-        CommandQueue toLoop;
-        CallbackDispatcher callbacks;
+        ClientRuntime<ClientListenerBridge> running;
         synchronized (lock) {
             if (state == State.NEW || state == State.CONNECTING) {
                 throw new IllegalStateException("not in the room yet: connect() has not completed");
@@ -236,32 +149,17 @@ public final class ChatClient implements Closeable {
             if (!joinedOnce) {
                 throw new IllegalStateException("not in the room: connect() did not succeed");
             }
-            toLoop = commands;
-            callbacks = dispatcher;
+            running = runtime;
         }
-        int bytes = EventFrame.utf8Length(text);
-        if (bytes > maxMessageBytes) {
+        int bytes = TextRules.utf8Length(text);
+        if (bytes > running.maxMessageBytes()) {
             throw new IllegalArgumentException("message is " + bytes + " bytes of UTF-8; the room's limit is "
-                    + maxMessageBytes);
+                    + running.maxMessageBytes());
         }
         CompletableFuture<ChatMessage> future = new CompletableFuture<>();
-        boolean accepted = toLoop.execute(now -> {
-            if (engine.isJoined()) {
-                pendingSends.put(engine.send(text), future);
-            } else {
-                failLater(callbacks, future, "the client is no longer in the room");
-            }
-        });
-        if (!accepted) {
-            // the loop has stopped; failing here would complete the future on the caller's thread
-            failLater(callbacks, future, "the client is no longer in the room");
-        }
+        running.send(text, messageId -> running.events().expectConfirmation(messageId, future),
+                () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
         return future;
-    }
-
-    private static void failLater(CallbackDispatcher callbacks, CompletableFuture<ChatMessage> future, String why) {
-        ChatException failure = new ChatException(why);
-        callbacks.execute(() -> future.completeExceptionally(failure));
     }
 
     /**
@@ -271,7 +169,8 @@ public final class ChatClient implements Closeable {
      * @return an immutable snapshot; empty before joining and after leaving
      */
     public Set<String> members() {
-        return members;
+        ClientRuntime<ClientListenerBridge> started = runtime;
+        return started == null ? Set.of() : started.members();
     }
 
     /**
@@ -280,7 +179,7 @@ public final class ChatClient implements Closeable {
      * @return the username, never null
      */
     public String username() {
-        return username;
+        return settings.username();
     }
 
     /**
@@ -289,7 +188,8 @@ public final class ChatClient implements Closeable {
      * @return the room name, or {@code null} before joining
      */
     public String roomName() {
-        return roomName;
+        ClientRuntime<ClientListenerBridge> started = runtime;
+        return started == null ? null : started.roomName();
     }
 
     /**
@@ -304,9 +204,7 @@ public final class ChatClient implements Closeable {
      */
     @Override
     public void close() {
-        CommandQueue toLoop;
-        EventLoop running;
-        CallbackDispatcher callbacks;
+        ClientRuntime<ClientListenerBridge> running;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return;
@@ -316,105 +214,9 @@ public final class ChatClient implements Closeable {
             if (!started) {
                 return;
             }
-            toLoop = commands;
-            running = loop;
-            callbacks = dispatcher;
+            running = runtime;
         }
-        toLoop.execute(engine::close);
-        running.awaitStopOrForce(LOOP_STOP_GRACE);
-        // if the loop had to be stopped before the engine reported, report now
-        if (connectDone.getCount() == 0 && connectFailure == null) {
-            reportDisconnected(callbacks, LeaveReason.LEFT);
-        }
-        members = Set.of();
-        callbacks.awaitDrained();
-    }
-
-    private void reportDisconnected(CallbackDispatcher callbacks, LeaveReason reason) {
-        if (!disconnected.compareAndSet(false, true)) {
-            return;
-        }
-        members = Set.of();
-        List<CompletableFuture<ChatMessage>> unconfirmed = List.copyOf(pendingSends.values());
-        pendingSends.clear();
-        callbacks.execute(() -> {
-            ChatException failure = new ChatException("disconnected (" + reason
-                    + ") before the server confirmed the message");
-            for (CompletableFuture<ChatMessage> future : unconfirmed) {
-                future.completeExceptionally(failure);
-            }
-            listener.onDisconnected(reason);
-        });
-    }
-
-    /** Turns engine events into listener calls on the dispatcher. Runs on the I/O thread. */
-    private final class Sink implements ClientEventSink {
-        private final CallbackDispatcher callbacks;
-
-        Sink(CallbackDispatcher callbacks) {
-            this.callbacks = callbacks;
-        }
-
-        @Override
-        public void joined(String room, List<String> names, int maxBytes, long joinSequence) {
-            roomName = room;
-            maxMessageBytes = maxBytes;
-            members = snapshot(names);
-            connectDone.countDown();
-        }
-
-        @Override
-        public void connectFailed(ConnectFailure failure, String detail) {
-            connectFailureDetail = detail;
-            connectFailure = failure;
-            connectDone.countDown();
-        }
-
-        @Override
-        public void message(long sequence, String sender, String text, long timestampMillis) {
-            ChatMessage message = new ChatMessage(sequence, sender, text, Instant.ofEpochMilli(timestampMillis));
-            callbacks.execute(() -> listener.onMessage(message));
-        }
-
-        @Override
-        public void memberJoined(long sequence, String name) {
-            members = snapshot(engine.members());
-            callbacks.execute(() -> listener.onMemberJoined(name));
-        }
-
-        @Override
-        public void memberLeft(long sequence, String name, CloseReason reason) {
-            members = snapshot(engine.members());
-            LeaveReason leaveReason = LeaveReasons.of(reason);
-            callbacks.execute(() -> listener.onMemberLeft(name, leaveReason));
-        }
-
-        @Override
-        public void sendAccepted(long messageId, long sequence, String text, long timestampMillis) {
-            CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
-            if (future != null) {
-                ChatMessage message = new ChatMessage(sequence, username, text, Instant.ofEpochMilli(timestampMillis));
-                callbacks.execute(() -> future.complete(message));
-            }
-        }
-
-        @Override
-        public void sendRefused(long messageId, ErrorCode code, String detail) {
-            CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
-            if (future != null) {
-                ChatException failure = new ChatException("the server refused the message: " + detail);
-                callbacks.execute(() -> future.completeExceptionally(failure));
-            }
-        }
-
-        @Override
-        public void disconnected(CloseReason reason) {
-            reportDisconnected(callbacks, LeaveReasons.of(reason));
-        }
-
-        private Set<String> snapshot(List<String> names) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(names));
-        }
+        running.close();
     }
 
     /**
@@ -479,10 +281,10 @@ public final class ChatClient implements Closeable {
          */
         public Builder username(String username) {
             Objects.requireNonNull(username, "username");
-            Username.problem(username).ifPresent(problem -> {
+            TextRules.usernameProblem(username).ifPresent(problem -> {
                 throw new IllegalArgumentException("username: " + problem);
             });
-            this.username = Username.normalize(username);
+            this.username = TextRules.normalizeUsername(username);
             return this;
         }
 
@@ -562,7 +364,8 @@ public final class ChatClient implements Closeable {
             if (username == null) {
                 throw new IllegalStateException("username: a username is required; call username(...)");
             }
-            return new ChatClient(this);
+            return new ChatClient(new ClientSettings(server, username, password, connectTimeout, idleTimeout,
+                    callbackExecutor), listener);
         }
 
         private static Duration positive(Duration value, String name) {

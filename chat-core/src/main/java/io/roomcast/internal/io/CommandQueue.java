@@ -67,6 +67,16 @@ public final class CommandQueue {
         }
     }
 
+    /** Refuses further commands and closes the selector, for a loop that will never start. */
+    void discard() {
+        closed = true;
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.debug("closing the selector failed", e);
+        }
+    }
+
     /**
      * Refuses further commands, then runs those already queued. Called once by the loop's
      * thread as it ends, after it has closed the selector.

@@ -3,9 +3,12 @@ package io.roomcast.internal.io;
 import io.roomcast.internal.protocol.DatagramEngine;
 import io.roomcast.internal.wire.WireFormat;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -69,6 +72,12 @@ public final class EventLoop {
         channel.configureBlocking(false);
         channel.register(selector, SelectionKey.OP_READ);
         this.thread = new Thread(this::run, threadName);
+    }
+
+    /** A new channel of {@code address}'s family (IPv4 or IPv6), for a loop to bind or connect. */
+    static DatagramChannel openChannel(InetAddress address) throws IOException {
+        return DatagramChannel.open(address instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET);
     }
 
     /** Starts the I/O thread. */
