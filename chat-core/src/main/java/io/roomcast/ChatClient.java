@@ -1,36 +1,16 @@
 package io.roomcast;
 
-import io.roomcast.internal.crypto.SrpGroup;
-import io.roomcast.internal.io.CallbackDispatcher;
-import io.roomcast.internal.io.EventLoop;
-import io.roomcast.internal.protocol.ClientConfig;
-import io.roomcast.internal.protocol.ClientEngine;
-import io.roomcast.internal.protocol.ClientEventSink;
-import io.roomcast.internal.room.Username;
-import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.ErrorCode;
-import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.io.ClientRuntime;
+import io.roomcast.internal.io.ClientSettings;
+import io.roomcast.internal.io.TextRules;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.DatagramChannel;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,42 +44,22 @@ public final class ChatClient implements Closeable {
 
     /** The default connect timeout: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** The default idle timeout: 15 seconds. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /** The default idle timeout: the server's, {@link ChatServer#DEFAULT_IDLE_TIMEOUT}. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = ChatServer.DEFAULT_IDLE_TIMEOUT;
 
     private enum State { NEW, CONNECTING, JOINED, CLOSED }
 
-    private final InetSocketAddress server;
-    private final String username;
-    private final String password;
+    private final ClientSettings settings;
     private final ChatClientListener listener;
-    private final Executor callbackExecutor;
-    private final Duration connectTimeout;
-    private final Duration idleTimeout;
 
     private final Object lock = new Object();
     private State state = State.NEW; // guarded by lock
     private boolean joinedOnce; // guarded by lock
-    private EventLoop loop; // guarded by lock
-    private ClientEngine engine; // set before the loop starts; then used on the I/O thread only
-    private CallbackDispatcher dispatcher; // guarded by lock
-    private final Map<Long, CompletableFuture<ChatMessage>> pendingSends = new ConcurrentHashMap<>();
-    private final AtomicBoolean disconnected = new AtomicBoolean();
-    private final CountDownLatch connectDone = new CountDownLatch(1);
-    private volatile ClientEventSink.ConnectFailure connectFailure;
-    private volatile String connectFailureDetail;
-    private volatile String roomName;
-    private volatile int maxMessageBytes;
-    private volatile Set<String> members = Set.of(); // written by the I/O thread
+    private volatile ClientRuntime<ClientListenerBridge> runtime; // set once, under lock, by connect()
 
-    private ChatClient(Builder builder) {
-        this.server = builder.server;
-        this.username = builder.username;
-        this.password = builder.password;
-        this.listener = builder.listener;
-        this.callbackExecutor = builder.callbackExecutor;
-        this.connectTimeout = builder.connectTimeout;
-        this.idleTimeout = builder.idleTimeout;
+    private ChatClient(ClientSettings settings, ChatClientListener listener) {
+        this.settings = settings;
+        this.listener = listener;
     }
 
     /**
@@ -128,71 +88,39 @@ public final class ChatClient implements Closeable {
      * @throws IllegalStateException     if {@code connect} was already called
      */
     public void connect() throws IOException {
+        ClientListenerBridge events;
         synchronized (lock) {
             if (state != State.NEW) {
                 throw new IllegalStateException(state == State.CLOSED ? "the client is closed"
                         : "connect() was already called");
             }
-            DatagramChannel channel = DatagramChannel.open(server.getAddress() instanceof Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             try {
-                // a loopback server is reached from a loopback address; otherwise the system chooses
-                channel.bind(server.getAddress().isLoopbackAddress() ? new InetSocketAddress(server.getAddress(), 0)
-                        : null);
-                channel.connect(server);
-                ClientConfig config = new ClientConfig(server, username, password, SrpGroup.RFC5054_2048_SHA256,
-                        connectTimeout.toNanos(), idleTimeout.toNanos());
-                dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-client-" + username + "-callbacks");
-                engine = new ClientEngine(config, new Sink(dispatcher), new SecureRandom());
-                loop = new EventLoop("roomcast-client-" + username + "-io", channel, engine);
-                loop.start();
-                loop.execute(engine::start);
-                state = State.CONNECTING;
+                runtime = ClientRuntime.connect(settings, callbacks -> new ClientListenerBridge(settings.server(),
+                        settings.username(), settings.connectTimeout(), listener, callbacks));
             } catch (IOException | RuntimeException e) {
-                channel.close();
                 state = State.CLOSED;
                 throw e;
             }
+            events = runtime.events();
+            state = State.CONNECTING;
         }
-        awaitJoin();
-    }
-
-    private void awaitJoin() throws ChatException {
         try {
-            // the engine enforces the connect timeout itself; the margin only guards against a stuck loop
-            if (!connectDone.await(connectTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
-                connectFailure = ClientEventSink.ConnectFailure.TIMED_OUT;
-                connectFailureDetail = "no answer from " + server + " within " + connectTimeout.toMillis() + " ms";
-            }
+            events.awaitJoin();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
-            throw new ChatException("interrupted while joining the room at " + server, e);
+            throw new ChatException("interrupted while joining the room at " + settings.server(), e);
+        } catch (ChatException e) {
+            close();
+            throw e;
         }
-        ClientEventSink.ConnectFailure failure = connectFailure;
-        if (failure == null) {
-            synchronized (lock) {
-                joinedOnce = true;
-                if (state == State.CONNECTING) {
-                    state = State.JOINED;
-                }
+        synchronized (lock) {
+            joinedOnce = true;
+            if (state == State.CONNECTING) {
+                state = State.JOINED;
             }
-            log.debug("{} joined room '{}' at {}", username, roomName, server);
-            return;
         }
-        close();
-        String detail = connectFailureDetail;
-        throw switch (failure) {
-            case BAD_PASSWORD -> new AuthenticationException("wrong password for the room at " + server);
-            case SERVER_NOT_AUTHENTIC -> new AuthenticationException(detail + " (" + server + ")");
-            case USERNAME_TAKEN -> new UsernameTakenException(detail);
-            case INVALID_USERNAME -> new InvalidUsernameException(detail);
-            case REFUSED -> new ChatException("the server at " + server + " refused to admit '" + username + "': "
-                    + detail);
-            case TIMED_OUT -> new ChatException(detail + ": is a Roomcast server running there?");
-            case UNREACHABLE -> new ChatException(detail);
-            case CLOSED -> new ChatException("the client was closed while joining the room at " + server);
-        };
+        log.debug("{} joined room '{}' at {}", settings.username(), roomName(), settings.server());
     }
 
     /**
@@ -213,7 +141,7 @@ public final class ChatClient implements Closeable {
      */
     public CompletableFuture<ChatMessage> send(String text) {
         Objects.requireNonNull(text, "text");
-        EventLoop running;
+        ClientRuntime<ClientListenerBridge> running;
         synchronized (lock) {
             if (state == State.NEW || state == State.CONNECTING) {
                 throw new IllegalStateException("not in the room yet: connect() has not completed");
@@ -221,30 +149,17 @@ public final class ChatClient implements Closeable {
             if (!joinedOnce) {
                 throw new IllegalStateException("not in the room: connect() did not succeed");
             }
-            running = loop;
+            running = runtime;
         }
-        int bytes = EventFrame.utf8Length(text);
-        if (bytes > maxMessageBytes) {
+        int bytes = TextRules.utf8Length(text);
+        if (bytes > running.maxMessageBytes()) {
             throw new IllegalArgumentException("message is " + bytes + " bytes of UTF-8; the room's limit is "
-                    + maxMessageBytes);
+                    + running.maxMessageBytes());
         }
         CompletableFuture<ChatMessage> future = new CompletableFuture<>();
-        boolean accepted = running.execute(now -> {
-            if (engine.isJoined()) {
-                pendingSends.put(engine.send(text), future);
-            } else {
-                failLater(future, "the client is no longer in the room");
-            }
-        });
-        if (!accepted) {
-            future.completeExceptionally(new ChatException("the client is no longer in the room"));
-        }
+        running.send(text, messageId -> running.events().expectConfirmation(messageId, future),
+                () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
         return future;
-    }
-
-    private void failLater(CompletableFuture<ChatMessage> future, String why) {
-        ChatException failure = new ChatException(why);
-        dispatcher.execute(() -> future.completeExceptionally(failure));
     }
 
     /**
@@ -254,7 +169,8 @@ public final class ChatClient implements Closeable {
      * @return an immutable snapshot; empty before joining and after leaving
      */
     public Set<String> members() {
-        return members;
+        ClientRuntime<ClientListenerBridge> started = runtime;
+        return started == null ? Set.of() : started.members();
     }
 
     /**
@@ -263,7 +179,7 @@ public final class ChatClient implements Closeable {
      * @return the username, never null
      */
     public String username() {
-        return username;
+        return settings.username();
     }
 
     /**
@@ -272,7 +188,8 @@ public final class ChatClient implements Closeable {
      * @return the room name, or {@code null} before joining
      */
     public String roomName() {
-        return roomName;
+        ClientRuntime<ClientListenerBridge> started = runtime;
+        return started == null ? null : started.roomName();
     }
 
     /**
@@ -287,8 +204,7 @@ public final class ChatClient implements Closeable {
      */
     @Override
     public void close() {
-        EventLoop running;
-        CallbackDispatcher callbacks;
+        ClientRuntime<ClientListenerBridge> running;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return;
@@ -298,108 +214,9 @@ public final class ChatClient implements Closeable {
             if (!started) {
                 return;
             }
-            running = loop;
-            callbacks = dispatcher;
+            running = runtime;
         }
-        running.execute(engine::close);
-        running.awaitStopOrForce(Duration.ofSeconds(5));
-        // if the loop had to be stopped before the engine reported, report now
-        if (connectDone.getCount() == 0 && connectFailure == null) {
-            reportDisconnected(callbacks, LeaveReason.LEFT);
-        }
-        members = Set.of();
-        try {
-            callbacks.awaitIdle(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void reportDisconnected(CallbackDispatcher callbacks, LeaveReason reason) {
-        if (!disconnected.compareAndSet(false, true)) {
-            return;
-        }
-        members = Set.of();
-        List<CompletableFuture<ChatMessage>> unconfirmed = List.copyOf(pendingSends.values());
-        pendingSends.clear();
-        callbacks.execute(() -> {
-            ChatException failure = new ChatException("disconnected (" + reason
-                    + ") before the server confirmed the message");
-            for (CompletableFuture<ChatMessage> future : unconfirmed) {
-                future.completeExceptionally(failure);
-            }
-            listener.onDisconnected(reason);
-        });
-    }
-
-    /** Turns engine events into listener calls on the dispatcher. Runs on the I/O thread. */
-    private final class Sink implements ClientEventSink {
-        private final CallbackDispatcher callbacks;
-
-        Sink(CallbackDispatcher callbacks) {
-            this.callbacks = callbacks;
-        }
-
-        @Override
-        public void joined(String room, List<String> names, int maxBytes, long joinSequence) {
-            roomName = room;
-            maxMessageBytes = maxBytes;
-            members = snapshot(names);
-            connectDone.countDown();
-        }
-
-        @Override
-        public void connectFailed(ConnectFailure failure, String detail) {
-            connectFailureDetail = detail;
-            connectFailure = failure;
-            connectDone.countDown();
-        }
-
-        @Override
-        public void message(long sequence, String sender, String text, long timestampMillis) {
-            ChatMessage message = new ChatMessage(sequence, sender, text, Instant.ofEpochMilli(timestampMillis));
-            callbacks.execute(() -> listener.onMessage(message));
-        }
-
-        @Override
-        public void memberJoined(long sequence, String name) {
-            members = snapshot(engine.members());
-            callbacks.execute(() -> listener.onMemberJoined(name));
-        }
-
-        @Override
-        public void memberLeft(long sequence, String name, CloseReason reason) {
-            members = snapshot(engine.members());
-            LeaveReason leaveReason = LeaveReasons.of(reason);
-            callbacks.execute(() -> listener.onMemberLeft(name, leaveReason));
-        }
-
-        @Override
-        public void sendAccepted(long messageId, long sequence, String text, long timestampMillis) {
-            CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
-            if (future != null) {
-                ChatMessage message = new ChatMessage(sequence, username, text, Instant.ofEpochMilli(timestampMillis));
-                callbacks.execute(() -> future.complete(message));
-            }
-        }
-
-        @Override
-        public void sendRefused(long messageId, ErrorCode code, String detail) {
-            CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
-            if (future != null) {
-                ChatException failure = new ChatException("the server refused the message: " + detail);
-                callbacks.execute(() -> future.completeExceptionally(failure));
-            }
-        }
-
-        @Override
-        public void disconnected(CloseReason reason) {
-            reportDisconnected(callbacks, LeaveReasons.of(reason));
-        }
-
-        private Set<String> snapshot(List<String> names) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(names));
-        }
+        running.close();
     }
 
     /**
@@ -464,10 +281,10 @@ public final class ChatClient implements Closeable {
          */
         public Builder username(String username) {
             Objects.requireNonNull(username, "username");
-            Username.problem(username).ifPresent(problem -> {
+            TextRules.usernameProblem(username).ifPresent(problem -> {
                 throw new IllegalArgumentException("username: " + problem);
             });
-            this.username = Username.normalize(username);
+            this.username = TextRules.normalizeUsername(username);
             return this;
         }
 
@@ -507,7 +324,8 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * How long {@link ChatClient#connect()} tries before it fails. Default: 10 seconds.
+         * How long {@link ChatClient#connect()} tries before it fails. Default:
+         * {@link ChatClient#DEFAULT_CONNECT_TIMEOUT}.
          *
          * @param timeout a positive duration
          * @return this builder
@@ -521,7 +339,8 @@ public final class ChatClient implements Closeable {
         /**
          * How long the server may stay silent before the client considers it gone and reports
          * {@link LeaveReason#TIMED_OUT}. Keepalives flow while both sides are alive. The
-         * connection uses the smaller of this and the server's idle timeout. Default: 15 seconds.
+         * connection uses the smaller of this and the server's idle timeout. Default:
+         * {@link ChatClient#DEFAULT_IDLE_TIMEOUT}.
          *
          * @param timeout a positive duration
          * @return this builder
@@ -545,7 +364,8 @@ public final class ChatClient implements Closeable {
             if (username == null) {
                 throw new IllegalStateException("username: a username is required; call username(...)");
             }
-            return new ChatClient(this);
+            return new ChatClient(new ClientSettings(server, username, password, connectTimeout, idleTimeout,
+                    callbackExecutor), listener);
         }
 
         private static Duration positive(Duration value, String name) {

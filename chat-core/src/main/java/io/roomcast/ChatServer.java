@@ -1,25 +1,11 @@
 package io.roomcast;
 
-import io.roomcast.internal.crypto.SrpGroup;
-import io.roomcast.internal.crypto.SrpVerifier;
-import io.roomcast.internal.io.CallbackDispatcher;
-import io.roomcast.internal.io.EventLoop;
-import io.roomcast.internal.io.PooledOffload;
-import io.roomcast.internal.protocol.ServerConfig;
-import io.roomcast.internal.protocol.ServerEngine;
-import io.roomcast.internal.protocol.ServerEventSink;
-import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.io.ServerRuntime;
+import io.roomcast.internal.io.ServerSettings;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.DatagramChannel;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -73,37 +59,16 @@ public final class ChatServer implements Closeable {
 
     private enum State { NEW, RUNNING, CLOSED }
 
-    private final InetSocketAddress bindAddress;
-    private final String password;
-    private final String roomName;
+    private final ServerSettings settings;
     private final ChatServerListener listener;
-    private final Executor callbackExecutor;
-    private final Duration idleTimeout;
-    private final int maxMessageBytes;
-    private final int maxMembers;
-    private final double messagesPerSecond;
-    private final int messageBurst;
 
     private final Object lock = new Object();
     private State state = State.NEW; // guarded by lock
-    private EventLoop loop; // guarded by lock
-    private ServerEngine engine; // set under lock before the loop starts; then used on the I/O thread only
-    private PooledOffload offload; // guarded by lock
-    private CallbackDispatcher dispatcher; // guarded by lock
-    private volatile InetSocketAddress localAddress;
-    private volatile Set<String> members = Set.of(); // written by the I/O thread
+    private volatile ServerRuntime runtime; // set once, under lock, when started
 
-    private ChatServer(Builder builder) {
-        this.bindAddress = builder.bindAddress;
-        this.password = builder.password;
-        this.roomName = builder.roomName;
-        this.listener = builder.listener;
-        this.callbackExecutor = builder.callbackExecutor;
-        this.idleTimeout = builder.idleTimeout;
-        this.maxMessageBytes = builder.maxMessageBytes;
-        this.maxMembers = builder.maxMembers;
-        this.messagesPerSecond = builder.messagesPerSecond;
-        this.messageBurst = builder.messageBurst;
+    private ChatServer(ServerSettings settings, ChatServerListener listener) {
+        this.settings = settings;
+        this.listener = listener;
     }
 
     /**
@@ -127,34 +92,10 @@ public final class ChatServer implements Closeable {
             if (state != State.NEW) {
                 throw new IllegalStateException("the server was already " + (state == State.RUNNING ? "started" : "closed"));
             }
-            DatagramChannel channel = DatagramChannel.open(bindAddress.getAddress() instanceof Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            try {
-                channel.bind(bindAddress);
-                localAddress = (InetSocketAddress) channel.getLocalAddress();
-                SecureRandom random = new SecureRandom();
-                SrpGroup group = SrpGroup.RFC5054_2048_SHA256;
-                ServerConfig config = ServerConfig.of(roomName, group,
-                        SrpVerifier.create(group, roomName, password, random), idleTimeout.toNanos(),
-                        maxMessageBytes, maxMembers).withRateLimit(messagesPerSecond, messageBurst);
-                dispatcher = new CallbackDispatcher(callbackExecutor, "roomcast-server-" + localAddress.getPort()
-                        + "-callbacks");
-                offload = new PooledOffload("roomcast-server-" + localAddress.getPort() + "-srp",
-                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)));
-                engine = new ServerEngine(config, new Sink(dispatcher), random, System::currentTimeMillis, offload);
-                loop = new EventLoop("roomcast-server-" + localAddress.getPort() + "-io", channel, engine);
-                offload.attach(loop);
-                loop.start();
-                state = State.RUNNING;
-                log.info("room '{}' open on {}", roomName, localAddress);
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                if (offload != null) {
-                    offload.close();
-                }
-                throw e;
-            }
+            runtime = ServerRuntime.start(settings, callbacks -> new ServerListenerBridge(listener, callbacks));
+            state = State.RUNNING;
         }
+        log.info("room '{}' open on {}", settings.roomName(), localAddress());
     }
 
     /**
@@ -164,11 +105,11 @@ public final class ChatServer implements Closeable {
      * @throws IllegalStateException if the server has not been started
      */
     public InetSocketAddress localAddress() {
-        InetSocketAddress address = localAddress;
-        if (address == null) {
+        ServerRuntime started = runtime;
+        if (started == null) {
             throw new IllegalStateException("the server has not been started");
         }
-        return address;
+        return started.localAddress();
     }
 
     /**
@@ -177,7 +118,8 @@ public final class ChatServer implements Closeable {
      * @return an immutable snapshot, empty before {@link #start()} and after {@link #close()}
      */
     public Set<String> members() {
-        return members;
+        ServerRuntime started = runtime;
+        return started == null ? Set.of() : started.members();
     }
 
     /**
@@ -186,7 +128,7 @@ public final class ChatServer implements Closeable {
      * @return the room name, never null
      */
     public String roomName() {
-        return roomName;
+        return settings.roomName();
     }
 
     /**
@@ -198,9 +140,7 @@ public final class ChatServer implements Closeable {
      */
     @Override
     public void close() {
-        EventLoop running;
-        ServerEngine room;
-        CallbackDispatcher callbacks;
+        ServerRuntime running;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return;
@@ -210,54 +150,10 @@ public final class ChatServer implements Closeable {
             if (!wasRunning) {
                 return;
             }
-            running = loop;
-            room = engine;
-            callbacks = dispatcher;
+            running = runtime;
         }
-        running.execute(room::close);
-        running.awaitStopOrForce(Duration.ofSeconds(3));
-        offload.close();
-        members = Set.of();
-        try {
-            callbacks.awaitIdle(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        log.info("room '{}' on {} closed", roomName, localAddress);
-    }
-
-    /** Turns engine events into listener calls on the dispatcher. Runs on the I/O thread. */
-    private final class Sink implements ServerEventSink {
-        private final CallbackDispatcher callbacks;
-
-        Sink(CallbackDispatcher callbacks) {
-            this.callbacks = callbacks;
-        }
-
-        @Override
-        public void memberJoined(long sequence, String username, InetSocketAddress address) {
-            refreshMembers();
-            Member member = new Member(username, address);
-            callbacks.execute(() -> listener.onMemberJoined(member));
-        }
-
-        @Override
-        public void message(long sequence, String sender, String text, long timestampMillis) {
-            ChatMessage message = new ChatMessage(sequence, sender, text, Instant.ofEpochMilli(timestampMillis));
-            callbacks.execute(() -> listener.onMessage(message));
-        }
-
-        @Override
-        public void memberLeft(long sequence, String username, InetSocketAddress address, CloseReason reason) {
-            refreshMembers();
-            Member member = new Member(username, address);
-            LeaveReason leaveReason = LeaveReasons.of(reason);
-            callbacks.execute(() -> listener.onMemberLeft(member, leaveReason));
-        }
-
-        private void refreshMembers() {
-            members = Collections.unmodifiableSet(new LinkedHashSet<>(engine.memberNames()));
-        }
+        running.close();
+        log.info("room '{}' on {} closed", settings.roomName(), running.localAddress());
     }
 
     /**
@@ -374,7 +270,7 @@ public final class ChatServer implements Closeable {
          * How long a member may stay silent before it is removed with
          * {@link LeaveReason#TIMED_OUT}. Live clients send keepalives, so only a crashed or
          * cut-off member is removed. A client's own shorter timeout wins for its connection.
-         * Default: 15 seconds.
+         * Default: {@link ChatServer#DEFAULT_IDLE_TIMEOUT}.
          *
          * @param timeout a positive duration
          * @return this builder
@@ -459,7 +355,8 @@ public final class ChatServer implements Closeable {
             if (bindAddress == null) {
                 throw new IllegalStateException("bind: the address to bind is required; call bind(...)");
             }
-            return new ChatServer(this);
+            return new ChatServer(new ServerSettings(bindAddress, roomName, password, idleTimeout, maxMessageBytes,
+                    maxMembers, messagesPerSecond, messageBurst, callbackExecutor), listener);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -349,6 +350,40 @@ class ChatRoomTest {
         CompletableFuture<ChatMessage> future = joan.send("too late");
 
         assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ChatException.class);
+    }
+
+    @Test
+    void aSendAfterCloseFailsOnTheCallbackThreadNeverOnTheCallers() throws Exception {
+        ChatServer server = startServer("secret");
+        ExecutorService appThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-callbacks"));
+        try {
+            ChatClient joan = client(server, "joan", "secret").callbackExecutor(appThread).build();
+            closeables.add(joan);
+            joan.connect();
+            joan.close();
+            // occupy the only callback thread, so the future cannot complete before the stage below is attached
+            CountDownLatch occupied = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            appThread.execute(() -> {
+                occupied.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(occupied.await(10, TimeUnit.SECONDS)).isTrue();
+
+            CompletableFuture<ChatMessage> future = joan.send("too late");
+            // a stage attached to a future that is already complete runs at once, on the attaching thread
+            CompletableFuture<Thread> completedOn = future.handle((message, failure) -> Thread.currentThread());
+            release.countDown();
+
+            assertThat(completedOn.get(10, TimeUnit.SECONDS).getName()).isEqualTo("app-callbacks");
+            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ChatException.class);
+        } finally {
+            appThread.shutdown();
+        }
     }
 
     @Test

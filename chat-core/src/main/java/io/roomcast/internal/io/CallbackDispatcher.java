@@ -17,13 +17,21 @@ import org.slf4j.LoggerFactory;
  * so a slow listener cannot stall the network. The dispatcher's own thread ends after a second
  * without work and a new one starts when work comes, so nothing needs shutting down.
  *
- * <p>Thread-safe.
+ * <p>Threads: {@link #execute} is called from any thread (the I/O thread, mostly); the queue and
+ * the {@code draining} flag are guarded by the queue; callbacks run on the executor's thread, one
+ * at a time.
  */
 public final class CallbackDispatcher implements Executor {
     private static final Logger log = LoggerFactory.getLogger(CallbackDispatcher.class);
 
     /** How long the dispatcher's own thread waits for work before it ends (a new one starts on demand). */
     private static final long IDLE_THREAD_SECONDS = 1;
+    /**
+     * How long {@link #awaitDrained()} waits for the callbacks already queued: a closing server or
+     * client lets its listener see the last events, but a listener that blocks does not hold
+     * close() forever.
+     */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
     private static final ThreadLocal<CallbackDispatcher> CURRENT = new ThreadLocal<>();
 
     private final Executor executor;
@@ -70,18 +78,23 @@ public final class CallbackDispatcher implements Executor {
     }
 
     /**
-     * Waits until every callback given so far has run. Returns at once when called from one of
-     * this dispatcher's own callbacks, which would otherwise wait for itself.
-     *
-     * @return {@code false} if they had not all run within {@code timeout}
+     * Waits up to {@link #DRAIN_TIMEOUT} until every callback given so far has run. Returns at
+     * once when called from one of this dispatcher's own callbacks, which would otherwise wait for
+     * itself. Restores the interrupt flag if interrupted.
      */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    public void awaitDrained() {
         if (CURRENT.get() == this) {
-            return true;
+            return;
         }
         CountDownLatch done = new CountDownLatch(1);
         execute(done::countDown);
-        return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            if (!done.await(DRAIN_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+                log.debug("callbacks still queued after {}; closing without them", DRAIN_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void drain() {

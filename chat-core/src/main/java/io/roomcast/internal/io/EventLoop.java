@@ -3,19 +3,20 @@ package io.roomcast.internal.io;
 import io.roomcast.internal.protocol.DatagramEngine;
 import io.roomcast.internal.wire.WireFormat;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,44 +26,58 @@ import org.slf4j.LoggerFactory;
  * engine emits and sleeps in {@link Selector#select(long)} until the next datagram or the
  * engine's next deadline. An idle loop uses no CPU.
  *
- * <p>Other threads talk to the loop only through {@link #execute}: commands go into a queue
- * and the selector is woken. The engine therefore needs no locks.
+ * <p>Other threads talk to the loop only through its {@link CommandQueue}: commands go into a
+ * queue and the selector is woken. The engine therefore needs no locks.
  *
  * <p>Lifecycle: new → running ({@link #start()}) → stopped, when the engine is finished or
- * {@link #shutdownNow()} is called; the channel and selector are closed as the thread ends.
+ * {@link #awaitStopOrForce} runs out of patience; the channel and selector are closed as the
+ * thread ends.
+ *
+ * <p>Threads: the channel, the selector, the buffers and the engine belong to the I/O thread;
+ * {@link #start} and {@link #awaitStopOrForce} are called from others.
  */
 public final class EventLoop {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
     /** Most datagrams read in one turn before the loop sends and checks timers again. */
     private static final int MAX_READS_PER_TURN = 256;
+    /** After a forced stop, how long to wait for the thread to notice: it is at most one select away. */
+    private static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(2);
 
     private final DatagramChannel channel;
     private final DatagramEngine engine;
-    private final Thread thread;
-    private final ConcurrentLinkedQueue<LongConsumer> commands = new ConcurrentLinkedQueue<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CommandQueue commands;
     private final Selector selector;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     // I/O thread only
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(WireFormat.MAX_DATAGRAM_BYTES + 1);
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(WireFormat.MAX_DATAGRAM_BYTES);
     private InetSocketAddress blockedDestination;
     private volatile boolean shutdown;
-    private volatile boolean terminated;
 
     /**
-     * A loop for {@code engine} on {@code channel}, which must be open; the loop configures it
-     * non-blocking and closes it when it stops.
+     * A loop for {@code engine} on {@code channel}, which must be open, taking commands from
+     * {@code commands}; the loop configures the channel non-blocking and closes it, and the
+     * queue's selector, when it stops.
      *
-     * @throws IOException if the selector cannot be opened
+     * @throws IOException if the channel cannot be registered with the selector
      */
-    public EventLoop(String threadName, DatagramChannel channel, DatagramEngine engine) throws IOException {
+    public EventLoop(String threadName, DatagramChannel channel, DatagramEngine engine, CommandQueue commands)
+            throws IOException {
         this.channel = channel;
         this.engine = engine;
-        this.selector = Selector.open();
+        this.commands = commands;
+        this.selector = commands.selector();
         channel.configureBlocking(false);
         channel.register(selector, SelectionKey.OP_READ);
         this.thread = new Thread(this::run, threadName);
+    }
+
+    /** A new channel of {@code address}'s family (IPv4 or IPv6), for a loop to bind or connect. */
+    static DatagramChannel openChannel(InetAddress address) throws IOException {
+        return DatagramChannel.open(address instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET);
     }
 
     /** Starts the I/O thread. */
@@ -71,51 +86,15 @@ public final class EventLoop {
     }
 
     /**
-     * Runs {@code command} on the I/O thread with the current time in nanoseconds. Commands
-     * run in the order they were given. Commands still queued when the loop stops run then,
-     * after the engine has finished.
-     *
-     * @return {@code false} if the loop had already stopped, so the command will never run
-     */
-    public boolean execute(LongConsumer command) {
-        commands.add(command);
-        if (terminated) {
-            // the loop's last drain may or may not have taken it: whoever removes it owns it
-            return !commands.remove(command);
-        }
-        selector.wakeup();
-        return true;
-    }
-
-    /** {@code true} if the caller is the I/O thread. */
-    public boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
-    /**
-     * Waits for the loop to stop.
-     *
-     * @return {@code true} if it stopped within {@code timeout}
-     */
-    public boolean awaitStop(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** {@code true} once the loop has stopped. */
-    public boolean isStopped() {
-        return stopped.getCount() == 0;
-    }
-
-    /**
      * Waits up to {@code grace} for the loop to stop by itself (its engine finishing), then stops
-     * it without waiting for the engine and waits a little more. Restores the interrupt flag if
-     * interrupted.
+     * it without waiting for the engine and waits up to {@link #FORCED_STOP_WAIT} more. Restores
+     * the interrupt flag if interrupted.
      */
     public void awaitStopOrForce(Duration grace) {
         try {
             if (!awaitStop(grace)) {
                 shutdownNow();
-                awaitStop(Duration.ofSeconds(2));
+                awaitStop(FORCED_STOP_WAIT);
             }
         } catch (InterruptedException e) {
             shutdownNow();
@@ -123,8 +102,12 @@ public final class EventLoop {
         }
     }
 
+    private boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** Stops the loop at its next turn without waiting for the engine to finish. */
-    public void shutdownNow() {
+    private void shutdownNow() {
         shutdown = true;
         selector.wakeup();
     }
@@ -138,8 +121,7 @@ public final class EventLoop {
             log.error("event loop stopped by an unexpected failure", e);
         } finally {
             closeQuietly();
-            terminated = true;
-            runCommands(System.nanoTime());
+            commands.close(System.nanoTime());
             stopped.countDown();
         }
     }
@@ -147,7 +129,7 @@ public final class EventLoop {
     private void loop() throws IOException {
         while (!shutdown) {
             long now = System.nanoTime();
-            runCommands(now);
+            commands.runAll(now);
             handleDeadline(now);
             flush(now);
             if (engine.isFinished() && blockedDestination == null) {
@@ -169,17 +151,6 @@ public final class EventLoop {
                 flush(now);
             }
             receive(now);
-        }
-    }
-
-    private void runCommands(long now) {
-        LongConsumer command;
-        while ((command = commands.poll()) != null) {
-            try {
-                command.accept(now);
-            } catch (RuntimeException e) {
-                log.error("a command failed on the event loop", e);
-            }
         }
     }
 

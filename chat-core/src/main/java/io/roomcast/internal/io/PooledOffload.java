@@ -11,28 +11,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an engine's slow work (SRP modular exponentiation) on a small pool of daemon threads and
- * hands each result back to the engine's {@link EventLoop} as a command, so the I/O thread never
- * blocks on it. Thread-safe.
+ * hands each result back to the engine's loop as a command, through the loop's
+ * {@link CommandQueue}, so the I/O thread never blocks on it.
+ *
+ * <p>Threads: {@link #submit} is called on the I/O thread, the work runs on the pool's threads,
+ * its continuation on the I/O thread again; {@link #close} from any thread.
  */
 public final class PooledOffload implements Offload, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PooledOffload.class);
 
     private final ExecutorService pool;
-    private volatile EventLoop loop;
+    private final CommandQueue loop;
 
-    /** A pool of {@code threads} daemon threads named after {@code name}. */
-    public PooledOffload(String name, int threads) {
+    /** A pool of {@code threads} daemon threads named after {@code name}, handing results to {@code loop}. */
+    public PooledOffload(String name, int threads, CommandQueue loop) {
+        this.loop = loop;
         AtomicInteger count = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-    }
-
-    /** The loop results go back to; set before the engine can submit anything. */
-    public void attach(EventLoop eventLoop) {
-        this.loop = eventLoop;
     }
 
     @Override

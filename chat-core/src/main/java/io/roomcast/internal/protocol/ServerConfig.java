@@ -32,11 +32,6 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
     public static final int DEFAULT_PACKET_WINDOW = 128;
     /** Default per-member window of events beyond the last one delivered. */
     public static final int DEFAULT_EVENT_WINDOW = 1024;
-
-    /** Default rate limit per member: messages per second. */
-    public static final double DEFAULT_MESSAGES_PER_SECOND = 20;
-    /** Default rate limit per member: burst. */
-    public static final int DEFAULT_MESSAGE_BURST = 40;
     /** Handshakes in progress above which HELLOs must echo a RETRY token first. */
     public static final int DEFAULT_RETRY_THRESHOLD = 64;
     /** Failed password proofs per source IP within {@link #FAILED_PROOF_WINDOW_NANOS} before it is refused. */
@@ -44,12 +39,16 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
     /** The window for {@link #MAX_FAILED_PROOFS}, and the first penalty. */
     public static final long FAILED_PROOF_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
-    /** A configuration with the default log sizes, windows and rate limit. */
+    /**
+     * A configuration with the default log sizes and windows, and no rate limit: the rate limit's
+     * defaults belong to the public builder ({@code ChatServer.DEFAULT_MESSAGES_PER_SECOND} and
+     * {@code DEFAULT_MESSAGE_BURST}), which always sets one with {@link #withRateLimit}.
+     */
     public static ServerConfig of(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                                   int maxMessageBytes, int maxMembers) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers,
                 DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW,
-                DEFAULT_MESSAGES_PER_SECOND, DEFAULT_MESSAGE_BURST, DEFAULT_RETRY_THRESHOLD);
+                Double.POSITIVE_INFINITY, Integer.MAX_VALUE, DEFAULT_RETRY_THRESHOLD);
     }
 
     /** This configuration with another rate limit. */

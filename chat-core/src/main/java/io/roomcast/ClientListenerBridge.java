@@ -1,0 +1,151 @@
+package io.roomcast;
+
+import io.roomcast.internal.protocol.ClientEventSink;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns a client engine's events into what the public API promises: {@link ChatClientListener}
+ * calls and the completion of {@link ChatClient#send} futures, both run on the dispatcher, and
+ * the outcome of {@link ChatClient#connect()} as a value or one of its exceptions.
+ *
+ * <p>Threads: the engine calls it on the I/O thread, which also registers each sent message's
+ * future ({@link #expectConfirmation}); the thread in {@code connect()} waits in
+ * {@link #awaitJoin()}. The futures map is concurrent because a disconnection reported by
+ * {@code close()} after a forced stop runs on the closing thread.
+ */
+final class ClientListenerBridge implements ClientEventSink {
+    /**
+     * How much longer than the connect timeout {@link #awaitJoin()} waits: the engine enforces the
+     * connect timeout itself, so the margin only guards against a loop that is stuck.
+     */
+    private static final Duration CONNECT_MARGIN = Duration.ofSeconds(5);
+
+    /** Why the engine could not join, with its words for it. */
+    private record Failure(ConnectFailure reason, String detail) {
+    }
+
+    private final InetSocketAddress server;
+    private final String username;
+    private final Duration connectTimeout;
+    private final ChatClientListener listener;
+    private final Executor callbacks;
+    private final Map<Long, CompletableFuture<ChatMessage>> pendingSends = new ConcurrentHashMap<>();
+    private final CountDownLatch connectDone = new CountDownLatch(1);
+    private volatile Failure connectFailure; // written on the I/O thread before connectDone opens
+
+    ClientListenerBridge(InetSocketAddress server, String username, Duration connectTimeout,
+                         ChatClientListener listener, Executor callbacks) {
+        this.server = server;
+        this.username = username;
+        this.connectTimeout = connectTimeout;
+        this.listener = listener;
+        this.callbacks = callbacks;
+    }
+
+    /**
+     * Waits until the engine has joined or failed to, for the connect timeout and
+     * {@link #CONNECT_MARGIN}.
+     *
+     * @throws ChatException        (or a subclass) saying why the client could not join
+     * @throws InterruptedException if the waiting thread was interrupted
+     */
+    void awaitJoin() throws ChatException, InterruptedException {
+        if (!connectDone.await(connectTimeout.plus(CONNECT_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
+            connectFailure = new Failure(ConnectFailure.TIMED_OUT, "no answer from " + server + " within "
+                    + connectTimeout.toMillis() + " ms");
+        }
+        Failure failure = connectFailure;
+        if (failure == null) {
+            return;
+        }
+        throw switch (failure.reason()) {
+            case BAD_PASSWORD -> new AuthenticationException("wrong password for the room at " + server);
+            case SERVER_NOT_AUTHENTIC -> new AuthenticationException(failure.detail() + " (" + server + ")");
+            case USERNAME_TAKEN -> new UsernameTakenException(failure.detail());
+            case INVALID_USERNAME -> new InvalidUsernameException(failure.detail());
+            case REFUSED -> new ChatException("the server at " + server + " refused to admit '" + username + "': "
+                    + failure.detail());
+            case TIMED_OUT -> new ChatException(failure.detail() + ": is a Roomcast server running there?");
+            case UNREACHABLE -> new ChatException(failure.detail());
+            case CLOSED -> new ChatException("the client was closed while joining the room at " + server);
+        };
+    }
+
+    /** {@code future} completes when the server confirms or refuses message {@code messageId}. I/O thread. */
+    void expectConfirmation(long messageId, CompletableFuture<ChatMessage> future) {
+        pendingSends.put(messageId, future);
+    }
+
+    @Override
+    public void joined(String room, List<String> names, int maxBytes, long joinSequence) {
+        connectDone.countDown();
+    }
+
+    @Override
+    public void connectFailed(ConnectFailure failure, String detail) {
+        connectFailure = new Failure(failure, detail);
+        connectDone.countDown();
+    }
+
+    @Override
+    public void message(long sequence, String sender, String text, long timestampMillis) {
+        ChatMessage message = new ChatMessage(sequence, sender, text, Instant.ofEpochMilli(timestampMillis));
+        callbacks.execute(() -> listener.onMessage(message));
+    }
+
+    @Override
+    public void memberJoined(long sequence, String name) {
+        callbacks.execute(() -> listener.onMemberJoined(name));
+    }
+
+    @Override
+    public void memberLeft(long sequence, String name, CloseReason reason) {
+        LeaveReason leaveReason = LeaveReasons.of(reason);
+        callbacks.execute(() -> listener.onMemberLeft(name, leaveReason));
+    }
+
+    @Override
+    public void sendAccepted(long messageId, long sequence, String text, long timestampMillis) {
+        CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
+        if (future != null) {
+            ChatMessage message = new ChatMessage(sequence, username, text, Instant.ofEpochMilli(timestampMillis));
+            callbacks.execute(() -> future.complete(message));
+        }
+    }
+
+    @Override
+    public void sendRefused(long messageId, ErrorCode code, String detail) {
+        CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
+        if (future != null) {
+            ChatException failure = new ChatException("the server refused the message: " + detail);
+            callbacks.execute(() -> future.completeExceptionally(failure));
+        }
+    }
+
+    /** Fails every unconfirmed send, then tells the listener. Called once (the runtime sees to it). */
+    @Override
+    public void disconnected(CloseReason reason) {
+        LeaveReason leaveReason = LeaveReasons.of(reason);
+        List<CompletableFuture<ChatMessage>> unconfirmed = List.copyOf(pendingSends.values());
+        pendingSends.clear();
+        callbacks.execute(() -> {
+            ChatException failure = new ChatException("disconnected (" + leaveReason
+                    + ") before the server confirmed the message");
+            for (CompletableFuture<ChatMessage> future : unconfirmed) {
+                future.completeExceptionally(failure);
+            }
+            listener.onDisconnected(leaveReason);
+        });
+    }
+}

@@ -1,0 +1,215 @@
+package io.roomcast.internal.io;
+
+import io.roomcast.internal.crypto.SrpGroup;
+import io.roomcast.internal.protocol.ClientConfig;
+import io.roomcast.internal.protocol.ClientEngine;
+import io.roomcast.internal.protocol.ClientEventSink;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * One client's connection: the connected channel, its {@link EventLoop}, the
+ * {@link ClientEngine}, the SRP group and the {@link CallbackDispatcher}, all wired here and
+ * nowhere else, and closed in order. What the engine knows of the room (members, room name,
+ * message limit) is published here for other threads.
+ *
+ * <p>Threads: built and closed by the threads that connect and close the public client, which
+ * makes sure that happens once each; the engine belongs to the I/O thread; {@link #send} and the
+ * getters are called from any thread.
+ *
+ * @param <E> the sink that turns the engine's events into listener calls
+ */
+public final class ClientRuntime<E extends ClientEventSink> {
+    /**
+     * How long close waits for the engine to finish by itself before the loop is stopped: the
+     * engine first lets messages already sent be confirmed (for at most 2 seconds), then re-sends
+     * CLOSE until the server acknowledges it (for at most 1 second).
+     */
+    private static final Duration LOOP_STOP_GRACE = Duration.ofSeconds(5);
+    private static final SrpGroup GROUP = SrpGroup.RFC5054_2048_SHA256;
+
+    private final E events;
+    private final CallbackDispatcher callbacks;
+    private final CommandQueue commands;
+    private final ClientEngine engine;
+    private final EventLoop loop;
+    private final AtomicBoolean endReported = new AtomicBoolean();
+    // written on the I/O thread (and by close once the loop has stopped)
+    private volatile boolean joined;
+    private volatile String roomName;
+    private volatile int maxMessageBytes;
+    private volatile Set<String> members = Set.of();
+
+    private ClientRuntime(ClientSettings settings, DatagramChannel channel, Function<Executor, E> events)
+            throws IOException {
+        String name = "roomcast-client-" + settings.username();
+        ClientConfig config = new ClientConfig(settings.server(), settings.username(), settings.password(), GROUP,
+                settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos());
+        this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks");
+        this.events = events.apply(callbacks);
+        this.commands = new CommandQueue();
+        try {
+            this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom());
+            this.loop = new EventLoop(name + "-io", channel, engine, commands);
+        } catch (IOException | RuntimeException e) {
+            commands.discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a channel to the server and starts joining; the outcome reaches the sink.
+     *
+     * @param events makes, given the dispatcher that runs listener calls, the sink that turns the
+     *               engine's events into them; the sink is called on the I/O thread
+     * @throws IOException if the socket cannot be opened
+     */
+    public static <E extends ClientEventSink> ClientRuntime<E> connect(ClientSettings settings,
+                                                                       Function<Executor, E> events)
+            throws IOException {
+        InetSocketAddress server = settings.server();
+        DatagramChannel channel = EventLoop.openChannel(server.getAddress());
+        try {
+            // a loopback server is reached from a loopback address; otherwise the system chooses
+            channel.bind(server.getAddress().isLoopbackAddress() ? new InetSocketAddress(server.getAddress(), 0)
+                    : null);
+            channel.connect(server);
+            ClientRuntime<E> runtime = new ClientRuntime<>(settings, channel, events);
+            runtime.loop.start();
+            runtime.commands.execute(runtime.engine::start);
+            return runtime;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The sink made for this runtime. */
+    public E events() {
+        return events;
+    }
+
+    /**
+     * Queues {@code text} for the room. On the I/O thread, {@code queued} then gets its message
+     * id, which the sink's {@code sendAccepted} or {@code sendRefused} will name; or, if the client
+     * is no longer in the room or the loop has stopped, {@code notInRoom} runs on the dispatcher
+     * instead, never on the calling thread.
+     */
+    public void send(String text, LongConsumer queued, Runnable notInRoom) {
+        boolean accepted = commands.execute(now -> {
+            if (engine.isJoined()) {
+                queued.accept(engine.send(text));
+            } else {
+                callbacks.execute(notInRoom);
+            }
+        });
+        if (!accepted) {
+            callbacks.execute(notInRoom);
+        }
+    }
+
+    /** The room's members as the engine last reported them, this client included; empty before joining and after leaving. */
+    public Set<String> members() {
+        return members;
+    }
+
+    /** The room's name, or {@code null} before joining. */
+    public String roomName() {
+        return roomName;
+    }
+
+    /** The room's limit on a message's text, in bytes of UTF-8; 0 before joining. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /**
+     * Leaves or gives up joining: the engine lets messages already sent go out and says goodbye,
+     * the loop stops (forced after {@link #LOOP_STOP_GRACE}), a joined client that the engine
+     * could not report as disconnected in time is reported as having left, and the callbacks
+     * already queued run. Call once.
+     */
+    public void close() {
+        commands.execute(engine::close);
+        loop.awaitStopOrForce(LOOP_STOP_GRACE);
+        if (joined) {
+            reportEnd(CloseReason.LEFT);
+        }
+        members = Set.of();
+        callbacks.awaitDrained();
+    }
+
+    /** The sink's {@code disconnected}, once: from the engine, or from {@link #close} when the engine was stopped first. */
+    private void reportEnd(CloseReason reason) {
+        if (endReported.compareAndSet(false, true)) {
+            members = Set.of();
+            events.disconnected(reason);
+        }
+    }
+
+    private static Set<String> snapshot(List<String> names) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(names));
+    }
+
+    /** Publishes what the engine knows of the room for other threads, then passes each event on. I/O thread. */
+    private final class RoomPublisher implements ClientEventSink {
+        @Override
+        public void joined(String room, List<String> names, int maxBytes, long joinSequence) {
+            roomName = room;
+            maxMessageBytes = maxBytes;
+            members = snapshot(names);
+            joined = true;
+            events.joined(room, names, maxBytes, joinSequence);
+        }
+
+        @Override
+        public void connectFailed(ConnectFailure failure, String detail) {
+            events.connectFailed(failure, detail);
+        }
+
+        @Override
+        public void message(long sequence, String sender, String text, long timestampMillis) {
+            events.message(sequence, sender, text, timestampMillis);
+        }
+
+        @Override
+        public void memberJoined(long sequence, String username) {
+            members = snapshot(engine.members());
+            events.memberJoined(sequence, username);
+        }
+
+        @Override
+        public void memberLeft(long sequence, String username, CloseReason reason) {
+            members = snapshot(engine.members());
+            events.memberLeft(sequence, username, reason);
+        }
+
+        @Override
+        public void sendAccepted(long messageId, long sequence, String text, long timestampMillis) {
+            events.sendAccepted(messageId, sequence, text, timestampMillis);
+        }
+
+        @Override
+        public void sendRefused(long messageId, ErrorCode code, String detail) {
+            events.sendRefused(messageId, code, detail);
+        }
+
+        @Override
+        public void disconnected(CloseReason reason) {
+            reportEnd(reason);
+        }
+    }
+}

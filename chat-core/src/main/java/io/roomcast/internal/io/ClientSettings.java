@@ -1,0 +1,27 @@
+package io.roomcast.internal.io;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * What a {@link ClientRuntime} is built from, every value validated by the public builder.
+ * Immutable.
+ *
+ * @param server           the server's address
+ * @param username         the username, NFC-normalised and valid ({@link TextRules})
+ * @param password         the room password, possibly empty
+ * @param connectTimeout   how long to try to join before giving up
+ * @param idleTimeout      how long the server may stay silent
+ * @param callbackExecutor the executor for listener calls and send futures, or {@code null} for a dispatcher
+ *                         thread of the client's own
+ */
+public record ClientSettings(InetSocketAddress server, String username, String password, Duration connectTimeout,
+                             Duration idleTimeout, Executor callbackExecutor) {
+    /** Everything but the password. */
+    @Override
+    public String toString() {
+        return "ClientSettings[server=" + server + ", username=" + username + ", connectTimeout=" + connectTimeout
+                + ", idleTimeout=" + idleTimeout + ", callbackExecutor=" + callbackExecutor + "]";
+    }
+}

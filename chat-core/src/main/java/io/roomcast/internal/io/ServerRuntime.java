@@ -1,0 +1,145 @@
+package io.roomcast.internal.io;
+
+import io.roomcast.internal.crypto.SrpGroup;
+import io.roomcast.internal.crypto.SrpVerifier;
+import io.roomcast.internal.protocol.ServerConfig;
+import io.roomcast.internal.protocol.ServerEngine;
+import io.roomcast.internal.protocol.ServerEventSink;
+import io.roomcast.internal.wire.CloseReason;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * One open room: the bound channel, its {@link EventLoop}, the {@link ServerEngine}, the SRP
+ * group and verifier, the {@link PooledOffload} for SRP work and the {@link CallbackDispatcher},
+ * all wired here and nowhere else, and closed in order.
+ *
+ * <p>Threads: built and closed by the thread that starts or closes the public server, which
+ * makes sure that happens once each; the engine belongs to the I/O thread; {@link #members()}
+ * and {@link #localAddress()} are read from any thread.
+ */
+public final class ServerRuntime {
+    /**
+     * How long close waits for the engine to finish by itself before the loop is stopped: the
+     * engine re-sends {@code SERVER_CLOSED} until every member acknowledges it, for at most the
+     * protocol's close timeout (1 second).
+     */
+    private static final Duration LOOP_STOP_GRACE = Duration.ofSeconds(3);
+    /** SRP work (a few ms per handshake) runs on half the cores, at least one and at most four. */
+    private static final int OFFLOAD_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    private static final SrpGroup GROUP = SrpGroup.RFC5054_2048_SHA256;
+
+    private final InetSocketAddress localAddress;
+    private final CallbackDispatcher callbacks;
+    private final CommandQueue commands;
+    private final PooledOffload offload;
+    private final ServerEngine engine;
+    private final EventLoop loop;
+    private volatile Set<String> members = Set.of(); // written on the I/O thread
+
+    private ServerRuntime(ServerSettings settings, DatagramChannel channel, Function<Executor, ServerEventSink> events)
+            throws IOException {
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        String name = "roomcast-server-" + localAddress.getPort();
+        SecureRandom random = new SecureRandom();
+        String roomName = settings.roomName();
+        ServerConfig config = ServerConfig.of(roomName, GROUP, SrpVerifier.create(GROUP, roomName,
+                        settings.password(), random), settings.idleTimeout().toNanos(), settings.maxMessageBytes(),
+                settings.maxMembers()).withRateLimit(settings.messagesPerSecond(), settings.messageBurst());
+        this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks");
+        this.commands = new CommandQueue();
+        this.offload = new PooledOffload(name + "-srp", OFFLOAD_THREADS, commands);
+        try {
+            this.engine = new ServerEngine(config, new MemberListPublisher(events.apply(callbacks)), random,
+                    System::currentTimeMillis, offload);
+            this.loop = new EventLoop(name + "-io", channel, engine, commands);
+        } catch (IOException | RuntimeException e) {
+            offload.close();
+            commands.discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Binds the channel and opens the room.
+     *
+     * @param events makes, given the dispatcher that runs listener calls, the sink that turns the
+     *               engine's events into them; the sink is called on the I/O thread
+     * @throws java.net.BindException if the address is in use or cannot be bound
+     * @throws IOException            if the socket cannot be opened for another reason
+     */
+    public static ServerRuntime start(ServerSettings settings, Function<Executor, ServerEventSink> events)
+            throws IOException {
+        DatagramChannel channel = EventLoop.openChannel(settings.bindAddress().getAddress());
+        try {
+            channel.bind(settings.bindAddress());
+            ServerRuntime runtime = new ServerRuntime(settings, channel, events);
+            runtime.loop.start();
+            return runtime;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The bound address, with the actual port. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The members' usernames as the engine last reported them, in the order they joined; empty once closed. */
+    public Set<String> members() {
+        return members;
+    }
+
+    /**
+     * Closes the room: the engine tells every member and reports each as gone, the loop stops
+     * (forced after {@link #LOOP_STOP_GRACE}), the SRP pool ends, and the callbacks already
+     * queued run. Call once.
+     */
+    public void close() {
+        commands.execute(engine::close);
+        loop.awaitStopOrForce(LOOP_STOP_GRACE);
+        offload.close();
+        members = Set.of();
+        callbacks.awaitDrained();
+    }
+
+    /** Publishes the member list for other threads, then passes each event on. I/O thread. */
+    private final class MemberListPublisher implements ServerEventSink {
+        private final ServerEventSink events;
+
+        MemberListPublisher(ServerEventSink events) {
+            this.events = events;
+        }
+
+        @Override
+        public void memberJoined(long sequence, String username, InetSocketAddress address) {
+            publishMembers();
+            events.memberJoined(sequence, username, address);
+        }
+
+        @Override
+        public void message(long sequence, String sender, String text, long timestampMillis) {
+            events.message(sequence, sender, text, timestampMillis);
+        }
+
+        @Override
+        public void memberLeft(long sequence, String username, InetSocketAddress address, CloseReason reason) {
+            publishMembers();
+            events.memberLeft(sequence, username, address, reason);
+        }
+
+        private void publishMembers() {
+            members = Collections.unmodifiableSet(new LinkedHashSet<>(engine.memberNames()));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.roomcast.internal.io;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * What a {@link ServerRuntime} is built from, every value validated by the public builder.
+ * Immutable.
+ *
+ * @param bindAddress       the address to bind; port 0 picks a free port
+ * @param roomName          the room name, which is also the SRP identity
+ * @param password          the room password, possibly empty
+ * @param idleTimeout       how long a member may stay silent
+ * @param maxMessageBytes   the most UTF-8 bytes of text in one message
+ * @param maxMembers        the most members
+ * @param messagesPerSecond the rate each member's token bucket refills at
+ * @param messageBurst      how many messages a member may send at once
+ * @param callbackExecutor  the executor for listener calls, or {@code null} for a dispatcher thread of the server's own
+ */
+public record ServerSettings(InetSocketAddress bindAddress, String roomName, String password, Duration idleTimeout,
+                             int maxMessageBytes, int maxMembers, double messagesPerSecond, int messageBurst,
+                             Executor callbackExecutor) {
+    /** Everything but the password. */
+    @Override
+    public String toString() {
+        return "ServerSettings[bindAddress=" + bindAddress + ", roomName=" + roomName + ", idleTimeout=" + idleTimeout
+                + ", maxMessageBytes=" + maxMessageBytes + ", maxMembers=" + maxMembers + ", messagesPerSecond="
+                + messagesPerSecond + ", messageBurst=" + messageBurst + ", callbackExecutor=" + callbackExecutor + "]";
+    }
+}

@@ -1,0 +1,57 @@
+package io.roomcast.internal.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The way into a loop's thread, driven by hand in place of the loop. */
+@Timeout(10)
+class CommandQueueTest {
+
+    @Test
+    void commandsRunInOrderWithTheTimeAndOneThatThrowsDoesNotStopTheRest() throws Exception {
+        CommandQueue commands = new CommandQueue();
+        List<String> ran = new ArrayList<>();
+
+        assertThat(commands.execute(now -> ran.add("first at " + now))).isTrue();
+        assertThat(commands.execute(now -> {
+            throw new IllegalStateException("a failing command");
+        })).isTrue();
+        assertThat(commands.execute(now -> ran.add("third at " + now))).isTrue();
+        commands.runAll(42);
+
+        assertThat(ran).containsExactly("first at 42", "third at 42");
+        commands.discard();
+    }
+
+    @Test
+    void closingRunsWhatWasQueuedAndRefusesWhatComesAfter() throws Exception {
+        CommandQueue commands = new CommandQueue();
+        List<String> ran = new ArrayList<>();
+        commands.execute(now -> ran.add("queued before"));
+
+        commands.close(7);
+        boolean accepted = commands.execute(now -> ran.add("given after"));
+
+        assertThat(ran).containsExactly("queued before");
+        assertThat(accepted).as("a command given after close will never run").isFalse();
+        commands.runAll(8);
+        assertThat(ran).containsExactly("queued before");
+        commands.discard();
+    }
+
+    @Test
+    void aCommandWakesTheSelectorTheLoopSleepsIn() throws Exception {
+        CommandQueue commands = new CommandQueue();
+
+        commands.execute(now -> { });
+
+        // select() would block forever but for the wakeup
+        assertThat(commands.selector().select()).isZero();
+        commands.discard();
+        assertThat(commands.selector().isOpen()).isFalse();
+    }
+}
