@@ -57,6 +57,22 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
                 idleTimeoutNanos, nowNanos, this);
     }
 
+    /**
+     * The WELCOME again, for a PROOF retransmitted from the member's address before any of its
+     * short-header packets arrived: its WELCOME was lost, not the member. The PROOF is authentic
+     * (only its sender knew the challenge), so the address is validated.
+     *
+     * @return the WELCOME packets, or null if the member has shown the WELCOME arrived or
+     *         {@code source} is not its address
+     */
+    byte[][] welcomeAgain(InetSocketAddress source, long nowNanos) {
+        if (welcomeParts == null || !address.equals(source)) {
+            return null;
+        }
+        connection.heardFrom(nowNanos);
+        return welcomeParts;
+    }
+
     long connectionId() {
         return connection.id();
     }

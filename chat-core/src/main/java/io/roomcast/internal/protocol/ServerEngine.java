@@ -38,9 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ServerEngine implements DatagramEngine {
     private static final Logger log = LoggerFactory.getLogger(ServerEngine.class);
 
-    /** The most handshakes in progress at once; beyond it a HELLO is refused as busy. */
-    static final int MAX_PENDING_HANDSHAKES = HandshakeResponder.MAX_PENDING_HANDSHAKES;
-
     private final ServerConfig config;
     private final ServerEventSink sink;
     private final Random random;
@@ -100,14 +97,9 @@ public final class ServerEngine implements DatagramEngine {
         return members.all();
     }
 
-    /** Handshakes in progress, for tests that check memory bounds. */
-    int pendingHandshakes() {
-        return handshakes.pendingCount();
-    }
-
-    /** Answers kept to repeat to retransmissions, for tests that check memory bounds. */
-    int repeatedAnswerCount() {
-        return handshakes.repeatedAnswerCount();
+    /** The handshake responder, for tests that check memory bounds. */
+    HandshakeResponder handshakes() {
+        return handshakes;
     }
 
     /** The room, for tests. */
@@ -193,13 +185,12 @@ public final class ServerEngine implements DatagramEngine {
     /** A PROOF from a member whose WELCOME may have been lost: the WELCOME goes again. */
     private boolean resendWelcome(long now, long connectionId, InetSocketAddress source) {
         RoomMember member = members.get(connectionId);
-        if (member == null || !member.address.equals(source) || member.welcomeParts == null) {
+        byte[][] welcome = member == null ? null : member.welcomeAgain(source, now);
+        if (welcome == null) {
             return false;
         }
-        // the PROOF is authentic (only its sender knew the challenge), so the address is validated
-        member.connection.heardFrom(now); // it lives: its welcome was lost, not the member
         members.touch(member);
-        for (byte[] part : member.welcomeParts) {
+        for (byte[] part : welcome) {
             replies.add(new Datagram(source, part));
         }
         return true;

@@ -76,8 +76,8 @@ class ServerFuzzTest {
                 }
             }
             if (i % 100_000 == 0) {
-                assertThat(server.pendingHandshakes()).isLessThanOrEqualTo(2 * ServerEngine.MAX_PENDING_HANDSHAKES);
-                assertThat(server.repeatedAnswerCount()).isLessThanOrEqualTo(2 * ServerEngine.MAX_PENDING_HANDSHAKES);
+                assertThat(server.handshakes().pendingCount()).isLessThanOrEqualTo(2 * HandshakeResponder.MAX_PENDING_HANDSHAKES);
+                assertThat(server.handshakes().repeatedAnswerCount()).isLessThanOrEqualTo(2 * HandshakeResponder.MAX_PENDING_HANDSHAKES);
             }
         }
 
@@ -88,7 +88,7 @@ class ServerFuzzTest {
         assertThat(server.memberNames()).containsExactly("joan");
         assertThat(server.stats().malformed + server.stats().unauthenticated + server.stats().unknownConnection)
                 .isPositive();
-        assertThat(server.pendingHandshakes()).isLessThanOrEqualTo(2 * ServerEngine.MAX_PENDING_HANDSHAKES);
+        assertThat(server.handshakes().pendingCount()).isLessThanOrEqualTo(2 * HandshakeResponder.MAX_PENDING_HANDSHAKES);
 
         // the room still works: joan talks, a newcomer joins and hears her
         InetSocketAddress egaAddress = new InetSocketAddress("127.0.0.3", 4000);
