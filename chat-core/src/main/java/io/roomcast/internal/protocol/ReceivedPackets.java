@@ -21,7 +21,8 @@ final class ReceivedPackets {
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
     /** Packet numbers up to this one are treated as seen: their ranges were forgotten. */
     private long forgottenUpTo = -1;
-    private long largest = -1;
+    /** The largest packet number processed; 0 before any (packet numbers start at 1). */
+    private long largest;
     private long largestReceivedAtNanos;
     private int unacknowledgedElicitingPackets;
     private long ackDueAtNanos = Long.MAX_VALUE;
@@ -37,7 +38,7 @@ final class ReceivedPackets {
 
     /** Records a packet that was processed. */
     void record(long packetNumber, boolean ackEliciting, long nowNanos) {
-        boolean outOfOrder = largest >= 0 && packetNumber != largest + 1;
+        boolean outOfOrder = packetNumber != largest + 1; // numbering starts at 1: a first packet 2 means 1 is missing
         add(packetNumber);
         if (packetNumber > largest) {
             largest = packetNumber;

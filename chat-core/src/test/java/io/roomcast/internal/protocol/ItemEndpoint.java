@@ -359,7 +359,7 @@ final class ItemEndpoint implements DatagramEngine {
         }
 
         @Override
-        public void lost(List<ResendQueue.Piece> pieces) {
+        public void lost(List<ResendQueue.Piece> pieces, long nowNanos) {
             resend.lost(pieces, item -> true); // nothing tells this owner an item is settled
         }
 
