@@ -40,14 +40,14 @@ import org.slf4j.LoggerFactory;
  * time, in the room's order.
  */
 public final class ChatClient implements Closeable {
+    private enum State { NEW, CONNECTING, JOINED, CLOSED }
+
     private static final Logger log = LoggerFactory.getLogger(ChatClient.class);
 
     /** The default connect timeout: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The default idle timeout: the server's, {@link ChatServer#DEFAULT_IDLE_TIMEOUT}. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = ChatServer.DEFAULT_IDLE_TIMEOUT;
-
-    private enum State { NEW, CONNECTING, JOINED, CLOSED }
 
     private final ClientSettings settings;
     private final ChatClientListener listener;

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * thread, one at a time, in the room's order.
  */
 public final class ChatServer implements Closeable {
+    private enum State { NEW, RUNNING, CLOSED }
+
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
 
     /** The default idle timeout: 15 seconds. */
@@ -56,8 +58,6 @@ public final class ChatServer implements Closeable {
     public static final String DEFAULT_ROOM_NAME = "lobby";
     /** The longest room name, in characters: {@value}. */
     public static final int MAX_ROOM_NAME_LENGTH = 64;
-
-    private enum State { NEW, RUNNING, CLOSED }
 
     private final ServerSettings settings;
     private final ChatServerListener listener;
