@@ -215,7 +215,8 @@ public final class ClientEngine implements DatagramEngine {
             members.put(Username.key(name), name);
         }
         events = new EventReorderBuffer(welcome.joinSequence(),
-                welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES);
+                welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES,
+                () -> malformed.dropped(config.server(), "a reassembled event did not decode"));
         window = new SendWindow(welcome.maxMessageBytes());
         outbox = new ClientOutbox(window, events, () -> state == State.JOINED && closeAck == null, now);
         connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
@@ -368,6 +369,9 @@ public final class ClientEngine implements DatagramEngine {
     private final class ServerFrames implements Connection.Frames {
         @Override
         public boolean take(Frame frame, long now) {
+            if (events == null && !(frame instanceof Frame.Close || frame instanceof Frame.CloseAck)) {
+                return true; // closed while the PROOF was out: nothing but the close matters now
+            }
             if (frame instanceof EventFrame event) {
                 return events.take(event, ClientEngine.this::deliver);
             } else if (frame instanceof Frame.Fragment fragment) {

@@ -69,7 +69,7 @@ final class ClientHandshake {
                 TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNanos()), srp.publicValue(), retryToken).toBytes();
     }
 
-    /** {@code true} once the PROOF has gone out: the server may have admitted the client. */
+    /** {@code true} once the CHALLENGE is answered (the PROOF is due or out): the server may admit the client. */
     boolean proofSent() {
         return proof != null;
     }

@@ -98,6 +98,7 @@ final class Connection<S> {
     private CloseReason closing;
     private long closeResendAtNanos = Long.MAX_VALUE;
     private long closeDeadlineNanos = Long.MAX_VALUE;
+    private int closesSent;
 
     /**
      * A connection that has just been established.
@@ -187,7 +188,7 @@ final class Connection<S> {
     /** {@code true} if {@link #writePacket} would write something now. */
     boolean hasSomethingToSend(long nowNanos) {
         if (closing != null) {
-            return nowNanos >= closeResendAtNanos;
+            return nowNanos >= closeResendAtNanos || received.ackDueAtNanos() <= nowNanos;
         }
         return pingDue || probeDue || received.ackDueAtNanos() <= nowNanos || content.hasFramesToSend(nowNanos);
     }
@@ -201,20 +202,20 @@ final class Connection<S> {
         int start = ShortHeader.begin(out, id, nextPacketNumber);
         int limit = start + WireFormat.MAX_DATAGRAM_BYTES - WireFormat.PROTECTION_OVERHEAD_BYTES;
         boolean anything = false;
-        if (received.ackPending() && (received.ackDueAtNanos() <= nowNanos || pingDue || probeDue
-                || closing != null || content.hasFramesToSend(nowNanos))) {
+        boolean closeDue = closing != null && nowNanos >= closeResendAtNanos;
+        if (received.ackPending() && (received.ackDueAtNanos() <= nowNanos || pingDue || probeDue || closeDue
+                || closing == null && content.hasFramesToSend(nowNanos))) {
             received.buildAck(nowNanos).encode(out);
             anything = true;
         }
         S sent = null;
         boolean eliciting = false;
-        if (closing != null) {
-            if (nowNanos >= closeResendAtNanos) {
-                new Frame.Close(closing).encode(out);
-                closeResendAtNanos = nowNanos + Timing.CLOSE_RETRY_NANOS;
-                anything = true;
-            }
-        } else {
+        if (closeDue) {
+            new Frame.Close(closing).encode(out);
+            closeResendAtNanos = nowNanos + Timing.CLOSE_RETRY_NANOS;
+            closesSent++;
+            anything = true;
+        } else if (closing == null) {
             int before = out.position();
             sent = content.write(out, limit, anything || pingDue || probeDue, nowNanos);
             eliciting = sent != null;
@@ -267,9 +268,9 @@ final class Connection<S> {
         return closing != null;
     }
 
-    /** {@code true} once closing and its time is up, with no CLOSE still owed. */
+    /** {@code true} once closing, its time is up and at least one CLOSE went out. */
     boolean closeFinished(long nowNanos) {
-        return closing != null && nowNanos >= closeDeadlineNanos && closeResendAtNanos > nowNanos;
+        return closing != null && nowNanos >= closeDeadlineNanos && closesSent > 0;
     }
 
     // ---------------------------------------------------------------- timers
@@ -283,7 +284,8 @@ final class Connection<S> {
      */
     long nextDeadlineNanos(boolean writeScheduled) {
         if (closing != null) {
-            return writeScheduled ? closeDeadlineNanos : Math.min(closeDeadlineNanos, closeResendAtNanos);
+            return writeScheduled ? closeDeadlineNanos
+                    : Math.min(closeDeadlineNanos, Math.min(closeResendAtNanos, received.ackDueAtNanos()));
         }
         long next = Math.min(lastReceivedNanos + idleTimeoutNanos,
                 recovery.timeoutNanos(ReceivedPackets.MAX_ACK_DELAY_NANOS));
@@ -305,6 +307,7 @@ final class Connection<S> {
      * Runs the loss, probe and keepalive timers that are due: packets declared lost go back to
      * the owner, a probe timeout re-queues the oldest packet's content and sends a probe, and a
      * PING is due after a third of the idle timeout without sending.
+     *
      *
      * @return {@code true} if a probe timeout fired
      */

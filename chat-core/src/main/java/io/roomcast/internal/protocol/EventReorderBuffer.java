@@ -21,17 +21,19 @@ final class EventReorderBuffer {
     private final TreeMap<Long, EventFrame> heldBack = new TreeMap<>();
     private final TreeMap<Long, Reassembly> fragments = new TreeMap<>();
     private final int maxEventBytes;
+    private final Runnable malformed;
     private long delivered;
     private long fragmentBytes;
-    private long malformed;
 
     /**
      * @param joinSequence  the client's own join: the first event delivered is the one after it
      * @param maxEventBytes the largest encoded event the room can send
+     * @param malformed     told when a reassembled event turns out not to be valid
      */
-    EventReorderBuffer(long joinSequence, int maxEventBytes) {
+    EventReorderBuffer(long joinSequence, int maxEventBytes, Runnable malformed) {
         this.delivered = joinSequence;
         this.maxEventBytes = maxEventBytes;
+        this.malformed = malformed;
     }
 
     /** The last room sequence delivered. */
@@ -47,11 +49,6 @@ final class EventReorderBuffer {
     /** Bytes of incomplete fragmented events held. */
     long fragmentBytes() {
         return fragmentBytes;
-    }
-
-    /** Reassembled events that turned out not to be valid. */
-    long malformed() {
-        return malformed;
     }
 
     /**
@@ -117,7 +114,7 @@ final class EventReorderBuffer {
                 return take(event, deliver);
             }
         } catch (MalformedPacketException e) {
-            malformed++;
+            malformed.run();
         }
         return true;
     }

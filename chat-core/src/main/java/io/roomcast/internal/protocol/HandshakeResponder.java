@@ -41,11 +41,10 @@ final class HandshakeResponder {
     /** Where an admitted handshake becomes a member. */
     interface Admission {
         /**
-         * The password proof checked out and the room takes the name.
-         *
-         * @return the member's WELCOME packets, from {@link #welcomePackets}
+         * The password proof checked out and the room takes the name: the member joins, and its
+         * WELCOME ({@link #welcomePackets}) goes out.
          */
-        byte[][] admit(long nowNanos, Handshake handshake, SessionKeys keys, byte[] serverProof);
+        void admit(long nowNanos, Handshake handshake, SessionKeys keys, byte[] serverProof);
     }
 
     /** What a finished handshake tells about the new member. */
@@ -270,9 +269,7 @@ final class HandshakeResponder {
             refuse(now, handshake, refusal.get().reason(), refusal.get().detail(), received);
             return;
         }
-        for (byte[] part : admission.admit(now, handshake, verified.keys(), verified.serverProof())) {
-            replies.add(new Datagram(handshake.address(), part));
-        }
+        admission.admit(now, handshake, verified.keys(), verified.serverProof());
     }
 
     private void refuse(long now, Handshake handshake, RejectReason reason, String detail, int received) {

@@ -21,8 +21,13 @@ import java.util.TreeMap;
 final class IncomingMessages {
     /** Where a complete message that passed every check goes. */
     interface Acceptor {
-        /** The message with {@code messageId} enters the room. */
-        void accept(long messageId, String text);
+        /**
+         * The message with {@code messageId} enters the room (unless the room or the member is
+         * closing, when it is dropped unanswered).
+         *
+         * @return {@code false} if the sender is no longer in the room: nothing more of its is taken
+         */
+        boolean accept(long messageId, String text);
     }
 
     /** What {@link #take} made of a SEND slice. */
@@ -69,11 +74,8 @@ final class IncomingMessages {
     /**
      * Takes one SEND slice; every complete message that is next in order goes to {@code acceptor}
      * or is refused.
-     *
-     * @param accepting {@code false} while the member or the room is closing: complete messages are
-     *                  dropped unanswered
      */
-    Taken take(Frame.Send send, long nowNanos, boolean accepting, Acceptor acceptor) {
+    Taken take(Frame.Send send, long nowNanos, Acceptor acceptor) {
         long id = send.messageId();
         if (id <= lastProcessedId || refusedEarly.containsKey(id)) {
             return Taken.TAKEN; // a duplicate of something already taken
@@ -88,7 +90,7 @@ final class IncomingMessages {
             }
             refusedEarly.put(id, new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE, "message is "
                     + send.totalLength() + " bytes of UTF-8; the room's limit is " + maxMessageBytes));
-            processInOrder(nowNanos, accepting, acceptor);
+            processInOrder(nowNanos, acceptor);
             return Taken.TAKEN;
         }
         Reassembly reassembly = reassemblies.get(id);
@@ -103,11 +105,11 @@ final class IncomingMessages {
         if (!reassembly.add(send.totalLength(), send.offset(), send.data(), nowNanos)) {
             return Taken.INCONSISTENT;
         }
-        processInOrder(nowNanos, accepting, acceptor);
+        processInOrder(nowNanos, acceptor);
         return Taken.TAKEN;
     }
 
-    private void processInOrder(long nowNanos, boolean accepting, Acceptor acceptor) {
+    private void processInOrder(long nowNanos, Acceptor acceptor) {
         while (true) {
             long next = lastProcessedId + 1;
             Frame.Error refusal = refusedEarly.remove(next);
@@ -123,26 +125,27 @@ final class IncomingMessages {
             reassemblies.remove(next);
             bytesHeld -= reassembly.totalLength();
             lastProcessedId = next;
-            if (accepting) {
-                check(next, reassembly.bytes(), nowNanos, acceptor);
+            if (!check(next, reassembly.bytes(), nowNanos, acceptor)) {
+                return;
             }
         }
     }
 
-    private void check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
+    /** @return {@code false} if the sender left the room meanwhile */
+    private boolean check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
         if (!rateLimit.tryTake(nowNanos)) {
             stats.rateLimited++;
             refusals.add(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail));
-            return;
+            return true;
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
         } catch (CharacterCodingException e) {
             refusals.add(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"));
-            return;
+            return true;
         }
-        acceptor.accept(id, text);
+        return acceptor.accept(id, text);
     }
 
     /** {@code true} if ERROR frames wait to be sent. */

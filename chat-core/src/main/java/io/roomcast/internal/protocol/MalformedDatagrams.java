@@ -19,16 +19,11 @@ final class MalformedDatagrams {
         this.log = log;
     }
 
-    /**
-     * One more was dropped.
-     *
-     * @return how many have been dropped so far
-     */
-    long dropped(Object source, String why) {
+    /** One more was dropped. */
+    void dropped(Object source, String why) {
         count++;
         if (log.isDebugEnabled() && count % LOG_EVERY == 1) {
             log.debug("dropped a malformed datagram from {} ({} so far): {}", source, count, why);
         }
-        return count;
     }
 }

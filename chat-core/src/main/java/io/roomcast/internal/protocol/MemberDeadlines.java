@@ -47,7 +47,8 @@ final class MemberDeadlines {
             member.scheduled = false;
         }
         member.deadlineNanos = Long.MAX_VALUE;
-        // if it is still in the touched queue, refresh() sees it is no longer wanted
+        // if it is still in the touched queue, refresh() sees it is no longer wanted (until touched again:
+        // so touch only members that are still present)
         member.touched = false;
     }
 

@@ -38,7 +38,7 @@ final class MemberTable {
         return byConnectionId.get(member.connectionId()) == member;
     }
 
-    /** Takes the member out of routing, timers and the send queue. */
+    /** Takes the member out of routing and timers; if it is queued to send, {@link #nextToSend} skips it. */
     void remove(RoomMember member) {
         byConnectionId.remove(member.connectionId());
         deadlines.remove(member);
@@ -53,9 +53,14 @@ final class MemberTable {
         return byConnectionId.values();
     }
 
-    /** Something happened to the member: its deadline is recomputed before the order is next read. */
+    /**
+     * Something happened to the member: its deadline is recomputed before the order is next read.
+     * A member that was removed meanwhile (by a frame it sent, say) stays out.
+     */
     void touch(RoomMember member) {
-        deadlines.touch(member);
+        if (contains(member)) {
+            deadlines.touch(member);
+        }
     }
 
     /** The earliest deadline of any member, or {@link Long#MAX_VALUE}. */

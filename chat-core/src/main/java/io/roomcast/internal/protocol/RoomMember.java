@@ -20,7 +20,6 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     }
 
     final String username;
-    final long joinSequence;
     final Connection<Sent> connection;
     final EventStream events;
     final IncomingMessages incoming;
@@ -45,12 +44,10 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
      * @param events   where its stream of room events starts
      * @param incoming where its messages are reassembled and checked
      */
-    RoomMember(long connectionId, InetSocketAddress address, String username, long joinSequence,
-               long idleTimeoutNanos, SessionKeys keys, EventStream events, IncomingMessages incoming,
+    RoomMember(long connectionId, InetSocketAddress address, String username, long idleTimeoutNanos, SessionKeys keys, EventStream events, IncomingMessages incoming,
                long nowNanos) {
         this.address = address;
         this.username = username;
-        this.joinSequence = joinSequence;
         this.events = events;
         this.incoming = incoming;
         this.connection = new Connection<>(connectionId, keys.serverToClient(), keys.clientToServer(),

@@ -167,19 +167,21 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     /** Makes the handshake a member: it joins the room, and its WELCOME goes out. */
-    private byte[][] admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof) {
+    private void admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof) {
         EventFrame joined = room.join(handshake.username(), wallClockMillis.getAsLong());
         TokenBucket rateLimit = new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now);
         RoomMember member = new RoomMember(handshake.connectionId(), handshake.address(), joined.username(),
-                joined.sequence(), handshake.idleTimeoutNanos(), keys,
+                handshake.idleTimeoutNanos(), keys,
                 new EventStream(room.log(), joined.sequence(), config.eventWindow(), config.packetWindow()),
                 new IncomingMessages(config.maxMessageBytes(), rateLimit, rateLimitDetail, stats), now);
         member.welcomeParts = handshakes.welcomePackets(handshake, joined.sequence(), keys, serverProof);
         members.add(member);
+        for (byte[] part : member.welcomeParts) {
+            replies.add(new Datagram(member.address, part)); // before anything this join causes
+        }
         log.debug("{} joined from {}", member.username, member.address);
         sink.memberJoined(joined.sequence(), member.username, member.address);
         eventAppended();
-        return member.welcomeParts;
     }
 
     /** A PROOF from a member whose WELCOME may have been lost: the WELCOME goes again. */
@@ -240,8 +242,7 @@ public final class ServerEngine implements DatagramEngine {
     /** Handles one frame; {@code false} if it carried data the server could not take now. */
     private boolean handleFrame(long now, RoomMember member, Frame frame, InetSocketAddress source) {
         if (frame instanceof Frame.Send send) {
-            IncomingMessages.Taken taken = member.incoming.take(send, now,
-                    !closing && !member.connection.isClosing(), (id, text) -> accepted(member, id, text));
+            IncomingMessages.Taken taken = member.incoming.take(send, now, (id, text) -> accepted(member, id, text));
             return taken != IncomingMessages.Taken.NO_ROOM;
         } else if (frame instanceof Frame.Delivered delivered) {
             member.events.delivered(delivered.sequence());
@@ -262,10 +263,15 @@ public final class ServerEngine implements DatagramEngine {
         return true;
     }
 
-    private void accepted(RoomMember member, long messageId, String text) {
+    /** @return {@code false} if the member is no longer in the room (appending it pushed it out) */
+    private boolean accepted(RoomMember member, long messageId, String text) {
+        if (closing || member.connection.isClosing()) {
+            return true; // the room is closing: nothing more is appended
+        }
         EventFrame event = room.message(member.username, messageId, text, wallClockMillis.getAsLong());
         sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
         eventAppended();
+        return members.contains(member);
     }
 
     private void handleClose(long now, RoomMember member, CloseReason reason) {

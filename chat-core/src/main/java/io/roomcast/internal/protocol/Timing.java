@@ -13,8 +13,6 @@ final class Timing {
     static final long MAX_RTO_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Probe timeouts back off exponentially up to this. */
     static final long MAX_PROBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(4);
-    /** How long a server keeps a half-finished handshake. */
-    static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** How long a closing side waits for its CLOSE to be acknowledged. */
     static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long close() waits for messages already sent to be confirmed before it sends CLOSE. */

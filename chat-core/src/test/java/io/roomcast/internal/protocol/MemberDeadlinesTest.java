@@ -25,7 +25,7 @@ class MemberDeadlinesTest {
         PacketProtector protector = new PacketProtector(new byte[PacketProtector.KEY_BYTES],
                 new byte[PacketProtector.IV_BYTES]);
         RoomMember member = new RoomMember(id, new InetSocketAddress("127.0.0.1", 1000 + (int) id),
-                "m" + id, 1, 15_000_000_000L, new SessionKeys(protector, protector, protector),
+                "m" + id, 15_000_000_000L, new SessionKeys(protector, protector, protector),
                 new EventStream(new RoomLog(16), 1, 16, 16),
                 new IncomingMessages(1024, new TokenBucket(20, 40, 0), "rate limited", new ServerStats()), 0);
         wanted.put(member, deadline);
