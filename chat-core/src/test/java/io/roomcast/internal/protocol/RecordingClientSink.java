@@ -5,8 +5,11 @@ import io.roomcast.internal.wire.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records what a client engine reports, for the simulator's assertions. */
-final class RecordingClientSink implements ClientEventSink {
+/**
+ * Records what a client engine reports, for the simulator's assertions. Part of the shared
+ * simulator fixture ({@link SimulatedRoom}); its records are for tests in this package.
+ */
+public final class RecordingClientSink implements ClientEventSink {
     record Delivered(long sequence, String sender, String text) {
     }
 
@@ -21,7 +24,8 @@ final class RecordingClientSink implements ClientEventSink {
     ConnectFailure connectFailure;
     CloseReason disconnected;
 
-    boolean joined() {
+    /** {@code true} once the client has joined (even if it has left since). */
+    public boolean joined() {
         return joinedMembers != null;
     }
 
