@@ -113,18 +113,19 @@ public final class SimulatedNetwork {
 
     private final long seed;
     private final Random random;
-    private final Map<InetSocketAddress, Node> nodes = new LinkedHashMap<>();
+    // the collections that can hold something per address are replaced, not cleared, by detach:
+    // a cleared HashMap or PriorityQueue keeps the table it grew to
+    private Map<InetSocketAddress, Node> nodes = new LinkedHashMap<>();
     private final TreeSet<Node> timers = new TreeSet<>(Comparator.<Node>comparingLong(node -> node.deadline)
             .thenComparingLong(node -> node.rank));
-    private final Set<InetSocketAddress> cutOff = new HashSet<>();
-    private final Set<Link> partitions = new HashSet<>();
-    private final Map<Link, Conditions> linkConditions = new HashMap<>();
-    private final Map<Link, Long> linkFreeAt = new HashMap<>();
-    private final Map<Link, List<byte[]>> taps = new HashMap<>();
-    private final Map<Link, Long> sentBetween = new HashMap<>();
-    private final Map<InetSocketAddress, Long> lastDeliveryFrom = new HashMap<>();
-    private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>((a, b) -> a.deliverAtNanos != b.deliverAtNanos
-            ? Long.compare(a.deliverAtNanos, b.deliverAtNanos) : Long.compare(a.order, b.order));
+    private Set<InetSocketAddress> cutOff = new HashSet<>();
+    private Set<Link> partitions = new HashSet<>();
+    private Map<Link, Conditions> linkConditions = new HashMap<>();
+    private Map<Link, Long> linkFreeAt = new HashMap<>();
+    private Map<Link, List<byte[]>> taps = new HashMap<>();
+    private Map<Link, Long> sentBetween = new HashMap<>();
+    private Map<InetSocketAddress, Long> lastDeliveryFrom = new HashMap<>();
+    private PriorityQueue<InFlight> inFlight = new PriorityQueue<>(SimulatedNetwork::deliveryOrder);
     private final PriorityQueue<Task> tasks = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
             ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
     private final ByteBuffer scratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM_BYTES);
@@ -211,15 +212,54 @@ public final class SimulatedNetwork {
             if (node != null) {
                 timers.remove(node);
             }
-            lastDeliveryFrom.remove(address);
         }
+        nodes = new LinkedHashMap<>(nodes);
+        cutOff = new HashSet<>(cutOff);
         cutOff.removeAll(gone);
-        partitions.removeIf(link -> link.touches(gone));
-        linkConditions.keySet().removeIf(link -> link.touches(gone));
-        linkFreeAt.keySet().removeIf(link -> link.touches(gone));
-        taps.keySet().removeIf(link -> link.touches(gone));
-        sentBetween.keySet().removeIf(link -> link.touches(gone));
-        inFlight.removeIf(datagram -> gone.contains(datagram.from) || gone.contains(datagram.to));
+        partitions = withoutLinks(partitions, gone);
+        linkConditions = withoutLinks(linkConditions, gone);
+        linkFreeAt = withoutLinks(linkFreeAt, gone);
+        taps = withoutLinks(taps, gone);
+        sentBetween = withoutLinks(sentBetween, gone);
+        Map<InetSocketAddress, Long> heard = new HashMap<>();
+        lastDeliveryFrom.forEach((address, at) -> {
+            if (!gone.contains(address)) {
+                heard.put(address, at);
+            }
+        });
+        lastDeliveryFrom = heard;
+        PriorityQueue<InFlight> staying = new PriorityQueue<>(SimulatedNetwork::deliveryOrder);
+        for (InFlight datagram : inFlight) {
+            if (!gone.contains(datagram.from) && !gone.contains(datagram.to)) {
+                staying.add(datagram);
+            }
+        }
+        inFlight = staying;
+    }
+
+    private static Set<Link> withoutLinks(Set<Link> links, Set<InetSocketAddress> gone) {
+        Set<Link> kept = new HashSet<>();
+        for (Link link : links) {
+            if (!link.touches(gone)) {
+                kept.add(link);
+            }
+        }
+        return kept;
+    }
+
+    private static <V> Map<Link, V> withoutLinks(Map<Link, V> byLink, Set<InetSocketAddress> gone) {
+        Map<Link, V> kept = new HashMap<>();
+        for (Map.Entry<Link, V> entry : byLink.entrySet()) {
+            if (!entry.getKey().touches(gone)) {
+                kept.put(entry.getKey(), entry.getValue());
+            }
+        }
+        return kept;
+    }
+
+    private static int deliveryOrder(InFlight a, InFlight b) {
+        return a.deliverAtNanos != b.deliverAtNanos
+                ? Long.compare(a.deliverAtNanos, b.deliverAtNanos) : Long.compare(a.order, b.order);
     }
 
     /** From now on, nothing leaves or reaches {@code address}: a crash or a pulled cable. */

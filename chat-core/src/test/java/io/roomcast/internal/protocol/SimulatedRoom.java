@@ -146,7 +146,7 @@ public final class SimulatedRoom {
     private final long connectTimeoutNanos;
     private final boolean keepEvents;
     private final ServerEventSink serverSink;
-    private final Map<String, Member> members = new LinkedHashMap<>();
+    private Map<String, Member> members = new LinkedHashMap<>();
     private ServerConfig config;
     private ServerEngine server;
     private int nextDefaultAddress;
@@ -288,7 +288,7 @@ public final class SimulatedRoom {
             addresses.add(member.address());
         }
         network.detach(addresses);
-        members.clear();
+        members = new LinkedHashMap<>(); // a cleared map would keep the table it grew to
     }
 
     /** The network the room is on. */
