@@ -17,6 +17,8 @@ public final class RecordingClientSink implements ClientEventSink {
     final List<String> log = new ArrayList<>();
     final List<Long> accepted = new ArrayList<>();
     final List<Long> refused = new ArrayList<>();
+    /** Why each message in {@link #refused} was refused, in the same order. */
+    final List<ErrorCode> refusedWith = new ArrayList<>();
     List<String> joinedMembers;
     long joinSequence;
     /** Every room sequence number delivered, in delivery order: messages, joins and leaves. */
@@ -69,6 +71,7 @@ public final class RecordingClientSink implements ClientEventSink {
     @Override
     public void sendRefused(long messageId, ErrorCode code, String detail) {
         refused.add(messageId);
+        refusedWith.add(code);
         log.add("refused " + messageId + " " + code);
     }
 
