@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reorders and delays, sometimes with limited bandwidth. After each, the invariants of the
  * room must hold. A failure names its seed; {@code -Droomcast.seed=N} runs only that one.
  */
+@ExtendWith(SimulationSeeds.class)
 @Timeout(180)
 class RoomPropertyTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Protocol rules in the deterministic simulator: virtual time, seeded network faults. A failing
  * seed is printed; {@code -Droomcast.seed=N} replays exactly that run.
  */
+@ExtendWith(SimulationSeeds.class)
 @Timeout(120)
 class RoomSimulationTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);

@@ -15,12 +15,14 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A million random and mutated datagrams thrown at the sans-I/O server engine: none may escape
  * as an exception, no unvalidated address may get more than three times what it sent, memory
  * stays bounded, and afterwards a real member still joins and talks.
  */
+@ExtendWith(SimulationSeeds.class)
 @Timeout(300)
 class ServerFuzzTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);

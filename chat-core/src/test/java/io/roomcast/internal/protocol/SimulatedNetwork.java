@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -37,6 +38,11 @@ import java.util.function.Supplier;
  * does not grow the heap. Not thread-safe: one thread drives the network and every engine on it.
  */
 public final class SimulatedNetwork {
+    /** How many seeds {@link #recentSeeds()} keeps. */
+    private static final int RECENT_SEEDS = 16;
+    /** Seeds only, never networks: a network kept here would stay reachable after its test. */
+    private static final ThreadLocal<ArrayDeque<Long>> recentSeeds = ThreadLocal.withInitial(ArrayDeque::new);
+
     /** The real event loop reads at most this many datagrams before it sends. */
     public static final int EVENT_LOOP_READS_PER_TURN = 256;
 
@@ -143,6 +149,24 @@ public final class SimulatedNetwork {
     public SimulatedNetwork(long seed) {
         this.seed = seed;
         this.random = new Random(seed);
+        ArrayDeque<Long> seeds = recentSeeds.get();
+        if (seeds.size() == RECENT_SEEDS) {
+            seeds.removeFirst();
+        }
+        seeds.addLast(seed);
+    }
+
+    /**
+     * The seeds of the networks this thread created since {@link #forgetRecentSeeds()} (the last
+     * {@value #RECENT_SEEDS}), oldest first: for naming the seed when a test fails.
+     */
+    public static List<Long> recentSeeds() {
+        return List.copyOf(recentSeeds.get());
+    }
+
+    /** Starts {@link #recentSeeds()} afresh, as before a test. */
+    public static void forgetRecentSeeds() {
+        recentSeeds.get().clear();
     }
 
     /** The seed that replays this run. */

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The rules with a time in them, proven exactly in virtual time: the rate limit, the idle timeout
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * API wires these to the engines, since a loaded machine's clock can prove no number; the numbers
  * are proven here. Each test runs one fixed seed, which its failure messages name.
  */
+@ExtendWith(SimulationSeeds.class)
 @Timeout(60)
 class TimingRulesTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
