@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  *
  * <p>Time moves from one event to the next: a task set with {@link #later}, then a datagram
  * arriving, then an engine's timer (in that order when they fall on the same nanosecond; timers
- * fire exactly at the engine's deadline). After each event the engine it touched is asked for
- * everything it wants to send, as the real event loop does after each turn.
+ * fire exactly at the engine's deadline). After each event every engine is asked for what it
+ * wants to send, in the order they were attached; in {@linkplain #eventLoopTurns event-loop
+ * turns} only the engines the event called are.
  *
  * <p>Shared through chat-core's test jar: chat-core's simulation tests and the benchmarks' rooms
  * ({@link SimulatedRoom}) run on it. It keeps nothing per datagram once the datagram has arrived or
@@ -39,9 +40,9 @@ import java.util.function.Supplier;
  */
 public final class SimulatedNetwork {
     /** How many seeds {@link #recentSeeds()} keeps. */
-    private static final int RECENT_SEEDS = 16;
+    private static final int MAX_RECENT_SEEDS = 16;
     /** Seeds only, never networks: a network kept here would stay reachable after its test. */
-    private static final ThreadLocal<ArrayDeque<Long>> recentSeeds = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final ThreadLocal<ArrayDeque<Long>> RECENT_SEEDS = ThreadLocal.withInitial(ArrayDeque::new);
 
     /** The real event loop reads at most this many datagrams before it sends. */
     public static final int EVENT_LOOP_READS_PER_TURN = 256;
@@ -88,8 +89,9 @@ public final class SimulatedNetwork {
 
     /**
      * An engine at an address. {@code rank} breaks ties between timers due at the same time: the
-     * engine attached first fires first. {@code deadline} is the engine's deadline as last read,
-     * which can only change when the network calls the engine (it is sans-I/O).
+     * engine attached first fires first. {@code deadline} is the engine's deadline as last read: a
+     * sans-I/O engine's deadline changes only when it is called, and the network reads it again
+     * after every call it makes, and of every engine after {@link #act} and at the start of a run.
      */
     private static final class Node {
         final InetSocketAddress address;
@@ -149,8 +151,8 @@ public final class SimulatedNetwork {
     public SimulatedNetwork(long seed) {
         this.seed = seed;
         this.random = new Random(seed);
-        ArrayDeque<Long> seeds = recentSeeds.get();
-        if (seeds.size() == RECENT_SEEDS) {
+        ArrayDeque<Long> seeds = RECENT_SEEDS.get();
+        if (seeds.size() == MAX_RECENT_SEEDS) {
             seeds.removeFirst();
         }
         seeds.addLast(seed);
@@ -158,15 +160,15 @@ public final class SimulatedNetwork {
 
     /**
      * The seeds of the networks this thread created since {@link #forgetRecentSeeds()} (the last
-     * {@value #RECENT_SEEDS}), oldest first: for naming the seed when a test fails.
+     * {@value #MAX_RECENT_SEEDS}), oldest first: for naming the seed when a test fails.
      */
     public static List<Long> recentSeeds() {
-        return List.copyOf(recentSeeds.get());
+        return List.copyOf(RECENT_SEEDS.get());
     }
 
     /** Starts {@link #recentSeeds()} afresh, as before a test. */
     public static void forgetRecentSeeds() {
-        recentSeeds.get().clear();
+        RECENT_SEEDS.get().clear();
     }
 
     /** The seed that replays this run. */

@@ -153,6 +153,7 @@ public final class SimulatedRoom {
     private int joins;
     /** Connects that failed and members that were disconnected, whatever the reason. */
     private int failures;
+    /** The first of those since {@link #joinMembers} began its current batch. */
     private String firstFailure;
 
     private SimulatedRoom(Builder builder, ServerConfig config) {
@@ -191,8 +192,8 @@ public final class SimulatedRoom {
     }
 
     /**
-     * Adds a client that starts joining now, with the room's password (or not: {@code password})
-     * at the next free address on 127.0.0.2.
+     * Adds a client with {@code password} (the room's, or a wrong one) at the next free address
+     * on 127.0.0.2; it starts joining now.
      */
     public ClientEngine add(String username, String password) {
         return add(clientConfig(username, password), nextAddress());
@@ -236,6 +237,7 @@ public final class SimulatedRoom {
             int size = Math.min(batch, count - done);
             int target = joins + size;
             int failuresBefore = failures;
+            firstFailure = null;
             List<ClientEngine> starting = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 starting.add(attachClient(clientConfig("m" + members.size(), password), nextAddress()));
@@ -345,6 +347,9 @@ public final class SimulatedRoom {
 
     /** What every client reported, in the order they were added. */
     public Collection<RecordingClientSink> sinks() {
+        if (!keepEvents) {
+            throw new IllegalStateException("this room keeps no events");
+        }
         List<RecordingClientSink> sinks = new ArrayList<>();
         for (Member member : members.values()) {
             sinks.add(member.recorder());
