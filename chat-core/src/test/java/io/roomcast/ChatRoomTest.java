@@ -204,20 +204,21 @@ class ChatRoomTest {
         assertThatThrownBy(second::start).isInstanceOf(java.net.BindException.class);
     }
 
+    /**
+     * The wiring of the connect timeout: a connect to an address that never answers fails with a
+     * {@link ChatException} that names the timeout set on the builder. That it fails at the
+     * timeout, and not before, is proven in virtual time by {@code TimingRulesTest}.
+     */
     @Test
-    void aSilentAddressFailsWithinTheConnectTimeout() throws Exception {
+    void aSilentAddressFailsWithTheConnectTimeout() throws Exception {
         try (java.nio.channels.DatagramChannel silent = java.nio.channels.DatagramChannel.open()) {
             silent.bind(ANY_LOOPBACK_PORT);
             ChatClient client = ChatClient.builder().server((InetSocketAddress) silent.getLocalAddress())
                     .username("joan").connectTimeout(Duration.ofMillis(600)).build();
             closeables.add(client);
-            long start = System.nanoTime();
 
             assertThatThrownBy(client::connect).isInstanceOf(ChatException.class)
                     .hasMessageContaining("no answer").hasMessageContaining("600 ms");
-
-            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertThat(elapsedMillis).isGreaterThanOrEqualTo(600).isLessThan(5_600);
         }
     }
 

@@ -107,6 +107,11 @@ class LossyLinkTest {
         assertThat(joanEvents.assertMessage("joan", large)).isEqualTo(accepted);
     }
 
+    /**
+     * The wiring of the idle timeout: the builder's timeout reaches both ends, and a member whose
+     * link falls silent is reported as timed out, to the room and to itself. That it happens at
+     * the idle timeout, and not before, is proven in virtual time by {@code TimingRulesTest}.
+     */
     @Test
     void aMemberWhoseLinkFallsSilentTimesOutForEveryone() throws Exception {
         ChatServer server = startServer(Duration.ofSeconds(1));
@@ -116,14 +121,11 @@ class LossyLinkTest {
         join(server.localAddress(), "joan", joanEvents);
         join(egaLink.address(), "ega", egaEvents);
         joanEvents.assertJoined("ega");
-        long silencedAt = System.nanoTime();
 
         egaLink.silence();
 
         joanEvents.assertLeft("ega", LeaveReason.TIMED_OUT);
         egaEvents.assertDisconnected(LeaveReason.TIMED_OUT);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silencedAt))
-                .as("never before the idle timeout").isGreaterThanOrEqualTo(1_000 - 1_000 / 3);
         assertThat(server.members()).containsExactly("joan");
     }
 }

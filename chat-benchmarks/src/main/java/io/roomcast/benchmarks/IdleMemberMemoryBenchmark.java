@@ -1,6 +1,6 @@
 package io.roomcast.benchmarks;
 
-import io.roomcast.internal.crypto.SrpGroup;
+import io.roomcast.internal.protocol.SimulatedRoom;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +17,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Heap retained per idle member: the sans-I/O server engine ({@link EngineRoom}) admits
+ * Heap retained per idle member: the sans-I/O server engine ({@link BenchmarkRoom}) admits
  * {@code members} members through the full handshake, the room runs {@value #SETTLE_SECONDS}
  * virtual seconds of keepalives so every handshake leftover has expired, the client engines are
- * dropped, and the heap in use after a full GC, less the heap before the server existed, is
- * divided by the members. That counts everything the server keeps: connections, usernames,
- * keys, loss-recovery state, and the room log of their join events. The score to read is
- * {@code :bytesPerMember}; the time is how long building the room took.
+ * taken off the simulated network (which then keeps nothing about them) and dropped, and the heap
+ * in use after a full GC, less the heap before the server existed, is divided by the members.
+ * That counts everything the server keeps: connections, usernames, keys, loss-recovery state, and
+ * the room log of their join events. The score to read is {@code :bytesPerMember}; the time is
+ * how long building the room took.
  *
  * <p>The SRP group is RFC 5054's 1024-bit one to build the room quickly; once joined, a member's
  * state holds no group-sized numbers, so the 2048-bit group retains the same. The forked JVM
@@ -40,7 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class IdleMemberMemoryBenchmark {
     static final int SETTLE_SECONDS = 12;
-    private static final int JOINS_AT_ONCE = 500;
 
     @Param("10000")
     public int members;
@@ -57,17 +57,16 @@ public class IdleMemberMemoryBenchmark {
     @Benchmark
     public Object measure(Footprint footprint) {
         long before = heapAfterGc();
-        EngineRoom room = new EngineRoom(SrpGroup.RFC5054_1024_SHA256, members);
-        room.join(members, Math.min(JOINS_AT_ONCE, members));
+        SimulatedRoom room = BenchmarkRoom.withMembers(members);
         room.runFor(TimeUnit.SECONDS.toNanos(SETTLE_SECONDS));
-        if (room.members() != members) {
-            throw new IllegalStateException("the room has " + room.members() + " of " + members + " members");
+        if (room.memberCount() != members) {
+            throw new IllegalStateException("the room has " + room.memberCount() + " of " + members + " members");
         }
-        room.dropClients();
+        room.detachClients();
         long after = heapAfterGc();
         footprint.bytesPerMember = (after - before) / members;
         // still a member each: reading the room keeps it reachable through the measurement
-        if (room.members() != members) {
+        if (room.memberCount() != members) {
             throw new IllegalStateException("members left while idle");
         }
         return room;

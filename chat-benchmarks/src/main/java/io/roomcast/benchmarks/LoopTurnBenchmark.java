@@ -1,6 +1,6 @@
 package io.roomcast.benchmarks;
 
-import io.roomcast.internal.crypto.SrpGroup;
+import io.roomcast.internal.protocol.SimulatedRoom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What every turn of the server's event loop asks the engine before it sleeps: when is the next
- * timer due? In a room of {@code members} idle members ({@link EngineRoom}, full handshakes).
+ * timer due? In a room of {@code members} idle members ({@link BenchmarkRoom}, full handshakes).
  * It must not grow with the room: the server's one thread asks it at least twice per datagram,
  * and a room of thousands receives thousands of keepalives a second.
  *
@@ -33,23 +33,22 @@ public class LoopTurnBenchmark {
     @Param({"100", "2000"})
     public int members;
 
-    private EngineRoom room;
+    private SimulatedRoom room;
 
     @Setup(Level.Trial)
     public void buildRoom() {
-        room = new EngineRoom(SrpGroup.RFC5054_1024_SHA256, members);
-        room.join(members, Math.min(500, members));
+        room = BenchmarkRoom.withMembers(members);
         room.runFor(TimeUnit.SECONDS.toNanos(1));
     }
 
     /** The next deadline of the server engine. */
     @Benchmark
     public long nextDeadline() {
-        return room.server.nextDeadlineNanos();
+        return room.server().nextDeadlineNanos();
     }
 
     /** Members in the room, for the smoke test. */
     int roomSize() {
-        return room.members();
+        return room.memberCount();
     }
 }

@@ -2,6 +2,7 @@ package io.roomcast.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.internal.protocol.SimulatedRoom;
 import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import java.util.List;
@@ -121,7 +122,7 @@ class BenchmarksRunTest {
 
         Object room = benchmark.measure(footprint);
 
-        assertThat(((EngineRoom) room).members()).isEqualTo(100);
+        assertThat(((SimulatedRoom) room).memberCount()).isEqualTo(100);
         assertThat(footprint.bytesPerMember).isPositive();
     }
 }

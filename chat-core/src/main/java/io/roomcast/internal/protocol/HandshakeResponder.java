@@ -258,6 +258,7 @@ final class HandshakeResponder {
         }
         forget(started);
         if (verified == null) {
+            stats.badPasswords++;
             throttle.failed(handshake.address().getAddress(), now);
             log.debug("wrong password from {} for '{}'", handshake.address(), handshake.username());
             refuse(now, handshake, RejectReason.BAD_PASSWORD, "wrong password", received);

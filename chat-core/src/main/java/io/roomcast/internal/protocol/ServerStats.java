@@ -16,6 +16,8 @@ public final class ServerStats {
     public long migrations;
     /** Handshakes refused because their address guessed too many passwords. */
     public long throttled;
+    /** Password proofs that failed. */
+    public long badPasswords;
     /** Messages refused by a member's rate limit. */
     public long rateLimited;
     /** HELLOs answered with a RETRY token because the server was busy. */

@@ -5,8 +5,11 @@ import io.roomcast.internal.wire.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records what a client engine reports, for the simulator's assertions. */
-final class RecordingClientSink implements ClientEventSink {
+/**
+ * Records what a client engine reports, for the simulator's assertions. Part of the shared
+ * simulator fixture ({@link SimulatedRoom}); its records are for tests in this package.
+ */
+public final class RecordingClientSink implements ClientEventSink {
     record Delivered(long sequence, String sender, String text) {
     }
 
@@ -14,6 +17,8 @@ final class RecordingClientSink implements ClientEventSink {
     final List<String> log = new ArrayList<>();
     final List<Long> accepted = new ArrayList<>();
     final List<Long> refused = new ArrayList<>();
+    /** Why each message in {@link #refused} was refused, in the same order. */
+    final List<ErrorCode> refusedWith = new ArrayList<>();
     List<String> joinedMembers;
     long joinSequence;
     /** Every room sequence number delivered, in delivery order: messages, joins and leaves. */
@@ -21,7 +26,8 @@ final class RecordingClientSink implements ClientEventSink {
     ConnectFailure connectFailure;
     CloseReason disconnected;
 
-    boolean joined() {
+    /** {@code true} once the client has joined (even if it has left since). */
+    public boolean joined() {
         return joinedMembers != null;
     }
 
@@ -65,6 +71,7 @@ final class RecordingClientSink implements ClientEventSink {
     @Override
     public void sendRefused(long messageId, ErrorCode code, String detail) {
         refused.add(messageId);
+        refusedWith.add(code);
         log.add("refused " + messageId + " " + code);
     }
 

@@ -5,8 +5,11 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records what a server engine reports, with the virtual time of each report. */
-final class RecordingServerSink implements ServerEventSink {
+/**
+ * Records what a server engine reports, with the virtual time of each report. Part of the shared
+ * simulator fixture ({@link SimulatedRoom}); its records are for tests in this package.
+ */
+public final class RecordingServerSink implements ServerEventSink {
     record Left(String username, CloseReason reason, long atNanos, long sequence) {
     }
 
@@ -20,7 +23,8 @@ final class RecordingServerSink implements ServerEventSink {
     final java.util.Map<String, Long> joinSequences = new java.util.HashMap<>();
     final List<Left> left = new ArrayList<>();
 
-    RecordingServerSink(SimulatedNetwork network) {
+    /** A sink that stamps each departure with the virtual time of {@code network}. */
+    public RecordingServerSink(SimulatedNetwork network) {
         this.network = network;
     }
 

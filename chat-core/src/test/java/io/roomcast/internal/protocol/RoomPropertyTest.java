@@ -3,7 +3,6 @@ package io.roomcast.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.internal.crypto.SrpGroup;
-import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.wire.CloseReason;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,11 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reorders and delays, sometimes with limited bandwidth. After each, the invariants of the
  * room must hold. A failure names its seed; {@code -Droomcast.seed=N} runs only that one.
  */
+@ExtendWith(SimulationSeeds.class)
 @Timeout(180)
 class RoomPropertyTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE = 15 * SECOND;
-    private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 9000);
     private static final int MAX_MESSAGE_BYTES = 32 * 1024;
 
     static LongStream seeds() {
@@ -42,17 +42,17 @@ class RoomPropertyTest {
     private static final class Actor {
         final String name;
         final InetSocketAddress address;
-        final RecordingClientSink sink = new RecordingClientSink();
+        final RecordingClientSink sink;
         final ClientEngine engine;
         final List<String> sent = new ArrayList<>();
         boolean crashed;
         boolean left;
 
-        Actor(String name, InetSocketAddress address, SrpGroup group, SimulatedNetwork network) {
+        Actor(String name, InetSocketAddress address, SimulatedRoom room) {
             this.name = name;
             this.address = address;
-            this.engine = new ClientEngine(new ClientConfig(SERVER, name, "secret", group, 30 * SECOND, IDLE), sink,
-                    network.newRandom());
+            this.engine = room.add(room.clientConfig(name, "secret"), address);
+            this.sink = room.sink(name);
         }
 
         boolean live() {
@@ -75,31 +75,28 @@ class RoomPropertyTest {
         }
         network.conditions(conditions);
 
-        // the 1024-bit group keeps hundreds of handshakes fast; the protocol rules do not depend on it
-        SrpGroup group = SrpGroup.RFC5054_1024_SHA256;
-        RecordingServerSink serverSink = new RecordingServerSink(network);
-        // the rate limit is raised out of the way: these scenarios are about delivery
-        ServerConfig config = ServerConfig.of("lobby", group, SrpVerifier.create(group, "lobby", "secret",
-                network.newRandom()), IDLE, MAX_MESSAGE_BYTES, 16).withRateLimit(1_000, 1_000);
         // half the scenarios take SRP work off the engine's thread, as the real server does
         Offload offload = seed % 2 == 0 ? Offload.INLINE : network.slowOffload(TimeUnit.MILLISECONDS.toNanos(3));
-        if (script.nextInt(5) == 0) {
-            config = config.withRetryThreshold(0); // every join must echo a RETRY token first
-        }
-        ServerEngine server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis,
-                offload);
-        network.attach(SERVER, server);
+        boolean retryFirst = script.nextInt(5) == 0; // every join must echo a RETRY token first
+        // the 1024-bit group keeps hundreds of handshakes fast; the protocol rules do not depend on it
+        // the rate limit is raised out of the way: these scenarios are about delivery
+        SimulatedRoom room = SimulatedRoom.on(network).group(SrpGroup.RFC5054_1024_SHA256)
+                .maxMessageBytes(MAX_MESSAGE_BYTES).maxMembers(16).connectTimeoutNanos(30 * SECOND)
+                .configure(config -> {
+                    ServerConfig raised = config.withRateLimit(1_000, 1_000);
+                    return retryFirst ? raised.withRetryThreshold(0) : raised;
+                })
+                .offload(offload).build();
+        ServerEngine server = room.server();
+        ServerConfig config = room.serverConfig();
+        RecordingServerSink serverSink = room.serverSink();
 
         Map<String, Actor> actors = new LinkedHashMap<>();
         int[] counter = {0};
         java.util.function.Supplier<Actor> newActor = () -> {
             String name = "m" + counter[0]++;
-            InetSocketAddress address = new InetSocketAddress("127.0.0.2", 10_000 + counter[0]);
-            Actor actor = new Actor(name, address, group, network);
+            Actor actor = new Actor(name, new InetSocketAddress("127.0.0.2", 10_000 + counter[0]), room);
             actors.put(name, actor);
-            ClientEngine engine = actor.engine;
-            network.attach(address, engine);
-            network.act(() -> engine.start(network.now()));
             return actor;
         };
         int initial = 2 + script.nextInt(3);

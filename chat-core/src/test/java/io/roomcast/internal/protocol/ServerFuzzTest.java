@@ -3,7 +3,6 @@ package io.roomcast.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.internal.crypto.SrpGroup;
-import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -16,40 +15,37 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A million random and mutated datagrams thrown at the sans-I/O server engine: none may escape
  * as an exception, no unvalidated address may get more than three times what it sent, memory
  * stays bounded, and afterwards a real member still joins and talks.
  */
+@ExtendWith(SimulationSeeds.class)
 @Timeout(300)
 class ServerFuzzTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 9000);
+    private static final InetSocketAddress SERVER = SimulatedRoom.SERVER;
     private static final int DATAGRAMS = Integer.getInteger("roomcast.fuzz", 1_000_000);
 
     @Test
     void aMillionHostileDatagramsChangeNothing() {
         long seed = Long.getLong("roomcast.seed", 20261124L);
         Random random = new Random(seed);
-        SimulatedNetwork network = new SimulatedNetwork(seed);
         SrpGroup group = SrpGroup.RFC5054_1024_SHA256;
-        RecordingServerSink serverSink = new RecordingServerSink(network);
-        ServerEngine server = new ServerEngine(ServerConfig.of("lobby", group,
-                SrpVerifier.create(group, "lobby", "secret", network.newRandom()), 15 * SECOND, 16 * 1024, 64),
-                serverSink, network.newRandom(), network::wallClockMillis);
-        network.attach(SERVER, server);
+        SimulatedRoom room = SimulatedRoom.builder(seed).group(group).build();
+        SimulatedNetwork network = room.network();
+        ServerEngine server = room.server();
 
         // a genuine session to learn real datagrams from: the corpus the mutations start from
         InetSocketAddress joanAddress = new InetSocketAddress("127.0.0.2", 4000);
-        RecordingClientSink joan = new RecordingClientSink();
-        ClientEngine joanEngine = new ClientEngine(new ClientConfig(SERVER, "joan", "secret", group, 10 * SECOND,
-                15 * SECOND), joan, network.newRandom());
         List<byte[]> corpus = new ArrayList<>();
         network.tap(joanAddress, SERVER, corpus);
         network.tap(SERVER, joanAddress, corpus);
-        network.attach(joanAddress, joanEngine);
-        network.act(() -> joanEngine.start(network.now()));
+        ClientEngine joanEngine = room.add(new ClientConfig(SERVER, "joan", "secret", group, 10 * SECOND,
+                15 * SECOND), joanAddress);
+        RecordingClientSink joan = room.sink("joan");
         network.runUntil(joan::joined, 5 * SECOND);
         network.act(() -> joanEngine.send("a genuine message to mutate"));
         network.runUntil(() -> joan.accepted.size() == 1, 5 * SECOND);
@@ -92,17 +88,14 @@ class ServerFuzzTest {
 
         // the room still works: joan talks, a newcomer joins and hears her
         InetSocketAddress egaAddress = new InetSocketAddress("127.0.0.3", 4000);
-        RecordingClientSink ega = new RecordingClientSink();
-        ClientEngine egaEngine = new ClientEngine(new ClientConfig(SERVER, "ega", "secret", group, 30 * SECOND,
-                15 * SECOND), ega, network.newRandom());
-        network.attach(egaAddress, egaEngine);
-        network.act(() -> egaEngine.start(network.now()));
+        room.add(new ClientConfig(SERVER, "ega", "secret", group, 30 * SECOND, 15 * SECOND), egaAddress);
+        RecordingClientSink ega = room.sink("ega");
         network.runUntil(ega::joined, 35 * SECOND);
         assertThat(ega.joined()).as("a real member joins after the fuzzing").isTrue();
         network.act(() -> joanEngine.send("still here"));
         network.runUntil(() -> ega.messages.size() == 1, 10 * SECOND);
         assertThat(ega.messages).extracting(RecordingClientSink.Delivered::text).containsExactly("still here");
-        assertThat(serverSink.left).isEmpty();
+        assertThat(room.serverSink().left).isEmpty();
     }
 
     /** Random bytes, or a genuine datagram flipped, truncated, extended or spliced. */
