@@ -4,9 +4,12 @@ package io.roomcast;
 public enum LeaveReason {
     /** The member closed its client: a clean, deliberate leave. */
     LEFT,
-    /** Nothing was heard from the other side for the idle timeout (a crash, a lost network). */
+    /**
+     * Nothing was heard from the other side for the idle timeout (a crash, a lost network), or
+     * what it had started to send stalled for twice the idle timeout.
+     */
     TIMED_OUT,
-    /** The server removed the member. */
+    /** The server's host removed the member (not produced by this version: there is no kick yet). */
     KICKED,
     /** The member fell too far behind the room and was removed to bound the server's memory. */
     TOO_SLOW,

@@ -82,16 +82,20 @@ public final class ClientRuntime<E extends ClientEventSink> {
             throws IOException {
         InetSocketAddress server = settings.server();
         DatagramChannel channel = EventLoop.openChannel(server.getAddress());
+        ClientRuntime<E> runtime = null;
         try {
             // a loopback server is reached from a loopback address; otherwise the system chooses
             channel.bind(server.getAddress().isLoopbackAddress() ? new InetSocketAddress(server.getAddress(), 0)
                     : null);
             channel.connect(server);
-            ClientRuntime<E> runtime = new ClientRuntime<>(settings, channel, events);
+            runtime = new ClientRuntime<>(settings, channel, events);
             runtime.loop.start();
             runtime.commands.execute(runtime.engine::start);
             return runtime;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            if (runtime != null) { // the loop's thread did not start: nothing else will release its selector
+                runtime.commands.discard();
+            }
             channel.close();
             throw e;
         }

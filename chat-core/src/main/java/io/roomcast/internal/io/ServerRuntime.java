@@ -79,12 +79,17 @@ public final class ServerRuntime {
     public static ServerRuntime start(ServerSettings settings, Function<Executor, ServerEventSink> events)
             throws IOException {
         DatagramChannel channel = EventLoop.openChannel(settings.bindAddress().getAddress());
+        ServerRuntime runtime = null;
         try {
             channel.bind(settings.bindAddress());
-            ServerRuntime runtime = new ServerRuntime(settings, channel, events);
+            runtime = new ServerRuntime(settings, channel, events);
             runtime.loop.start();
             return runtime;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            if (runtime != null) { // the loop's thread did not start: nothing else will release these
+                runtime.offload.close();
+                runtime.commands.discard();
+            }
             channel.close();
             throw e;
         }
