@@ -59,15 +59,15 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
      * short-header packets arrived: its WELCOME was lost, not the member. The PROOF is authentic
      * (only its sender knew the challenge), so the address is validated.
      *
-     * @return the WELCOME packets, or null if the member has shown the WELCOME arrived or
-     *         {@code source} is not its address
+     * @return {@code true} if {@link #welcomeParts} should go again; {@code false} if the member
+     *         has shown the WELCOME arrived or {@code source} is not its address
      */
-    byte[][] welcomeAgain(InetSocketAddress source, long nowNanos) {
+    boolean welcomeAgain(InetSocketAddress source, long nowNanos) {
         if (welcomeParts == null || !address.equals(source)) {
-            return null;
+            return false;
         }
         connection.heardFrom(nowNanos);
-        return welcomeParts;
+        return true;
     }
 
     long connectionId() {

@@ -158,9 +158,13 @@ public final class ServerEngine implements DatagramEngine {
         if (packet instanceof HandshakePacket.Hello hello) {
             handshakes.hello(now, hello, source, received);
         } else if (packet instanceof HandshakePacket.Proof proof) {
+            RoomMember member = members.get(proof.connectionId());
             if (handshakes.isPending(proof.connectionId())) {
                 handshakes.proof(now, proof, source, received, this::admit);
-            } else if (!resendWelcome(now, proof.connectionId(), source)) {
+            } else if (member != null && member.welcomeAgain(source, now)) {
+                members.touch(member); // its WELCOME was lost, not the member: it goes again
+                sendWelcome(member);
+            } else {
                 handshakes.repeatAnswer(proof.connectionId(), source, received);
             }
         }
@@ -176,26 +180,16 @@ public final class ServerEngine implements DatagramEngine {
                 new IncomingMessages(config.maxMessageBytes(), rateLimit, rateLimitDetail, stats), now);
         member.welcomeParts = handshakes.welcomePackets(handshake, joined.sequence(), keys, serverProof);
         members.add(member);
-        for (byte[] part : member.welcomeParts) {
-            replies.add(new Datagram(member.address, part)); // before anything this join causes
-        }
+        sendWelcome(member); // before anything this join causes
         log.debug("{} joined from {}", member.username, member.address);
         sink.memberJoined(joined.sequence(), member.username, member.address);
         eventAppended();
     }
 
-    /** A PROOF from a member whose WELCOME may have been lost: the WELCOME goes again. */
-    private boolean resendWelcome(long now, long connectionId, InetSocketAddress source) {
-        RoomMember member = members.get(connectionId);
-        byte[][] welcome = member == null ? null : member.welcomeAgain(source, now);
-        if (welcome == null) {
-            return false;
+    private void sendWelcome(RoomMember member) {
+        for (byte[] part : member.welcomeParts) {
+            replies.add(new Datagram(member.address, part));
         }
-        members.touch(member);
-        for (byte[] part : welcome) {
-            replies.add(new Datagram(source, part));
-        }
-        return true;
     }
 
     private void handleShort(long now, ByteBuffer datagram, InetSocketAddress source) throws MalformedPacketException {
@@ -229,14 +223,12 @@ public final class ServerEngine implements DatagramEngine {
             }
         });
         members.touch(member);
-        switch (arrival) {
-            case UNAUTHENTICATED -> stats.unauthenticated++;
-            case DUPLICATE -> {
-                stats.duplicatePackets++;
-                members.enqueue(member);
-            }
-            case FRESH -> members.enqueue(member);
+        if (arrival == Connection.Arrival.UNAUTHENTICATED) {
+            stats.unauthenticated++;
+            return;
         }
+        stats.duplicatePackets += arrival == Connection.Arrival.DUPLICATE ? 1 : 0;
+        members.enqueue(member); // an ACK is owed, or something acknowledged frees the windows
     }
 
     /** Handles one frame; {@code false} if it carried data the server could not take now. */
