@@ -2,6 +2,7 @@ package io.roomcast.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.ChatServer;
 import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
@@ -34,7 +35,9 @@ class ServerFuzzTest {
         long seed = Long.getLong("roomcast.seed", 20261124L);
         Random random = new Random(seed);
         SrpGroup group = SrpGroup.RFC5054_1024_SHA256;
-        SimulatedRoom room = SimulatedRoom.builder(seed).group(group).build();
+        // configured as production always is, with the default rate limit (ServerConfig.of sets none)
+        SimulatedRoom room = SimulatedRoom.builder(seed).group(group).configure(config -> config.withRateLimit(
+                ChatServer.DEFAULT_MESSAGES_PER_SECOND, ChatServer.DEFAULT_MESSAGE_BURST)).build();
         SimulatedNetwork network = room.network();
         ServerEngine server = room.server();
 
@@ -96,6 +99,9 @@ class ServerFuzzTest {
         network.runUntil(() -> ega.messages.size() == 1, 10 * SECOND);
         assertThat(ega.messages).extracting(RecordingClientSink.Delivered::text).containsExactly("still here");
         assertThat(room.serverSink().left).isEmpty();
+        // nothing forged or replayed got a message into the room, or even as far as the rate limit
+        assertThat(room.serverSink().messages).containsExactly("joan: a genuine message to mutate", "joan: still here");
+        assertThat(server.stats().rateLimited).isZero();
     }
 
     /** Random bytes, or a genuine datagram flipped, truncated, extended or spliced. */
