@@ -26,6 +26,9 @@ final class MemberDeadlines {
     private final TreeSet<RoomMember> byDeadline = new TreeSet<>(ORDER);
     private final ArrayDeque<RoomMember> touched = new ArrayDeque<>();
     private final ToLongFunction<RoomMember> deadline;
+    /** The earliest deadline, valid while {@code earliestKnown}: most loop turns change no deadline. */
+    private long earliest = Long.MAX_VALUE;
+    private boolean earliestKnown = true;
 
     /** @param deadline computes a member's next deadline from its state */
     MemberDeadlines(ToLongFunction<RoomMember> deadline) {
@@ -45,6 +48,7 @@ final class MemberDeadlines {
         if (member.scheduled) {
             byDeadline.remove(member);
             member.scheduled = false;
+            earliestKnown = false;
         }
         member.deadlineNanos = Long.MAX_VALUE;
         // if it is still in the touched queue, refresh() sees it is no longer wanted (until touched again:
@@ -55,7 +59,11 @@ final class MemberDeadlines {
     /** The earliest deadline of any member, or {@link Long#MAX_VALUE}. */
     long first() {
         refresh();
-        return byDeadline.isEmpty() ? Long.MAX_VALUE : byDeadline.first().deadlineNanos;
+        if (!earliestKnown) {
+            earliest = byDeadline.isEmpty() ? Long.MAX_VALUE : byDeadline.first().deadlineNanos;
+            earliestKnown = true;
+        }
+        return earliest;
     }
 
     /**
@@ -68,6 +76,7 @@ final class MemberDeadlines {
         while (!byDeadline.isEmpty() && byDeadline.first().deadlineNanos <= nowNanos) {
             RoomMember member = byDeadline.pollFirst();
             member.scheduled = false;
+            earliestKnown = false;
             due.add(member);
         }
         return due;
@@ -86,6 +95,7 @@ final class MemberDeadlines {
             member.deadlineNanos = deadline.applyAsLong(member);
             byDeadline.add(member);
             member.scheduled = true;
+            earliestKnown = false;
         }
     }
 }
