@@ -50,7 +50,7 @@ class IncompleteTransferTest {
      * towards an address, its datagrams there are lost from the second large one on if they
      * are large enough to carry a slice.
      */
-    private static final class Watched implements DatagramEngine {
+    private static final class Watched extends ForwardingEngine {
         record Heard(long atNanos, InetSocketAddress source, int bytes) {
         }
 
@@ -62,6 +62,7 @@ class IncompleteTransferTest {
         int smallPassed;
 
         Watched(DatagramEngine engine) {
+            super(engine);
             this.engine = engine;
         }
 
@@ -88,11 +89,6 @@ class IncompleteTransferTest {
         }
 
         @Override
-        public void handleTimeout(long nowNanos) {
-            engine.handleTimeout(nowNanos);
-        }
-
-        @Override
         public InetSocketAddress pollDatagram(long nowNanos, ByteBuffer out) {
             int start = out.position();
             InetSocketAddress destination = engine.pollDatagram(nowNanos, out);
@@ -112,16 +108,6 @@ class IncompleteTransferTest {
             }
             smallPassed++;
             return destination;
-        }
-
-        @Override
-        public long nextDeadlineNanos() {
-            return engine.nextDeadlineNanos();
-        }
-
-        @Override
-        public boolean isFinished() {
-            return engine.isFinished();
         }
     }
 

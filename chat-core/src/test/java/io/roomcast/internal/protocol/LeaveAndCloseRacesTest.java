@@ -257,13 +257,14 @@ class LeaveAndCloseRacesTest {
      * {@link #closedAt}, and keeps what its {@code handleDatagram} throws instead of letting it
      * end the run, so that the test can say so with its seed.
      */
-    private static final class Watched implements DatagramEngine {
+    private static final class Watched extends ForwardingEngine {
         private final ClientEngine engine;
         final List<RuntimeException> escaped = new ArrayList<>();
         long closedAt = Long.MAX_VALUE;
         int eventsWhileClosing;
 
         Watched(ClientEngine engine) {
+            super(engine);
             this.engine = engine;
         }
 
@@ -279,24 +280,5 @@ class LeaveAndCloseRacesTest {
             }
         }
 
-        @Override
-        public void handleTimeout(long nowNanos) {
-            engine.handleTimeout(nowNanos);
-        }
-
-        @Override
-        public InetSocketAddress pollDatagram(long nowNanos, ByteBuffer out) {
-            return engine.pollDatagram(nowNanos, out);
-        }
-
-        @Override
-        public long nextDeadlineNanos() {
-            return engine.nextDeadlineNanos();
-        }
-
-        @Override
-        public boolean isFinished() {
-            return engine.isFinished();
-        }
     }
 }
