@@ -15,4 +15,11 @@ import java.net.InetSocketAddress;
  */
 public record ClientConfig(InetSocketAddress server, String username, String password, SrpGroup group,
                            long connectTimeoutNanos, long idleTimeoutNanos) {
+    /** Everything but the password, which must not reach a log or an exception message. */
+    @Override
+    public String toString() {
+        return "ClientConfig[server=" + server + ", username=" + username + ", password=(hidden), group="
+                + group + ", connectTimeoutNanos=" + connectTimeoutNanos + ", idleTimeoutNanos="
+                + idleTimeoutNanos + "]";
+    }
 }

@@ -24,8 +24,9 @@ import java.util.List;
  * owner ({@link Content#lost}) to be written again in new packets: bytes are never re-sent as
  * they were, and packet numbers never repeat.
  *
- * <p>Receiving: {@link #receive} opens a datagram, drops replays, takes ACK frames itself and
- * hands every other frame to the owner; the packet is acknowledged only if the owner took all of
+ * <p>Receiving: {@link #receive} opens a datagram, drops replays, takes ACK frames itself (and
+ * ignores one that acknowledges a packet number never sent, which could otherwise declare
+ * everything in flight lost) and hands every other frame to the owner; the packet is acknowledged only if the owner took all of
  * its data, so a peer re-sends what could not be held.
  *
  * <p>Timers: {@link #nextDeadlineNanos} and {@link #onTimers}; {@link #idleExpired} says when the
@@ -167,7 +168,9 @@ final class Connection<S> {
             }
             ackEliciting |= frame.ackEliciting();
             if (frame instanceof AckFrame ack) {
-                recovery.onAck(ack, nowNanos, sent -> { }, sent -> lost(sent, nowNanos));
+                if (ack.largest() < nextPacketNumber) { // an ACK for a packet never sent is a lie: ignored
+                    recovery.onAck(ack, nowNanos, sent -> { }, sent -> lost(sent, nowNanos));
+                }
             } else {
                 taken &= frames.take(frame, nowNanos);
             }
