@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs listener callbacks one after another, in the order given, never two at once, on the
  * application's {@link Executor} or on a dispatcher thread of its own. A callback that throws
- * is logged and the next one runs. The I/O thread hands callbacks here and never waits for them,
+ * anything — a {@link StackOverflowError} included — is logged and the next one runs; only a
+ * failing JVM ({@link VirtualMachineError}, such as running out of memory) ends the current
+ * drain, and the next callback given starts a new one. The I/O thread hands callbacks here and never waits for them,
  * so a slow listener cannot stall the network. The dispatcher's own thread ends after a second
  * without work and a new one starts when work comes, so nothing needs shutting down.
  *
@@ -110,7 +112,17 @@ public final class CallbackDispatcher implements Executor {
             CURRENT.set(this);
             try {
                 task.run();
-            } catch (RuntimeException | AssertionError e) {
+            } catch (VirtualMachineError e) {
+                if (!(e instanceof StackOverflowError)) {
+                    // the JVM is failing (out of memory): give up this drain, but let the next
+                    // callback start a new one instead of leaving the dispatcher stuck for good
+                    synchronized (tasks) {
+                        draining = false;
+                    }
+                    throw e;
+                }
+                log.warn("a listener overflowed its stack; delivery goes on", e);
+            } catch (Throwable e) { // a listener's LinkageError or sneaky checked exception ends only its own call
                 log.warn("a listener threw; delivery goes on", e);
             } finally {
                 CURRENT.remove();

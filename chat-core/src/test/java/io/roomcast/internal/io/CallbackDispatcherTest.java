@@ -1,0 +1,77 @@
+package io.roomcast.internal.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class CallbackDispatcherTest {
+    private final CallbackDispatcher dispatcher = new CallbackDispatcher(null, "test-callbacks");
+    private final List<String> ran = new CopyOnWriteArrayList<>();
+
+    @Test
+    void aListenerThatOverflowsItsStackDoesNotStopLaterCallbacks() throws InterruptedException {
+        dispatcher.execute(() -> {
+            throw new StackOverflowError("deep recursion in a listener");
+        });
+        dispatcher.execute(() -> ran.add("after the overflow"));
+
+        assertThat(awaitAllRun()).isTrue();
+        assertThat(ran).containsExactly("after the overflow");
+    }
+
+    @Test
+    void anyOtherThrowableFromAListenerEndsOnlyThatCall() throws InterruptedException {
+        dispatcher.execute(() -> {
+            throw new NoClassDefFoundError("a listener's missing class");
+        });
+        dispatcher.execute(CallbackDispatcherTest::throwChecked);
+        dispatcher.execute(() -> {
+            throw new IllegalStateException("an ordinary listener bug");
+        });
+        dispatcher.execute(() -> ran.add("still delivered"));
+
+        assertThat(awaitAllRun()).isTrue();
+        assertThat(ran).containsExactly("still delivered");
+    }
+
+    @Test
+    void callbacksRunInOrderOneAtATime() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(100);
+        for (int i = 0; i < 100; i++) {
+            int n = i;
+            dispatcher.execute(() -> {
+                ran.add(Integer.toString(n));
+                done.countDown();
+            });
+        }
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran).hasSize(100).first().isEqualTo("0");
+        assertThat(ran).last().isEqualTo("99");
+        for (int i = 0; i < 100; i++) {
+            assertThat(ran.get(i)).isEqualTo(Integer.toString(i));
+        }
+    }
+
+    /** Queues a marker behind everything given so far and waits for it, boundedly. */
+    private boolean awaitAllRun() throws InterruptedException {
+        CountDownLatch marker = new CountDownLatch(1);
+        dispatcher.execute(marker::countDown);
+        return marker.await(5, TimeUnit.SECONDS);
+    }
+
+    /** Throws a checked exception from a Runnable, as bytecode from other JVM languages can. */
+    private static void throwChecked() {
+        CallbackDispatcherTest.<RuntimeException>sneaky(new Exception("a checked exception"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}
