@@ -109,7 +109,12 @@ final class EventStream {
 
     private boolean mayStartNext(int packetsInFlight) {
         return nextSequence <= log.lastSequence() && nextSequence <= delivered + eventWindow
-                && packetsInFlight < packetWindow;
+                && windowOpen(packetsInFlight);
+    }
+
+    /** {@code true} if another ack-eliciting packet with new content may go to the member. */
+    boolean windowOpen(int packetsInFlight) {
+        return packetsInFlight < packetWindow;
     }
 
     /** Bytes {@code offset..offset+length} of an encoded event: the EVENT frame itself if whole, else a FRAGMENT. */

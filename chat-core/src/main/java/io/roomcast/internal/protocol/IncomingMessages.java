@@ -6,7 +6,8 @@ import io.roomcast.internal.wire.Frame;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -40,6 +41,9 @@ final class IncomingMessages {
         INCONSISTENT
     }
 
+    /** The most ERROR frames queued for one member; beyond it the member is removed. */
+    static final int MAX_QUEUED_REFUSALS = 2 * ProtocolLimits.SEND_WINDOW;
+
     private final int maxMessageBytes;
     private final long bytesBudget;
     private final TokenBucket rateLimit;
@@ -49,7 +53,8 @@ final class IncomingMessages {
     private final TreeMap<Long, Reassembly> reassemblies = new TreeMap<>();
     /** Ids of messages refused before they were complete (too large): processed in order as refusals. */
     private final TreeMap<Long, Frame.Error> refusedEarly = new TreeMap<>();
-    private final ArrayDeque<Frame.Error> refusals = new ArrayDeque<>();
+    /** ERROR frames to send, by message id: a refusal re-queued by a probe and a loss is held once. */
+    private final LinkedHashMap<Long, Frame.Error> refusals = new LinkedHashMap<>();
     private long bytesHeld;
 
     /** @param stats where refusals by the rate limit are counted */
@@ -115,7 +120,7 @@ final class IncomingMessages {
             Frame.Error refusal = refusedEarly.remove(next);
             if (refusal != null) {
                 lastProcessedId = next;
-                refusals.add(refusal);
+                refuse(refusal);
                 continue;
             }
             Reassembly reassembly = reassemblies.get(next);
@@ -135,17 +140,30 @@ final class IncomingMessages {
     private boolean check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
         if (!rateLimit.tryTake(nowNanos)) {
             stats.rateLimited++;
-            refusals.add(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail));
+            refuse(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail));
             return true;
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
         } catch (CharacterCodingException e) {
-            refusals.add(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"));
+            refuse(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"));
             return true;
         }
         return acceptor.accept(id, text);
+    }
+
+    /**
+     * {@code true} if more refusals wait than a member that acknowledges what it is sent can ever
+     * cause (its send window allows {@link ProtocolLimits#SEND_WINDOW} unconfirmed messages; twice
+     * that covers re-queued losses): the member ignores the protocol and is removed.
+     */
+    boolean tooManyRefusals() {
+        return refusals.size() > MAX_QUEUED_REFUSALS;
+    }
+
+    private void refuse(Frame.Error refusal) {
+        refusals.putIfAbsent(refusal.messageId(), refusal);
     }
 
     /** {@code true} if ERROR frames wait to be sent. */
@@ -155,8 +173,12 @@ final class IncomingMessages {
 
     /** Writes waiting ERROR frames as far as they fit, adding each to {@code written}. */
     void writeRefusals(ByteBuffer out, int limit, List<Frame.Error> written) {
-        while (!refusals.isEmpty() && out.position() + refusals.peek().encodedLength() <= limit) {
-            Frame.Error error = refusals.poll();
+        for (Iterator<Frame.Error> it = refusals.values().iterator(); it.hasNext(); ) {
+            Frame.Error error = it.next();
+            if (out.position() + error.encodedLength() > limit) {
+                return;
+            }
+            it.remove();
             error.encode(out);
             written.add(error);
         }
@@ -164,7 +186,9 @@ final class IncomingMessages {
 
     /** The packet that carried {@code errors} was lost: they go again. */
     void lost(List<Frame.Error> errors) {
-        refusals.addAll(errors);
+        for (Frame.Error error : errors) {
+            refuse(error);
+        }
     }
 
     /** When the least recently progressing incomplete message counts as abandoned, given the idle timeout. */

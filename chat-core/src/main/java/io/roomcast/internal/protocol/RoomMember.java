@@ -76,13 +76,16 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
 
     @Override
     public boolean hasFramesToSend(long nowNanos) {
-        return incoming.hasRefusals() || events.hasMoreToSend(connection.packetsInFlight());
+        int inFlight = connection.packetsInFlight();
+        return incoming.hasRefusals() && events.windowOpen(inFlight) || events.hasMoreToSend(inFlight);
     }
 
     @Override
     public Sent write(ByteBuffer out, int limit, boolean carrying, long nowNanos) {
         List<Frame.Error> errors = new ArrayList<>(0);
-        incoming.writeRefusals(out, limit, errors);
+        if (events.windowOpen(connection.packetsInFlight())) { // refusals count against the packet window
+            incoming.writeRefusals(out, limit, errors);
+        }
         List<ResendQueue.Piece> pieces = new ArrayList<>();
         events.write(out, limit, connection.packetsInFlight(), pieces);
         return errors.isEmpty() && pieces.isEmpty() ? null : new Sent(pieces, errors);

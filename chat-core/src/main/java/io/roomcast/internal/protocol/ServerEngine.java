@@ -235,6 +235,10 @@ public final class ServerEngine implements DatagramEngine {
     private boolean handleFrame(long now, RoomMember member, Frame frame, InetSocketAddress source) {
         if (frame instanceof Frame.Send send) {
             IncomingMessages.Taken taken = member.incoming.take(send, now, (id, text) -> accepted(member, id, text));
+            if (member.incoming.tooManyRefusals() && members.contains(member)) {
+                // it keeps sending what is refused and never acknowledges the refusals
+                removeFromRoom(member, CloseReason.TOO_SLOW, true);
+            }
             return taken != IncomingMessages.Taken.NO_ROOM;
         } else if (frame instanceof Frame.Delivered delivered) {
             member.events.delivered(delivered.sequence());
