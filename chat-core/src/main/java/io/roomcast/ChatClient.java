@@ -273,7 +273,13 @@ public final class ChatClient implements Closeable {
 
         /**
          * The username to join with. Required. 1 to 32 characters after NFC normalisation, each a
-         * letter, a digit, {@code _}, {@code -} or {@code .}; unique in the room ignoring case.
+         * letter, a digit, {@code _}, {@code -} or {@code .}, none of them invisible (such as a
+         * Hangul filler, a zero-width or bidi control, or a variation selector); its letters all in
+         * one script, or in one of the mixes Latin+Han+Hiragana+Katakana, Latin+Han+Hangul or
+         * Latin+Han+Bopomofo, so {@code joan} spelt with a Cyrillic o (U+043E) is refused. The name
+         * is shown as given (NFC) but is unique in the room ignoring case and compatibility forms
+         * (NFKC): {@code joan} followed by a fullwidth one (U+FF11) is taken if {@code JOAN1} is in
+         * the room.
          *
          * @param username the username
          * @return this builder
