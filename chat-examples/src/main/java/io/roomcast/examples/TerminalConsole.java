@@ -5,6 +5,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -14,8 +15,16 @@ final class TerminalConsole implements ChatConsole {
     private final LineReader reader;
     private final boolean colour;
 
+    /**
+     * A console on the process's terminal, or, when {@code io}'s streams are not the process's own
+     * (a test, an app embedding the commands), on a terminal emulated over those streams, of the
+     * type in {@code TERM} (default {@code xterm-256color}).
+     */
     TerminalConsole(ProcessIo io) throws IOException {
-        this.terminal = TerminalBuilder.builder().system(true).build();
+        this.terminal = io.in() == System.in && io.out() == System.out
+                ? TerminalBuilder.builder().system(true).build()
+                : TerminalBuilder.builder().system(false).streams(io.in(), io.out())
+                        .type(io.environment().getOrDefault("TERM", "xterm-256color")).size(new Size(120, 40)).build();
         this.reader = LineReaderBuilder.builder().terminal(terminal).build();
         this.colour = !Terminal.TYPE_DUMB.equals(terminal.getType())
                 && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())
@@ -40,6 +49,7 @@ final class TerminalConsole implements ChatConsole {
         }
     }
 
+    /** Prints {@code line} as is: text from the room in it has been through {@link TerminalText#escape}. */
     @Override
     public void print(String line) {
         reader.printAbove(line);
