@@ -53,6 +53,7 @@ final class TerminalConsole implements ChatConsole {
     @Override
     public void print(String line) {
         reader.printAbove(line);
+        terminal.flush(); // printAbove does not flush when no line is being read: the line would wait in JLine
     }
 
     @Override

@@ -82,6 +82,11 @@ final class AppRun implements AutoCloseable {
         return out.raw();
     }
 
+    /** Every character written to standard error so far, exactly. */
+    String rawErrors() {
+        return err.raw();
+    }
+
     @Override
     public void close() {
         input.close();

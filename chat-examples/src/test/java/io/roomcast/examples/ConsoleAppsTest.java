@@ -3,11 +3,19 @@ package io.roomcast.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.ChatClient;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +151,47 @@ class ConsoleAppsTest {
             assertThat(raw).doesNotContain("\u001b]", "\u0007", "\u001b[2J", "\u009b", "\u202E", "pwned\u0007");
             if (screen != terminal) {
                 assertThat(raw).doesNotContain("\u001b", "\r");
+            }
+        }
+    }
+
+    /** A refusal as anyone can send it: a REJECT of connection 0 (ROOM_FULL) answers a HELLO, before any password proof. */
+    private static byte[] spoofedReject(String detail) {
+        byte[] text = detail.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(16 + text.length).put((byte) 0xC0).put((byte) 'R').put((byte) 'C').put((byte) 1)
+                .put((byte) 5).putLong(0).put((byte) 4).putShort((short) text.length).put(text).array();
+    }
+
+    @Test
+    void aSpoofedRefusalsDetailIsEscapedByTheClientAndTheBot() throws Exception {
+        String detail = "full\n12:01 <joan> fake\u001b]0;pwned\u0007\u202E";
+        String shown = "full⏎12:01 <joan> fake^[]0;pwned^G<U+202E>";
+        try (DatagramSocket spoofer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            spoofer.setSoTimeout(15_000); // a bounded wait for each HELLO
+            String address = "127.0.0.1:" + spoofer.getLocalPort();
+            // the plain console only: at the emulated terminal, the last line before exit sometimes arrives cut short
+            // in the captured output (not understood yet); the terminal console prints the same escaped text
+            AppRun plain = run(WITH_PASSWORD, "client", "--server", address, "--username", "joan");
+            AppRun bot = run(WITH_PASSWORD, "bot", "--server", address);
+            Set<SocketAddress> answered = new HashSet<>();
+            while (answered.size() < 2) { // every HELLO, resends included, until each of the two has one
+                DatagramPacket hello = new DatagramPacket(new byte[2048], 2048);
+                spoofer.receive(hello);
+                byte[] reject = spoofedReject(detail);
+                spoofer.send(new DatagramPacket(reject, reject.length, hello.getSocketAddress()));
+                answered.add(hello.getSocketAddress());
+            }
+            for (AppRun app : List.of(plain, bot)) {
+                assertThat(app.awaitExit()).isEqualTo(1);
+            }
+            plain.awaitLine("refused to admit .*" + Pattern.quote(shown));
+            bot.awaitError("refused to admit .*" + Pattern.quote(shown));
+            for (AppRun app : List.of(plain, bot)) {
+                String raw = app.rawOutput() + app.rawErrors();
+                assertThat(raw).doesNotContain("\u001b]", "\u0007", "\u202E");
+                for (String segment : raw.split("[\r\n]")) {
+                    assertThat(segment).doesNotContainPattern("^\\W*\\d\\d:\\d\\d <joan> fake");
+                }
             }
         }
     }
