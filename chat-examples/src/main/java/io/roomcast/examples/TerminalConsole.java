@@ -1,6 +1,7 @@
 package io.roomcast.examples;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -8,6 +9,7 @@ import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.ExternalTerminal;
 
 /** A JLine terminal: incoming lines are printed above the input line, which is redrawn as typed. */
 final class TerminalConsole implements ChatConsole {
@@ -17,14 +19,19 @@ final class TerminalConsole implements ChatConsole {
 
     /**
      * A console on the process's terminal, or, when {@code io}'s streams are not the process's own
-     * (a test, an app embedding the commands), on a terminal emulated over those streams, of the
-     * type in {@code TERM} (default {@code xterm-256color}).
+     * (a test, an app embedding the commands), on a terminal emulated in-process over those
+     * streams, of the type in {@code TERM} (default {@code xterm-256color}). Emulated, not a pty
+     * (which {@link TerminalBuilder} would make): a pty copies output on a thread of its own, and
+     * what it has not copied when the app closes it is lost.
      */
     TerminalConsole(ProcessIo io) throws IOException {
-        this.terminal = io.in() == System.in && io.out() == System.out
-                ? TerminalBuilder.builder().system(true).build()
-                : TerminalBuilder.builder().system(false).streams(io.in(), io.out())
-                        .type(io.environment().getOrDefault("TERM", "xterm-256color")).size(new Size(120, 40)).build();
+        if (io.in() == System.in && io.out() == System.out) {
+            this.terminal = TerminalBuilder.builder().system(true).build();
+        } else {
+            this.terminal = new ExternalTerminal("roomcast", io.environment().getOrDefault("TERM", "xterm-256color"),
+                    io.in(), io.out(), StandardCharsets.UTF_8);
+            terminal.setSize(new Size(120, 40));
+        }
         this.reader = LineReaderBuilder.builder().terminal(terminal).build();
         this.colour = !Terminal.TYPE_DUMB.equals(terminal.getType())
                 && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())

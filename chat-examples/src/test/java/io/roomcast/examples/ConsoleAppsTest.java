@@ -163,30 +163,34 @@ class ConsoleAppsTest {
     }
 
     @Test
-    void aSpoofedRefusalsDetailIsEscapedByTheClientAndTheBot() throws Exception {
+    void aSpoofedRefusalsDetailIsEscapedOnBothConsolesAndByTheBot() throws Exception {
         String detail = "full\n12:01 <joan> fake\u001b]0;pwned\u0007\u202E";
         String shown = "full⏎12:01 <joan> fake^[]0;pwned^G<U+202E>";
         try (DatagramSocket spoofer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             spoofer.setSoTimeout(15_000); // a bounded wait for each HELLO
             String address = "127.0.0.1:" + spoofer.getLocalPort();
-            // the plain console only: at the emulated terminal, the last line before exit sometimes arrives cut short
-            // in the captured output (not understood yet); the terminal console prints the same escaped text
+            Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
+            atTerminal.put("NO_COLOR", "1");
             AppRun plain = run(WITH_PASSWORD, "client", "--server", address, "--username", "joan");
+            AppRun terminal = new AppRun(true, atTerminal, "client", "--server", address, "--username", "tom");
+            runs.add(terminal);
             AppRun bot = run(WITH_PASSWORD, "bot", "--server", address);
             Set<SocketAddress> answered = new HashSet<>();
-            while (answered.size() < 2) { // every HELLO, resends included, until each of the two has one
+            while (answered.size() < 3) { // every HELLO, resends included, until each of the three has one
                 DatagramPacket hello = new DatagramPacket(new byte[2048], 2048);
                 spoofer.receive(hello);
                 byte[] reject = spoofedReject(detail);
                 spoofer.send(new DatagramPacket(reject, reject.length, hello.getSocketAddress()));
                 answered.add(hello.getSocketAddress());
             }
-            for (AppRun app : List.of(plain, bot)) {
+            for (AppRun app : List.of(plain, terminal, bot)) {
                 assertThat(app.awaitExit()).isEqualTo(1);
             }
-            plain.awaitLine("refused to admit .*" + Pattern.quote(shown));
+            for (AppRun app : List.of(plain, terminal)) {
+                app.awaitLine("refused to admit .*" + Pattern.quote(shown));
+            }
             bot.awaitError("refused to admit .*" + Pattern.quote(shown));
-            for (AppRun app : List.of(plain, bot)) {
+            for (AppRun app : List.of(plain, terminal, bot)) {
                 String raw = app.rawOutput() + app.rawErrors();
                 assertThat(raw).doesNotContain("\u001b]", "\u0007", "\u202E");
                 for (String segment : raw.split("[\r\n]")) {
