@@ -30,7 +30,12 @@ interface ChatConsole extends AutoCloseable {
         return answer.isEmpty() && defaultAnswer != null ? defaultAnswer : answer;
     }
 
-    /** Prints a line; at a terminal, above the line being typed. Safe from any thread. */
+    /**
+     * Prints a line; at a terminal, above the line being typed. Safe from any thread. The line is
+     * written as is: whatever in it came from the room (names, message text, a refusal's detail)
+     * must have been through {@link TerminalText#escape} first ({@link EventFormat} does this for
+     * event lines).
+     */
     void print(String line);
 
     /** Whether names may be coloured: a real terminal, and {@code NO_COLOR} unset. */

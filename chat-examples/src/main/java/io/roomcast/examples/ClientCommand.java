@@ -64,7 +64,7 @@ final class ClientCommand implements Callable<Integer> {
                     client = ChatClient.builder().server(address).username(name).password(password)
                             .listener(new ClientScreen(console, format)).build();
                 } catch (IllegalArgumentException e) {
-                    console.print("Invalid username: " + e.getMessage().replaceFirst("^username: ", ""));
+                    console.print("Invalid username: " + TerminalText.escape(e.getMessage().replaceFirst("^username: ", "")));
                     name = null;
                     continue;
                 }
@@ -77,11 +77,11 @@ final class ClientCommand implements Callable<Integer> {
                     }
                     continue;
                 } catch (UsernameTakenException | InvalidUsernameException e) {
-                    console.print(e.getMessage());
+                    console.print(TerminalText.escape(e.getMessage()));
                     name = null;
                     continue;
                 } catch (ChatException e) {
-                    console.print(e.getMessage());
+                    console.print(TerminalText.escape(e.getMessage())); // a refusal's detail: anyone can send one
                     return 1;
                 }
                 return chat(console, client, format);
@@ -99,7 +99,7 @@ final class ClientCommand implements Callable<Integer> {
                 }
                 return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
             } catch (IllegalArgumentException e) {
-                console.print("Not a server address: " + e.getMessage());
+                console.print("Not a server address: " + TerminalText.escape(e.getMessage()));
                 if (server != null) {
                     return null;
                 }
@@ -111,8 +111,8 @@ final class ClientCommand implements Callable<Integer> {
 
     private int chat(ChatConsole console, ChatClient client, EventFormat format) throws IOException {
         try (client) {
-            console.print("Joined " + client.roomName() + " as " + client.username() + " — " + client.members().size()
-                    + " members: " + String.join(", ", client.members()));
+            console.print("Joined " + TerminalText.escape(client.roomName()) + " as " + TerminalText.escape(client.username())
+                    + " — " + client.members().size() + " members: " + TerminalText.escape(String.join(", ", client.members())));
             while (true) {
                 String line = console.readLine(io.terminal() ? "> " : "");
                 if (line == null) {
@@ -124,7 +124,7 @@ final class ClientCommand implements Callable<Integer> {
                         return 0;
                     }
                     case "/who" -> console.print(client.members().size() + " members: "
-                            + String.join(", ", client.members()));
+                            + TerminalText.escape(String.join(", ", client.members())));
                     case "/help" -> console.print(HELP);
                     case "" -> {
                     }
@@ -138,11 +138,11 @@ final class ClientCommand implements Callable<Integer> {
         try {
             client.send(line).whenComplete((message, failure) -> {
                 if (failure != null) {
-                    console.print("!! not delivered: " + failure.getMessage());
+                    console.print("!! not delivered: " + TerminalText.escape(failure.getMessage()));
                 }
             });
         } catch (IllegalArgumentException | IllegalStateException e) {
-            console.print("!! not sent: " + e.getMessage());
+            console.print("!! not sent: " + TerminalText.escape(e.getMessage()));
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * The text format of room events on the console apps' screens: {@code 12:01 <ega> halo},
- * {@code 12:01 --> ega joined}, {@code 12:01 <-- ega left (timed out)}.
+ * {@code 12:01 --> ega joined}, {@code 12:01 <-- ega left (timed out)}. Names and text from the room
+ * go through {@link TerminalText#escape} here, so no member can fake a line or act on a terminal.
  */
 final class EventFormat {
     private static final int[] COLOURS = {31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96};
@@ -27,7 +28,7 @@ final class EventFormat {
     }
 
     String message(Instant at, String sender, String text) {
-        return time(at) + " <" + name(sender) + "> " + text;
+        return time(at) + " <" + name(sender) + "> " + TerminalText.escape(text);
     }
 
     String joined(Instant at, String username) {
@@ -38,13 +39,14 @@ final class EventFormat {
         return time(at) + " <-- " + name(username) + " left" + suffix(reason);
     }
 
-    /** A name in a colour of its own, stable across runs, when colour is on. */
+    /** A name from the room, made safe to print, in a colour of its own (stable across runs) when colour is on. */
     private String name(String username) {
+        String shown = TerminalText.escape(username);
         if (!colour) {
-            return username;
+            return shown;
         }
         int code = COLOURS[Math.floorMod(username.hashCode(), COLOURS.length)];
-        return "\u001B[" + code + "m" + username + "\u001B[0m";
+        return "\u001B[" + code + "m" + shown + "\u001B[0m";
     }
 
     /** Nothing for a plain leave, otherwise {@code " (timed out)"} and the like. */

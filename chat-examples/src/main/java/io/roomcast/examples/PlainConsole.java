@@ -31,6 +31,7 @@ final class PlainConsole implements ChatConsole {
         return readLine(prompt);
     }
 
+    /** Prints {@code line} as is: text from the room in it has been through {@link TerminalText#escape}. */
     @Override
     public void print(String line) {
         synchronized (io.out()) {

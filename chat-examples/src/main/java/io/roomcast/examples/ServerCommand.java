@@ -79,10 +79,10 @@ final class ServerCommand implements Callable<Integer> {
                         .listener(new ServerScreen(console, format)).build();
             } catch (IllegalArgumentException e) {
                 if (!io.terminal()) {
-                    io.err().println("roomcast: " + e.getMessage());
+                    io.err().println("roomcast: " + TerminalText.escape(e.getMessage()));
                     return 2;
                 }
-                console.print(e.getMessage());
+                console.print(TerminalText.escape(e.getMessage()));
                 portText = console.ask("Port", String.valueOf(DEFAULT_PORT));
                 if (portText == null) {
                     return 1;
@@ -108,8 +108,8 @@ final class ServerCommand implements Callable<Integer> {
         Thread shutdown = new Thread(running::close, "roomcast-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown); // Ctrl-C: members are told the room closed
         try {
-            console.print("Server running on " + bindHost + ":" + running.localAddress().getPort() + " (room " + room
-                    + ")");
+            console.print("Server running on " + bindHost + ":" + running.localAddress().getPort() + " (room "
+                    + TerminalText.escape(room) + ")");
             commands(console, running);
         } finally {
             running.close();
@@ -141,7 +141,8 @@ final class ServerCommand implements Callable<Integer> {
                 case "/quit" -> {
                     return;
                 }
-                case "/who" -> console.print(server.members().size() + " members: " + String.join(", ", server.members()));
+                case "/who" -> console.print(server.members().size() + " members: "
+                        + TerminalText.escape(String.join(", ", server.members())));
                 case "" -> {
                 }
                 default -> console.print("Commands: /who (list members), /quit (close the room)");

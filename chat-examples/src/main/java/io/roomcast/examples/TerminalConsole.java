@@ -1,12 +1,15 @@
 package io.roomcast.examples;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.ExternalTerminal;
 
 /** A JLine terminal: incoming lines are printed above the input line, which is redrawn as typed. */
 final class TerminalConsole implements ChatConsole {
@@ -14,8 +17,21 @@ final class TerminalConsole implements ChatConsole {
     private final LineReader reader;
     private final boolean colour;
 
+    /**
+     * A console on the process's terminal, or, when {@code io}'s streams are not the process's own
+     * (a test, an app embedding the commands), on a terminal emulated in-process over those
+     * streams, of the type in {@code TERM} (default {@code xterm-256color}). Emulated, not a pty
+     * (which {@link TerminalBuilder} would make): a pty copies output on a thread of its own, and
+     * what it has not copied when the app closes it is lost.
+     */
     TerminalConsole(ProcessIo io) throws IOException {
-        this.terminal = TerminalBuilder.builder().system(true).build();
+        if (io.in() == System.in && io.out() == System.out) {
+            this.terminal = TerminalBuilder.builder().system(true).build();
+        } else {
+            this.terminal = new ExternalTerminal("roomcast", io.environment().getOrDefault("TERM", "xterm-256color"),
+                    io.in(), io.out(), StandardCharsets.UTF_8);
+            terminal.setSize(new Size(120, 40));
+        }
         this.reader = LineReaderBuilder.builder().terminal(terminal).build();
         this.colour = !Terminal.TYPE_DUMB.equals(terminal.getType())
                 && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())
@@ -40,9 +56,11 @@ final class TerminalConsole implements ChatConsole {
         }
     }
 
+    /** Prints {@code line} as is: text from the room in it has been through {@link TerminalText#escape}. */
     @Override
     public void print(String line) {
         reader.printAbove(line);
+        terminal.flush(); // printAbove does not flush when no line is being read: the line would wait in JLine
     }
 
     @Override

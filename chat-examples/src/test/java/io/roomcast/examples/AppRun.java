@@ -31,8 +31,17 @@ final class AppRun implements AutoCloseable {
     private final Thread thread;
 
     AppRun(Map<String, String> environment, String... args) {
+        this(false, environment, args);
+    }
+
+    /**
+     * A run at a terminal if {@code terminal}: the app then uses its JLine console, on a terminal
+     * emulated over the test's streams (type {@code TERM}, default xterm-256color), and its
+     * output holds JLine's own redrawing as well as the lines.
+     */
+    AppRun(boolean terminal, Map<String, String> environment, String... args) {
         ProcessIo io = new ProcessIo(input, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), environment, false);
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment, terminal);
         thread = new Thread(() -> {
             try {
                 exit.complete(Roomcast.run(io, args));
@@ -66,6 +75,16 @@ final class AppRun implements AutoCloseable {
     /** Everything printed so far. */
     String output() {
         return out.all();
+    }
+
+    /** Every character written to standard output so far, exactly, the unfinished last line included. */
+    String rawOutput() {
+        return out.raw();
+    }
+
+    /** Every character written to standard error so far, exactly. */
+    String rawErrors() {
+        return err.raw();
     }
 
     @Override
@@ -127,9 +146,11 @@ final class AppRun implements AutoCloseable {
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final List<String> seen = new ArrayList<>();
         private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream everything = new ByteArrayOutputStream();
 
         @Override
         public synchronized void write(int b) {
+            everything.write(b);
             if (b == '\n') {
                 lines.add(current.toString(StandardCharsets.UTF_8));
                 current.reset();
@@ -153,6 +174,10 @@ final class AppRun implements AutoCloseable {
                     return matcher;
                 }
             }
+        }
+
+        synchronized String raw() {
+            return everything.toString(StandardCharsets.UTF_8);
         }
 
         String all() {

@@ -2,9 +2,22 @@ package io.roomcast.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.ChatClient;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,6 +88,116 @@ class ConsoleAppsTest {
         AppRun client = run(WITH_PASSWORD, "client", "--server", address, "--username", username);
         client.awaitLine("Joined lobby as " + username);
         return client;
+    }
+
+    /** What a hostile member sends, and how every screen must show it: on the message's own line, visibly. */
+    private static final Map<String, String> HOSTILE = new LinkedHashMap<>();
+
+    static {
+        HOSTILE.put("hi\n12:01 <joan> fake", "hi⏎12:01 <joan> fake");
+        HOSTILE.put("hi\r\n12:02 <joan> fake", "hi⏎12:02 <joan> fake");
+        HOSTILE.put("hi\r12:03 <joan> fake", "hi^M12:03 <joan> fake");
+        HOSTILE.put("\u001b[2J\u001b]0;pwned\u0007", "^[[2J^[]0;pwned^G");
+        HOSTILE.put("\u001b]52;c;ZXZpbA==\u0007", "^[]52;c;ZXZpbA==^G");
+        HOSTILE.put("abc\u202Eevil", "abc<U+202E>evil");
+        HOSTILE.put("\u009b31m\u0085\u200Bx", "<U+009B>31m<U+0085><U+200B>x");
+        HOSTILE.put("日本語 Ünïcödé 😀", "日本語 Ünïcödé 😀");
+    }
+
+    @Test
+    void hostileTextIsShownVisiblyOnBothConsolesAndCannotFakeALineOrReachTheTerminal() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun plain = joined(address, "joan");
+        Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
+        atTerminal.put("NO_COLOR", "1"); // names uncoloured, so any ESC on a message line is the sender's
+        AppRun terminal = new AppRun(true, atTerminal, "client", "--server", address, "--username", "tom");
+        runs.add(terminal);
+        terminal.awaitLine("Joined lobby as tom");
+        plain.awaitLine("--> tom joined");
+
+        // a member needs no console app: the library sends any text, newlines included
+        try (ChatClient mallory = ChatClient.builder().server(address.substring(0, address.indexOf(':')),
+                Integer.parseInt(address.substring(address.indexOf(':') + 1))).username("mallory")
+                .password("secret").build()) {
+            mallory.connect();
+            for (String text : HOSTILE.keySet()) {
+                mallory.send(text).get(15, TimeUnit.SECONDS);
+            }
+            for (AppRun screen : List.of(server, plain, terminal)) {
+                for (String shown : HOSTILE.values()) {
+                    screen.awaitLine(Pattern.quote("<mallory> " + shown));
+                }
+            }
+        }
+
+        for (AppRun screen : List.of(server, plain, terminal)) {
+            String raw = screen.rawOutput();
+            // JLine's own redrawing may use ESC and CR; none of it on a message line, and nothing of the sender's
+            List<String> segments = List.of(raw.split("[\r\n]"));
+            for (String shown : HOSTILE.values()) {
+                assertThat(segments).as("one line holds all of %s", shown)
+                        .anyMatch(segment -> segment.contains("<mallory> " + shown));
+            }
+            for (String segment : segments) {
+                int at = segment.indexOf("<mallory> ");
+                if (at >= 0) {
+                    assertThat(segment.substring(at)).as("a message line").doesNotContain("\u001b", "\u0007", "\u009b",
+                            "\u0085", "\u202E", "\u200B");
+                }
+                assertThat(segment).as("no line, nor a return to the start of one, that looks like a message")
+                        .doesNotContainPattern("^\\W*\\d\\d:\\d\\d(:\\d\\d)? <joan> fake");
+            }
+            assertThat(raw).doesNotContain("\u001b]", "\u0007", "\u001b[2J", "\u009b", "\u202E", "pwned\u0007");
+            if (screen != terminal) {
+                assertThat(raw).doesNotContain("\u001b", "\r");
+            }
+        }
+    }
+
+    /** A refusal as anyone can send it: a REJECT of connection 0 (ROOM_FULL) answers a HELLO, before any password proof. */
+    private static byte[] spoofedReject(String detail) {
+        byte[] text = detail.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(16 + text.length).put((byte) 0xC0).put((byte) 'R').put((byte) 'C').put((byte) 1)
+                .put((byte) 5).putLong(0).put((byte) 4).putShort((short) text.length).put(text).array();
+    }
+
+    @Test
+    void aSpoofedRefusalsDetailIsEscapedOnBothConsolesAndByTheBot() throws Exception {
+        String detail = "full\n12:01 <joan> fake\u001b]0;pwned\u0007\u202E";
+        String shown = "full⏎12:01 <joan> fake^[]0;pwned^G<U+202E>";
+        try (DatagramSocket spoofer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            spoofer.setSoTimeout(15_000); // a bounded wait for each HELLO
+            String address = "127.0.0.1:" + spoofer.getLocalPort();
+            Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
+            atTerminal.put("NO_COLOR", "1");
+            AppRun plain = run(WITH_PASSWORD, "client", "--server", address, "--username", "joan");
+            AppRun terminal = new AppRun(true, atTerminal, "client", "--server", address, "--username", "tom");
+            runs.add(terminal);
+            AppRun bot = run(WITH_PASSWORD, "bot", "--server", address);
+            Set<SocketAddress> answered = new HashSet<>();
+            while (answered.size() < 3) { // every HELLO, resends included, until each of the three has one
+                DatagramPacket hello = new DatagramPacket(new byte[2048], 2048);
+                spoofer.receive(hello);
+                byte[] reject = spoofedReject(detail);
+                spoofer.send(new DatagramPacket(reject, reject.length, hello.getSocketAddress()));
+                answered.add(hello.getSocketAddress());
+            }
+            for (AppRun app : List.of(plain, terminal, bot)) {
+                assertThat(app.awaitExit()).isEqualTo(1);
+            }
+            for (AppRun app : List.of(plain, terminal)) {
+                app.awaitLine("refused to admit .*" + Pattern.quote(shown));
+            }
+            bot.awaitError("refused to admit .*" + Pattern.quote(shown));
+            for (AppRun app : List.of(plain, terminal, bot)) {
+                String raw = app.rawOutput() + app.rawErrors();
+                assertThat(raw).doesNotContain("\u001b]", "\u0007", "\u202E");
+                for (String segment : raw.split("[\r\n]")) {
+                    assertThat(segment).doesNotContainPattern("^\\W*\\d\\d:\\d\\d <joan> fake");
+                }
+            }
+        }
     }
 
     @Test

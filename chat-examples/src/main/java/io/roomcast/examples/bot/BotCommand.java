@@ -2,6 +2,7 @@ package io.roomcast.examples.bot;
 
 import io.roomcast.ChatException;
 import io.roomcast.examples.ProcessIo;
+import io.roomcast.examples.TerminalText;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ public final class BotCommand implements Callable<Integer> {
             bot.awaitDisconnected();
             return 0;
         } catch (ChatException e) {
-            io.err().println("roomcast bot: " + e.getMessage());
+            io.err().println("roomcast bot: " + TerminalText.escape(e.getMessage())); // a refusal's detail: anyone can send one
             return 1;
         }
     }
