@@ -114,7 +114,8 @@ class SecurityTest {
                 .password("guess-5").build();
         closeables.add(throttled);
         assertThatThrownBy(throttled::connect).isInstanceOf(ChatException.class)
-                .isNotInstanceOf(AuthenticationException.class).hasMessageContaining("too many wrong passwords");
+                .isNotInstanceOf(AuthenticationException.class).hasMessageContaining("too many wrong passwords")
+                .hasMessageContaining("temporarily refused").hasMessageFindingMatch("try again in \\d+ s");
 
         ChatClient joan = join(server.localAddress(), "joan", PASSWORD, new RecordingClientListener());
         assertThat(joan.members()).containsExactly("joan");

@@ -166,10 +166,8 @@ final class HandshakeResponder {
         long refusedFor = throttle.refusedForNanos(source.getAddress(), now);
         if (refusedFor > 0) {
             stats.throttled++;
-            answer(source, new HandshakePacket.Reject(0, RejectReason.THROTTLED, "too many wrong passwords from "
-                    + source.getAddress().getHostAddress() + "; try again in "
-                    + TimeUnit.NANOSECONDS.toSeconds(refusedFor + TimeUnit.SECONDS.toNanos(1) - 1) + " s").toBytes(),
-                    received);
+            answer(source, new HandshakePacket.Reject(0, RejectReason.THROTTLED, throttled(source, refusedFor))
+                    .toBytes(), received);
             return;
         }
         NonceKey nonce = new NonceKey(hello.clientNonce());
@@ -237,6 +235,16 @@ final class HandshakeResponder {
             return; // another address, or a duplicate while the first is still being checked
         }
         started.verifying = true;
+        if (!throttle.startCheck(source.getAddress(), now)) {
+            // the address has used its guesses (or has that many being checked): refused unchecked,
+            // even if this one is right, until the penalty passes
+            stats.throttled++;
+            forget(started);
+            refuse(now, started.handshake, RejectReason.THROTTLED, throttled(source,
+                    Math.max(throttle.refusedForNanos(source.getAddress(), now), TimeUnit.SECONDS.toNanos(1))),
+                    received);
+            return;
+        }
         SrpServerSession srp = started.srp;
         byte[] clientProof = proof.clientProof();
         offload.submit(now, () -> {
@@ -253,24 +261,30 @@ final class HandshakeResponder {
     /** Back on the engine's thread with the proof checked. */
     private void proved(long now, Pending started, Verified verified, int received, Admission admission) {
         Handshake handshake = started.handshake;
+        throttle.checked(handshake.address().getAddress(), verified == null, now); // a success forgives nothing
         if (pending.get(handshake.connectionId()) != started) {
             return; // expired, or the server is closing
         }
         forget(started);
         if (verified == null) {
             stats.badPasswords++;
-            throttle.failed(handshake.address().getAddress(), now);
             log.debug("wrong password from {} for '{}'", handshake.address(), handshake.username());
             refuse(now, handshake, RejectReason.BAD_PASSWORD, "wrong password", received);
             return;
         }
-        throttle.succeeded(handshake.address().getAddress());
         Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username());
         if (refusal.isPresent()) {
             refuse(now, handshake, refusal.get().reason(), refusal.get().detail(), received);
             return;
         }
         admission.admit(now, handshake, verified.keys(), verified.serverProof());
+    }
+
+    /** The detail of a THROTTLED refusal: the address is refused for a while, and how long. */
+    private static String throttled(InetSocketAddress source, long refusedForNanos) {
+        return "this address (" + source.getAddress().getHostAddress() + ") is temporarily refused after too many"
+                + " wrong passwords; try again in "
+                + TimeUnit.NANOSECONDS.toSeconds(refusedForNanos + TimeUnit.SECONDS.toNanos(1) - 1) + " s";
     }
 
     private void refuse(long now, Handshake handshake, RejectReason reason, String detail, int received) {

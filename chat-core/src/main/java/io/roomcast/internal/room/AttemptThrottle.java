@@ -1,23 +1,28 @@
 package io.roomcast.internal.room;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Throttles password guessing per source IP: after {@code maxFailures} failed proofs within
- * {@code window}, the IP is refused for a penalty that doubles with each further offence (up
- * to {@link #MAX_PENALTY_NANOS}). Other IPs are unaffected. Memory is bounded: at most
- * {@link #MAX_TRACKED} IPs are remembered, the least recently seen forgotten first.
- * Not thread-safe.
+ * Throttles password guessing per source address, grouped the way attackers get addresses: an
+ * IPv4 address alone, an IPv6 address by its /64. After {@code maxFailures} failed proofs within
+ * {@code window}, the group is refused for a penalty that doubles with each further offence (up
+ * to {@link #MAX_PENALTY_NANOS}). Proofs being checked count against the budget too, so a group
+ * with budget 5 never has more than 5 guesses in flight, and a success does not forgive earlier
+ * failures. Other groups are unaffected. Memory is bounded: at most {@link #MAX_TRACKED} groups
+ * are remembered, the least recently seen forgotten first. Not thread-safe.
  */
 public final class AttemptThrottle {
     private static final class Record {
         final ArrayDeque<Long> failures = new ArrayDeque<>();
         long blockedUntilNanos = Long.MIN_VALUE;
         int offences;
+        int checking;
     }
 
     /** The longest penalty. */
@@ -27,9 +32,9 @@ public final class AttemptThrottle {
 
     private final int maxFailures;
     private final long windowNanos;
-    private final Map<InetAddress, Record> records = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<Object, Record> records = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, Record> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Object, Record> eldest) {
             return size() > MAX_TRACKED;
         }
     };
@@ -42,20 +47,54 @@ public final class AttemptThrottle {
 
     /** How long {@code address} is still refused, in nanoseconds; 0 if it may try. */
     public long refusedForNanos(InetAddress address, long nowNanos) {
-        Record record = records.get(address);
+        Record record = records.get(groupOf(address));
         if (record == null || nowNanos >= record.blockedUntilNanos) {
             return 0;
         }
         return record.blockedUntilNanos - nowNanos;
     }
 
-    /** A proof from {@code address} failed. */
-    public void failed(InetAddress address, long nowNanos) {
-        Record record = records.computeIfAbsent(address, a -> new Record());
-        record.failures.addLast(nowNanos);
+    /**
+     * A proof from {@code address} is about to be checked: it takes one guess from the budget
+     * until {@link #checked}.
+     *
+     * @return {@code false} if the group is refused, or its recent failures and the proofs being
+     *         checked already use the whole budget: the proof must be refused unchecked
+     */
+    public boolean startCheck(InetAddress address, long nowNanos) {
+        Record record = records.computeIfAbsent(groupOf(address), a -> new Record());
+        if (nowNanos < record.blockedUntilNanos) {
+            return false;
+        }
+        forgetOld(record, nowNanos);
+        if (record.failures.size() + record.checking >= maxFailures) {
+            return false;
+        }
+        record.checking++;
+        return true;
+    }
+
+    /**
+     * The proof {@link #startCheck} let through was checked (or abandoned, when {@code failed} is
+     * false and it never completed). A success forgives nothing: earlier failures keep counting.
+     */
+    public void checked(InetAddress address, boolean failed, long nowNanos) {
+        Record record = records.computeIfAbsent(groupOf(address), a -> new Record());
+        record.checking = Math.max(0, record.checking - 1);
+        if (failed) {
+            failed(record, nowNanos);
+        }
+    }
+
+    private void forgetOld(Record record, long nowNanos) {
         while (!record.failures.isEmpty() && record.failures.peekFirst() <= nowNanos - windowNanos) {
             record.failures.pollFirst();
         }
+    }
+
+    private void failed(Record record, long nowNanos) {
+        record.failures.addLast(nowNanos);
+        forgetOld(record, nowNanos);
         if (record.failures.size() >= maxFailures) {
             record.offences++;
             long penalty = Math.min(MAX_PENALTY_NANOS, windowNanos << Math.min(record.offences - 1, 20));
@@ -64,8 +103,12 @@ public final class AttemptThrottle {
         }
     }
 
-    /** A proof from {@code address} succeeded: its past failures are forgiven. */
-    public void succeeded(InetAddress address) {
-        records.remove(address);
+    /** The group an address is throttled in: an IPv4 address itself, an IPv6 address's /64 prefix. */
+    static Object groupOf(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] bytes = address.getAddress();
+            return ByteBuffer.wrap(bytes, 0, 8).getLong(); // the /64
+        }
+        return address;
     }
 }

@@ -35,22 +35,57 @@ class AbuseLimitsTest {
         InetAddress guesser = InetAddress.getByName("127.0.0.5");
         InetAddress other = InetAddress.getByName("127.0.0.6");
         for (int i = 0; i < 4; i++) {
-            throttle.failed(guesser, i * SECOND);
+            fail(throttle, guesser, i * SECOND);
         }
         assertThat(throttle.refusedForNanos(guesser, 4 * SECOND)).isZero();
 
-        throttle.failed(guesser, 4 * SECOND);
+        fail(throttle, guesser, 4 * SECOND);
         assertThat(throttle.refusedForNanos(guesser, 4 * SECOND)).isEqualTo(10 * SECOND);
         assertThat(throttle.refusedForNanos(other, 4 * SECOND)).isZero();
         assertThat(throttle.refusedForNanos(guesser, 14 * SECOND)).isZero();
 
         for (int i = 0; i < 5; i++) {
-            throttle.failed(guesser, 15 * SECOND);
+            fail(throttle, guesser, 15 * SECOND);
         }
         assertThat(throttle.refusedForNanos(guesser, 15 * SECOND)).as("second offence").isEqualTo(20 * SECOND);
 
-        throttle.succeeded(guesser);
-        assertThat(throttle.refusedForNanos(guesser, 16 * SECOND)).isZero();
+        assertThat(throttle.startCheck(guesser, 16 * SECOND)).as("even a right password waits for the penalty")
+                .isFalse();
+    }
+
+    @Test
+    void guessesBeingCheckedCountAgainstTheBudgetAndASuccessForgivesNothing() throws Exception {
+        AttemptThrottle throttle = new AttemptThrottle(5, 10 * SECOND);
+        InetAddress guesser = InetAddress.getByName("127.0.0.8");
+        for (int i = 0; i < 5; i++) {
+            assertThat(throttle.startCheck(guesser, 0)).as("guess %d in flight", i + 1).isTrue();
+        }
+        assertThat(throttle.startCheck(guesser, 0)).as("a sixth while five are being checked").isFalse();
+
+        throttle.checked(guesser, false, 0); // one was right
+        assertThat(throttle.startCheck(guesser, 0)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            throttle.checked(guesser, true, SECOND); // the other five were wrong
+        }
+        assertThat(throttle.refusedForNanos(guesser, SECOND)).as("the success wiped nothing").isEqualTo(10 * SECOND);
+    }
+
+    @Test
+    void ipv6AddressesAreThrottledByTheirSlash64() throws Exception {
+        AttemptThrottle throttle = new AttemptThrottle(5, 10 * SECOND);
+        for (int i = 1; i <= 5; i++) {
+            fail(throttle, InetAddress.getByName("2001:db8:1:2::" + i), SECOND); // five hosts, one /64
+        }
+        assertThat(throttle.refusedForNanos(InetAddress.getByName("2001:db8:1:2:ffff::9"), SECOND))
+                .as("any address in the same /64").isEqualTo(10 * SECOND);
+        assertThat(throttle.refusedForNanos(InetAddress.getByName("2001:db8:1:3::1"), SECOND))
+                .as("the next /64").isZero();
+    }
+
+    /** A guess from {@code address} checked and found wrong. */
+    private static void fail(AttemptThrottle throttle, InetAddress address, long nowNanos) {
+        assertThat(throttle.startCheck(address, nowNanos)).isTrue();
+        throttle.checked(address, true, nowNanos);
     }
 
     @Test
@@ -58,7 +93,7 @@ class AbuseLimitsTest {
         AttemptThrottle throttle = new AttemptThrottle(5, 10 * SECOND);
         InetAddress slow = InetAddress.getByName("127.0.0.7");
         for (int i = 0; i < 20; i++) {
-            throttle.failed(slow, i * 3 * SECOND); // one every 3 s: at most 4 in any 10 s
+            fail(throttle, slow, i * 3 * SECOND); // one every 3 s: at most 4 in any 10 s
         }
         assertThat(throttle.refusedForNanos(slow, 60 * SECOND)).isZero();
     }
