@@ -55,6 +55,11 @@ final class HandshakeResponder {
 
     /** The most handshakes in progress at once; beyond it a HELLO is refused as busy. */
     static final int MAX_PENDING_HANDSHAKES = 1024;
+    /**
+     * The most handshakes in progress from one address (an IPv4 address, an IPv6 /64), so that
+     * one host cannot hold every slot and keep others out.
+     */
+    static final int MAX_PENDING_PER_ADDRESS = 16;
     /** How long a half-finished handshake is kept. */
     static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -71,6 +76,8 @@ final class HandshakeResponder {
     // both in insertion order, which is expiry order: the next expiry is the first entry
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
     private final Map<NonceKey, Pending> pendingByNonce = new HashMap<>();
+    /** Handshakes in progress per address group; an entry goes when its count reaches 0. */
+    private final Map<Object, Integer> pendingPerAddress = new HashMap<>();
     private final RepeatedAnswers answers = new RepeatedAnswers();
 
     /**
@@ -108,6 +115,7 @@ final class HandshakeResponder {
     void abandonAll() {
         pending.clear();
         pendingByNonce.clear();
+        pendingPerAddress.clear();
     }
 
     /** Keeps {@code bytes} to repeat to whoever retransmits its last packet of {@code connectionId}. */
@@ -145,6 +153,7 @@ final class HandshakeResponder {
             }
             it.remove();
             pendingByNonce.remove(started.nonce);
+            countDown(started);
         }
         answers.expire(nowNanos);
     }
@@ -186,6 +195,12 @@ final class HandshakeResponder {
                     received);
             return;
         }
+        Object group = AttemptThrottle.groupOf(source.getAddress());
+        if (pendingPerAddress.getOrDefault(group, 0) >= MAX_PENDING_PER_ADDRESS) {
+            answer(source, new HandshakePacket.Reject(0, RejectReason.SERVER_BUSY,
+                    "too many joins in progress from this address; try again shortly").toBytes(), received);
+            return;
+        }
         if (pending.size() >= MAX_PENDING_HANDSHAKES) {
             answer(source, new HandshakePacket.Reject(0, RejectReason.SERVER_BUSY,
                     "the server is busy with other joins; try again shortly").toBytes(), received);
@@ -200,6 +215,7 @@ final class HandshakeResponder {
                 now + HANDSHAKE_LIFETIME_NANOS);
         pending.put(connectionId, started);
         pendingByNonce.put(nonce, started);
+        pendingPerAddress.merge(group, 1, Integer::sum);
         byte[] clientPublic = hello.clientPublic();
         offload.submit(now, () -> {
             try {
@@ -234,8 +250,12 @@ final class HandshakeResponder {
         if (!started.handshake.address().equals(source) || started.srp == null || started.verifying) {
             return; // another address, or a duplicate while the first is still being checked
         }
+        AttemptThrottle.Check check = throttle.startCheck(source.getAddress(), now);
+        if (check == AttemptThrottle.Check.WAIT) {
+            return; // other proofs from this address use the budget now; the client sends this one again
+        }
         started.verifying = true;
-        if (!throttle.startCheck(source.getAddress(), now)) {
+        if (check == AttemptThrottle.Check.REFUSED) {
             // the address has used its guesses (or has that many being checked): refused unchecked,
             // even if this one is right, until the penalty passes
             stats.throttled++;
@@ -334,6 +354,12 @@ final class HandshakeResponder {
     private void forget(Pending started) {
         pending.remove(started.handshake.connectionId());
         pendingByNonce.remove(started.nonce);
+        countDown(started);
+    }
+
+    private void countDown(Pending started) {
+        pendingPerAddress.computeIfPresent(AttemptThrottle.groupOf(started.handshake.address().getAddress()),
+                (group, count) -> count > 1 ? count - 1 : null);
     }
 
     private long newConnectionId() {

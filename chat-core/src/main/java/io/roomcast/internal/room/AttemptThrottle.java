@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * IPv4 address alone, an IPv6 address by its /64. After {@code maxFailures} failed proofs within
  * {@code window}, the group is refused for a penalty that doubles with each further offence (up
  * to {@link #MAX_PENALTY_NANOS}). Proofs being checked count against the budget too, so a group
- * with budget 5 never has more than 5 guesses in flight, and a success does not forgive earlier
- * failures. Other groups are unaffected. Memory is bounded: at most {@link #MAX_TRACKED} groups
+ * with budget 5 never has more than 5 guesses in flight (a sixth waits for one of them: hosts
+ * behind one NAT joining at once are slowed, not refused), and a success does not forgive
+ * earlier failures. Other groups are unaffected. Memory is bounded: at most {@link #MAX_TRACKED} groups
  * are remembered, the least recently seen forgotten first. Not thread-safe.
  */
 public final class AttemptThrottle {
@@ -54,24 +55,31 @@ public final class AttemptThrottle {
         return record.blockedUntilNanos - nowNanos;
     }
 
-    /**
-     * A proof from {@code address} is about to be checked: it takes one guess from the budget
-     * until {@link #checked}.
-     *
-     * @return {@code false} if the group is refused, or its recent failures and the proofs being
-     *         checked already use the whole budget: the proof must be refused unchecked
-     */
-    public boolean startCheck(InetAddress address, long nowNanos) {
+    /** What may happen to a proof that is about to be checked. */
+    public enum Check {
+        /** Check it: it now takes one guess from the budget until {@link #checked}. */
+        GO,
+        /** Not now: the proofs being checked use the rest of the budget; a retransmission may go. */
+        WAIT,
+        /** Refuse it unchecked: the group is refused, or its recent failures used the budget. */
+        REFUSED
+    }
+
+    /** Whether a proof from {@code address} may be checked now; {@link Check#GO} takes a guess. */
+    public Check startCheck(InetAddress address, long nowNanos) {
         Record record = records.computeIfAbsent(groupOf(address), a -> new Record());
         if (nowNanos < record.blockedUntilNanos) {
-            return false;
+            return Check.REFUSED;
         }
         forgetOld(record, nowNanos);
+        if (record.failures.size() >= maxFailures) {
+            return Check.REFUSED;
+        }
         if (record.failures.size() + record.checking >= maxFailures) {
-            return false;
+            return Check.WAIT;
         }
         record.checking++;
-        return true;
+        return Check.GO;
     }
 
     /**
@@ -104,7 +112,7 @@ public final class AttemptThrottle {
     }
 
     /** The group an address is throttled in: an IPv4 address itself, an IPv6 address's /64 prefix. */
-    static Object groupOf(InetAddress address) {
+    public static Object groupOf(InetAddress address) {
         if (address instanceof Inet6Address) {
             byte[] bytes = address.getAddress();
             return ByteBuffer.wrap(bytes, 0, 8).getLong(); // the /64

@@ -50,7 +50,7 @@ class AbuseLimitsTest {
         assertThat(throttle.refusedForNanos(guesser, 15 * SECOND)).as("second offence").isEqualTo(20 * SECOND);
 
         assertThat(throttle.startCheck(guesser, 16 * SECOND)).as("even a right password waits for the penalty")
-                .isFalse();
+                .isEqualTo(AttemptThrottle.Check.REFUSED);
     }
 
     @Test
@@ -58,12 +58,13 @@ class AbuseLimitsTest {
         AttemptThrottle throttle = new AttemptThrottle(5, 10 * SECOND);
         InetAddress guesser = InetAddress.getByName("127.0.0.8");
         for (int i = 0; i < 5; i++) {
-            assertThat(throttle.startCheck(guesser, 0)).as("guess %d in flight", i + 1).isTrue();
+            assertThat(throttle.startCheck(guesser, 0)).as("guess %d in flight", i + 1).isEqualTo(AttemptThrottle.Check.GO);
         }
-        assertThat(throttle.startCheck(guesser, 0)).as("a sixth while five are being checked").isFalse();
+        assertThat(throttle.startCheck(guesser, 0)).as("a sixth while five are being checked")
+                .isEqualTo(AttemptThrottle.Check.WAIT);
 
         throttle.checked(guesser, false, 0); // one was right
-        assertThat(throttle.startCheck(guesser, 0)).isTrue();
+        assertThat(throttle.startCheck(guesser, 0)).isEqualTo(AttemptThrottle.Check.GO);
         for (int i = 0; i < 5; i++) {
             throttle.checked(guesser, true, SECOND); // the other five were wrong
         }
@@ -84,7 +85,7 @@ class AbuseLimitsTest {
 
     /** A guess from {@code address} checked and found wrong. */
     private static void fail(AttemptThrottle throttle, InetAddress address, long nowNanos) {
-        assertThat(throttle.startCheck(address, nowNanos)).isTrue();
+        assertThat(throttle.startCheck(address, nowNanos)).isEqualTo(AttemptThrottle.Check.GO);
         throttle.checked(address, true, nowNanos);
     }
 
