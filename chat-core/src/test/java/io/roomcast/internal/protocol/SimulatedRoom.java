@@ -150,6 +150,7 @@ public final class SimulatedRoom {
     private ServerConfig config;
     private ServerEngine server;
     private int nextDefaultAddress;
+    private int nextHost;
     private int joins;
     /** Connects that failed and members that were disconnected, whatever the reason. */
     private int failures;
@@ -240,7 +241,7 @@ public final class SimulatedRoom {
             firstFailure = null;
             List<ClientEngine> starting = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                starting.add(attachClient(clientConfig("m" + members.size(), password), nextAddress()));
+                starting.add(attachClient(clientConfig("m" + members.size(), password), hostAddress()));
             }
             network.act(() -> starting.forEach(client -> client.start(network.now())));
             boolean joined = network.runUntil(() -> joins >= target || failures > failuresBefore,
@@ -376,6 +377,17 @@ public final class SimulatedRoom {
         members.put(clientConfig.username(), new Member(client, recorder, address));
         network.attach(address, client);
         return client;
+    }
+
+    /**
+     * A host of its own for each of many members (127.1.0.1, 127.1.0.2, …, port 10000), as a
+     * crowd joining from many machines: the server allows only a few handshakes in progress per
+     * address.
+     */
+    private InetSocketAddress hostAddress() {
+        int n = nextHost++;
+        return new InetSocketAddress("127." + (1 + n / 65_000) + "." + (n % 65_000 / 250) + "." + (1 + n % 250),
+                10_000);
     }
 
     /** 127.0.0.2 from port 10000 on; after 50,000 clients 127.0.1.2, and so on. */
