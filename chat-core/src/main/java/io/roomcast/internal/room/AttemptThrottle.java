@@ -87,10 +87,13 @@ public final class AttemptThrottle {
      * false and it never completed). A success forgives nothing: earlier failures keep counting.
      */
     public void checked(InetAddress address, boolean failed, long nowNanos) {
-        Record record = records.computeIfAbsent(groupOf(address), a -> new Record());
+        Object group = groupOf(address);
+        Record record = records.computeIfAbsent(group, a -> new Record());
         record.checking = Math.max(0, record.checking - 1);
         if (failed) {
             failed(record, nowNanos);
+        } else if (record.checking == 0 && record.offences == 0 && record.failures.isEmpty()) {
+            records.remove(group); // nothing to remember about an address that only ever got it right
         }
     }
 
