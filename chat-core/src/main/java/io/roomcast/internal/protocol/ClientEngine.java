@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,8 @@ public final class ClientEngine implements DatagramEngine {
     private final String usernameKey;
     private final ClientHandshake.Outcome handshakeOutcome = new HandshakeOutcome();
     private final Connection.Frames frames = new ServerFrames();
+    /** Made once: a method reference made per event frame would be an allocation per frame. */
+    private final Consumer<EventFrame> deliverer = this::deliver;
     private State state = State.NEW;
     private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     /** The time of the call being handled: callbacks from parts happen within one. */
@@ -119,7 +122,7 @@ public final class ClientEngine implements DatagramEngine {
                     // the server may already have admitted us: tell it, once, so no ghost member lingers
                     connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
                             handshake.keys().serverToClient(), config.idleTimeoutNanos(), nowNanos,
-                            new ClientOutbox(null, null, () -> false, nowNanos));
+                            Connection.noContent());
                     connection.startClosing(CloseReason.LEFT, nowNanos, 0);
                     state = State.CLOSING;
                     sink.connectFailed(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
@@ -373,9 +376,9 @@ public final class ClientEngine implements DatagramEngine {
                 return true; // closed while the PROOF was out: nothing but the close matters now
             }
             if (frame instanceof EventFrame event) {
-                return events.take(event, ClientEngine.this::deliver);
+                return events.take(event, deliverer);
             } else if (frame instanceof Frame.Fragment fragment) {
-                return events.take(fragment, now, ClientEngine.this::deliver);
+                return events.take(fragment, now, deliverer);
             } else if (frame instanceof Frame.Error error) {
                 refused(error);
             } else if (frame instanceof Frame.PathChallenge challenge) {

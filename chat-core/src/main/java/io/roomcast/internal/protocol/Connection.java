@@ -56,6 +56,25 @@ final class Connection<S> {
         void lost(S sent, long nowNanos);
     }
 
+    /** Content for a connection that only closes: it never carries anything of its owner's. */
+    static <S> Content<S> noContent() {
+        return new Content<>() {
+            @Override
+            public boolean hasFramesToSend(long nowNanos) {
+                return false;
+            }
+
+            @Override
+            public S write(ByteBuffer out, int limit, boolean carrying, long nowNanos) {
+                return null;
+            }
+
+            @Override
+            public void lost(S sent, long nowNanos) {
+            }
+        };
+    }
+
     /** What the owner does with the frames of an authentic packet. Called on the engine's thread. */
     interface Frames {
         /** An authentic packet never seen before arrived; its frames follow. */

@@ -78,7 +78,8 @@ final class EventStream {
 
     /**
      * Writes lost pieces, then new events, as far as the packet and the windows allow, adding
-     * what it wrote to {@code pieces}. Writes nothing once the member {@link #fellBehind}.
+     * what it wrote to {@code pieces}. A piece whose event has left the log is skipped: the engine
+     * removes a member that {@link #fellBehind} before it asks for its packets.
      */
     void write(ByteBuffer out, int limit, int packetsInFlight, List<ResendQueue.Piece> pieces) {
         boolean resent = retransmit.writeInto((sequence, offset, length) -> {
