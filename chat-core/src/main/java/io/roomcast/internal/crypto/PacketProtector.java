@@ -2,6 +2,7 @@ package io.roomcast.internal.crypto;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -12,6 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
  * (so a packet number, never reused, never repeats a nonce) and the header is associated data,
  * so neither payload nor header can be changed unnoticed. Not thread-safe: one per direction,
  * used by the connection's thread.
+ *
+ * <p>{@link #destroy()} wipes the key and IV when the connection is over; see there for what the
+ * JDK lets it reach.
  */
 public final class PacketProtector {
     /** Bytes of key. */
@@ -21,7 +25,7 @@ public final class PacketProtector {
     /** Bytes the tag adds to every sealed payload. */
     public static final int TAG_BYTES = 16;
 
-    private final SecretKeySpec key;
+    private final WipeableKey key;
     private final byte[] iv;
     private final byte[] nonce = new byte[IV_BYTES];
     private final Cipher cipher;
@@ -52,12 +56,12 @@ public final class PacketProtector {
         }
     }
 
-    /** A protector with this key and IV. */
+    /** A protector with its own copies of this key and IV: the caller wipes its arrays. */
     public PacketProtector(byte[] key, byte[] iv) {
         if (key.length != KEY_BYTES || iv.length != IV_BYTES) {
             throw new IllegalArgumentException("key " + key.length + " bytes, iv " + iv.length + " bytes");
         }
-        this.key = new SecretKeySpec(key, "AES");
+        this.key = new WipeableKey(key, "AES");
         this.iv = iv.clone();
         try {
             this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -71,8 +75,11 @@ public final class PacketProtector {
      * {@code payloadStart} to {@code packet.position()} become ciphertext and tag; the
      * position moves past the tag. Bytes {@code headerStart} to {@code payloadStart} are
      * authenticated as they are, so the header must be final (its length field included).
+     *
+     * @throws IllegalStateException if the protector was {@link #destroy destroyed}
      */
     public void seal(long packetNumber, ByteBuffer packet, int headerStart, int payloadStart) {
+        requireKey();
         int headerLength = payloadStart - headerStart;
         int length = packet.position() - payloadStart;
         Scratch scratch = SCRATCH.get().ensureCapacity(headerLength, length + TAG_BYTES);
@@ -98,8 +105,10 @@ public final class PacketProtector {
      * @return the plaintext, or {@code null} if the packet is forged, damaged or for another key;
      *         the buffer is the calling thread's scratch and valid only until the thread's next
      *         seal or open, so decode it (decoding copies what it keeps) before anything else
+     * @throws IllegalStateException if the protector was {@link #destroy destroyed}
      */
     public ByteBuffer open(long packetNumber, ByteBuffer header, ByteBuffer sealed) {
+        requireKey();
         int length = sealed.remaining();
         if (length < TAG_BYTES) {
             return null;
@@ -129,6 +138,44 @@ public final class PacketProtector {
         byte[] sealed = new byte[plaintext.length + TAG_BYTES];
         out.position(associatedData.length).get(sealed);
         return sealed;
+    }
+
+    /**
+     * Wipes the key and the IV, for good: this protector's own arrays are zeroed, and its cipher is
+     * initialised once more with an all-zero key, which makes JDK 17's SunJCE zero what it kept of
+     * the real one (its copy of the key and the expanded round keys). What the JDK copied elsewhere
+     * meanwhile is out of reach. Afterwards {@link #seal} and {@link #open} throw
+     * {@link IllegalStateException}. Idempotent.
+     */
+    public void destroy() {
+        if (key.isDestroyed()) {
+            return;
+        }
+        key.destroy();
+        Arrays.fill(iv, (byte) 0);
+        Arrays.fill(nonce, (byte) 0);
+        try {
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[KEY_BYTES], "AES"),
+                    new GCMParameterSpec(TAG_BYTES * 8, new byte[IV_BYTES]));
+        } catch (GeneralSecurityException e) {
+            // refused only as a repeat of the last key and nonce, both all zero then: nothing secret to overwrite
+        }
+    }
+
+    /** {@code true} once {@link #destroy()} has run. */
+    public boolean isDestroyed() {
+        return key.isDestroyed();
+    }
+
+    /** The arrays holding the key and the IV themselves, not copies: for tests that check they are wiped. */
+    byte[][] secretArrays() {
+        return new byte[][] {key.array(), iv};
+    }
+
+    private void requireKey() {
+        if (key.isDestroyed()) {
+            throw new IllegalStateException("the packet keys were destroyed: the connection is over");
+        }
     }
 
     /** The nonce for a packet number, in a reused array: {@link GCMParameterSpec} copies it. */

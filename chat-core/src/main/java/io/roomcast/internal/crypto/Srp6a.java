@@ -2,20 +2,36 @@ package io.roomcast.internal.crypto;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The SRP-6a computations of RFC 5054 section 2.5/2.6, each a pure function of its inputs so
  * that the Appendix B vectors can check them one by one. {@link SrpClientSession} and
  * {@link SrpServerSession} put them together.
+ *
+ * <p>Arrays that hold a secret on the way (the password's bytes, {@code H(I | ":" | P)},
+ * {@code PAD(S)}) are zeroed before returning. The {@link BigInteger}s cannot be: they are
+ * immutable, and their magnitudes live until garbage collection.
  */
 public final class Srp6a {
+    private static final byte[] COLON = {':'};
+
     private Srp6a() {
     }
 
-    /** {@code x = H(s | H(I | ":" | P))}. */
+    /**
+     * {@code x = H(s | H(I | ":" | P))}. Hashed part by part, so that no string holds identity and
+     * password together.
+     */
     public static BigInteger x(SrpGroup group, byte[] salt, String identity, String password) {
-        byte[] inner = group.hash((identity + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return new BigInteger(1, group.hash(salt, inner));
+        byte[] passwordBytes = password.getBytes(StandardCharsets.UTF_8);
+        byte[] inner = group.hash(identity.getBytes(StandardCharsets.UTF_8), COLON, passwordBytes);
+        byte[] outer = group.hash(salt, inner);
+        BigInteger x = new BigInteger(1, outer);
+        Arrays.fill(passwordBytes, (byte) 0);
+        Arrays.fill(inner, (byte) 0);
+        Arrays.fill(outer, (byte) 0);
+        return x;
     }
 
     /** {@code v = g^x % N}. */
@@ -53,7 +69,10 @@ public final class Srp6a {
 
     /** The session key {@code K = H(PAD(S))}. */
     public static byte[] sessionKey(SrpGroup group, BigInteger s) {
-        return group.hash(group.pad(s));
+        byte[] padded = group.pad(s);
+        byte[] key = group.hash(padded);
+        Arrays.fill(padded, (byte) 0);
+        return key;
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.Random;
  * The client side of one SRP-6a exchange. Not thread-safe: one handshake, one thread.
  *
  * <p>{@link #publicValue()} goes in HELLO; {@link #respond} turns the server's salt and
- * {@code B} into the proof {@code M1}; {@link #verifyServer} checks {@code M2}, after which
- * {@link #sessionKey()} is shared with the server.
+ * {@code B} into the proof {@code M1}; {@link #sessionKeys} derives the connection's keys from the
+ * session key {@code K} and wipes it; {@link #verifyServer} checks {@code M2}. The private value
+ * {@code a} is a {@link BigInteger}, which cannot be wiped.
  */
 public final class SrpClientSession {
     /** Bits of the private ephemeral value {@code a}; RFC 5054 asks for at least 256. */
@@ -18,7 +19,7 @@ public final class SrpClientSession {
     private final SrpGroup group;
     private final BigInteger a;
     private final BigInteger publicA;
-    private byte[] key;
+    private SrpSessionKey key;
     private byte[] expectedServerProof;
 
     /** Starts an exchange with a fresh random {@code a}. */
@@ -56,9 +57,9 @@ public final class SrpClientSession {
         }
         BigInteger u = Srp6a.requireNonZeroScrambler(Srp6a.u(group, publicA, b));
         BigInteger x = Srp6a.x(group, salt, identity, password);
-        key = Srp6a.sessionKey(group, Srp6a.clientSecret(group, b, x, a, u));
-        byte[] m1 = Srp6a.clientProof(group, identity, salt, publicA, b, key, context);
-        expectedServerProof = Srp6a.serverProof(group, publicA, m1, key);
+        key = new SrpSessionKey(Srp6a.sessionKey(group, Srp6a.clientSecret(group, b, x, a, u)));
+        byte[] m1 = Srp6a.clientProof(group, identity, salt, publicA, b, key.live(), context);
+        expectedServerProof = Srp6a.serverProof(group, publicA, m1, key.live());
         return m1;
     }
 
@@ -76,11 +77,21 @@ public final class SrpClientSession {
         }
     }
 
-    /** The session key {@code K}; valid once {@link #respond} has run. */
-    public byte[] sessionKey() {
+    /**
+     * The connection's keys, derived from {@code K} and the handshake's nonces; {@code K} is zeroed
+     * then, so this can be called once.
+     *
+     * @throws IllegalStateException if {@link #respond} has not run, or this was called before
+     */
+    public SessionKeys sessionKeys(byte[] clientNonce, byte[] serverNonce) {
+        return key().deriveAndWipe(clientNonce, serverNonce);
+    }
+
+    /** {@code K}, for tests: against RFC 5054's vectors, and that it is wiped. */
+    SrpSessionKey key() {
         if (key == null) {
             throw new IllegalStateException("respond() has not run");
         }
-        return key.clone();
+        return key;
     }
 }

@@ -3,6 +3,7 @@ package io.roomcast.internal.crypto;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -109,6 +110,7 @@ public final class SrpGroup {
         } else {
             System.arraycopy(raw, 0, out, length - raw.length, raw.length);
         }
+        Arrays.fill(raw, (byte) 0); // the value may be a secret (S): leave no second copy behind
         return out;
     }
 

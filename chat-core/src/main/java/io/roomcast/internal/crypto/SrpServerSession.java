@@ -2,13 +2,16 @@ package io.roomcast.internal.crypto;
 
 import java.math.BigInteger;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
  * The server side of one SRP-6a exchange. Not thread-safe: one handshake, one thread.
  *
  * <p>The constructor checks the client's {@code A} and computes {@code B}; {@link #verifyClient}
- * checks {@code M1} in constant time and returns {@code M2}.
+ * checks {@code M1} in constant time and returns {@code M2}; {@link #sessionKeys} derives the
+ * connection's keys from the session key {@code K} and wipes it (a wrong proof's {@code K} is wiped
+ * at once). The private value {@code b} is a {@link BigInteger}, which cannot be wiped.
  */
 public final class SrpServerSession {
     private final SrpGroup group;
@@ -16,7 +19,7 @@ public final class SrpServerSession {
     private final BigInteger publicA;
     private final BigInteger b;
     private final BigInteger publicB;
-    private byte[] key;
+    private SrpSessionKey key;
 
     /**
      * Starts an exchange for a client's {@code A} with a fresh random {@code b}.
@@ -58,17 +61,28 @@ public final class SrpServerSession {
         byte[] expected = Srp6a.clientProof(group, verifier.identity(), verifier.salt(), publicA, publicB,
                 candidateKey, context);
         if (!MessageDigest.isEqual(expected, clientProof)) {
+            Arrays.fill(candidateKey, (byte) 0);
             throw new SrpException("client proof M1 does not match");
         }
-        key = candidateKey;
-        return Srp6a.serverProof(group, publicA, clientProof, key);
+        key = new SrpSessionKey(candidateKey);
+        return Srp6a.serverProof(group, publicA, clientProof, candidateKey);
     }
 
-    /** The session key {@code K}; valid once {@link #verifyClient} has succeeded. */
-    public byte[] sessionKey() {
+    /**
+     * The connection's keys, derived from {@code K} and the handshake's nonces; {@code K} is zeroed
+     * then, so this can be called once.
+     *
+     * @throws IllegalStateException if the client has not proved itself, or this was called before
+     */
+    public SessionKeys sessionKeys(byte[] clientNonce, byte[] serverNonce) {
+        return key().deriveAndWipe(clientNonce, serverNonce);
+    }
+
+    /** {@code K}, for tests: against RFC 5054's vectors, and that it is wiped. */
+    SrpSessionKey key() {
         if (key == null) {
             throw new IllegalStateException("the client has not proved itself");
         }
-        return key.clone();
+        return key;
     }
 }

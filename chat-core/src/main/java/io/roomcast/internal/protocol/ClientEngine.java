@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
@@ -175,6 +176,11 @@ public final class ClientEngine implements DatagramEngine {
         return window == null ? 0 : window.size();
     }
 
+    /** The session keys (the connection's, and the welcome key) once the PROOF is due, else null: for tests. */
+    SessionKeys keys() {
+        return handshake == null ? null : handshake.keys();
+    }
+
     /** The last room sequence number delivered, for tests. */
     long deliveredSequence() {
         return events == null ? 0 : events.delivered();
@@ -340,6 +346,7 @@ public final class ClientEngine implements DatagramEngine {
 
     private void failConnect(ClientEventSink.ConnectFailure failure, String detail) {
         state = State.FINISHED;
+        discardKeys();
         sink.connectFailed(failure, detail);
     }
 
@@ -349,9 +356,17 @@ public final class ClientEngine implements DatagramEngine {
         }
         boolean wasJoined = state == State.JOINED || state == State.CLOSING && closedBy != null;
         state = State.FINISHED;
+        discardKeys();
         closeAck = null;
         if (wasJoined) {
             sink.disconnected(reason);
+        }
+    }
+
+    /** Over: the handshake's keys, which the connection uses too, are wiped (nothing is sealed once FINISHED). */
+    private void discardKeys() {
+        if (handshake != null && handshake.keys() != null) {
+            handshake.keys().destroy();
         }
     }
 

@@ -156,7 +156,7 @@ final class ClientHandshake {
         }
         connectionId = id;
         roomName = challenge.roomName();
-        keys = SessionKeys.derive(srp.sessionKey(), clientNonce, challenge.serverNonce());
+        keys = srp.sessionKeys(clientNonce, challenge.serverNonce()); // and K is wiped
         proof = new HandshakePacket.Proof(connectionId, m1).toBytes();
         restartResends(now);
     }
@@ -202,6 +202,7 @@ final class ClientHandshake {
             members.addAll(part.members());
         }
         welcomeParts = null;
+        keys.welcome().destroy(); // every part is open: nothing else uses the welcome key
         due = false;
         outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
                 TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence()));

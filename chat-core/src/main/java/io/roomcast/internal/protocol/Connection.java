@@ -295,6 +295,20 @@ final class Connection<S> {
         return closing != null && nowNanos >= closeDeadlineNanos && closesSent > 0;
     }
 
+    /**
+     * Wipes both directions' keys ({@link PacketProtector#destroy}): the connection is over, and
+     * nothing may be sealed or opened with them again. Idempotent.
+     */
+    void discardKeys() {
+        sealer.destroy();
+        opener.destroy();
+    }
+
+    /** {@code true} once {@link #discardKeys()} has run, for tests. */
+    boolean keysDiscarded() {
+        return sealer.isDestroyed() && opener.isDestroyed();
+    }
+
     // ---------------------------------------------------------------- timers
 
     /**

@@ -270,8 +270,7 @@ final class HandshakeResponder {
         offload.submit(now, () -> {
             try {
                 byte[] serverProof = srp.verifyClient(clientProof, started.context);
-                return new Verified(serverProof,
-                        SessionKeys.derive(srp.sessionKey(), started.nonce.bytes(), started.serverNonce));
+                return new Verified(serverProof, srp.sessionKeys(started.nonce.bytes(), started.serverNonce));
             } catch (SrpException e) {
                 return null;
             }
@@ -283,6 +282,7 @@ final class HandshakeResponder {
         Handshake handshake = started.handshake;
         throttle.checked(handshake.address().getAddress(), verified == null, now); // a success forgives nothing
         if (pending.get(handshake.connectionId()) != started) {
+            Verified.discard(verified);
             return; // expired, or the server is closing
         }
         forget(started);
@@ -294,6 +294,7 @@ final class HandshakeResponder {
         }
         Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username());
         if (refusal.isPresent()) {
+            Verified.discard(verified);
             refuse(now, handshake, refusal.get().reason(), refusal.get().detail(), received);
             return;
         }
@@ -317,7 +318,7 @@ final class HandshakeResponder {
 
     /**
      * The WELCOME packets for a member just admitted: the member list split over as many
-     * datagrams as it needs, each body sealed with the welcome key.
+     * datagrams as it needs, each body sealed with the welcome key, which is destroyed then.
      */
     byte[][] welcomePackets(Handshake handshake, long joinSequence, SessionKeys keys, byte[] serverProof) {
         List<List<String>> parts = new ArrayList<>();
@@ -346,6 +347,7 @@ final class HandshakeResponder {
             encoded[i] = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i, parts.size(), sealed)
                     .toBytes();
         }
+        keys.welcome().destroy(); // the WELCOME is sealed once and repeated as these bytes
         return encoded;
     }
 
@@ -395,6 +397,12 @@ final class HandshakeResponder {
 
     /** A password proof that checked out: the server's proof and the connection's keys. */
     private record Verified(byte[] serverProof, SessionKeys keys) {
+        /** The handshake ends without a member: its keys are wiped. */
+        static void discard(Verified verified) {
+            if (verified != null) {
+                verified.keys.destroy();
+            }
+        }
     }
 
     /** A client nonce as a map key. */

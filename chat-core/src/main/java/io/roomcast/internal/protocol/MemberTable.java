@@ -38,10 +38,14 @@ final class MemberTable {
         return byConnectionId.get(member.connectionId()) == member;
     }
 
-    /** Takes the member out of routing and timers; if it is queued to send, {@link #nextToSend} skips it. */
+    /**
+     * Takes the member out of routing and timers, and wipes its connection's keys: nothing more is
+     * sealed for it or opened from it. If it is queued to send, {@link #nextToSend} skips it.
+     */
     void remove(RoomMember member) {
         byConnectionId.remove(member.connectionId());
         deadlines.remove(member);
+        member.connection.discardKeys();
     }
 
     boolean isEmpty() {

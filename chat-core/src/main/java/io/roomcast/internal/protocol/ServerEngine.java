@@ -376,14 +376,18 @@ public final class ServerEngine implements DatagramEngine {
      * @param tellMember send it a CLOSE, once: it may still be listening
      */
     private void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember) {
+        if (!members.contains(member)) {
+            return; // already gone: a leave that removed others found it too slow as well
+        }
+        if (tellMember) {
+            // best effort: it is being dropped because it is not keeping up, so no retransmission;
+            // sealed before it leaves the table, which wipes its keys
+            replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
+        }
         members.remove(member);
         long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
                 .orElse(0L);
         eventAppended();
-        if (tellMember) {
-            // best effort: it is being dropped because it is not keeping up, so no retransmission
-            replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
-        }
         sink.memberLeft(sequence, member.username, member.address, reason);
     }
 

@@ -72,7 +72,7 @@ class Srp6aTest {
         byte[] m2 = server.verifyClient(m1, CONTEXT);
         client.verifyServer(m2);
 
-        assertThat(client.sessionKey()).isEqualTo(server.sessionKey()).isEqualTo(Srp6a.sessionKey(GROUP, S));
+        assertThat(client.key().live()).isEqualTo(server.key().live()).isEqualTo(Srp6a.sessionKey(GROUP, S));
     }
 
     @Test
@@ -94,7 +94,7 @@ class Srp6aTest {
         byte[] m1 = client.respond("lobby", "secret", verifier.salt(), server.publicValue(), CONTEXT);
         client.verifyServer(server.verifyClient(m1, CONTEXT));
 
-        assertThat(client.sessionKey()).hasSize(32).isEqualTo(server.sessionKey());
+        assertThat(client.key().live()).hasSize(32).isEqualTo(server.key().live());
     }
 
     @Test
@@ -108,7 +108,7 @@ class Srp6aTest {
         byte[] m1 = client.respond("lobby", "Secret", verifier.salt(), server.publicValue(), CONTEXT);
 
         assertThatThrownBy(() -> server.verifyClient(m1, CONTEXT)).isInstanceOf(SrpException.class);
-        assertThatThrownBy(server::sessionKey).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(server::key).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -149,7 +149,7 @@ class Srp6aTest {
             SrpServerSession server = new SrpServerSession(group, verifier, client.publicValue(), random);
             byte[] m1 = client.respond("lobby", "secret", verifier.salt(), server.publicValue(), CONTEXT);
             client.verifyServer(server.verifyClient(m1, CONTEXT));
-            keys[i] = client.sessionKey();
+            keys[i] = client.key().live();
         }
         assertThat(keys[0]).isNotEqualTo(keys[1]);
     }
