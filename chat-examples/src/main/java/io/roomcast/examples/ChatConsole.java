@@ -17,8 +17,15 @@ interface ChatConsole extends AutoCloseable {
     /** Reads a line after showing {@code prompt}; {@code null} when the person leaves (end of input, Ctrl-D, Ctrl-C). */
     String readLine(String prompt) throws IOException;
 
-    /** Reads a secret without echo where possible; {@code null} at the end of input. */
-    String readSecret(String prompt) throws IOException;
+    /**
+     * Reads a password without echo: at this console's terminal, or at the terminal standard input
+     * is attached to when the console is plain lines ({@link ProcessIo#passwordPrompt()}). Never
+     * from a pipe, and never echoed.
+     *
+     * @return the line typed, without its line ending; {@code null} at the end of input
+     * @throws PasswordException if there is no terminal to read it at without echo
+     */
+    String readPassword(String prompt) throws IOException, PasswordException;
 
     /** Asks a question showing its default; an empty answer takes the default; {@code null} at the end of input. */
     default String ask(String question, String defaultAnswer) throws IOException {

@@ -18,10 +18,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code roomcast client}: joins a room. Whatever is not given is asked for, in the classroom
- * chatroom's order: server address, password (without echo), username. Lines typed are sent;
+ * chatroom's order: server address, password (without echo, and only at a terminal: see
+ * {@link Passwords}), username. Lines typed are sent;
  * {@code /who}, {@code /help}, {@code /quit}; {@code exit} alone also leaves.
  */
-@Command(name = "client", mixinStandardHelpOptions = true, description = "Join a chat room.")
+@Command(name = "client", mixinStandardHelpOptions = true, description = "Join a chat room.",
+        footer = {"", Passwords.HELP})
 final class ClientCommand implements Callable<Integer> {
     static final String DEFAULT_SERVER = "127.0.0.1:" + ServerCommand.DEFAULT_PORT;
     private static final String HELP = "Type a line to send it. /who lists the room, /quit (or exit) leaves.";
@@ -32,8 +34,8 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--username", description = "Your name in the room.")
     String username;
 
-    @Option(names = "--password-file", description = "File holding the room password (else $"
-            + Passwords.ENVIRONMENT_VARIABLE + ", else asked for).")
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the room password"
+            + " (else $" + Passwords.ENVIRONMENT_VARIABLE + ", else typed without echo at a terminal).")
     Path passwordFile;
 
     private final ProcessIo io;
@@ -49,8 +51,15 @@ final class ClientCommand implements Callable<Integer> {
             if (address == null) {
                 return server == null ? 1 : 2;
             }
-            String password = Passwords.given(passwordFile, io);
-            if (password == null && (password = console.readSecret("Password: ")) == null) {
+            String password;
+            try {
+                password = Passwords.obtain(passwordFile, io, console, "Password: ",
+                        "give --password-file FILE or set " + Passwords.ENVIRONMENT_VARIABLE);
+            } catch (PasswordException e) {
+                io.err().println("roomcast: " + e.getMessage());
+                return 2;
+            }
+            if (password == null) {
                 return 1;
             }
             String name = username;
@@ -72,7 +81,7 @@ final class ClientCommand implements Callable<Integer> {
                     client.connect();
                 } catch (AuthenticationException e) {
                     console.print("Wrong password.");
-                    if ((password = console.readSecret("Password: ")) == null) {
+                    if ((password = askAgain(console)) == null) {
                         return 1;
                     }
                     continue;
@@ -86,6 +95,15 @@ final class ClientCommand implements Callable<Integer> {
                 }
                 return chat(console, client, format);
             }
+        }
+    }
+
+    /** Another try after a wrong password: typed, where there is a terminal; else none (null). */
+    private static String askAgain(ChatConsole console) throws IOException {
+        try {
+            return Passwords.typed(console, "Password: ");
+        } catch (PasswordException noTerminal) {
+            return null; // the password came from a file or the environment: asking a pipe would not help
         }
     }
 

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
-/** Plain lines in and out: for pipes, scripts and tests. Prompts go to the output without a newline. */
+/**
+ * Plain lines in and out: for pipes, scripts and tests. Prompts go to the output without a
+ * newline; a password is asked for only at a terminal ({@link #readPassword}).
+ */
 final class PlainConsole implements ChatConsole {
     private final ProcessIo io;
     private final BufferedReader reader;
@@ -26,9 +29,13 @@ final class PlainConsole implements ChatConsole {
         return reader.readLine();
     }
 
+    /**
+     * Asks at the terminal standard input is attached to, if there is one; never on the plain
+     * streams, where the password would be echoed or read from a pipe.
+     */
     @Override
-    public String readSecret(String prompt) throws IOException {
-        return readLine(prompt);
+    public String readPassword(String prompt) throws IOException, PasswordException {
+        return io.passwordPrompt().read(prompt);
     }
 
     /** Prints {@code line} as is: text from the room in it has been through {@link TerminalText#escape}. */

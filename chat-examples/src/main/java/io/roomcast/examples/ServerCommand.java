@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * and no options it asks for the address, port and password in turn, as the classroom chatroom
  * did.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Host a chat room.")
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Host a chat room.",
+        footer = {"", Passwords.HELP})
 final class ServerCommand implements Callable<Integer> {
     static final String DEFAULT_HOST = "0.0.0.0";
     static final int DEFAULT_PORT = 9000;
@@ -32,8 +33,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--room", defaultValue = ChatServer.DEFAULT_ROOM_NAME, description = "Room name (default: ${DEFAULT-VALUE}).")
     String room;
 
-    @Option(names = "--password-file", description = "File holding the room password (else $"
-            + Passwords.ENVIRONMENT_VARIABLE + ", else asked for).")
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the room password"
+            + " (else $" + Passwords.ENVIRONMENT_VARIABLE + ", else typed without echo at a terminal).")
     Path passwordFile;
 
     @Option(names = "--open", description = "Run a room without a password (its traffic is still encrypted).")
@@ -52,14 +53,14 @@ final class ServerCommand implements Callable<Integer> {
             String bindHost = host != null ? host : askAll ? console.ask("IP address", DEFAULT_HOST) : DEFAULT_HOST;
             String portText = port != null ? port.toString()
                     : askAll ? console.ask("Port", String.valueOf(DEFAULT_PORT)) : String.valueOf(DEFAULT_PORT);
-            String password = open ? "" : Passwords.given(passwordFile, io);
-            if (password == null) {
-                if (!io.terminal()) {
-                    io.err().println("roomcast: no password: give --password-file, set "
-                            + Passwords.ENVIRONMENT_VARIABLE + ", or --open for a room without one");
-                    return 2;
-                }
-                password = console.readSecret("Room password (empty for an open room): ");
+            String password;
+            try {
+                password = open ? "" : Passwords.obtain(passwordFile, io, console,
+                        "Room password (empty for an open room): ", "give --password-file FILE, set "
+                                + Passwords.ENVIRONMENT_VARIABLE + ", or --open for a room without one");
+            } catch (PasswordException e) {
+                io.err().println("roomcast: " + e.getMessage());
+                return 2;
             }
             if (bindHost == null || portText == null || password == null) {
                 return 1;

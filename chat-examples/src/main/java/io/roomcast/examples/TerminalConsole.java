@@ -47,13 +47,10 @@ final class TerminalConsole implements ChatConsole {
         }
     }
 
+    /** Reads without echo, on a reader of its own that keeps no history ({@link Passwords#readAt}). */
     @Override
-    public String readSecret(String prompt) {
-        try {
-            return reader.readLine(prompt, (char) 0); // mask 0: nothing is echoed
-        } catch (UserInterruptException | EndOfFileException e) {
-            return null;
-        }
+    public String readPassword(String prompt) {
+        return Passwords.readAt(terminal, prompt);
     }
 
     /** Prints {@code line} as is: text from the room in it has been through {@link TerminalText#escape}. */

@@ -16,6 +16,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jline.terminal.Size;
+import org.jline.terminal.impl.ExternalTerminal;
 
 /**
  * One console app run in-process, as from a pipe: the test types lines into its input and waits,
@@ -27,6 +29,9 @@ final class AppRun implements AutoCloseable {
     private final TypedInput input = new TypedInput();
     private final Screen out = new Screen();
     private final Screen err = new Screen();
+    /** The terminal behind standard input when output is redirected ({@link #withInputTerminal}). */
+    private final TypedInput ttyInput = new TypedInput();
+    private final Screen tty = new Screen();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final Thread thread;
 
@@ -40,8 +45,28 @@ final class AppRun implements AutoCloseable {
      * output holds JLine's own redrawing as well as the lines.
      */
     AppRun(boolean terminal, Map<String, String> environment, String... args) {
+        this(terminal, false, environment, args);
+    }
+
+    /**
+     * A run whose standard input is a terminal but whose output is redirected, as
+     * {@code roomcast client > chat.log}: plain lines on the streams, and a password asked for on
+     * the terminal ({@link #typeAtTerminal}, {@link #terminalOutput}), emulated like the JLine
+     * console's.
+     */
+    static AppRun withInputTerminal(Map<String, String> environment, String... args) {
+        return new AppRun(false, true, environment, args);
+    }
+
+    private AppRun(boolean terminal, boolean inputTerminal, Map<String, String> environment, String... args) {
+        PasswordPrompt prompt = !inputTerminal ? PasswordPrompt.NONE : new InputTerminalPrompt(() -> {
+            ExternalTerminal emulated = new ExternalTerminal("tty", "xterm-256color", ttyInput, tty,
+                    StandardCharsets.UTF_8);
+            emulated.setSize(new Size(120, 40));
+            return emulated;
+        });
         ProcessIo io = new ProcessIo(input, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), environment, terminal);
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment, terminal, prompt);
         thread = new Thread(() -> {
             try {
                 exit.complete(Roomcast.run(io, args));
@@ -56,6 +81,29 @@ final class AppRun implements AutoCloseable {
     /** Types a line, as if at the keyboard of a pipe. */
     void type(String line) {
         input.type(line + "\n");
+    }
+
+    /** Types a line at the terminal behind standard input ({@link #withInputTerminal}), Enter included. */
+    void typeAtTerminal(String line) {
+        ttyInput.type(line + "\r");
+    }
+
+    /**
+     * Waits until standard output holds {@code text} {@code times} times, unfinished line included: for
+     * a prompt, after which what is typed is not echoed.
+     */
+    void awaitOutput(String text, int times) throws InterruptedException {
+        out.awaitRaw(text, times);
+    }
+
+    /** Waits until the terminal behind standard input shows {@code text} (a prompt). */
+    void awaitTerminalText(String text) throws InterruptedException {
+        tty.awaitRaw(text, 1);
+    }
+
+    /** Every character written to the terminal behind standard input so far. */
+    String terminalOutput() {
+        return tty.raw();
     }
 
     /** Waits for a line on standard output that matches {@code regex} (found anywhere in it); returns the match. */
@@ -90,6 +138,7 @@ final class AppRun implements AutoCloseable {
     @Override
     public void close() {
         input.close();
+        ttyInput.close();
         thread.interrupt();
     }
 
@@ -151,6 +200,7 @@ final class AppRun implements AutoCloseable {
         @Override
         public synchronized void write(int b) {
             everything.write(b);
+            notifyAll();
             if (b == '\n') {
                 lines.add(current.toString(StandardCharsets.UTF_8));
                 current.reset();
@@ -174,6 +224,24 @@ final class AppRun implements AutoCloseable {
                     return matcher;
                 }
             }
+        }
+
+        synchronized void awaitRaw(String text, int times) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (occurrences(everything.toString(StandardCharsets.UTF_8), text) < times) {
+                long left = deadline - System.nanoTime();
+                assertThat(left).as("%s shown %d times within %d s; shown: %s", text, times, WAIT_SECONDS, raw())
+                        .isPositive();
+                wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
+        }
+
+        private static int occurrences(String haystack, String needle) {
+            int count = 0;
+            for (int at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+                count++;
+            }
+            return count;
         }
 
         synchronized String raw() {

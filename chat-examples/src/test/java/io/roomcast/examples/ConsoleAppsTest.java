@@ -216,21 +216,6 @@ class ConsoleAppsTest {
     }
 
     @Test
-    void aWrongPasswordIsSaidAndAskedAgain() throws Exception {
-        AppRun server = serverOnLoopback();
-        String address = startServer(server);
-        AppRun joan = run(Map.of(), "client", "--server", address, "--username", "joan");
-
-        joan.type("not the password");
-        joan.awaitLine("Wrong password\\.");
-        joan.type("secret");
-
-        joan.awaitLine("Joined lobby as joan");
-        joan.type("/quit");
-        assertThat(joan.awaitExit()).isZero();
-    }
-
-    @Test
     void aTakenOrInvalidUsernameIsExplainedAndAskedAgain() throws Exception {
         AppRun server = serverOnLoopback();
         String address = startServer(server);

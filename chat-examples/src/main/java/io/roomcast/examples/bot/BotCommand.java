@@ -1,15 +1,21 @@
 package io.roomcast.examples.bot;
 
 import io.roomcast.ChatException;
+import io.roomcast.examples.PasswordException;
+import io.roomcast.examples.Passwords;
 import io.roomcast.examples.ProcessIo;
 import io.roomcast.examples.TerminalText;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code roomcast bot}: runs a {@link RoomBot} until the room closes or the process is stopped. */
-@Command(name = "bot", mixinStandardHelpOptions = true, description = "Run a bot that answers !time and !who.")
+@Command(name = "bot", mixinStandardHelpOptions = true, description = "Run a bot that answers !time and !who.",
+        footer = {"", "The room password comes from --password-file, else $" + Passwords.ENVIRONMENT_VARIABLE
+                + ", else it is empty (an open room); the bot never asks. " + Passwords.RULE})
 public final class BotCommand implements Callable<Integer> {
     @Option(names = "--server", defaultValue = "127.0.0.1:9000", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
     String server;
@@ -17,9 +23,13 @@ public final class BotCommand implements Callable<Integer> {
     @Option(names = "--username", defaultValue = "bot", description = "The bot's name (default: ${DEFAULT-VALUE}).")
     String username;
 
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the room password"
+            + " (else $" + Passwords.ENVIRONMENT_VARIABLE + ", else none).")
+    Path passwordFile;
+
     private final ProcessIo io;
 
-    /** The command on {@code io}; the password comes from {@code ROOMCAST_PASSWORD}. */
+    /** The command on {@code io}; the password comes from {@code --password-file} or {@code ROOMCAST_PASSWORD}. */
     public BotCommand(ProcessIo io) {
         this.io = io;
     }
@@ -29,7 +39,13 @@ public final class BotCommand implements Callable<Integer> {
         int colon = server.lastIndexOf(':');
         InetSocketAddress address = new InetSocketAddress(server.substring(0, colon),
                 Integer.parseInt(server.substring(colon + 1)));
-        String password = io.environment().getOrDefault("ROOMCAST_PASSWORD", "");
+        String password;
+        try {
+            password = Objects.requireNonNullElse(Passwords.given(passwordFile, io), "");
+        } catch (PasswordException e) {
+            io.err().println("roomcast bot: " + e.getMessage());
+            return 2;
+        }
         try (RoomBot bot = new RoomBot(address, username, password)) {
             bot.start();
             io.out().println(username + " is in the room at " + server + "; answering !time and !who");
