@@ -8,6 +8,9 @@ package io.roomcast;
  * client method. They run one after another, never overlapping, on the client's dispatcher
  * thread or on the builder's callback executor, in the room's order. A method that throws is
  * logged and delivery goes on. Arguments are never null.
+ *
+ * <p>A listener may call the client's methods, and may wait for a {@link ChatClient#send}
+ * future: futures complete on another thread. While it waits, its own further calls wait too.
  */
 public interface ChatClientListener {
     /**
