@@ -36,10 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: all methods are thread-safe. The connection runs on one I/O thread per
  * client. Listener calls run on a dispatcher thread (or the builder's executor), one at a time,
- * in the room's order. {@link #send} futures complete on another thread of the client's own,
- * one at a time, in the order the room confirmed the messages, so a listener may wait for one.
- * Neither ever runs on the I/O thread nor on the caller's thread; a future and the listener call
- * for the same message are not ordered with each other.
+ * in the room's order; at most 1,024 wait, and a listener that falls further behind holds the
+ * room's events back (see {@link ChatClientListener}). {@link #send} futures complete on another
+ * thread of the client's own, one at a time, in the order the room confirmed the messages, so a
+ * listener may wait for one. Neither ever runs on the I/O thread nor on the caller's thread; a
+ * future and the listener call for the same message are not ordered with each other.
  */
 public final class ChatClient implements Closeable {
     private enum State { NEW, CONNECTING, JOINED, CLOSED }
@@ -227,6 +228,12 @@ public final class ChatClient implements Closeable {
         running.close();
     }
 
+    /** Most listener calls that have waited at once; 0 before {@link #connect()}. For tests that check the bound. */
+    int mostQueuedListenerCalls() {
+        ClientRuntime<ClientListenerBridge> started = runtime;
+        return started == null ? 0 : started.mostQueuedCallbacks();
+    }
+
     /**
      * Configures a {@link ChatClient}. Mutable and not thread-safe; {@link #build()} validates
      * and copies, so one builder can build several clients.
@@ -325,10 +332,11 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * The executor that runs listener calls. Calls are still made one at a time, in order.
-         * The executor must run tasks on another thread than the one that submits them.
-         * {@link ChatClient#send} futures never complete on it, so a listener may wait for one
-         * even on a single-threaded executor. Default: a dispatcher thread of the client's own.
+         * The executor that runs listener calls. Calls are still made one at a time, in order,
+         * and at most 1,024 wait. The executor must run tasks on another thread than the one
+         * that submits them. {@link ChatClient#send} futures never complete on it, so a listener
+         * may wait for one even on a single-threaded executor. Default: a dispatcher thread of
+         * the client's own.
          *
          * @param executor the executor
          * @return this builder

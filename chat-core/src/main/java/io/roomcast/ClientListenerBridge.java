@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Turns a client engine's events into what the public API promises: {@link ChatClientListener}
  * calls, run on the listener's dispatcher; the completion of {@link ChatClient#send} futures, run
  * on the client's futures thread, so that a listener blocked on a future cannot hold it up; and
- * the outcome of {@link ChatClient#connect()} as a value or one of its exceptions.
+ * the outcome of {@link ChatClient#connect()} as a value or one of its exceptions. The engine
+ * gives it room events only while the listener's dispatcher has room; the terminal
+ * {@code onDisconnected} is queued whatever the bound, so it always comes.
  *
  * <p>Threads: the engine calls it on the I/O thread, which also registers each sent message's
  * future ({@link #expectConfirmation}); the thread in {@code connect()} waits in
@@ -150,6 +152,6 @@ final class ClientListenerBridge implements ClientEventSink {
                 future.completeExceptionally(failure);
             }
         });
-        callbacks.execute(() -> listener.onDisconnected(leaveReason));
+        callbacks.execute(() -> listener.onDisconnected(leaveReason)); // terminal: queued past the bound
     }
 }

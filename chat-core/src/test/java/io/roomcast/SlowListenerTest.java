@@ -2,26 +2,41 @@ package io.roomcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.internal.io.CallbackDispatcher;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Listeners that block, over real sockets on loopback: a listener may wait for its own send's future. */
+/**
+ * Listeners that block, over real sockets on loopback: a listener may wait for its own send's
+ * future, and a client's listener that cannot keep up holds the room back only as far as the bound
+ * and then catches up. (That a client held back long enough is removed as {@code TOO_SLOW} is the
+ * engine's rule: {@code SlowApplicationTest}.)
+ */
 @Timeout(120)
 class SlowListenerTest {
     private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress("127.0.0.1", 0);
+    private static final int BOUND = CallbackDispatcher.MAX_QUEUED_CALLBACKS;
+    /** Far more messages than one bound of queued calls and one of held-back events together. */
+    private static final int MESSAGES = 3_000;
+    private static final long WAIT_SECONDS = 60;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
     void closeAll() throws Exception {
+        release.countDown();
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
@@ -41,6 +56,21 @@ class SlowListenerTest {
         closeables.add(client);
         client.connect();
         return client;
+    }
+
+    /** Sends {@link #MESSAGES} messages {@code m0}, {@code m1}, … and waits until the room has confirmed them all. */
+    private static void sendAll(ChatClient client) throws Exception {
+        CompletableFuture<?>[] sent = IntStream.range(0, MESSAGES).mapToObj(i -> client.send("m" + i))
+                .toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(sent).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void awaitRelease() {
+        try {
+            release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -72,5 +102,33 @@ class SlowListenerTest {
                     assertThat(message.sender()).isEqualTo("joan");
                     assertThat(message.text()).isEqualTo("pong");
                 });
+    }
+
+    @Test
+    void aClientWhoseListenerBlocksQueuesNoMoreThanTheBoundAndCatchesUpWhenReleased() throws Exception {
+        ChatServer server = startServer(new ChatServerListener() {
+        });
+        RecordingClientListener recorded = new RecordingClientListener();
+        ChatClient joan = join(server, "joan", new ChatClientListener() {
+            @Override
+            public void onMessage(ChatMessage message) {
+                awaitRelease();
+                recorded.onMessage(message);
+            }
+        });
+        ChatClient ega = join(server, "ega", new ChatClientListener() {
+        });
+
+        sendAll(ega); // the room is not held up by joan's listener
+
+        int mostQueued = joan.mostQueuedListenerCalls();
+        release.countDown();
+        List<ChatMessage> messages = recorded.takeMessages(MESSAGES);
+
+        assertThat(mostQueued).as("listener calls queued while it was blocked").isBetween(BOUND / 2, BOUND);
+        assertThat(joan.mostQueuedListenerCalls()).as("listener calls ever queued").isLessThanOrEqualTo(BOUND);
+        assertThat(messages).extracting(ChatMessage::text)
+                .isEqualTo(IntStream.range(0, MESSAGES).mapToObj(i -> "m" + i).toList());
+        assertThat(joan.members()).as("joan caught up and is still in the room").contains("joan", "ega");
     }
 }

@@ -27,8 +27,10 @@ import java.util.function.LongConsumer;
  * engine knows of the room (members, room name, message limit) is published here for other
  * threads.
  *
- * <p>Futures complete on a dispatcher of their own, so a listener that blocks on one cannot
- * stop it from completing.
+ * <p>The listener's dispatcher is bounded: the engine hands it room events only while it has room
+ * ({@link CallbackDispatcher#hasRoom()}) and otherwise holds them back, and is told to go on
+ * when half the queue has drained. Futures complete on a dispatcher of their own, so a listener
+ * that blocks on one cannot stop it from completing.
  *
  * <p>Threads: built and closed by the threads that connect and close the public client, which
  * makes sure that happens once each; the engine belongs to the I/O thread; {@link #send} and the
@@ -40,7 +42,9 @@ public final class ClientRuntime<E extends ClientEventSink> {
     /**
      * Where the sink hands its work.
      *
-     * @param listener runs listener calls, one at a time, in order
+     * @param listener runs listener calls, one at a time, in order; bounded as
+     *                 {@link CallbackDispatcher#execute} says (terminal calls only — room events
+     *                 are held back by the engine while it is full)
      * @param futures  completes futures, one at a time, in order, on a thread of the client's own
      */
     public record Callbacks(Executor listener, Executor futures) {
@@ -72,7 +76,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
         String name = "roomcast-client-" + settings.username();
         ClientConfig config = new ClientConfig(settings.server(), settings.username(), settings.password(), GROUP,
                 settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos());
-        this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks");
+        this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks", this::roomAgain);
         // never the application's executor: a listener blocked on a future may be occupying it
         this.completions = new CallbackDispatcher(null, name + "-futures");
         this.events = events.apply(new Callbacks(callbacks, completions));
@@ -173,6 +177,16 @@ public final class ClientRuntime<E extends ClientEventSink> {
         callbacks.awaitDrained();
     }
 
+    /** Most listener calls that have waited at once, for tests that check the bound. */
+    public int mostQueuedCallbacks() {
+        return callbacks.mostQueued();
+    }
+
+    /** The listener's dispatcher has drained to half after refusing events: the engine goes on delivering. */
+    private void roomAgain() {
+        commands.execute(engine::resumeDelivery);
+    }
+
     /** The sink's {@code disconnected}, once: from the engine, or from {@link #close} when the engine was stopped first. */
     private void reportEnd(CloseReason reason) {
         if (endReported.compareAndSet(false, true)) {
@@ -231,6 +245,11 @@ public final class ClientRuntime<E extends ClientEventSink> {
         @Override
         public void disconnected(CloseReason reason) {
             reportEnd(reason);
+        }
+
+        @Override
+        public boolean hasRoom() {
+            return callbacks.hasRoom();
         }
     }
 }

@@ -58,6 +58,45 @@ class CallbackDispatcherTest {
         }
     }
 
+    @Test
+    void aProducerToldThereIsNoRoomIsToldOnceWhenHalfTheQueueHasDrained() throws InterruptedException {
+        List<Integer> ranWhenTold = new CopyOnWriteArrayList<>();
+        CallbackDispatcher bounded = new CallbackDispatcher(null, "test-bounded", () -> ranWhenTold.add(ran.size()));
+        CountDownLatch release = occupy(bounded);
+        int queued = 0;
+        while (bounded.hasRoom()) {
+            bounded.execute(() -> ran.add("event"));
+            queued++;
+        }
+        int bound = queued;
+        assertThat(bound).isEqualTo(CallbackDispatcher.MAX_QUEUED_CALLBACKS);
+        assertThat(bounded.hasRoom()).as("asked again while full").isFalse();
+        release.countDown();
+        CountDownLatch drained = new CountDownLatch(1);
+        bounded.execute(drained::countDown);
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(ranWhenTold).as("told once, while half the queue still waited").singleElement()
+                .satisfies(ranBefore -> assertThat(ranBefore).isLessThanOrEqualTo(bound / 2));
+        assertThat(ran).hasSize(bound);
+    }
+
+    /** Blocks {@code target}'s thread in a callback until the returned latch is released. */
+    private static CountDownLatch occupy(CallbackDispatcher target) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        target.execute(() -> {
+            running.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        return release;
+    }
+
     /** Queues a marker behind everything given so far and waits for it, boundedly. */
     private boolean awaitAllRun() throws InterruptedException {
         CountDownLatch marker = new CountDownLatch(1);
