@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Listeners that block, over real sockets on loopback: a listener may wait for its own send's
- * future, and a client's listener that cannot keep up holds the room back only as far as the bound
- * and then catches up. (That a client held back long enough is removed as {@code TOO_SLOW} is the
- * engine's rule: {@code SlowApplicationTest}.)
+ * future, a client's listener that cannot keep up holds the room back only as far as the bound and
+ * then catches up, and a server's listener that cannot keep up never stalls the room: calls past
+ * the bound are dropped and counted, and no member's leave goes missing. (That a client held back
+ * long enough is removed as {@code TOO_SLOW} is the engine's rule: {@code SlowApplicationTest}.)
  */
 @Timeout(120)
 class SlowListenerTest {
@@ -130,5 +131,56 @@ class SlowListenerTest {
         assertThat(messages).extracting(ChatMessage::text)
                 .isEqualTo(IntStream.range(0, MESSAGES).mapToObj(i -> "m" + i).toList());
         assertThat(joan.members()).as("joan caught up and is still in the room").contains("joan", "ega");
+    }
+
+    @Test
+    void aServerWhoseListenerBlocksDropsCallsPastTheBoundButNeverALeave() throws Exception {
+        RecordingServerListener recorded = new RecordingServerListener();
+        ChatServer server = startServer(new ChatServerListener() {
+            @Override
+            public void onMemberJoined(Member member) {
+                recorded.onMemberJoined(member);
+            }
+
+            @Override
+            public void onMessage(ChatMessage message) {
+                awaitRelease();
+                recorded.onMessage(message);
+            }
+
+            @Override
+            public void onMemberLeft(Member member, LeaveReason reason) {
+                recorded.onMemberLeft(member, reason);
+            }
+        });
+        RecordingClientListener joanEvents = new RecordingClientListener();
+        ChatClient joan = join(server, "joan", joanEvents);
+        ChatClient ega = join(server, "ega", new ChatClientListener() {
+        });
+        joanEvents.assertJoined("ega");
+
+        sendAll(ega);
+        assertThat(joanEvents.takeMessages(MESSAGES)).as("the room went on").hasSize(MESSAGES);
+
+        // one message is in the blocked call, a bound's worth wait, the rest were dropped
+        assertThat(server.droppedListenerCalls()).isEqualTo(MESSAGES - 1 - BOUND);
+        assertThat(server.mostQueuedListenerCalls()).isEqualTo(BOUND);
+        joan.close();
+        release.countDown();
+        server.close();
+
+        recorded.assertJoined("joan");
+        recorded.assertJoined("ega");
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i <= BOUND; i++) {
+            RecordingServerListener.Event event = recorded.next();
+            assertThat(event).isInstanceOf(RecordingServerListener.Message.class);
+            seen.add(Integer.parseInt(((RecordingServerListener.Message) event).message().text().substring(1)));
+        }
+        assertThat(seen).as("the calls that were not dropped, in the room's order").startsWith(0).isSorted()
+                .doesNotHaveDuplicates();
+        recorded.assertLeft("joan", LeaveReason.LEFT);
+        recorded.assertLeft("ega", LeaveReason.SERVER_CLOSED);
+        recorded.assertExhausted();
     }
 }

@@ -20,23 +20,28 @@ import org.slf4j.LoggerFactory;
  * ends after a second without work and a new one starts when work comes, so nothing needs
  * shutting down.
  *
- * <p>The queue is bounded by {@link #MAX_QUEUED_CALLBACKS}: a producer asks {@link #hasRoom()}
- * first and holds its work back while there is none; it is told when the queue has drained to
- * half ({@code roomAgain}), which is how a client's engine stops taking the room's events from a
- * listener that cannot keep up. {@link #execute} itself always queues: what is not asked for is
- * bounded by its caller — terminal calls.
+ * <p>The queue is bounded by {@link #MAX_QUEUED_CALLBACKS}, in one of two ways, chosen per call
+ * by whoever hands callbacks here. A producer that can wait asks {@link #hasRoom()} first and
+ * holds its work back while there is none; it is told when the queue has drained to half
+ * ({@code roomAgain}), which is how a client's engine stops taking the room's events from a
+ * listener that cannot keep up. A producer that cannot wait {@link #offer offers} and the callback
+ * is dropped when the queue is full, counted ({@link #dropped()}) and logged at most every
+ * {@link #DROP_WARNING_INTERVAL}; that is the server's, whose room must not wait for its host's
+ * listener. {@link #execute} always queues: it is for what must not be lost and is bounded by its
+ * caller — terminal calls, and calls promised by one already queued.
  *
- * <p>Threads: {@link #execute} and {@link #hasRoom} are called from any thread (the I/O thread,
- * mostly); the queue, the {@code draining} and {@code roomWanted} flags and {@code mostQueued}
- * are guarded by the queue; callbacks and {@code roomAgain} run on the executor's thread, one at
- * a time.
+ * <p>Threads: {@link #execute}, {@link #offer} and {@link #hasRoom} are called from any thread (the
+ * I/O thread, mostly); the queue, the {@code draining} and {@code roomWanted} flags and
+ * {@code mostQueued} are guarded by the queue, the drop count by itself; callbacks and
+ * {@code roomAgain} run on the executor's thread, one at a time.
  */
 public final class CallbackDispatcher implements Executor {
     private static final Logger log = LoggerFactory.getLogger(CallbackDispatcher.class);
 
     /**
-     * Most callbacks that wait for a listener through {@link #hasRoom()}: 1,024. A client holds
-     * the room's further events back (its engine holds at most 1,024 more).
+     * Most callbacks that wait for a listener through {@link #hasRoom()} or {@link #offer}: 1,024.
+     * A client holds the room's further events back (its engine holds at most 1,024 more); a
+     * server drops further calls.
      */
     public static final int MAX_QUEUED_CALLBACKS = 1024;
     /**
@@ -44,6 +49,8 @@ public final class CallbackDispatcher implements Executor {
      * the bound, so that a producer is woken once per half queue, not once per callback.
      */
     private static final int ROOM_AGAIN_AT = MAX_QUEUED_CALLBACKS / 2;
+    /** Dropped callbacks are logged at most this often, with how many since the last warning. */
+    private static final Duration DROP_WARNING_INTERVAL = Duration.ofSeconds(10);
     /** How long the dispatcher's own thread waits for work before it ends (a new one starts on demand). */
     private static final long IDLE_THREAD_SECONDS = 1;
     /**
@@ -57,6 +64,7 @@ public final class CallbackDispatcher implements Executor {
     private final Executor executor;
     private final Runnable roomAgain;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private final DropCount drops = new DropCount();
     // guarded by tasks
     private boolean draining;
     private boolean roomWanted;
@@ -118,6 +126,34 @@ public final class CallbackDispatcher implements Executor {
             roomWanted = true;
             return false;
         }
+    }
+
+    /**
+     * Queues {@code task} if fewer than {@link #MAX_QUEUED_CALLBACKS} callbacks wait; otherwise
+     * drops it, counts it and logs a warning at most every {@link #DROP_WARNING_INTERVAL}.
+     *
+     * @return {@code false} if it was dropped
+     */
+    public boolean offer(Runnable task) {
+        boolean queued;
+        boolean startDrain = false;
+        synchronized (tasks) {
+            queued = tasks.size() < MAX_QUEUED_CALLBACKS;
+            if (queued) {
+                startDrain = enqueue(task);
+            }
+        }
+        if (startDrain) {
+            startDrain();
+        } else if (!queued) {
+            drops.add(System.nanoTime());
+        }
+        return queued;
+    }
+
+    /** How many callbacks {@link #offer} dropped because the queue was full. */
+    public long dropped() {
+        return drops.count();
     }
 
     /** The most callbacks that ever waited at once, for tests that check the bound. */
@@ -209,6 +245,28 @@ public final class CallbackDispatcher implements Executor {
             log.warn("a listener threw; delivery goes on", e);
         } finally {
             CURRENT.remove();
+        }
+    }
+
+    /** Callbacks dropped by {@link #offer}, and when that was last logged. Any thread; guarded by itself. */
+    private static final class DropCount {
+        private long count;
+        private long countWhenLastWarned;
+        private long lastWarningNanos;
+
+        synchronized void add(long nowNanos) {
+            count++;
+            if (count > 1 && nowNanos - lastWarningNanos < DROP_WARNING_INTERVAL.toNanos()) {
+                return;
+            }
+            log.warn("the listener is {} calls behind, so {} more calls were dropped ({} in all); "
+                    + "it must return sooner", MAX_QUEUED_CALLBACKS, count - countWhenLastWarned, count);
+            lastWarningNanos = nowNanos;
+            countWhenLastWarned = count;
+        }
+
+        synchronized long count() {
+            return count;
         }
     }
 }

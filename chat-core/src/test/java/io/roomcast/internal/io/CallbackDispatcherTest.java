@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,6 +57,24 @@ class CallbackDispatcherTest {
         for (int i = 0; i < 100; i++) {
             assertThat(ran.get(i)).isEqualTo(Integer.toString(i));
         }
+    }
+
+    @Test
+    void offersPastTheBoundAreDroppedAndCountedWhileExecuteStillQueuesTerminalCalls() throws InterruptedException {
+        int bound = CallbackDispatcher.MAX_QUEUED_CALLBACKS;
+        CountDownLatch release = occupy(dispatcher);
+        List<Boolean> offered = IntStream.range(0, bound + 10)
+                .mapToObj(i -> dispatcher.offer(() -> ran.add("call " + i))).toList();
+        dispatcher.execute(() -> ran.add("terminal"));
+
+        assertThat(offered.subList(0, bound)).containsOnly(true);
+        assertThat(offered.subList(bound, bound + 10)).containsOnly(false);
+        assertThat(dispatcher.dropped()).isEqualTo(10);
+        assertThat(dispatcher.hasRoom()).isFalse();
+        assertThat(dispatcher.mostQueued()).isEqualTo(bound + 1);
+        release.countDown();
+        assertThat(awaitAllRun()).isTrue();
+        assertThat(ran).hasSize(bound + 1).startsWith("call 0").endsWith("call " + (bound - 1), "terminal");
     }
 
     @Test
