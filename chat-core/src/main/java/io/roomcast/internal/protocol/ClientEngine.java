@@ -98,10 +98,7 @@ public final class ClientEngine implements DatagramEngine {
         return window.add(text);
     }
 
-    /**
-     * The sink has room again after {@link ClientEventSink#hasRoom()} said it had none: room
-     * events held back for it go out now, as far as it has room.
-     */
+    /** The sink has room again after {@link ClientEventSink#hasRoom()} said no: held-back events go to it now. */
     public void resumeDelivery(long nowNanos) {
         this.nowNanos = nowNanos;
         if (events != null && (state == State.JOINED || state == State.CLOSING)) {
