@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * failed to connect is closed. Its configuration is immutable.
  *
  * <p>Threading: all methods are thread-safe. The connection runs on one I/O thread per
- * client; listener calls and the completion of {@link #send} futures run on a dispatcher thread
- * (or the builder's executor), never on the I/O thread nor on the caller's thread, one at a
- * time, in the room's order.
+ * client. Listener calls run on a dispatcher thread (or the builder's executor), one at a time,
+ * in the room's order; at most 1,024 wait, and a listener that falls further behind holds the
+ * room's events back (see {@link ChatClientListener}). {@link #send} futures complete on another
+ * thread of the client's own, one at a time, in the order the room confirmed the messages, so a
+ * listener may wait for one. Neither ever runs on the I/O thread nor on the caller's thread; a
+ * future and the listener call for the same message are not ordered with each other.
  */
 public final class ChatClient implements Closeable {
     private enum State { NEW, CONNECTING, JOINED, CLOSED }
@@ -133,7 +136,13 @@ public final class ChatClient implements Closeable {
      *             surrogate is sent as {@code ?})
      * @return a future that completes with the message as the room received it, or fails with a
      *         {@link ChatException} if the server refused it or the client was disconnected or
-     *         closed before the server's confirmation arrived. It completes on the dispatcher.
+     *         closed before the server's confirmation arrived. It completes on the client's
+     *         futures thread ({@code roomcast-client-<username>-futures}), never on the I/O
+     *         thread, the calling thread or the listener's, so a listener may block on it; it
+     *         completes when the room's event for the message reaches the client, which may be
+     *         before the listener's {@code onMessage} for it. Dependent stages attached without an
+     *         executor run on that thread too: one that blocks delays later completions, so give
+     *         blocking work an executor ({@code thenAcceptAsync(action, executor)}).
      * @throws IllegalArgumentException if the text is larger than the room allows; the message
      *                                  names both sizes
      * @throws IllegalStateException    if {@link #connect()} has not succeeded (a client that
@@ -198,9 +207,9 @@ public final class ChatClient implements Closeable {
      * unconfirmed after that fail. Then the server is told (re-sent until acknowledged, for at
      * most about a second) and other members see {@link LeaveReason#LEFT}; the listener gets
      * {@link ChatClientListener#onDisconnected} with {@code LEFT}. Calls to {@link #send} after
-     * close has begun fail at once. Blocks until done, and until the listener calls already queued
-     * have run (unless called from a listener). Idempotent. A {@link #connect()} in progress on
-     * another thread fails.
+     * close has begun fail at once. Blocks until done, and until every send future has completed
+     * and the listener calls already queued have run (unless called from a listener). Idempotent.
+     * A {@link #connect()} in progress on another thread fails.
      */
     @Override
     public void close() {
@@ -217,6 +226,12 @@ public final class ChatClient implements Closeable {
             running = runtime;
         }
         running.close();
+    }
+
+    /** Most listener calls that have waited at once; 0 before {@link #connect()}. For tests that check the bound. */
+    int mostQueuedListenerCalls() {
+        ClientRuntime<ClientListenerBridge> started = runtime;
+        return started == null ? 0 : started.mostQueuedCallbacks();
     }
 
     /**
@@ -317,9 +332,11 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * The executor that runs listener calls and completes send futures. Calls are still made
-         * one at a time, in order. The executor must run tasks on another thread than the one
-         * that submits them. Default: a dispatcher thread of the client's own.
+         * The executor that runs listener calls. Calls are still made one at a time, in order,
+         * and at most 1,024 wait. The executor must run tasks on another thread than the one
+         * that submits them. {@link ChatClient#send} futures never complete on it, so a listener
+         * may wait for one even on a single-threaded executor. Default: a dispatcher thread of
+         * the client's own.
          *
          * @param executor the executor
          * @return this builder

@@ -8,6 +8,20 @@ package io.roomcast;
  * client method. They run one after another, never overlapping, on the client's dispatcher
  * thread or on the builder's callback executor, in the room's order. A method that throws is
  * logged and delivery goes on. Arguments are never null.
+ *
+ * <p>A listener that cannot keep up: at most 1,024 calls wait for it. While that many wait, the
+ * client holds the room's further events back (at most 1,024 more) and does not tell the server
+ * they were delivered, so the server sends no further, as to a member on a slow link; once half
+ * the waiting calls have run, delivery goes on where it stopped, in order, with nothing lost. A
+ * listener that stays behind until the room's log no longer holds the event it needs next
+ * (8,192 events or 32 MiB by default) is removed by the server: {@link #onDisconnected} with
+ * {@link LeaveReason#TOO_SLOW} follows the calls already waiting. {@code onDisconnected} always
+ * comes, whatever the bound.
+ *
+ * <p>A listener may call the client's methods, and may wait for a {@link ChatClient#send}
+ * future: futures complete on another thread. While it waits, its own further calls wait too;
+ * and a listener already more than 2,048 events behind waits for its own message's confirmation
+ * until it catches up, so wait with a timeout.
  */
 public interface ChatClientListener {
     /**

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: all methods are thread-safe. The room runs on one I/O thread per server;
  * listener calls run on a dispatcher thread (or the builder's executor), never on the I/O
- * thread, one at a time, in the room's order.
+ * thread, one at a time, in the room's order. The room never waits for the listener: past 1,024
+ * waiting calls, messages and joins are dropped (see {@link ChatServerListener}).
  */
 public final class ChatServer implements Closeable {
     private enum State { NEW, RUNNING, CLOSED }
@@ -156,6 +157,18 @@ public final class ChatServer implements Closeable {
         log.info("room '{}' on {} closed", settings.roomName(), running.localAddress());
     }
 
+    /** Listener calls dropped because the listener was too far behind; 0 before {@link #start()}. For tests, until stats are public. */
+    long droppedListenerCalls() {
+        ServerRuntime started = runtime;
+        return started == null ? 0 : started.droppedCallbacks();
+    }
+
+    /** Most listener calls that have waited at once; 0 before {@link #start()}. For tests that check the bound. */
+    int mostQueuedListenerCalls() {
+        ServerRuntime started = runtime;
+        return started == null ? 0 : started.mostQueuedCallbacks();
+    }
+
     /**
      * Configures a {@link ChatServer}. Mutable and not thread-safe; {@link #build()} validates
      * and copies, so one builder can build several servers.
@@ -254,9 +267,9 @@ public final class ChatServer implements Closeable {
         }
 
         /**
-         * The executor that runs listener calls. Calls are still made one at a time, in order.
-         * The executor must run tasks on another thread than the one that submits them. Default:
-         * a dispatcher thread of the server's own.
+         * The executor that runs listener calls. Calls are still made one at a time, in order,
+         * and at most 1,024 wait. The executor must run tasks on another thread than the one
+         * that submits them. Default: a dispatcher thread of the server's own.
          *
          * @param executor the executor
          * @return this builder

@@ -7,6 +7,13 @@ package io.roomcast;
  * <p>Threading: calls never run on the server's I/O thread. They run one after another, never
  * overlapping, on the server's dispatcher thread or on the builder's callback executor, in the
  * room's order. A method that throws is logged and the room goes on. Arguments are never null.
+ *
+ * <p>A listener that cannot keep up never holds up the room: at most 1,024 calls wait for it,
+ * and while that many wait, further {@link #onMessage} and {@link #onMemberJoined} calls are
+ * dropped, counted and logged at WARN (at most every 10 seconds). A member's
+ * {@link #onMemberLeft} is always made when its {@code onMemberJoined} was, whatever the bound,
+ * and never when that was dropped, so the joins and leaves a listener sees always pair up.
+ * {@link ChatServer#members()} is always current.
  */
 public interface ChatServerListener {
     /**

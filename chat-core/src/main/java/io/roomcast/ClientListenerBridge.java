@@ -1,5 +1,6 @@
 package io.roomcast;
 
+import io.roomcast.internal.io.ClientRuntime;
 import io.roomcast.internal.protocol.ClientEventSink;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
@@ -16,8 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a client engine's events into what the public API promises: {@link ChatClientListener}
- * calls and the completion of {@link ChatClient#send} futures, both run on the dispatcher, and
- * the outcome of {@link ChatClient#connect()} as a value or one of its exceptions.
+ * calls, run on the listener's dispatcher; the completion of {@link ChatClient#send} futures, run
+ * on the client's futures thread, so that a listener blocked on a future cannot hold it up; and
+ * the outcome of {@link ChatClient#connect()} as a value or one of its exceptions. The engine
+ * gives it room events only while the listener's dispatcher has room; the terminal
+ * {@code onDisconnected} is queued whatever the bound, so it always comes.
  *
  * <p>Threads: the engine calls it on the I/O thread, which also registers each sent message's
  * future ({@link #expectConfirmation}); the thread in {@code connect()} waits in
@@ -40,17 +44,19 @@ final class ClientListenerBridge implements ClientEventSink {
     private final Duration connectTimeout;
     private final ChatClientListener listener;
     private final Executor callbacks;
+    private final Executor futures;
     private final Map<Long, CompletableFuture<ChatMessage>> pendingSends = new ConcurrentHashMap<>();
     private final CountDownLatch connectDone = new CountDownLatch(1);
     private volatile Failure connectFailure; // written on the I/O thread before connectDone opens
 
     ClientListenerBridge(InetSocketAddress server, String username, Duration connectTimeout,
-                         ChatClientListener listener, Executor callbacks) {
+                         ChatClientListener listener, ClientRuntime.Callbacks callbacks) {
         this.server = server;
         this.username = username;
         this.connectTimeout = connectTimeout;
         this.listener = listener;
-        this.callbacks = callbacks;
+        this.callbacks = callbacks.listener();
+        this.futures = callbacks.futures();
     }
 
     /**
@@ -120,7 +126,7 @@ final class ClientListenerBridge implements ClientEventSink {
         CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
         if (future != null) {
             ChatMessage message = new ChatMessage(sequence, username, text, Instant.ofEpochMilli(timestampMillis));
-            callbacks.execute(() -> future.complete(message));
+            futures.execute(() -> future.complete(message));
         }
     }
 
@@ -129,23 +135,23 @@ final class ClientListenerBridge implements ClientEventSink {
         CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
         if (future != null) {
             ChatException failure = new ChatException("the server refused the message: " + detail);
-            callbacks.execute(() -> future.completeExceptionally(failure));
+            futures.execute(() -> future.completeExceptionally(failure));
         }
     }
 
-    /** Fails every unconfirmed send, then tells the listener. Called once (the runtime sees to it). */
+    /** Fails every unconfirmed send and tells the listener. Called once (the runtime sees to it). */
     @Override
     public void disconnected(CloseReason reason) {
         LeaveReason leaveReason = LeaveReasons.of(reason);
         List<CompletableFuture<ChatMessage>> unconfirmed = List.copyOf(pendingSends.values());
         pendingSends.clear();
-        callbacks.execute(() -> {
+        futures.execute(() -> {
             ChatException failure = new ChatException("disconnected (" + leaveReason
                     + ") before the server confirmed the message");
             for (CompletableFuture<ChatMessage> future : unconfirmed) {
                 future.completeExceptionally(failure);
             }
-            listener.onDisconnected(leaveReason);
         });
+        callbacks.execute(() -> listener.onDisconnected(leaveReason)); // terminal: queued past the bound
     }
 }

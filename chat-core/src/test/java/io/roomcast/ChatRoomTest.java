@@ -354,37 +354,34 @@ class ChatRoomTest {
     }
 
     @Test
-    void aSendAfterCloseFailsOnTheCallbackThreadNeverOnTheCallers() throws Exception {
+    void aSendAfterLeavingFailsOnTheFuturesThreadNeverOnTheCallers() throws Exception {
         ChatServer server = startServer("secret");
-        ExecutorService appThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-callbacks"));
-        try {
-            ChatClient joan = client(server, "joan", "secret").callbackExecutor(appThread).build();
-            closeables.add(joan);
-            joan.connect();
-            joan.close();
-            // occupy the only callback thread, so the future cannot complete before the stage below is attached
-            CountDownLatch occupied = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            appThread.execute(() -> {
-                occupied.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertThat(occupied.await(10, TimeUnit.SECONDS)).isTrue();
+        RecordingClientListener joanEvents = new RecordingClientListener();
+        ChatClient joan = join(server, "joan", joanEvents);
+        // occupy the client's futures thread with a stage of an earlier send, so that the future below
+        // cannot complete before the stage below is attached
+        CountDownLatch occupied = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        joan.send("first").thenRun(() -> {
+            occupied.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(occupied.await(10, TimeUnit.SECONDS)).isTrue();
+        server.close();
+        joanEvents.assertMessage("joan", "first");
+        joanEvents.assertDisconnected(LeaveReason.SERVER_CLOSED);
 
-            CompletableFuture<ChatMessage> future = joan.send("too late");
-            // a stage attached to a future that is already complete runs at once, on the attaching thread
-            CompletableFuture<Thread> completedOn = future.handle((message, failure) -> Thread.currentThread());
-            release.countDown();
+        CompletableFuture<ChatMessage> future = joan.send("too late");
+        // a stage attached to a future that is already complete runs at once, on the attaching thread
+        CompletableFuture<Thread> completedOn = future.handle((message, failure) -> Thread.currentThread());
+        release.countDown();
 
-            assertThat(completedOn.get(10, TimeUnit.SECONDS).getName()).isEqualTo("app-callbacks");
-            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ChatException.class);
-        } finally {
-            appThread.shutdown();
-        }
+        assertThat(completedOn.get(10, TimeUnit.SECONDS).getName()).endsWith("-futures");
+        assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ChatException.class);
     }
 
     @Test

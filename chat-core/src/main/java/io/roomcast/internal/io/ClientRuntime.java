@@ -22,9 +22,15 @@ import java.util.function.LongConsumer;
 
 /**
  * One client's connection: the connected channel, its {@link EventLoop}, the
- * {@link ClientEngine}, the SRP group and the {@link CallbackDispatcher}, all wired here and
- * nowhere else, and closed in order. What the engine knows of the room (members, room name,
- * message limit) is published here for other threads.
+ * {@link ClientEngine}, the SRP group and two {@link CallbackDispatcher}s, one for the listener
+ * and one for completing futures, all wired here and nowhere else, and closed in order. What the
+ * engine knows of the room (members, room name, message limit) is published here for other
+ * threads.
+ *
+ * <p>The listener's dispatcher is bounded: the engine hands it room events only while it has room
+ * ({@link CallbackDispatcher#hasRoom()}) and otherwise holds them back, and is told to go on
+ * when half the queue has drained. Futures complete on a dispatcher of their own, so a listener
+ * that blocks on one cannot stop it from completing.
  *
  * <p>Threads: built and closed by the threads that connect and close the public client, which
  * makes sure that happens once each; the engine belongs to the I/O thread; {@link #send} and the
@@ -33,6 +39,17 @@ import java.util.function.LongConsumer;
  * @param <E> the sink that turns the engine's events into listener calls
  */
 public final class ClientRuntime<E extends ClientEventSink> {
+    /**
+     * Where the sink hands its work.
+     *
+     * @param listener runs listener calls, one at a time, in order; bounded as
+     *                 {@link CallbackDispatcher#execute} says (terminal calls only — room events
+     *                 are held back by the engine while it is full)
+     * @param futures  completes futures, one at a time, in order, on a thread of the client's own
+     */
+    public record Callbacks(Executor listener, Executor futures) {
+    }
+
     /**
      * How long close waits for the engine to finish by itself before the loop is stopped: the
      * engine first lets messages already sent be confirmed (for at most 2 seconds), then re-sends
@@ -43,6 +60,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
 
     private final E events;
     private final CallbackDispatcher callbacks;
+    private final CallbackDispatcher completions;
     private final CommandQueue commands;
     private final ClientEngine engine;
     private final EventLoop loop;
@@ -53,13 +71,15 @@ public final class ClientRuntime<E extends ClientEventSink> {
     private volatile int maxMessageBytes;
     private volatile Set<String> members = Set.of();
 
-    private ClientRuntime(ClientSettings settings, DatagramChannel channel, Function<Executor, E> events)
+    private ClientRuntime(ClientSettings settings, DatagramChannel channel, Function<Callbacks, E> events)
             throws IOException {
         String name = "roomcast-client-" + settings.username();
         ClientConfig config = new ClientConfig(settings.server(), settings.username(), settings.password(), GROUP,
                 settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos());
-        this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks");
-        this.events = events.apply(callbacks);
+        this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks", this::roomAgain);
+        // never the application's executor: a listener blocked on a future may be occupying it
+        this.completions = new CallbackDispatcher(null, name + "-futures");
+        this.events = events.apply(new Callbacks(callbacks, completions));
         this.commands = new CommandQueue();
         try {
             this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom());
@@ -73,12 +93,12 @@ public final class ClientRuntime<E extends ClientEventSink> {
     /**
      * Opens a channel to the server and starts joining; the outcome reaches the sink.
      *
-     * @param events makes, given the dispatcher that runs listener calls, the sink that turns the
-     *               engine's events into them; the sink is called on the I/O thread
+     * @param events makes, given where listener calls and future completions go, the sink that
+     *               turns the engine's events into them; the sink is called on the I/O thread
      * @throws IOException if the socket cannot be opened
      */
     public static <E extends ClientEventSink> ClientRuntime<E> connect(ClientSettings settings,
-                                                                       Function<Executor, E> events)
+                                                                       Function<Callbacks, E> events)
             throws IOException {
         InetSocketAddress server = settings.server();
         DatagramChannel channel = EventLoop.openChannel(server.getAddress());
@@ -109,19 +129,19 @@ public final class ClientRuntime<E extends ClientEventSink> {
     /**
      * Queues {@code text} for the room. On the I/O thread, {@code queued} then gets its message
      * id, which the sink's {@code sendAccepted} or {@code sendRefused} will name; or, if the client
-     * is no longer in the room or the loop has stopped, {@code notInRoom} runs on the dispatcher
-     * instead, never on the calling thread.
+     * is no longer in the room or the loop has stopped, {@code notInRoom} runs where futures
+     * complete instead, never on the calling thread.
      */
     public void send(String text, LongConsumer queued, Runnable notInRoom) {
         boolean accepted = commands.execute(now -> {
             if (engine.isJoined()) {
                 queued.accept(engine.send(text));
             } else {
-                callbacks.execute(notInRoom);
+                completions.execute(notInRoom);
             }
         });
         if (!accepted) {
-            callbacks.execute(notInRoom);
+            completions.execute(notInRoom);
         }
     }
 
@@ -143,8 +163,8 @@ public final class ClientRuntime<E extends ClientEventSink> {
     /**
      * Leaves or gives up joining: the engine lets messages already sent go out and says goodbye,
      * the loop stops (forced after {@link #LOOP_STOP_GRACE}), a joined client that the engine
-     * could not report as disconnected in time is reported as having left, and the callbacks
-     * already queued run. Call once.
+     * could not report as disconnected in time is reported as having left, and the futures and
+     * listener calls already queued run. Call once.
      */
     public void close() {
         commands.execute(engine::close);
@@ -153,7 +173,18 @@ public final class ClientRuntime<E extends ClientEventSink> {
             reportEnd(CloseReason.LEFT);
         }
         members = Set.of();
+        completions.awaitDrained();
         callbacks.awaitDrained();
+    }
+
+    /** Most listener calls that have waited at once, for tests that check the bound. */
+    public int mostQueuedCallbacks() {
+        return callbacks.mostQueued();
+    }
+
+    /** The listener's dispatcher has drained to half after refusing events: the engine goes on delivering. */
+    private void roomAgain() {
+        commands.execute(engine::resumeDelivery);
     }
 
     /** The sink's {@code disconnected}, once: from the engine, or from {@link #close} when the engine was stopped first. */
@@ -214,6 +245,11 @@ public final class ClientRuntime<E extends ClientEventSink> {
         @Override
         public void disconnected(CloseReason reason) {
             reportEnd(reason);
+        }
+
+        @Override
+        public boolean hasRoom() {
+            return callbacks.hasRoom();
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
  * @param password         the room password, possibly empty
  * @param connectTimeout   how long to try to join before giving up
  * @param idleTimeout      how long the server may stay silent
- * @param callbackExecutor the executor for listener calls and send futures, or {@code null} for a dispatcher
+ * @param callbackExecutor the executor for listener calls (never send futures), or {@code null} for a dispatcher
  *                         thread of the client's own
  */
 public record ClientSettings(InetSocketAddress server, String username, String password, Duration connectTimeout,

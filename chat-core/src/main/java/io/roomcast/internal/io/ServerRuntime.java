@@ -14,13 +14,14 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
  * One open room: the bound channel, its {@link EventLoop}, the {@link ServerEngine}, the SRP
  * group and verifier, the {@link PooledOffload} for SRP work and the {@link CallbackDispatcher},
- * all wired here and nowhere else, and closed in order.
+ * all wired here and nowhere else, and closed in order. The room never waits for its host's
+ * listener: the sink offers it calls, and those past the dispatcher's bound are dropped and counted
+ * ({@link #droppedCallbacks()}).
  *
  * <p>Threads: built and closed by the thread that starts or closes the public server, which
  * makes sure that happens once each; the engine belongs to the I/O thread; {@link #members()}
@@ -45,7 +46,7 @@ public final class ServerRuntime {
     private final EventLoop loop;
     private volatile Set<String> members = Set.of(); // written on the I/O thread
 
-    private ServerRuntime(ServerSettings settings, DatagramChannel channel, Function<Executor, ServerEventSink> events)
+    private ServerRuntime(ServerSettings settings, DatagramChannel channel, Function<CallbackDispatcher, ServerEventSink> events)
             throws IOException {
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         String name = "roomcast-server-" + localAddress.getPort();
@@ -72,11 +73,12 @@ public final class ServerRuntime {
      * Binds the channel and opens the room.
      *
      * @param events makes, given the dispatcher that runs listener calls, the sink that turns the
-     *               engine's events into them; the sink is called on the I/O thread
+     *               engine's events into them, {@link CallbackDispatcher#offer offering} them
+     *               unless they are terminal; the sink is called on the I/O thread
      * @throws java.net.BindException if the address is in use or cannot be bound
      * @throws IOException            if the socket cannot be opened for another reason
      */
-    public static ServerRuntime start(ServerSettings settings, Function<Executor, ServerEventSink> events)
+    public static ServerRuntime start(ServerSettings settings, Function<CallbackDispatcher, ServerEventSink> events)
             throws IOException {
         DatagramChannel channel = EventLoop.openChannel(settings.bindAddress().getAddress());
         ServerRuntime runtime = null;
@@ -116,6 +118,16 @@ public final class ServerRuntime {
         offload.close();
         members = Set.of();
         callbacks.awaitDrained();
+    }
+
+    /** Listener calls dropped because the listener was {@link CallbackDispatcher#MAX_QUEUED_CALLBACKS} behind. */
+    public long droppedCallbacks() {
+        return callbacks.dropped();
+    }
+
+    /** Most listener calls that have waited at once, for tests that check the bound. */
+    public int mostQueuedCallbacks() {
+        return callbacks.mostQueued();
     }
 
     /** Publishes the member list for other threads, then passes each event on. I/O thread. */

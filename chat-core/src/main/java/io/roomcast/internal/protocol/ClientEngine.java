@@ -4,6 +4,7 @@ import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.wire.EventKind;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +44,8 @@ public final class ClientEngine implements DatagramEngine {
     private final String usernameKey;
     private final ClientHandshake.Outcome handshakeOutcome = new HandshakeOutcome();
     private final Connection.Frames frames = new ServerFrames();
-    /** Made once: a method reference made per event frame would be an allocation per frame. */
-    private final Consumer<EventFrame> deliverer = this::deliver;
+    /** Made once: a receiver made per event frame would be an allocation per frame. */
+    private final EventReorderBuffer.Receiver roomOrder = new RoomOrder();
     private State state = State.NEW;
     private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     /** The time of the call being handled: callbacks from parts happen within one. */
@@ -97,6 +97,14 @@ public final class ClientEngine implements DatagramEngine {
             throw new IllegalStateException("not in the room");
         }
         return window.add(text);
+    }
+
+    /** The sink has room again after {@link ClientEventSink#hasRoom()} said no: held-back events go to it now. */
+    public void resumeDelivery(long nowNanos) {
+        this.nowNanos = nowNanos;
+        if (events != null && (state == State.JOINED || state == State.CLOSING)) {
+            events.deliverHeld(roomOrder);
+        }
     }
 
     /** {@code true} while joined and not closing. */
@@ -235,31 +243,6 @@ public final class ClientEngine implements DatagramEngine {
         sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
     }
 
-    private void deliver(EventFrame event) {
-        outbox.eventDelivered(nowNanos);
-        String key = Username.key(event.username());
-        switch (event.kind()) {
-            case MESSAGE -> {
-                sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
-                if (key.equals(usernameKey)) {
-                    SendWindow.Outgoing mine = window.settle(event.messageId());
-                    if (mine != null) {
-                        sink.sendAccepted(mine.id, event.sequence(), mine.text, event.timestampMillis());
-                        closeIfDrained();
-                    }
-                }
-            }
-            case JOINED -> {
-                members.put(key, event.username());
-                sink.memberJoined(event.sequence(), event.username());
-            }
-            case LEFT -> {
-                members.remove(key);
-                sink.memberLeft(event.sequence(), event.username(), event.reason());
-            }
-        }
-    }
-
     private void refused(Frame.Error error) {
         SendWindow.Outgoing refused = window.settle(error.messageId());
         if (refused != null) {
@@ -383,6 +366,43 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
+    /** The room's events in order: to the sink while it has room; they confirm the client's own messages. */
+    private final class RoomOrder implements EventReorderBuffer.Receiver {
+        @Override
+        public boolean hasRoom() {
+            return sink.hasRoom();
+        }
+
+        @Override
+        public void delivered(EventFrame event) {
+            outbox.eventDelivered(nowNanos);
+            String name = event.username();
+            switch (event.kind()) {
+                case MESSAGE -> sink.message(event.sequence(), name, event.text(), event.timestampMillis());
+                case JOINED -> {
+                    members.put(Username.key(name), name);
+                    sink.memberJoined(event.sequence(), name);
+                }
+                case LEFT -> {
+                    members.remove(Username.key(name));
+                    sink.memberLeft(event.sequence(), name, event.reason());
+                }
+            }
+        }
+
+        /** Confirmed once in the room's order, whether or not the sink has had the event yet. */
+        @Override
+        public void released(EventFrame event) {
+            if (event.kind() == EventKind.MESSAGE && Username.key(event.username()).equals(usernameKey)) {
+                SendWindow.Outgoing mine = window.settle(event.messageId());
+                if (mine != null) {
+                    sink.sendAccepted(mine.id, event.sequence(), mine.text, event.timestampMillis());
+                    closeIfDrained();
+                }
+            }
+        }
+    }
+
     /** What the server's packets carry, besides ACKs. */
     private final class ServerFrames implements Connection.Frames {
         @Override
@@ -391,9 +411,9 @@ public final class ClientEngine implements DatagramEngine {
                 return true; // closed while the PROOF was out: nothing but the close matters now
             }
             if (frame instanceof EventFrame event) {
-                return events.take(event, deliverer);
+                return events.take(event, roomOrder);
             } else if (frame instanceof Frame.Fragment fragment) {
-                return events.take(fragment, now, deliverer);
+                return events.take(fragment, now, roomOrder);
             } else if (frame instanceof Frame.Error error) {
                 refused(error);
             } else if (frame instanceof Frame.PathChallenge challenge) {

@@ -30,6 +30,16 @@ public interface ClientEventSink {
     /** The client left the room. Terminal. */
     void disconnected(CloseReason reason);
 
+    /**
+     * Whether the sink can take another room event ({@link #message}, {@link #memberJoined},
+     * {@link #memberLeft}) now. While it cannot, the engine holds the room's events back and does
+     * not report them delivered, as if the link were slow, until
+     * {@link ClientEngine#resumeDelivery} is called. Default: always.
+     */
+    default boolean hasRoom() {
+        return true;
+    }
+
     /** Why a connect failed. */
     enum ConnectFailure {
         /** The server refused the password. */

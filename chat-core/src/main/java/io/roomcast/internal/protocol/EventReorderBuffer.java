@@ -6,23 +6,42 @@ import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.WireReader;
 import java.nio.ByteBuffer;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * The client's view of the room's order: events arrive whole or in FRAGMENTs, in any order and
- * possibly twice, and leave here in room sequence order, each once, with no gap. Later events
- * wait for a gap to fill, within {@link ProtocolLimits#MAX_HELD_BACK_EVENTS} of the last one
- * delivered and {@link ProtocolLimits#MAX_FRAGMENT_BYTES} of fragments; what is beyond is not
- * taken, so the packet is not acknowledged and the server sends it again later.
+ * possibly twice, and leave here in room sequence order, each once, with no gap. Each event is
+ * first <em>released</em>, as soon as every event before it is here (which is when the client's
+ * own message counts as confirmed), and then <em>delivered</em> to the application, at once if it
+ * has room, or later, when {@link #deliverHeld} finds it has: an application that cannot keep up
+ * holds the room's events back here, as a slow link would. Events wait for a gap to fill or for
+ * the application within {@link ProtocolLimits#MAX_HELD_BACK_EVENTS} of the last one delivered,
+ * and {@link ProtocolLimits#MAX_FRAGMENT_BYTES} of fragments; what is beyond is not taken, so the
+ * packet is not acknowledged and the server sends it again later.
  *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class EventReorderBuffer {
+    /** Where events go, in room order. */
+    interface Receiver {
+        /** Whether the application can take another event now. */
+        boolean hasRoom();
+
+        /** The next event in room order goes to the application. */
+        void delivered(EventFrame event);
+
+        /** Every event up to this one is here; called after {@link #delivered} when both happen at once. */
+        void released(EventFrame event);
+    }
+
+    /** Events after {@code delivered}: released ones waiting for the application, and later ones waiting for a gap. */
     private final TreeMap<Long, EventFrame> heldBack = new TreeMap<>();
     private final TreeMap<Long, Reassembly> fragments = new TreeMap<>();
     private final int maxEventBytes;
     private final Runnable malformed;
+    /** The last sequence handed to the application: what DELIVERED reports. */
     private long delivered;
+    /** The last sequence up to which every event is here; at least {@code delivered}. */
+    private long released;
     private long fragmentBytes;
 
     /**
@@ -32,6 +51,7 @@ final class EventReorderBuffer {
      */
     EventReorderBuffer(long joinSequence, int maxEventBytes, Runnable malformed) {
         this.delivered = joinSequence;
+        this.released = joinSequence;
         this.maxEventBytes = maxEventBytes;
         this.malformed = malformed;
     }
@@ -41,7 +61,7 @@ final class EventReorderBuffer {
         return delivered;
     }
 
-    /** Events held back waiting for a gap to fill. */
+    /** Events held back waiting for a gap to fill or for the application. */
     int heldBackCount() {
         return heldBack.size();
     }
@@ -52,30 +72,53 @@ final class EventReorderBuffer {
     }
 
     /**
-     * Takes a whole event; it and any held-back events it unblocks go to {@code deliver}, in order.
+     * Takes a whole event; it and any held-back events it completes are released, and delivered
+     * while {@code to} has room.
      *
      * @return {@code false} if the event is too far ahead to hold
      */
-    boolean take(EventFrame event, Consumer<EventFrame> deliver) {
+    boolean take(EventFrame event, Receiver to) {
         long sequence = event.sequence();
-        if (sequence <= delivered) {
+        if (sequence <= released) {
             return true;
         }
         if (sequence > delivered + ProtocolLimits.MAX_HELD_BACK_EVENTS) {
             return false;
         }
-        if (sequence > delivered + 1) {
-            heldBack.putIfAbsent(sequence, event);
+        if (sequence > released + 1) {
+            heldBack.putIfAbsent(sequence, event); // waits for a gap to fill
             return true;
         }
-        deliver(event, deliver);
-        while (!heldBack.isEmpty() && heldBack.firstKey() <= delivered + 1) {
-            EventFrame next = heldBack.pollFirstEntry().getValue();
-            if (next.sequence() == delivered + 1) {
-                deliver(next, deliver);
-            }
+        release(event, to);
+        EventFrame next;
+        while (!heldBack.isEmpty() && (next = heldBack.get(released + 1)) != null) {
+            release(next, to);
         }
         return true;
+    }
+
+    /** {@code event} is the next in room order: delivered now if nothing waits before it and there is room, else held. */
+    private void release(EventFrame event, Receiver to) {
+        deliverHeld(to);
+        released = event.sequence();
+        if (delivered + 1 == released && to.hasRoom()) {
+            delivered = released;
+            if (!heldBack.isEmpty()) {
+                heldBack.remove(released);
+            }
+            to.delivered(event);
+        } else {
+            heldBack.put(released, event);
+        }
+        to.released(event);
+    }
+
+    /** Delivers released events, in order, while {@code to} has room. */
+    void deliverHeld(Receiver to) {
+        while (delivered < released && to.hasRoom()) {
+            delivered++;
+            to.delivered(heldBack.remove(delivered));
+        }
     }
 
     /**
@@ -83,9 +126,9 @@ final class EventReorderBuffer {
      *
      * @return {@code false} if the piece is beyond what this client holds
      */
-    boolean take(Frame.Fragment fragment, long nowNanos, Consumer<EventFrame> deliver) {
+    boolean take(Frame.Fragment fragment, long nowNanos, Receiver to) {
         long sequence = fragment.sequence();
-        if (sequence <= delivered || heldBack.containsKey(sequence)) {
+        if (sequence <= released || heldBack.containsKey(sequence)) {
             return true;
         }
         if (sequence > delivered + ProtocolLimits.MAX_HELD_BACK_EVENTS || fragment.totalLength() > maxEventBytes) {
@@ -111,7 +154,7 @@ final class EventReorderBuffer {
             Frame whole = Frame.decode(in);
             in.expectEnd();
             if (whole instanceof EventFrame event && event.sequence() == sequence) {
-                return take(event, deliver);
+                return take(event, to);
             }
         } catch (MalformedPacketException e) {
             malformed.run();
@@ -122,10 +165,5 @@ final class EventReorderBuffer {
     /** When the least recently progressing fragmented event counts as abandoned, given the idle timeout. */
     long staleAtNanos(long idleTimeoutNanos) {
         return Reassembly.abandonedAtNanos(fragments.values(), idleTimeoutNanos);
-    }
-
-    private void deliver(EventFrame event, Consumer<EventFrame> deliver) {
-        delivered = event.sequence();
-        deliver.accept(event);
     }
 }

@@ -25,6 +25,8 @@ public final class RecordingClientSink implements ClientEventSink {
     final List<Long> sequences = new ArrayList<>();
     ConnectFailure connectFailure;
     CloseReason disconnected;
+    /** While {@code false}, the sink says it has no room, as an application that cannot keep up. */
+    boolean room = true;
 
     /** {@code true} once the client has joined (even if it has left since). */
     public boolean joined() {
@@ -73,6 +75,11 @@ public final class RecordingClientSink implements ClientEventSink {
         refused.add(messageId);
         refusedWith.add(code);
         log.add("refused " + messageId + " " + code);
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return room;
     }
 
     @Override

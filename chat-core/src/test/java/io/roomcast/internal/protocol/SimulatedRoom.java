@@ -456,6 +456,11 @@ public final class SimulatedRoom {
         }
 
         @Override
+        public boolean hasRoom() {
+            return recorder == null || recorder.hasRoom();
+        }
+
+        @Override
         public void disconnected(CloseReason reason) {
             failed("a member was disconnected: " + reason);
             if (recorder != null) {
