@@ -12,18 +12,19 @@ import java.util.function.Consumer;
  * The client's view of the room's order: events arrive whole or in FRAGMENTs, in any order and
  * possibly twice, and leave here in room sequence order, each once, with no gap. Later events
  * wait for a gap to fill, within {@link ProtocolLimits#MAX_HELD_BACK_EVENTS} of the last one
- * delivered and {@link ProtocolLimits#MAX_FRAGMENT_BYTES} of fragments; what is beyond is not
- * taken, so the packet is not acknowledged and the server sends it again later.
+ * delivered and {@link ProtocolLimits#MAX_FRAGMENT_BYTES} of incomplete fragmented events (every
+ * buffer counted, memory allocated as FRAGMENTs arrive, see {@link Reassembly}); what is beyond
+ * is not taken, so the packet is not acknowledged and the server sends it again later. The event
+ * next to deliver is always taken, even past that budget: every later one waits for it.
  *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class EventReorderBuffer {
     private final TreeMap<Long, EventFrame> heldBack = new TreeMap<>();
-    private final TreeMap<Long, Reassembly> fragments = new TreeMap<>();
+    private final Reassemblies fragments = new Reassemblies(ProtocolLimits.MAX_FRAGMENT_BYTES, ByteBudget.unlimited());
     private final int maxEventBytes;
     private final Runnable malformed;
     private long delivered;
-    private long fragmentBytes;
 
     /**
      * @param joinSequence  the client's own join: the first event delivered is the one after it
@@ -46,9 +47,9 @@ final class EventReorderBuffer {
         return heldBack.size();
     }
 
-    /** Bytes of incomplete fragmented events held. */
+    /** Bytes of incomplete fragmented events held, every buffer counted. */
     long fragmentBytes() {
-        return fragmentBytes;
+        return fragments.bytesHeld();
     }
 
     /**
@@ -91,23 +92,17 @@ final class EventReorderBuffer {
         if (sequence > delivered + ProtocolLimits.MAX_HELD_BACK_EVENTS || fragment.totalLength() > maxEventBytes) {
             return false;
         }
-        Reassembly reassembly = fragments.get(sequence);
-        if (reassembly == null) {
-            if (fragmentBytes + fragment.totalLength() > ProtocolLimits.MAX_FRAGMENT_BYTES && !fragments.isEmpty()) {
-                return false;
-            }
-            reassembly = new Reassembly(fragment.totalLength(), nowNanos);
-            fragments.put(sequence, reassembly);
-            fragmentBytes += fragment.totalLength();
+        Reassemblies.Added added = fragments.add(sequence, fragment.totalLength(), fragment.offset(), fragment.data(),
+                nowNanos, sequence == delivered + 1);
+        if (added == Reassemblies.Added.NO_ROOM) {
+            return false;
         }
-        if (!reassembly.add(fragment.totalLength(), fragment.offset(), fragment.data(), nowNanos)
-                || !reassembly.isComplete()) {
+        byte[] encoded = fragments.takeComplete(sequence);
+        if (encoded == null) {
             return true;
         }
-        fragments.remove(sequence);
-        fragmentBytes -= reassembly.totalLength();
         try {
-            WireReader in = new WireReader(ByteBuffer.wrap(reassembly.bytes()));
+            WireReader in = new WireReader(ByteBuffer.wrap(encoded));
             Frame whole = Frame.decode(in);
             in.expectEnd();
             if (whole instanceof EventFrame event && event.sequence() == sequence) {
@@ -121,7 +116,7 @@ final class EventReorderBuffer {
 
     /** When the least recently progressing fragmented event counts as abandoned, given the idle timeout. */
     long staleAtNanos(long idleTimeoutNanos) {
-        return Reassembly.abandonedAtNanos(fragments.values(), idleTimeoutNanos);
+        return fragments.staleAtNanos(idleTimeoutNanos);
     }
 
     private void deliver(EventFrame event, Consumer<EventFrame> deliver) {

@@ -38,10 +38,14 @@ final class MemberTable {
         return byConnectionId.get(member.connectionId()) == member;
     }
 
-    /** Takes the member out of routing and timers; if it is queued to send, {@link #nextToSend} skips it. */
+    /**
+     * Takes the member out of routing and timers (if it is queued to send, {@link #nextToSend}
+     * skips it), and gives what its incomplete messages held back to the room's budget.
+     */
     void remove(RoomMember member) {
         byConnectionId.remove(member.connectionId());
         deadlines.remove(member);
+        member.incoming.release();
     }
 
     boolean isEmpty() {

@@ -43,7 +43,8 @@ public final class ServerEngine implements DatagramEngine {
     private final Random random;
     private final LongSupplier wallClockMillis;
     private final Room room;
-    private final String rateLimitDetail;
+    private final IncomingMessages.Details refusalDetails;
+    private final ByteBudget reassemblyBudget; // every member's incomplete messages together
     private final ServerStats stats = new ServerStats();
     private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
@@ -76,8 +77,8 @@ public final class ServerEngine implements DatagramEngine {
         this.random = random;
         this.wallClockMillis = wallClockMillis;
         this.room = new Room(config.roomName(), config.maxMembers(), config.logCapacity(), config.logBytes());
-        this.rateLimitDetail = "sending faster than the room allows (" + config.messagesPerSecond()
-                + " messages/s, bursts of " + config.messageBurst() + ")";
+        this.refusalDetails = IncomingMessages.Details.of(config);
+        this.reassemblyBudget = new ByteBudget(config.reassemblyBytes());
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
     }
@@ -100,6 +101,11 @@ public final class ServerEngine implements DatagramEngine {
     /** The handshake responder, for tests that check memory bounds. */
     HandshakeResponder handshakes() {
         return handshakes;
+    }
+
+    /** The budget every member's incomplete messages share, for tests that check memory bounds. */
+    ByteBudget reassemblyBudget() {
+        return reassemblyBudget;
     }
 
     /** The room, for tests. */
@@ -177,7 +183,7 @@ public final class ServerEngine implements DatagramEngine {
         RoomMember member = new RoomMember(handshake.connectionId(), handshake.address(), joined.username(),
                 handshake.idleTimeoutNanos(), keys,
                 new EventStream(room.log(), joined.sequence(), config.eventWindow(), config.packetWindow()),
-                new IncomingMessages(config.maxMessageBytes(), rateLimit, rateLimitDetail, stats), now);
+                new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats), now);
         member.welcomeParts = handshakes.welcomePackets(handshake, joined.sequence(), keys, serverProof);
         members.add(member);
         sendWelcome(member); // before anything this join causes
