@@ -194,6 +194,11 @@ public final class ClientEngine implements DatagramEngine {
         return events == null ? 0 : events.delivered();
     }
 
+    /** The connection to the server once joined (null before), for tests that speak through it as a hostile member would. */
+    Connection<ClientOutbox.Sent> connection() {
+        return connection;
+    }
+
     // ---------------------------------------------------------------- input
 
     @Override

@@ -9,6 +9,7 @@ import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.WireFormat;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One end of an established connection, the same machine on the server (one per member) and on
@@ -151,6 +152,11 @@ final class Connection<S> {
     /** Ack-eliciting packets in flight: neither acknowledged nor declared lost. */
     int packetsInFlight() {
         return recovery.inFlight();
+    }
+
+    /** Hands {@code action} what each packet in flight carried (null for a PING), oldest first. */
+    void forEachInFlight(Consumer<S> action) {
+        recovery.forEachInFlight(action);
     }
 
     /** The smoothed RTT estimate and the probe timeout derived from it. */

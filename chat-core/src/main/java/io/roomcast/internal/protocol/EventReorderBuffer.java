@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * has room, or later, when {@link #deliverHeld} finds it has: an application that cannot keep up
  * holds the room's events back here, as a slow link would. Events wait for a gap to fill or for
  * the application within {@link ProtocolLimits#MAX_HELD_BACK_EVENTS} of the last one delivered,
- * and {@link ProtocolLimits#MAX_FRAGMENT_BYTES} of fragments; what is beyond is not taken, so the
- * packet is not acknowledged and the server sends it again later.
+ * and {@link ProtocolLimits#MAX_FRAGMENT_BYTES} of incomplete fragmented events (every buffer
+ * counted, memory allocated as FRAGMENTs arrive, see {@link Reassembly}); what is beyond is not
+ * taken, so the packet is not acknowledged and the server sends it again later. The event next to
+ * deliver is always taken, even past that budget: every later one waits for it.
  *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
@@ -35,14 +37,13 @@ final class EventReorderBuffer {
 
     /** Events after {@code delivered}: released ones waiting for the application, and later ones waiting for a gap. */
     private final TreeMap<Long, EventFrame> heldBack = new TreeMap<>();
-    private final TreeMap<Long, Reassembly> fragments = new TreeMap<>();
+    private final Reassemblies fragments = new Reassemblies(ProtocolLimits.MAX_FRAGMENT_BYTES, ByteBudget.unlimited());
     private final int maxEventBytes;
     private final Runnable malformed;
     /** The last sequence handed to the application: what DELIVERED reports. */
     private long delivered;
     /** The last sequence up to which every event is here; at least {@code delivered}. */
     private long released;
-    private long fragmentBytes;
 
     /**
      * @param joinSequence  the client's own join: the first event delivered is the one after it
@@ -66,9 +67,9 @@ final class EventReorderBuffer {
         return heldBack.size();
     }
 
-    /** Bytes of incomplete fragmented events held. */
+    /** Bytes of incomplete fragmented events held, every buffer counted. */
     long fragmentBytes() {
-        return fragmentBytes;
+        return fragments.bytesHeld();
     }
 
     /**
@@ -134,23 +135,17 @@ final class EventReorderBuffer {
         if (sequence > delivered + ProtocolLimits.MAX_HELD_BACK_EVENTS || fragment.totalLength() > maxEventBytes) {
             return false;
         }
-        Reassembly reassembly = fragments.get(sequence);
-        if (reassembly == null) {
-            if (fragmentBytes + fragment.totalLength() > ProtocolLimits.MAX_FRAGMENT_BYTES && !fragments.isEmpty()) {
-                return false;
-            }
-            reassembly = new Reassembly(fragment.totalLength(), nowNanos);
-            fragments.put(sequence, reassembly);
-            fragmentBytes += fragment.totalLength();
+        Reassemblies.Added added = fragments.add(sequence, fragment.totalLength(), fragment.offset(), fragment.data(),
+                nowNanos, sequence == delivered + 1);
+        if (added == Reassemblies.Added.NO_ROOM) {
+            return false;
         }
-        if (!reassembly.add(fragment.totalLength(), fragment.offset(), fragment.data(), nowNanos)
-                || !reassembly.isComplete()) {
+        byte[] encoded = fragments.takeComplete(sequence);
+        if (encoded == null) {
             return true;
         }
-        fragments.remove(sequence);
-        fragmentBytes -= reassembly.totalLength();
         try {
-            WireReader in = new WireReader(ByteBuffer.wrap(reassembly.bytes()));
+            WireReader in = new WireReader(ByteBuffer.wrap(encoded));
             Frame whole = Frame.decode(in);
             in.expectEnd();
             if (whole instanceof EventFrame event && event.sequence() == sequence) {
@@ -164,6 +159,6 @@ final class EventReorderBuffer {
 
     /** When the least recently progressing fragmented event counts as abandoned, given the idle timeout. */
     long staleAtNanos(long idleTimeoutNanos) {
-        return Reassembly.abandonedAtNanos(fragments.values(), idleTimeoutNanos);
+        return fragments.staleAtNanos(idleTimeoutNanos);
     }
 }

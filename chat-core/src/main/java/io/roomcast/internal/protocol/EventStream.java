@@ -16,6 +16,23 @@ import java.util.List;
  * <p>Not thread-safe: owned by the server engine's thread.
  */
 final class EventStream {
+    /**
+     * Packets that may be in flight beyond the packet window before the member counts as not
+     * keeping up: probes and keep-alives go out whatever the window, and a probe re-sends what
+     * the oldest packet carried without that packet leaving the flight. A member cut off from us
+     * sends fewer than this before its idle timeout ends it (probes back off to one per 4 s); one
+     * that keeps sending and never acknowledges reaches it, and is removed {@code TOO_SLOW}.
+     */
+    static final int PACKETS_BEYOND_WINDOW = 32;
+    /**
+     * The most pieces of lost packets waiting to be sent again. A member that acknowledges owes
+     * at most its event window of whole events plus two fragment pieces per packet in flight, each
+     * queued at most twice (by a probe and by the loss), and the queue empties every time the
+     * member's turn to send comes: about 2,700 at the defaults. More means the member is not
+     * keeping up; it is removed {@code TOO_SLOW}.
+     */
+    static final int MAX_PIECES_TO_RESEND = 4096;
+
     private final RoomLog log;
     private final int eventWindow;
     private final int packetWindow;
@@ -46,6 +63,16 @@ final class EventStream {
     /** Pieces of lost packets waiting to be sent again. */
     int piecesToResend() {
         return retransmit.size();
+    }
+
+    /** The most ack-eliciting packets in flight to the member: one that has this many is not keeping up. */
+    int maxPacketsInFlight() {
+        return packetWindow + PACKETS_BEYOND_WINDOW;
+    }
+
+    /** {@code true} if more pieces wait to be sent again than a member that keeps up can cause. */
+    boolean tooManyPiecesToResend() {
+        return retransmit.size() > MAX_PIECES_TO_RESEND;
     }
 
     /** {@code true} if the next event the member needs has left the room log: it can never catch up. */

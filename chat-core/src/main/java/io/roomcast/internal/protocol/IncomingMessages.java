@@ -13,9 +13,12 @@ import java.util.TreeMap;
 
 /**
  * One member's messages on their way into the room: SEND slices reassembled, accepted strictly in
- * message-id order and each id once, within a window of ids and a budget of bytes held, checked
- * against the size limit, the rate limit and UTF-8. What is refused goes back to the member as
- * ERROR frames, in order with the rest; a lost ERROR is sent again.
+ * message-id order and each id once, within a window of ids and a budget of bytes held
+ * ({@link #budgetBytes}; a slice beyond it is not taken, so the member sends it again later) and
+ * the room's budget for every member's incomplete messages (a message that finds it spent is
+ * refused, and what arrived of it freed), checked against the size limit, the rate limit and
+ * UTF-8. What is refused goes back to the member as ERROR frames with fixed details, in order
+ * with the rest; a lost ERROR is sent again.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
  */
@@ -43,37 +46,81 @@ final class IncomingMessages {
 
     /** The most ERROR frames queued for one member; beyond it the member is removed. */
     static final int MAX_QUEUED_REFUSALS = 2 * ProtocolLimits.SEND_WINDOW;
+    /** The detail of a refusal for invalid UTF-8. */
+    static final String INVALID_UTF8_DETAIL = "the message is not valid UTF-8";
+    /**
+     * The detail of a refusal because every member's incomplete messages together hold the room's
+     * budget ({@link ServerConfig#reassemblyBytes}): the member may send the message again.
+     */
+    static final String ROOM_BUDGET_DETAIL = "the room is holding too many incomplete messages; send it again later";
+
+    /**
+     * The details of the refusals whose text depends on the room's settings, made once per room:
+     * a refusal never formats a string, least of all with what a member claimed.
+     *
+     * @param tooLarge    for a message over the room's size limit
+     * @param rateLimited for a message over the member's rate limit
+     */
+    record Details(String tooLarge, String rateLimited) {
+        static Details of(ServerConfig config) {
+            return new Details("the message is larger than the room's limit of " + config.maxMessageBytes()
+                    + " bytes of UTF-8", "sending faster than the room allows (" + config.messagesPerSecond()
+                    + " messages/s, bursts of " + config.messageBurst() + ")");
+        }
+    }
 
     private final int maxMessageBytes;
-    private final long bytesBudget;
     private final TokenBucket rateLimit;
-    private final String rateLimitDetail;
+    private final Details details;
     private final ServerStats stats;
     private long lastProcessedId;
-    private final TreeMap<Long, Reassembly> reassemblies = new TreeMap<>();
-    /** Ids of messages refused before they were complete (too large): processed in order as refusals. */
+    private final Reassemblies reassemblies;
+    /** Ids of messages refused before they were complete: processed in order as refusals. */
     private final TreeMap<Long, Frame.Error> refusedEarly = new TreeMap<>();
     /** ERROR frames to send, by message id: a refusal re-queued by a probe and a loss is held once. */
     private final LinkedHashMap<Long, Frame.Error> refusals = new LinkedHashMap<>();
-    private long bytesHeld;
 
-    /** @param stats where refusals by the rate limit are counted */
-    IncomingMessages(int maxMessageBytes, TokenBucket rateLimit, String rateLimitDetail, ServerStats stats) {
+    /**
+     * @param roomBudget the budget every member's incomplete messages share
+     * @param stats      where refusals by the rate limit are counted
+     */
+    IncomingMessages(int maxMessageBytes, TokenBucket rateLimit, Details details, ByteBudget roomBudget,
+                     ServerStats stats) {
         this.stats = stats;
         this.maxMessageBytes = maxMessageBytes;
-        this.bytesBudget = ProtocolLimits.unconfirmedBudget(maxMessageBytes);
+        this.reassemblies = new Reassemblies(budgetBytes(maxMessageBytes), roomBudget);
         this.rateLimit = rateLimit;
-        this.rateLimitDetail = rateLimitDetail;
+        this.details = details;
     }
 
-    /** Bytes of incomplete or out-of-order messages held. */
+    /**
+     * The most bytes one member's incomplete messages hold, every buffer counted: what a client
+     * within its own budget ({@link ProtocolLimits#unconfirmedBudget}, at most
+     * {@link ProtocolLimits#SEND_WINDOW} messages) can have started, with the bookkeeping of
+     * that many reassemblies; so a client that keeps the protocol never finds it full.
+     */
+    static long budgetBytes(int maxMessageBytes) {
+        return Reassembly.footprintOfMany(ProtocolLimits.unconfirmedBudget(maxMessageBytes), ProtocolLimits.SEND_WINDOW);
+    }
+
+    /** Bytes of incomplete or out-of-order messages held, every buffer counted. */
     long bytesHeld() {
-        return bytesHeld;
+        return reassemblies.bytesHeld();
     }
 
     /** Messages held: incomplete, out of order, or refused early and waiting their turn. */
     int messagesHeld() {
         return reassemblies.size() + refusedEarly.size();
+    }
+
+    /** ERROR frames waiting to be sent. */
+    int refusalsQueued() {
+        return refusals.size();
+    }
+
+    /** Messages refused before they were complete, waiting their turn. */
+    int refusedEarlyCount() {
+        return refusedEarly.size();
     }
 
     /**
@@ -89,29 +136,40 @@ final class IncomingMessages {
             return Taken.NO_ROOM;
         }
         if (send.totalLength() > maxMessageBytes) {
-            Reassembly partial = reassemblies.remove(id);
-            if (partial != null) {
-                bytesHeld -= partial.totalLength();
-            }
-            refusedEarly.put(id, new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE, "message is "
-                    + send.totalLength() + " bytes of UTF-8; the room's limit is " + maxMessageBytes));
-            processInOrder(nowNanos, acceptor);
+            refuseEarly(id, ErrorCode.MESSAGE_TOO_LARGE, details.tooLarge(), nowNanos, acceptor);
             return Taken.TAKEN;
         }
-        Reassembly reassembly = reassemblies.get(id);
-        if (reassembly == null) {
-            if (bytesHeld + send.totalLength() > bytesBudget) {
+        switch (reassemblies.add(id, send.totalLength(), send.offset(), send.data(), nowNanos, false)) {
+            case NO_ROOM -> {
                 return Taken.NO_ROOM;
             }
-            reassembly = new Reassembly(send.totalLength(), nowNanos);
-            reassemblies.put(id, reassembly);
-            bytesHeld += send.totalLength();
+            case INCONSISTENT -> {
+                return Taken.INCONSISTENT;
+            }
+            case SHARED_BUDGET_SPENT -> {
+                // the room holds all it may of incomplete messages: this one is refused, not left waiting
+                refuseEarly(id, ErrorCode.RATE_LIMITED, ROOM_BUDGET_DETAIL, nowNanos, acceptor);
+                return Taken.TAKEN;
+            }
+            default -> {
+                processInOrder(nowNanos, acceptor);
+                return Taken.TAKEN;
+            }
         }
-        if (!reassembly.add(send.totalLength(), send.offset(), send.data(), nowNanos)) {
-            return Taken.INCONSISTENT;
-        }
+    }
+
+    /** Refuses message {@code id} before it is complete, letting go of what arrived of it. */
+    private void refuseEarly(long id, ErrorCode code, String detail, long nowNanos, Acceptor acceptor) {
+        reassemblies.remove(id);
+        refusedEarly.put(id, new Frame.Error(id, code, detail));
         processInOrder(nowNanos, acceptor);
-        return Taken.TAKEN;
+    }
+
+    /** The member is gone: what its incomplete messages held goes back to the room's budget. */
+    void release() {
+        reassemblies.clear();
+        refusedEarly.clear();
+        refusals.clear();
     }
 
     private void processInOrder(long nowNanos, Acceptor acceptor) {
@@ -123,14 +181,12 @@ final class IncomingMessages {
                 refuse(refusal);
                 continue;
             }
-            Reassembly reassembly = reassemblies.get(next);
-            if (reassembly == null || !reassembly.isComplete()) {
+            byte[] whole = reassemblies.takeComplete(next);
+            if (whole == null) {
                 return;
             }
-            reassemblies.remove(next);
-            bytesHeld -= reassembly.totalLength();
             lastProcessedId = next;
-            if (!check(next, reassembly.bytes(), nowNanos, acceptor)) {
+            if (!check(next, whole, nowNanos, acceptor)) {
                 return;
             }
         }
@@ -140,14 +196,14 @@ final class IncomingMessages {
     private boolean check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
         if (!rateLimit.tryTake(nowNanos)) {
             stats.rateLimited++;
-            refuse(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail));
+            refuse(new Frame.Error(id, ErrorCode.RATE_LIMITED, details.rateLimited()));
             return true;
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
         } catch (CharacterCodingException e) {
-            refuse(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"));
+            refuse(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, INVALID_UTF8_DETAIL));
             return true;
         }
         return acceptor.accept(id, text);
@@ -193,6 +249,6 @@ final class IncomingMessages {
 
     /** When the least recently progressing incomplete message counts as abandoned, given the idle timeout. */
     long staleAtNanos(long idleTimeoutNanos) {
-        return Reassembly.abandonedAtNanos(reassemblies.values(), idleTimeoutNanos);
+        return reassemblies.staleAtNanos(idleTimeoutNanos);
     }
 }

@@ -48,6 +48,13 @@ final class LossRecovery<P> {
         return rtt;
     }
 
+    /** Hands {@code action} what each packet in flight carried, oldest first: for reports of what is held. */
+    void forEachInFlight(Consumer<P> action) {
+        for (Sent<P> sent : inFlight.values()) {
+            action.accept(sent.payload);
+        }
+    }
+
     /**
      * Processes an ACK frame.
      *

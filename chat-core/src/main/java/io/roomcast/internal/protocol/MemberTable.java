@@ -39,13 +39,15 @@ final class MemberTable {
     }
 
     /**
-     * Takes the member out of routing and timers, and wipes its connection's keys: nothing more is
-     * sealed for it or opened from it. If it is queued to send, {@link #nextToSend} skips it.
+     * Takes the member out of routing and timers (if it is queued to send, {@link #nextToSend}
+     * skips it), wipes its connection's keys (nothing more is sealed for it or opened from it), and
+     * gives what its incomplete messages held back to the room's budget.
      */
     void remove(RoomMember member) {
         byConnectionId.remove(member.connectionId());
         deadlines.remove(member);
         member.connection.discardKeys();
+        member.incoming.release();
     }
 
     boolean isEmpty() {

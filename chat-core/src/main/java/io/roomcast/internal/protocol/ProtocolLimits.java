@@ -14,7 +14,10 @@ final class ProtocolLimits {
     static final int CLIENT_PACKET_WINDOW = 128;
     /** How far beyond the last delivered event the client holds events back: the server's event window. */
     static final int MAX_HELD_BACK_EVENTS = ServerConfig.DEFAULT_EVENT_WINDOW;
-    /** Most bytes of incomplete fragmented events the client holds. */
+    /**
+     * Most bytes of incomplete fragmented events the client holds, every buffer counted; only the
+     * event it must deliver next may take it further, since every later one waits for it.
+     */
     static final long MAX_FRAGMENT_BYTES = 4L * 1024 * 1024;
 
     /**

@@ -74,6 +74,27 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         return connection.id();
     }
 
+    /**
+     * {@code true} if the member cannot keep up: the next event it needs has left the room log,
+     * or it holds more than a member that keeps up can make the server hold — as many packets in
+     * flight as {@link EventStream#maxPacketsInFlight}, more pieces waiting to be sent again than
+     * {@link EventStream#MAX_PIECES_TO_RESEND}, or more refusals queued than
+     * {@link IncomingMessages#MAX_QUEUED_REFUSALS}. Such a member is removed {@code TOO_SLOW}, before
+     * another packet goes to it: each cap is reached by not acknowledging, which is what a member
+     * too slow to keep up does too, and a hostile one is told no more than that ({@code KICKED} is
+     * for the room's host to do). Incomplete messages are not capped but budgeted: what is beyond
+     * the budget waits ({@link IncomingMessages}).
+     */
+    boolean pastLimits() {
+        return events.fellBehind() || connection.packetsInFlight() >= events.maxPacketsInFlight()
+                || events.tooManyPiecesToResend() || incoming.tooManyRefusals();
+    }
+
+    /** What the server holds for this member that its behaviour can grow, for tests of the bounds. */
+    RetainedState retained() {
+        return RetainedState.of(this);
+    }
+
     @Override
     public boolean hasFramesToSend(long nowNanos) {
         int inFlight = connection.packetsInFlight();

@@ -20,10 +20,13 @@ import io.roomcast.internal.crypto.SrpVerifier;
  * @param messagesPerSecond the rate each member's token bucket refills at
  * @param messageBurst      how many messages a member may send at once
  * @param retryThreshold    with this many handshakes in progress, a HELLO must first echo a RETRY token
+ * @param reassemblyBytes   the most bytes every member's incomplete messages hold together, every
+ *                          buffer counted; past it a message that needs more is refused
  */
 public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                            int maxMessageBytes, int maxMembers, int logCapacity, long logBytes, int packetWindow,
-                           int eventWindow, double messagesPerSecond, int messageBurst, int retryThreshold) {
+                           int eventWindow, double messagesPerSecond, int messageBurst, int retryThreshold,
+                           long reassemblyBytes) {
     /** Default room log capacity, in events. */
     public static final int DEFAULT_LOG_CAPACITY = 8192;
     /** Default room log capacity, in bytes. */
@@ -34,6 +37,12 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
     public static final int DEFAULT_EVENT_WINDOW = 1024;
     /** Handshakes in progress above which HELLOs must echo a RETRY token first. */
     public static final int DEFAULT_RETRY_THRESHOLD = 64;
+    /**
+     * Default room-wide budget for incomplete messages: 64 MiB, enough for 57 members each holding
+     * all a member may (1.11 MiB at the 1 MiB message limit), or 382 at the default 16 KiB limit
+     * (171 KiB each), while however many members misbehave together the room holds no more.
+     */
+    public static final long DEFAULT_REASSEMBLY_BYTES = 64L * 1024 * 1024;
     /** Failed password proofs per source IP within {@link #FAILED_PROOF_WINDOW_NANOS} before it is refused. */
     public static final int MAX_FAILED_PROOFS = 5;
     /** The window for {@link #MAX_FAILED_PROOFS}, and the first penalty. */
@@ -48,24 +57,31 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
                                   int maxMessageBytes, int maxMembers) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers,
                 DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW,
-                Double.POSITIVE_INFINITY, Integer.MAX_VALUE, DEFAULT_RETRY_THRESHOLD);
+                Double.POSITIVE_INFINITY, Integer.MAX_VALUE, DEFAULT_RETRY_THRESHOLD, DEFAULT_REASSEMBLY_BYTES);
     }
 
     /** This configuration with another rate limit. */
     public ServerConfig withRateLimit(double perSecond, int burst) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
-                logBytes, packetWindow, eventWindow, perSecond, burst, retryThreshold);
+                logBytes, packetWindow, eventWindow, perSecond, burst, retryThreshold, reassemblyBytes);
     }
 
     /** This configuration with another room log capacity. */
     public ServerConfig withLogCapacity(int events) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, events,
-                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold);
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, reassemblyBytes);
     }
 
     /** This configuration with another RETRY threshold (0: every HELLO must echo a token). */
     public ServerConfig withRetryThreshold(int handshakesInProgress) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
-                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, handshakesInProgress);
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, handshakesInProgress,
+                reassemblyBytes);
+    }
+
+    /** This configuration with another room-wide budget for incomplete messages. */
+    public ServerConfig withReassemblyBytes(long bytes) {
+        return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, bytes);
     }
 }

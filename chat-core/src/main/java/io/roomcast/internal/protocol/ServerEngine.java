@@ -43,7 +43,8 @@ public final class ServerEngine implements DatagramEngine {
     private final Random random;
     private final LongSupplier wallClockMillis;
     private final Room room;
-    private final String rateLimitDetail;
+    private final IncomingMessages.Details refusalDetails;
+    private final ByteBudget reassemblyBudget; // every member's incomplete messages together
     private final ServerStats stats = new ServerStats();
     private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
@@ -76,8 +77,8 @@ public final class ServerEngine implements DatagramEngine {
         this.random = random;
         this.wallClockMillis = wallClockMillis;
         this.room = new Room(config.roomName(), config.maxMembers(), config.logCapacity(), config.logBytes());
-        this.rateLimitDetail = "sending faster than the room allows (" + config.messagesPerSecond()
-                + " messages/s, bursts of " + config.messageBurst() + ")";
+        this.refusalDetails = IncomingMessages.Details.of(config);
+        this.reassemblyBudget = new ByteBudget(config.reassemblyBytes());
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
     }
@@ -100,6 +101,11 @@ public final class ServerEngine implements DatagramEngine {
     /** The handshake responder, for tests that check memory bounds. */
     HandshakeResponder handshakes() {
         return handshakes;
+    }
+
+    /** The budget every member's incomplete messages share, for tests that check memory bounds. */
+    ByteBudget reassemblyBudget() {
+        return reassemblyBudget;
     }
 
     /** The room, for tests. */
@@ -177,7 +183,7 @@ public final class ServerEngine implements DatagramEngine {
         RoomMember member = new RoomMember(handshake.connectionId(), handshake.address(), joined.username(),
                 handshake.idleTimeoutNanos(), keys,
                 new EventStream(room.log(), joined.sequence(), config.eventWindow(), config.packetWindow()),
-                new IncomingMessages(config.maxMessageBytes(), rateLimit, rateLimitDetail, stats), now);
+                new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats), now);
         member.welcomeParts = handshakes.welcomePackets(handshake, joined.sequence(), keys, serverProof);
         members.add(member);
         sendWelcome(member); // before anything this join causes
@@ -223,6 +229,9 @@ public final class ServerEngine implements DatagramEngine {
             }
         });
         members.touch(member);
+        if (removeIfPastLimits(member)) {
+            return; // what it acknowledged (or did not) sent it past a cap
+        }
         if (arrival == Connection.Arrival.UNAUTHENTICATED) {
             stats.unauthenticated++;
             return;
@@ -235,10 +244,7 @@ public final class ServerEngine implements DatagramEngine {
     private boolean handleFrame(long now, RoomMember member, Frame frame, InetSocketAddress source) {
         if (frame instanceof Frame.Send send) {
             IncomingMessages.Taken taken = member.incoming.take(send, now, (id, text) -> accepted(member, id, text));
-            if (member.incoming.tooManyRefusals() && members.contains(member)) {
-                // it keeps sending what is refused and never acknowledges the refusals
-                removeFromRoom(member, CloseReason.TOO_SLOW, true);
-            }
+            removeIfPastLimits(member); // it may keep sending what is refused and never acknowledge the refusals
             return taken != IncomingMessages.Taken.NO_ROOM;
         } else if (frame instanceof Frame.Delivered delivered) {
             member.events.delivered(delivered.sequence());
@@ -320,11 +326,10 @@ public final class ServerEngine implements DatagramEngine {
             removeFromRoom(member, CloseReason.TIMED_OUT, true);
             return;
         }
-        if (member.events.fellBehind()) {
-            removeFromRoom(member, CloseReason.TOO_SLOW, true);
-            return;
-        }
         connection.onTimers(now);
+        if (removeIfPastLimits(member)) {
+            return; // it fell behind the log, or a probe re-queued what the oldest packet carried
+        }
         member.path.onTimer(now);
         members.enqueue(member);
     }
@@ -354,9 +359,8 @@ public final class ServerEngine implements DatagramEngine {
                     return member.path.candidate();
                 }
             }
-            if (!member.connection.isClosing() && member.events.fellBehind()) {
-                removeFromRoom(member, CloseReason.TOO_SLOW, true);
-                continue;
+            if (removeIfPastLimits(member)) {
+                continue; // no packet beyond the caps
             }
             if (member.connection.writePacket(nowNanos, out)) {
                 if (member.connection.hasSomethingToSend(nowNanos)) {
@@ -369,6 +373,16 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     // ---------------------------------------------------------------- members
+
+    /** Removes the member {@code TOO_SLOW} if it is {@link RoomMember#pastLimits}; {@code true} if it was. */
+    private boolean removeIfPastLimits(RoomMember member) {
+        if (!members.contains(member) || member.connection.isClosing() || !member.pastLimits()) {
+            return false;
+        }
+        log.debug("{} holds more than a member that keeps up can: removed", member.username);
+        removeFromRoom(member, CloseReason.TOO_SLOW, true);
+        return true;
+    }
 
     /**
      * The member leaves the room for {@code reason}: its leave is an event every member sees.

@@ -153,7 +153,8 @@ class IncompleteTransferTest {
 
         long firstSlice = serverNode.firstLargeFrom(EGA, sent);
         RoomMember member = server.members().stream().filter(m -> m.username.equals("ega")).findFirst().orElseThrow();
-        assertThat(member.incoming.bytesHeld()).as("the message is held, incomplete").isEqualTo(4000);
+        assertThat(member.incoming.bytesHeld()).as("the message is held, incomplete")
+                .isBetween(1L, Reassembly.footprint(4000));
         assertThat(egaNode.lost).as("the rest of it is lost").isPositive();
 
         network.runUntil(() -> !serverSink.left.isEmpty(), 3 * IDLE);

@@ -152,22 +152,4 @@ class LossRecoveryTest {
         assertThat(received.isDuplicate(1)).isTrue();
         assertThat(received.isDuplicate(199)).isFalse();
     }
-
-    @Test
-    void reassemblyTakesSlicesInAnyOrderWithOverlapsAndDuplicates() {
-        Reassembly reassembly = new Reassembly(10, 0);
-        assertThat(reassembly.add(10, 6, new byte[] {6, 7, 8, 9}, 1)).isTrue();
-        assertThat(reassembly.add(10, 0, new byte[] {0, 1, 2, 3}, 2)).isTrue();
-        assertThat(reassembly.isComplete()).isFalse();
-        assertThat(reassembly.add(10, 0, new byte[] {0, 1}, 4)).isTrue();
-        assertThat(Reassembly.abandonedAtNanos(List.of(reassembly), 100))
-                .as("a duplicate slice is no progress: abandoned twice the idle timeout after the last new bytes")
-                .isEqualTo(2 + 200);
-        assertThat(reassembly.add(10, 3, new byte[] {3, 4, 5, 6}, 5)).isTrue();
-        assertThat(reassembly.isComplete()).isTrue();
-        assertThat(Reassembly.abandonedAtNanos(List.of(reassembly), 100)).as("a complete one is never abandoned")
-                .isEqualTo(Long.MAX_VALUE);
-        assertThat(reassembly.bytes()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-        assertThat(reassembly.add(12, 0, new byte[] {0}, 5)).isFalse();
-    }
 }

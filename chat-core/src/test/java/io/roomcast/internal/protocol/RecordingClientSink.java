@@ -19,6 +19,8 @@ public final class RecordingClientSink implements ClientEventSink {
     final List<Long> refused = new ArrayList<>();
     /** Why each message in {@link #refused} was refused, in the same order. */
     final List<ErrorCode> refusedWith = new ArrayList<>();
+    /** The detail of each refusal in {@link #refused}, in the same order. */
+    final List<String> refusedDetails = new ArrayList<>();
     List<String> joinedMembers;
     long joinSequence;
     /** Every room sequence number delivered, in delivery order: messages, joins and leaves. */
@@ -74,6 +76,7 @@ public final class RecordingClientSink implements ClientEventSink {
     public void sendRefused(long messageId, ErrorCode code, String detail) {
         refused.add(messageId);
         refusedWith.add(code);
+        refusedDetails.add(detail);
         log.add("refused " + messageId + " " + code);
     }
 

@@ -25,6 +25,9 @@ class RefusalBoundsTest {
     private static final int MAX_MESSAGE_BYTES = 100;
     private static final int PACKET_WINDOW = 2;
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** As long as the room's own: how many refusals fit in a packet depends on it. */
+    private static final IncomingMessages.Details DETAILS = new IncomingMessages.Details(
+            "the message is larger than the room's limit of " + MAX_MESSAGE_BYTES + " bytes of UTF-8", "rate limited");
 
     private final RoomMember member = member();
 
@@ -33,7 +36,8 @@ class RefusalBoundsTest {
                 new byte[PacketProtector.IV_BYTES]);
         return new RoomMember(1, new InetSocketAddress("127.0.0.1", 4000), "mallory", TimeUnit.SECONDS.toNanos(15),
                 new SessionKeys(protector, protector, protector), new EventStream(new RoomLog(16), 1, 16, PACKET_WINDOW),
-                new IncomingMessages(MAX_MESSAGE_BYTES, new TokenBucket(20, 40, 0), "rate limited", new ServerStats()),
+                new IncomingMessages(MAX_MESSAGE_BYTES, new TokenBucket(20, 40, 0), DETAILS, ByteBudget.unlimited(),
+                        new ServerStats()),
                 0);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.EventFrame;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,7 +162,7 @@ class RoomPropertyTest {
             assertThat(member.connection.packetsInFlight()).as("%s: packets in flight to %s", replay, member.username)
                     .isLessThanOrEqualTo(2 * config.packetWindow());
             assertThat(member.incoming.bytesHeld()).as("%s: bytes held for %s", replay, member.username)
-                    .isLessThanOrEqualTo(ProtocolLimits.unconfirmedBudget(config.maxMessageBytes()));
+                    .isLessThanOrEqualTo(IncomingMessages.budgetBytes(config.maxMessageBytes()));
             assertThat(member.incoming.messagesHeld())
                     .isLessThanOrEqualTo(ProtocolLimits.SEND_WINDOW);
             assertThat(member.events.piecesToResend()).as("%s: pieces queued for %s", replay, member.username)
@@ -171,7 +172,8 @@ class RoomPropertyTest {
             assertThat(actor.engine.heldBackCount()).as("%s: events held back by %s", replay, actor.name)
                     .isLessThanOrEqualTo(ProtocolLimits.MAX_HELD_BACK_EVENTS);
             assertThat(actor.engine.fragmentBytes()).as("%s: fragment bytes held by %s", replay, actor.name)
-                    .isLessThanOrEqualTo(ProtocolLimits.MAX_FRAGMENT_BYTES + MAX_MESSAGE_BYTES + 512);
+                    .isLessThanOrEqualTo(ProtocolLimits.MAX_FRAGMENT_BYTES
+                            + Reassembly.footprint(MAX_MESSAGE_BYTES + EventFrame.MAX_OVERHEAD_BYTES));
         }
     }
 

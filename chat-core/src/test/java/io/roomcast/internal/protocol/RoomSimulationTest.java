@@ -429,7 +429,7 @@ class RoomSimulationTest {
         SimulatedRoom room = room(36);
         InetSocketAddress prober = new InetSocketAddress("127.0.0.7", 7777);
         List<byte[]> answers = new ArrayList<>();
-        DatagramEngine recorder = new DatagramEngine() {
+        DatagramEngine recorder = new TimerlessEngine() {
             @Override
             public void handleDatagram(long nowNanos, java.nio.ByteBuffer datagram, InetSocketAddress source) {
                 byte[] bytes = new byte[datagram.remaining()];
@@ -438,22 +438,8 @@ class RoomSimulationTest {
             }
 
             @Override
-            public void handleTimeout(long nowNanos) {
-            }
-
-            @Override
             public InetSocketAddress pollDatagram(long nowNanos, java.nio.ByteBuffer out) {
                 return null;
-            }
-
-            @Override
-            public long nextDeadlineNanos() {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public boolean isFinished() {
-                return false;
             }
         };
         room.network().attach(prober, recorder);
