@@ -9,10 +9,11 @@ import io.roomcast.internal.wire.WireFormat;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's side of the SRP handshake: HELLO (again with the server's token after a RETRY),
@@ -20,9 +21,16 @@ import java.util.concurrent.TimeUnit;
  * the server's proof that it knows the password. HELLO and PROOF are re-sent with exponential
  * backoff until answered or the connect timeout passes.
  *
+ * <p>An answer counts only if it names this attempt: CHALLENGE, RETRY, REJECT and VERSION_MISMATCH
+ * must echo the HELLO's nonce (and a REJECT the connection id, once there is one), so that someone
+ * who never saw the HELLO cannot end the attempt. Others are counted ({@link #strayAnswers()}) and
+ * dropped.
+ *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class ClientHandshake {
+    private static final Logger log = LoggerFactory.getLogger(ClientHandshake.class);
+
     /** What the handshake ends in. */
     interface Outcome {
         /** The server admitted the client; every WELCOME part arrived and opened. */
@@ -52,6 +60,7 @@ final class ClientHandshake {
     private HandshakePacket.WelcomeBody[] welcomeParts;
     private int welcomePartsReceived;
     private byte[] verifiedServerProof;
+    private long strayAnswers;
 
     /** Starts a handshake: HELLO is due at once. */
     ClientHandshake(ClientConfig config, Random random, long nowNanos) {
@@ -97,6 +106,11 @@ final class ClientHandshake {
         return Math.min(connectDeadlineNanos, resendAtNanos);
     }
 
+    /** Server answers that did not name this attempt, dropped. */
+    long strayAnswers() {
+        return strayAnswers;
+    }
+
     void onTimeout(long nowNanos, Outcome outcome) {
         if (nowNanos >= connectDeadlineNanos) {
             outcome.failed(ClientEventSink.ConnectFailure.TIMED_OUT, "no answer from " + config.server()
@@ -114,32 +128,48 @@ final class ClientHandshake {
      * @return {@code true} if a WELCOME part could not be opened or decoded (counted as malformed)
      */
     boolean handle(long now, HandshakePacket packet, Outcome outcome) {
-        if (packet instanceof HandshakePacket.Challenge challenge) {
-            if (proof == null && Arrays.equals(challenge.clientNonce(), clientNonce)) {
-                challenged(now, challenge, outcome);
-            }
-        } else if (packet instanceof HandshakePacket.Welcome welcome) {
-            if (proof != null && welcome.connectionId() == connectionId) {
-                return welcomed(now, welcome, outcome);
-            }
-        } else if (packet instanceof HandshakePacket.Reject reject) {
-            boolean forUs = proof == null ? reject.connectionId() == 0 : reject.connectionId() == connectionId;
-            if (forUs) {
-                outcome.failed(failureFor(reject), reject.detail());
-            }
-        } else if (packet instanceof HandshakePacket.Retry retry) {
-            if (proof == null && Arrays.equals(retry.clientNonce(), clientNonce)) {
-                // the server is busy and wants proof that we receive here: echo its token at once
-                hello = helloWithToken(retry.token());
-                restartResends(now);
-            }
-        } else if (packet instanceof HandshakePacket.VersionMismatch mismatch) {
-            if (proof == null) {
-                outcome.failed(ClientEventSink.ConnectFailure.REFUSED, "the server speaks protocol versions "
-                        + mismatch.supportedVersions() + "; this client speaks " + WireFormat.VERSION);
-            }
+        if (packet instanceof HandshakePacket.Welcome welcome) {
+            return proof != null && welcome.connectionId() == connectionId && welcomed(now, welcome, outcome);
+        }
+        byte[] echoed = echoedNonce(packet);
+        if (echoed == null || !MessageDigest.isEqual(echoed, clientNonce)) {
+            // only who saw the HELLO knows its nonce: anyone else's answer cannot end the attempt
+            stray(packet);
+        } else if (packet instanceof HandshakePacket.Challenge challenge && proof == null) {
+            challenged(now, challenge, outcome);
+        } else if (packet instanceof HandshakePacket.Reject reject
+                && reject.connectionId() == (proof == null ? 0 : connectionId)) {
+            outcome.failed(failureFor(reject), reject.detail());
+        } else if (packet instanceof HandshakePacket.Retry retry && proof == null) {
+            // the server is busy and wants proof that we receive here: echo its token at once
+            hello = helloWithToken(retry.token());
+            restartResends(now);
+        } else if (packet instanceof HandshakePacket.VersionMismatch mismatch && proof == null) {
+            outcome.failed(ClientEventSink.ConnectFailure.REFUSED, "the server speaks protocol versions "
+                    + mismatch.supportedVersions() + "; this client speaks " + WireFormat.VERSION);
         }
         return false;
+    }
+
+    /** The HELLO nonce a server's answer echoes, or null for a packet no server sends before WELCOME. */
+    private static byte[] echoedNonce(HandshakePacket packet) {
+        if (packet instanceof HandshakePacket.Challenge challenge) {
+            return challenge.clientNonce();
+        } else if (packet instanceof HandshakePacket.Reject reject) {
+            return reject.clientNonce();
+        } else if (packet instanceof HandshakePacket.Retry retry) {
+            return retry.clientNonce();
+        } else if (packet instanceof HandshakePacket.VersionMismatch mismatch) {
+            return mismatch.clientNonce();
+        }
+        return null;
+    }
+
+    private void stray(HandshakePacket packet) {
+        if (++strayAnswers % MalformedDatagrams.LOG_EVERY == 1 && log.isDebugEnabled()) {
+            log.debug("dropped a {} that does not answer this attempt ({} so far)",
+                    packet.getClass().getSimpleName(), strayAnswers);
+        }
     }
 
     private void challenged(long now, HandshakePacket.Challenge challenge, Outcome outcome) {
