@@ -9,7 +9,6 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.RejectReason;
 import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -67,6 +66,10 @@ final class HandshakeResponder {
     static final int MAX_PENDING_PER_ADDRESS = 16;
     /** How long a half-finished handshake is kept. */
     static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The detail of a SERVER_BUSY refusal when the address has {@link #MAX_PENDING_PER_ADDRESS}. */
+    static final String BUSY_AT_ADDRESS_DETAIL = "too many joins in progress from this address";
+    /** The detail of a SERVER_BUSY refusal when the server has all it takes in progress. */
+    static final String BUSY_DETAIL = "too many joins in progress";
 
     private final ServerConfig config;
     private final Room room;
@@ -80,7 +83,7 @@ final class HandshakeResponder {
             ServerConfig.FAILED_PROOF_WINDOW_NANOS);
     // both in insertion order, which is expiry order: the next expiry is the first entry
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
-    private final Map<NonceKey, Pending> pendingByNonce = new HashMap<>();
+    private final Map<BytesKey, Pending> pendingByNonce = new HashMap<>();
     /** Handshakes in progress per address group; an entry goes when its count reaches 0. */
     private final Map<Object, Integer> pendingPerAddress = new HashMap<>();
     private final RepeatedAnswers answers = new RepeatedAnswers();
@@ -109,6 +112,11 @@ final class HandshakeResponder {
     /** Answers kept to repeat, for tests that check memory bounds. */
     int repeatedAnswerCount() {
         return answers.size();
+    }
+
+    /** Spent RETRY tokens remembered, for tests that check memory bounds. */
+    int spentTokenCount() {
+        return retryTokens.spentCount();
     }
 
     /** {@code true} if {@code connectionId} is taken by a handshake or a kept answer. */
@@ -146,13 +154,13 @@ final class HandshakeResponder {
         return pending.containsKey(connectionId);
     }
 
-    /** When the next handshake or kept answer expires, or {@link Long#MAX_VALUE}. */
+    /** When the next handshake, kept answer or spent token expires, or {@link Long#MAX_VALUE}. */
     long nextExpiryNanos() {
         long next = pending.isEmpty() ? Long.MAX_VALUE : pending.values().iterator().next().expiresAtNanos;
-        return Math.min(next, answers.nextExpiryNanos());
+        return Math.min(Math.min(next, answers.nextExpiryNanos()), retryTokens.nextExpiryNanos());
     }
 
-    /** Forgets handshakes and answers that expired by {@code nowNanos}. */
+    /** Forgets handshakes, answers and spent tokens that expired by {@code nowNanos}. */
     void expire(long nowNanos) {
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             Pending started = it.next();
@@ -164,6 +172,7 @@ final class HandshakeResponder {
             countDown(started);
         }
         answers.expire(nowNanos);
+        retryTokens.expire(nowNanos);
     }
 
     /**
@@ -198,7 +207,7 @@ final class HandshakeResponder {
                     throttled(source, refusedFor)).toBytes(), received);
             return;
         }
-        NonceKey nonce = new NonceKey(clientNonce);
+        BytesKey nonce = new BytesKey(clientNonce);
         Pending known = pendingByNonce.get(nonce);
         if (known != null) {
             // a retransmitted or replayed HELLO: answer with the same challenge, do no new work
@@ -210,21 +219,28 @@ final class HandshakeResponder {
             }
             return;
         }
-        if (pending.size() >= config.retryThreshold() && !retryTokens.isValid(hello.retryToken(), source, now)) {
+        RetryTokens.Check token = retryTokens.check(hello.retryToken(), source, clientNonce, now);
+        if (token == RetryTokens.Check.SPENT) {
+            stats.spentRetryTokens++; // a HELLO whose token opened a handshake that has ended: a replay
+            return;
+        }
+        if (pending.size() >= config.retryThreshold() && token != RetryTokens.Check.VALID) {
             // busy: no modular exponentiation until the client shows it receives at this address
             stats.retries++;
-            answer(source, new HandshakePacket.Retry(clientNonce, retryTokens.issue(source, now)).toBytes(), received);
+            answer(source, new HandshakePacket.Retry(clientNonce, retryTokens.issue(source, clientNonce, now))
+                    .toBytes(), received);
             return;
         }
         Object group = AttemptThrottle.groupOf(source.getAddress());
-        if (pendingPerAddress.getOrDefault(group, 0) >= MAX_PENDING_PER_ADDRESS) {
-            answer(source, new HandshakePacket.Reject(clientNonce, 0, RejectReason.SERVER_BUSY,
-                    "too many joins in progress from this address; try again shortly").toBytes(), received);
-            return;
+        String busy = pendingPerAddress.getOrDefault(group, 0) >= MAX_PENDING_PER_ADDRESS ? BUSY_AT_ADDRESS_DETAIL
+                : pending.size() >= MAX_PENDING_HANDSHAKES ? BUSY_DETAIL : null;
+        if (busy == null && token == RetryTokens.Check.VALID && !retryTokens.spend(hello.retryToken(), now)) {
+            busy = BUSY_DETAIL; // as many spent tokens are remembered as the server can keep
         }
-        if (pending.size() >= MAX_PENDING_HANDSHAKES) {
-            answer(source, new HandshakePacket.Reject(clientNonce, 0, RejectReason.SERVER_BUSY,
-                    "the server is busy with other joins; try again shortly").toBytes(), received);
+        if (busy != null) {
+            stats.busy++;
+            answer(source, new HandshakePacket.Reject(clientNonce, 0, RejectReason.SERVER_BUSY, busy).toBytes(),
+                    received);
             return;
         }
         long connectionId = newConnectionId();
@@ -381,7 +397,7 @@ final class HandshakeResponder {
      */
     private static final class Pending {
         final Handshake handshake;
-        final NonceKey nonce;
+        final BytesKey nonce;
         final byte[] serverNonce;
         final byte[] context;
         final long expiresAtNanos;
@@ -389,7 +405,7 @@ final class HandshakeResponder {
         byte[] challenge;
         boolean verifying;
 
-        Pending(Handshake handshake, NonceKey nonce, byte[] serverNonce, byte[] context, long expiresAtNanos) {
+        Pending(Handshake handshake, BytesKey nonce, byte[] serverNonce, byte[] context, long expiresAtNanos) {
             this.handshake = handshake;
             this.nonce = nonce;
             this.serverNonce = serverNonce;
@@ -400,18 +416,5 @@ final class HandshakeResponder {
 
     /** A password proof that checked out: the server's proof and the connection's keys. */
     private record Verified(byte[] serverProof, SessionKeys keys) {
-    }
-
-    /** A client nonce as a map key. */
-    private record NonceKey(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof NonceKey other && Arrays.equals(bytes, other.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
     }
 }
