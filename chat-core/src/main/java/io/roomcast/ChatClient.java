@@ -77,7 +77,8 @@ public final class ChatClient implements Closeable {
     /**
      * Joins the room: proves the password (which never travels), claims the username, and
      * blocks until the server has admitted this client or refused it. Handshake packets are
-     * re-sent until answered.
+     * re-sent until answered; a server too busy to take another join is asked again, with growing
+     * waits, until the connect timeout.
      *
      * @throws AuthenticationException   if the server refused the password, or could not prove
      *                                   that it knows it (not the room you meant)
@@ -85,7 +86,8 @@ public final class ChatClient implements Closeable {
      * @throws InvalidUsernameException  if the server's username rule refuses it
      * @throws ChatException             if the server did not answer within the connect timeout,
      *                                   nothing listens at its address, it refused for another
-     *                                   reason (room full, busy), the client was closed meanwhile,
+     *                                   reason (room full), it stayed busy for the connect timeout
+     *                                   (the message says so), the client was closed meanwhile,
      *                                   or the calling thread was interrupted
      * @throws IOException               if the socket cannot be opened
      * @throws IllegalStateException     if {@code connect} was already called

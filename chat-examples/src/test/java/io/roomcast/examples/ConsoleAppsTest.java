@@ -156,10 +156,12 @@ class ConsoleAppsTest {
     }
 
     /** A refusal as anyone can send it: a REJECT of connection 0 (ROOM_FULL) answers a HELLO, before any password proof. */
-    private static byte[] spoofedReject(String detail) {
+    /** A REJECT (ROOM_FULL) of {@code hello}: it echoes the HELLO's nonce (bytes 5 to 20), or the client drops it. */
+    private static byte[] spoofedReject(DatagramPacket hello, String detail) {
         byte[] text = detail.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(16 + text.length).put((byte) 0xC0).put((byte) 'R').put((byte) 'C').put((byte) 1)
-                .put((byte) 5).putLong(0).put((byte) 4).putShort((short) text.length).put(text).array();
+        return ByteBuffer.allocate(32 + text.length).put((byte) 0xC0).put((byte) 'R').put((byte) 'C').put((byte) 1)
+                .put((byte) 5).put(hello.getData(), hello.getOffset() + 5, 16).putLong(0).put((byte) 4)
+                .putShort((short) text.length).put(text).array();
     }
 
     @Test
@@ -179,7 +181,7 @@ class ConsoleAppsTest {
             while (answered.size() < 3) { // every HELLO, resends included, until each of the three has one
                 DatagramPacket hello = new DatagramPacket(new byte[2048], 2048);
                 spoofer.receive(hello);
-                byte[] reject = spoofedReject(detail);
+                byte[] reject = spoofedReject(hello, detail);
                 spoofer.send(new DatagramPacket(reject, reject.length, hello.getSocketAddress()));
                 answered.add(hello.getSocketAddress());
             }

@@ -189,6 +189,11 @@ public final class ClientEngine implements DatagramEngine {
         return handshake == null ? null : handshake.keys();
     }
 
+    /** Handshake answers dropped because they did not echo this client's HELLO nonce, for tests. */
+    long strayHandshakeAnswers() {
+        return handshake == null ? 0 : handshake.strayAnswers();
+    }
+
     /** The last room sequence number delivered, for tests. */
     long deliveredSequence() {
         return events == null ? 0 : events.delivered();

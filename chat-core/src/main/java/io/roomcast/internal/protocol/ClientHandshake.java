@@ -5,24 +5,46 @@ import io.roomcast.internal.crypto.SrpClientSession;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
+import io.roomcast.internal.wire.RejectReason;
 import io.roomcast.internal.wire.WireFormat;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's side of the SRP handshake: HELLO (again with the server's token after a RETRY),
  * CHALLENGE → PROOF, then the WELCOME parts, which open only with the session keys and carry
  * the server's proof that it knows the password. HELLO and PROOF are re-sent with exponential
- * backoff until answered or the connect timeout passes.
+ * backoff until answered or the connect timeout passes. A server that answers HELLO with
+ * {@code SERVER_BUSY} gets the same HELLO again after a backoff with jitter
+ * ({@link #BUSY_RETRY_FIRST_NANOS}, doubling to {@link #BUSY_RETRY_MAX_NANOS}), until the connect
+ * timeout, which then fails saying the server is busy.
+ *
+ * <p>An answer counts only if it names this attempt: CHALLENGE, RETRY, REJECT and VERSION_MISMATCH
+ * must echo the HELLO's nonce (and a REJECT the connection id, once there is one), so that someone
+ * who never saw the HELLO cannot end the attempt. Others are counted ({@link #strayAnswers()}) and
+ * dropped.
  *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class ClientHandshake {
+    /** The first wait before HELLO goes again after the server said it is busy. */
+    static final long BUSY_RETRY_FIRST_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The wait after each further busy answer doubles, up to this. */
+    static final long BUSY_RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(4);
+    /**
+     * Each wait is drawn uniformly from this fraction of the backoff up to all of it, so that
+     * clients refused together do not all come back together.
+     */
+    static final double BUSY_RETRY_JITTER = 0.5;
+
+    private static final Logger log = LoggerFactory.getLogger(ClientHandshake.class);
+
     /** What the handshake ends in. */
     interface Outcome {
         /** The server admitted the client; every WELCOME part arrived and opened. */
@@ -38,6 +60,7 @@ final class ClientHandshake {
     }
 
     private final ClientConfig config;
+    private final Random random;
     private final byte[] clientNonce = new byte[WireFormat.NONCE_BYTES];
     private final SrpClientSession srp;
     private byte[] hello;
@@ -52,10 +75,18 @@ final class ClientHandshake {
     private HandshakePacket.WelcomeBody[] welcomeParts;
     private int welcomePartsReceived;
     private byte[] verifiedServerProof;
+    /** The next backoff after a busy answer, before jitter. */
+    private long busyBackoffNanos = BUSY_RETRY_FIRST_NANOS;
+    /** The detail of the server's last SERVER_BUSY, or null if it never said it was busy. */
+    private String busyDetail;
+    /** {@code true} while waiting out a busy answer: the next HELLO starts a fresh series of re-sends. */
+    private boolean waitingOutBusy;
+    private long strayAnswers;
 
     /** Starts a handshake: HELLO is due at once. */
     ClientHandshake(ClientConfig config, Random random, long nowNanos) {
         this.config = config;
+        this.random = random;
         random.nextBytes(clientNonce);
         this.srp = new SrpClientSession(config.group(), random);
         this.hello = helloWithToken(new byte[0]);
@@ -97,10 +128,21 @@ final class ClientHandshake {
         return Math.min(connectDeadlineNanos, resendAtNanos);
     }
 
+    /** Server answers that did not name this attempt, dropped. */
+    long strayAnswers() {
+        return strayAnswers;
+    }
+
     void onTimeout(long nowNanos, Outcome outcome) {
-        if (nowNanos >= connectDeadlineNanos) {
+        long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(config.connectTimeoutNanos());
+        if (nowNanos >= connectDeadlineNanos && proof == null && busyDetail != null) {
+            outcome.failed(ClientEventSink.ConnectFailure.REFUSED, "the server is busy (" + busyDetail
+                    + ") and stayed busy for the connect timeout of " + timeoutMillis + " ms");
+        } else if (nowNanos >= connectDeadlineNanos) {
             outcome.failed(ClientEventSink.ConnectFailure.TIMED_OUT, "no answer from " + config.server()
-                    + " within " + TimeUnit.NANOSECONDS.toMillis(config.connectTimeoutNanos()) + " ms");
+                    + " within " + timeoutMillis + " ms");
+        } else if (waitingOutBusy && nowNanos >= resendAtNanos) {
+            restartResends(nowNanos);
         } else if (nowNanos >= resendAtNanos) {
             due = true;
             rtoNanos = Timing.backoff(rtoNanos);
@@ -114,32 +156,66 @@ final class ClientHandshake {
      * @return {@code true} if a WELCOME part could not be opened or decoded (counted as malformed)
      */
     boolean handle(long now, HandshakePacket packet, Outcome outcome) {
-        if (packet instanceof HandshakePacket.Challenge challenge) {
-            if (proof == null && Arrays.equals(challenge.clientNonce(), clientNonce)) {
-                challenged(now, challenge, outcome);
-            }
-        } else if (packet instanceof HandshakePacket.Welcome welcome) {
-            if (proof != null && welcome.connectionId() == connectionId) {
-                return welcomed(now, welcome, outcome);
-            }
-        } else if (packet instanceof HandshakePacket.Reject reject) {
-            boolean forUs = proof == null ? reject.connectionId() == 0 : reject.connectionId() == connectionId;
-            if (forUs) {
+        if (packet instanceof HandshakePacket.Welcome welcome) {
+            return proof != null && welcome.connectionId() == connectionId && welcomed(now, welcome, outcome);
+        }
+        byte[] echoed = echoedNonce(packet);
+        if (echoed == null || !MessageDigest.isEqual(echoed, clientNonce)) {
+            // only who saw the HELLO knows its nonce: anyone else's answer cannot end the attempt
+            stray(packet);
+        } else if (packet instanceof HandshakePacket.Challenge challenge && proof == null) {
+            challenged(now, challenge, outcome);
+        } else if (packet instanceof HandshakePacket.Reject reject
+                && reject.connectionId() == (proof == null ? 0 : connectionId)) {
+            if (proof == null && reject.reason() == RejectReason.SERVER_BUSY) {
+                waitOutBusy(now, reject.detail());
+            } else {
                 outcome.failed(failureFor(reject), reject.detail());
             }
-        } else if (packet instanceof HandshakePacket.Retry retry) {
-            if (proof == null && Arrays.equals(retry.clientNonce(), clientNonce)) {
-                // the server is busy and wants proof that we receive here: echo its token at once
-                hello = helloWithToken(retry.token());
-                restartResends(now);
-            }
-        } else if (packet instanceof HandshakePacket.VersionMismatch mismatch) {
-            if (proof == null) {
-                outcome.failed(ClientEventSink.ConnectFailure.REFUSED, "the server speaks protocol versions "
-                        + mismatch.supportedVersions() + "; this client speaks " + WireFormat.VERSION);
-            }
+        } else if (packet instanceof HandshakePacket.Retry retry && proof == null) {
+            // the server is busy and wants proof that we receive here: echo its token at once
+            hello = helloWithToken(retry.token());
+            restartResends(now);
+        } else if (packet instanceof HandshakePacket.VersionMismatch mismatch && proof == null) {
+            outcome.failed(ClientEventSink.ConnectFailure.REFUSED, "the server speaks protocol versions "
+                    + mismatch.supportedVersions() + "; this client speaks " + WireFormat.VERSION);
         }
         return false;
+    }
+
+    /** The HELLO nonce a server's answer echoes, or null for a packet no server sends before WELCOME. */
+    private static byte[] echoedNonce(HandshakePacket packet) {
+        if (packet instanceof HandshakePacket.Challenge challenge) {
+            return challenge.clientNonce();
+        } else if (packet instanceof HandshakePacket.Reject reject) {
+            return reject.clientNonce();
+        } else if (packet instanceof HandshakePacket.Retry retry) {
+            return retry.clientNonce();
+        } else if (packet instanceof HandshakePacket.VersionMismatch mismatch) {
+            return mismatch.clientNonce();
+        }
+        return null;
+    }
+
+    private void stray(HandshakePacket packet) {
+        if (++strayAnswers % MalformedDatagrams.LOG_EVERY == 1 && log.isDebugEnabled()) {
+            log.debug("dropped a {} that does not answer this attempt ({} so far)",
+                    packet.getClass().getSimpleName(), strayAnswers);
+        }
+    }
+
+    /**
+     * The server refused the HELLO as busy: the same HELLO goes again after the backoff, with
+     * jitter. The same nonce, because an earlier copy may yet open a handshake, and its CHALLENGE
+     * must still be this attempt's.
+     */
+    private void waitOutBusy(long now, String detail) {
+        busyDetail = detail;
+        due = false;
+        waitingOutBusy = true;
+        long jittered = (long) (busyBackoffNanos * (1 - BUSY_RETRY_JITTER * random.nextDouble()));
+        resendAtNanos = now + jittered;
+        busyBackoffNanos = Math.min(busyBackoffNanos * 2, BUSY_RETRY_MAX_NANOS);
     }
 
     private void challenged(long now, HandshakePacket.Challenge challenge, Outcome outcome) {
@@ -162,6 +238,7 @@ final class ClientHandshake {
     }
 
     private void restartResends(long now) {
+        waitingOutBusy = false;
         due = true;
         rtoNanos = Timing.INITIAL_RTO_NANOS;
         resendAtNanos = now + rtoNanos;

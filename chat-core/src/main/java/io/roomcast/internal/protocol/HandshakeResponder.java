@@ -1,6 +1,5 @@
 package io.roomcast.internal.protocol;
 
-import io.roomcast.internal.crypto.PacketProtector;
 import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.crypto.SrpServerSession;
@@ -10,9 +9,6 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.RejectReason;
 import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -31,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * (RETRY when busy) → CHALLENGE → PROOF → WELCOME or REJECT. It keeps the handshakes in progress
  * (bounded, expiring, in expiry order), answers a retransmitted HELLO with the same CHALLENGE,
  * does SRP's modular exponentiation through an {@link Offload}, throttles addresses that guess
- * passwords, never answers an unvalidated address with more than
- * {@link PathValidation#AMPLIFICATION_FACTOR} times what it sent, and encodes the WELCOME. The
+ * passwords, never sends an unvalidated address more than {@link AmplificationBudget#FACTOR}
+ * times what it sent (per datagram for stateless answers, per handshake for the rest and its
+ * repeats), and makes the WELCOME ({@link WelcomeParts}). Every REJECT and VERSION_MISMATCH echoes
+ * the nonce of the HELLO it answers, so that only who saw that HELLO can end the attempt. The
  * username is checked only after the password proof, so outsiders learn nothing.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
@@ -42,13 +40,19 @@ final class HandshakeResponder {
     interface Admission {
         /**
          * The password proof checked out and the room takes the name: the member joins, and its
-         * WELCOME ({@link #welcomePackets}) goes out.
+         * WELCOME ({@link #welcome}) goes out.
          */
         void admit(long nowNanos, Handshake handshake, SessionKeys keys, byte[] serverProof);
     }
 
-    /** What a finished handshake tells about the new member. */
-    record Handshake(long connectionId, InetSocketAddress address, String username, long idleTimeoutNanos) {
+    /**
+     * What a finished handshake tells about the new member.
+     *
+     * @param budget what the handshake received from {@code address} and sent there: its WELCOME's
+     *               repeats stay within it
+     */
+    record Handshake(long connectionId, InetSocketAddress address, String username, long idleTimeoutNanos,
+                     AmplificationBudget budget) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(HandshakeResponder.class);
@@ -62,6 +66,10 @@ final class HandshakeResponder {
     static final int MAX_PENDING_PER_ADDRESS = 16;
     /** How long a half-finished handshake is kept. */
     static final long HANDSHAKE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The detail of a SERVER_BUSY refusal when the address has {@link #MAX_PENDING_PER_ADDRESS}. */
+    static final String BUSY_AT_ADDRESS_DETAIL = "too many joins in progress from this address";
+    /** The detail of a SERVER_BUSY refusal when the server has all it takes in progress. */
+    static final String BUSY_DETAIL = "too many joins in progress";
 
     private final ServerConfig config;
     private final Room room;
@@ -75,7 +83,7 @@ final class HandshakeResponder {
             ServerConfig.FAILED_PROOF_WINDOW_NANOS);
     // both in insertion order, which is expiry order: the next expiry is the first entry
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
-    private final Map<NonceKey, Pending> pendingByNonce = new HashMap<>();
+    private final Map<BytesKey, Pending> pendingByNonce = new HashMap<>();
     /** Handshakes in progress per address group; an entry goes when its count reaches 0. */
     private final Map<Object, Integer> pendingPerAddress = new HashMap<>();
     private final RepeatedAnswers answers = new RepeatedAnswers();
@@ -106,6 +114,11 @@ final class HandshakeResponder {
         return answers.size();
     }
 
+    /** Spent RETRY tokens remembered, for tests that check memory bounds. */
+    int spentTokenCount() {
+        return retryTokens.spentCount();
+    }
+
     /** {@code true} if {@code connectionId} is taken by a handshake or a kept answer. */
     boolean uses(long connectionId) {
         return pending.containsKey(connectionId) || answers.contains(connectionId);
@@ -118,17 +131,20 @@ final class HandshakeResponder {
         pendingPerAddress.clear();
     }
 
-    /** Keeps {@code bytes} to repeat to whoever retransmits its last packet of {@code connectionId}. */
+    /**
+     * Keeps {@code bytes}, just sent to a member at {@code address}, to repeat to whoever retransmits
+     * its last packet of {@code connectionId}.
+     */
     void keepAnswer(long connectionId, InetSocketAddress address, byte[] bytes, long nowNanos) {
-        answers.keep(connectionId, address, bytes, nowNanos);
+        answers.keep(connectionId, address, bytes, new AmplificationBudget(), nowNanos);
     }
 
-    /** A packet for no live connection: repeats the kept answer, if one was given to {@code source}. */
+    /**
+     * A packet of {@code received} bytes for no live connection: repeats the kept answer, if one was
+     * given to {@code source}, within its exchange's amplification budget.
+     */
     void repeatAnswer(long connectionId, InetSocketAddress source, int received) {
-        byte[] answer = answers.answerFor(connectionId, source);
-        if (answer != null) {
-            answer(source, answer, received);
-        } else {
+        if (!answers.repeat(connectionId, source, received, replies)) {
             stats.unknownConnection++;
         }
     }
@@ -138,13 +154,13 @@ final class HandshakeResponder {
         return pending.containsKey(connectionId);
     }
 
-    /** When the next handshake or kept answer expires, or {@link Long#MAX_VALUE}. */
+    /** When the next handshake, kept answer or spent token expires, or {@link Long#MAX_VALUE}. */
     long nextExpiryNanos() {
         long next = pending.isEmpty() ? Long.MAX_VALUE : pending.values().iterator().next().expiresAtNanos;
-        return Math.min(next, answers.nextExpiryNanos());
+        return Math.min(Math.min(next, answers.nextExpiryNanos()), retryTokens.nextExpiryNanos());
     }
 
-    /** Forgets handshakes and answers that expired by {@code nowNanos}. */
+    /** Forgets handshakes, answers and spent tokens that expired by {@code nowNanos}. */
     void expire(long nowNanos) {
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             Pending started = it.next();
@@ -156,15 +172,26 @@ final class HandshakeResponder {
             countDown(started);
         }
         answers.expire(nowNanos);
+        retryTokens.expire(nowNanos);
     }
 
     /**
-     * Answers a datagram from an address not known to receive there: never with more than
-     * {@link PathValidation#AMPLIFICATION_FACTOR} times what arrived, so the server cannot be
-     * used to amplify a flood at a spoofed victim.
+     * A handshake packet in a version this server does not speak: a HELLO (its nonce, or null if it
+     * is not one) gets VERSION_MISMATCH; no client of another version waits for an answer to the rest.
      */
-    void answer(InetSocketAddress to, byte[] bytes, int received) {
-        if (bytes.length <= PathValidation.AMPLIFICATION_FACTOR * (long) received) {
+    void unsupportedVersion(byte[] clientNonce, InetSocketAddress source, int received) {
+        if (clientNonce != null) {
+            answer(source, new HandshakePacket.VersionMismatch(clientNonce, List.of(WireFormat.VERSION)).toBytes(),
+                    received);
+        }
+    }
+
+    /**
+     * Answers a datagram, keeping no state: never with more than {@link AmplificationBudget#FACTOR}
+     * times what arrived, so the server cannot be used to amplify a flood at a spoofed victim.
+     */
+    private void answer(InetSocketAddress to, byte[] bytes, int received) {
+        if (bytes.length <= AmplificationBudget.FACTOR * (long) received) {
             replies.add(new Datagram(to, bytes));
         }
     }
@@ -172,46 +199,58 @@ final class HandshakeResponder {
     // ---------------------------------------------------------------- HELLO
 
     void hello(long now, HandshakePacket.Hello hello, InetSocketAddress source, int received) {
+        byte[] clientNonce = hello.clientNonce();
         long refusedFor = throttle.refusedForNanos(source.getAddress(), now);
         if (refusedFor > 0) {
             stats.throttled++;
-            answer(source, new HandshakePacket.Reject(0, RejectReason.THROTTLED, throttled(source, refusedFor))
-                    .toBytes(), received);
+            answer(source, new HandshakePacket.Reject(clientNonce, 0, RejectReason.THROTTLED,
+                    throttled(source, refusedFor)).toBytes(), received);
             return;
         }
-        NonceKey nonce = new NonceKey(hello.clientNonce());
+        BytesKey nonce = new BytesKey(clientNonce);
         Pending known = pendingByNonce.get(nonce);
         if (known != null) {
             // a retransmitted or replayed HELLO: answer with the same challenge, do no new work
-            if (known.handshake.address().equals(source) && known.challenge != null) {
-                answer(source, known.challenge, received);
+            if (known.handshake.address().equals(source)) {
+                known.handshake.budget().received(received);
+                if (known.challenge != null) {
+                    send(known, known.challenge);
+                }
             }
             return;
         }
-        if (pending.size() >= config.retryThreshold() && !retryTokens.isValid(hello.retryToken(), source, now)) {
+        RetryTokens.Check token = retryTokens.check(hello.retryToken(), source, clientNonce, now);
+        if (token == RetryTokens.Check.SPENT) {
+            stats.spentRetryTokens++; // a HELLO whose token opened a handshake that has ended: a replay
+            return;
+        }
+        if (pending.size() >= config.retryThreshold() && token != RetryTokens.Check.VALID) {
             // busy: no modular exponentiation until the client shows it receives at this address
             stats.retries++;
-            answer(source, new HandshakePacket.Retry(hello.clientNonce(), retryTokens.issue(source, now)).toBytes(),
-                    received);
+            answer(source, new HandshakePacket.Retry(clientNonce, retryTokens.issue(source, clientNonce, now))
+                    .toBytes(), received);
             return;
         }
         Object group = AttemptThrottle.groupOf(source.getAddress());
-        if (pendingPerAddress.getOrDefault(group, 0) >= MAX_PENDING_PER_ADDRESS) {
-            answer(source, new HandshakePacket.Reject(0, RejectReason.SERVER_BUSY,
-                    "too many joins in progress from this address; try again shortly").toBytes(), received);
-            return;
+        String busy = pendingPerAddress.getOrDefault(group, 0) >= MAX_PENDING_PER_ADDRESS ? BUSY_AT_ADDRESS_DETAIL
+                : pending.size() >= MAX_PENDING_HANDSHAKES ? BUSY_DETAIL : null;
+        if (busy == null && token == RetryTokens.Check.VALID && !retryTokens.spend(hello.retryToken(), now)) {
+            busy = BUSY_DETAIL; // as many spent tokens are remembered as the server can keep
         }
-        if (pending.size() >= MAX_PENDING_HANDSHAKES) {
-            answer(source, new HandshakePacket.Reject(0, RejectReason.SERVER_BUSY,
-                    "the server is busy with other joins; try again shortly").toBytes(), received);
+        if (busy != null) {
+            stats.busy++;
+            answer(source, new HandshakePacket.Reject(clientNonce, 0, RejectReason.SERVER_BUSY, busy).toBytes(),
+                    received);
             return;
         }
         long connectionId = newConnectionId();
         byte[] serverNonce = new byte[WireFormat.NONCE_BYTES];
         random.nextBytes(serverNonce);
         long idle = Math.min(config.idleTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(hello.idleTimeoutMillis()));
-        Pending started = new Pending(new Handshake(connectionId, source, hello.username(), idle), nonce,
-                serverNonce, HandshakeContext.of(hello.username(), hello.clientNonce(), serverNonce, connectionId),
+        AmplificationBudget budget = new AmplificationBudget();
+        budget.received(received);
+        Pending started = new Pending(new Handshake(connectionId, source, hello.username(), idle, budget), nonce,
+                serverNonce, HandshakeContext.of(hello.username(), clientNonce, serverNonce, connectionId),
                 now + HANDSHAKE_LIFETIME_NANOS);
         pending.put(connectionId, started);
         pendingByNonce.put(nonce, started);
@@ -223,11 +262,11 @@ final class HandshakeResponder {
             } catch (SrpException e) {
                 return null;
             }
-        }, (srp, later) -> challenge(started, srp, received));
+        }, (srp, later) -> challenge(started, srp));
     }
 
     /** Back on the engine's thread with {@code B} computed. */
-    private void challenge(Pending started, SrpServerSession srp, int received) {
+    private void challenge(Pending started, SrpServerSession srp) {
         if (pending.get(started.handshake.connectionId()) != started) {
             return; // expired, or the server is closing
         }
@@ -239,7 +278,14 @@ final class HandshakeResponder {
         started.srp = srp;
         started.challenge = new HandshakePacket.Challenge(started.nonce.bytes(), started.handshake.connectionId(),
                 started.serverNonce, config.roomName(), config.verifier().salt(), srp.publicValue()).toBytes();
-        answer(started.handshake.address(), started.challenge, received);
+        send(started, started.challenge);
+    }
+
+    /** Sends {@code bytes} to the handshake's address, if its amplification budget allows. */
+    private void send(Pending started, byte[] bytes) {
+        if (started.handshake.budget().trySend(bytes.length)) {
+            replies.add(new Datagram(started.handshake.address(), bytes));
+        }
     }
 
     // ---------------------------------------------------------------- PROOF
@@ -247,8 +293,12 @@ final class HandshakeResponder {
     /** A PROOF for a handshake in progress ({@link #isPending}). */
     void proof(long now, HandshakePacket.Proof proof, InetSocketAddress source, int received, Admission admission) {
         Pending started = pending.get(proof.connectionId());
-        if (!started.handshake.address().equals(source) || started.srp == null || started.verifying) {
-            return; // another address, or a duplicate while the first is still being checked
+        if (!started.handshake.address().equals(source)) {
+            return;
+        }
+        started.handshake.budget().received(received);
+        if (started.srp == null || started.verifying) {
+            return; // a duplicate while the first is still being checked
         }
         AttemptThrottle.Check check = throttle.startCheck(source.getAddress(), now);
         if (check == AttemptThrottle.Check.WAIT) {
@@ -260,9 +310,8 @@ final class HandshakeResponder {
             // even if this one is right, until the penalty passes
             stats.throttled++;
             forget(started);
-            refuse(now, started.handshake, RejectReason.THROTTLED, throttled(source,
-                    Math.max(throttle.refusedForNanos(source.getAddress(), now), TimeUnit.SECONDS.toNanos(1))),
-                    received);
+            refuse(now, started, RejectReason.THROTTLED, throttled(source,
+                    Math.max(throttle.refusedForNanos(source.getAddress(), now), TimeUnit.SECONDS.toNanos(1))));
             return;
         }
         SrpServerSession srp = started.srp;
@@ -274,11 +323,11 @@ final class HandshakeResponder {
             } catch (SrpException e) {
                 return null;
             }
-        }, (verified, later) -> proved(later, started, verified, received, admission));
+        }, (verified, later) -> proved(later, started, verified, admission));
     }
 
     /** Back on the engine's thread with the proof checked. */
-    private void proved(long now, Pending started, Verified verified, int received, Admission admission) {
+    private void proved(long now, Pending started, Verified verified, Admission admission) {
         Handshake handshake = started.handshake;
         throttle.checked(handshake.address().getAddress(), verified == null, now); // a success forgives nothing
         if (pending.get(handshake.connectionId()) != started) {
@@ -289,13 +338,13 @@ final class HandshakeResponder {
         if (verified == null) {
             stats.badPasswords++;
             log.debug("wrong password from {} for '{}'", handshake.address(), handshake.username());
-            refuse(now, handshake, RejectReason.BAD_PASSWORD, "wrong password", received);
+            refuse(now, started, RejectReason.BAD_PASSWORD, "wrong password");
             return;
         }
         Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username());
         if (refusal.isPresent()) {
             Verified.discard(verified);
-            refuse(now, handshake, refusal.get().reason(), refusal.get().detail(), received);
+            refuse(now, started, refusal.get().reason(), refusal.get().detail());
             return;
         }
         admission.admit(now, handshake, verified.keys(), verified.serverProof());
@@ -308,47 +357,18 @@ final class HandshakeResponder {
                 + TimeUnit.NANOSECONDS.toSeconds(refusedForNanos + TimeUnit.SECONDS.toNanos(1) - 1) + " s";
     }
 
-    private void refuse(long now, Handshake handshake, RejectReason reason, String detail, int received) {
-        byte[] reject = new HandshakePacket.Reject(handshake.connectionId(), reason, detail).toBytes();
-        answers.keep(handshake.connectionId(), handshake.address(), reject, now);
-        answer(handshake.address(), reject, received);
+    /** Ends the handshake with a REJECT, kept to repeat to a retransmitted PROOF. */
+    private void refuse(long now, Pending started, RejectReason reason, String detail) {
+        Handshake handshake = started.handshake;
+        byte[] reject = new HandshakePacket.Reject(started.nonce.bytes(), handshake.connectionId(), reason, detail)
+                .toBytes();
+        answers.keep(handshake.connectionId(), handshake.address(), reject, handshake.budget(), now);
+        send(started, reject);
     }
 
-    // ---------------------------------------------------------------- WELCOME
-
-    /**
-     * The WELCOME packets for a member just admitted: the member list split over as many
-     * datagrams as it needs, each body sealed with the welcome key, which is destroyed then.
-     */
-    byte[][] welcomePackets(Handshake handshake, long joinSequence, SessionKeys keys, byte[] serverProof) {
-        List<List<String>> parts = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        int fixed = HandshakePacket.Welcome.CLEAR_BYTES + PacketProtector.TAG_BYTES
-                + HandshakePacket.WelcomeBody.FIXED_BYTES;
-        int size = fixed;
-        for (String name : room.members()) {
-            int nameBytes = 1 + name.getBytes(StandardCharsets.UTF_8).length;
-            if (size + nameBytes > WireFormat.MAX_DATAGRAM_BYTES) {
-                parts.add(current);
-                current = new ArrayList<>();
-                size = fixed;
-            }
-            current.add(name);
-            size += nameBytes;
-        }
-        parts.add(current);
-        byte[][] encoded = new byte[parts.size()][];
-        for (int i = 0; i < parts.size(); i++) {
-            HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(joinSequence, config.maxMessageBytes(),
-                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), parts.get(i));
-            HandshakePacket.Welcome clear = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i,
-                    parts.size(), new byte[0]);
-            byte[] sealed = keys.welcome().seal(i, clear.associatedData(), body.toBytes());
-            encoded[i] = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i, parts.size(), sealed)
-                    .toBytes();
-        }
-        keys.welcome().destroy(); // the WELCOME is sealed once and repeated as these bytes
-        return encoded;
+    /** The WELCOME for a member just admitted, with the room as it is now. */
+    WelcomeParts welcome(Handshake handshake, long joinSequence, SessionKeys keys, byte[] serverProof) {
+        return WelcomeParts.of(handshake, room.members(), joinSequence, config.maxMessageBytes(), keys, serverProof);
     }
 
     // ---------------------------------------------------------------- bookkeeping
@@ -378,7 +398,7 @@ final class HandshakeResponder {
      */
     private static final class Pending {
         final Handshake handshake;
-        final NonceKey nonce;
+        final BytesKey nonce;
         final byte[] serverNonce;
         final byte[] context;
         final long expiresAtNanos;
@@ -386,7 +406,7 @@ final class HandshakeResponder {
         byte[] challenge;
         boolean verifying;
 
-        Pending(Handshake handshake, NonceKey nonce, byte[] serverNonce, byte[] context, long expiresAtNanos) {
+        Pending(Handshake handshake, BytesKey nonce, byte[] serverNonce, byte[] context, long expiresAtNanos) {
             this.handshake = handshake;
             this.nonce = nonce;
             this.serverNonce = serverNonce;
@@ -402,19 +422,6 @@ final class HandshakeResponder {
             if (verified != null) {
                 verified.keys.destroy();
             }
-        }
-    }
-
-    /** A client nonce as a map key. */
-    private record NonceKey(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof NonceKey other && Arrays.equals(bytes, other.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
         }
     }
 }

@@ -9,22 +9,19 @@ import java.util.Random;
 /**
  * Validation of a new address for one member (NAT rebinding, roaming), as QUIC does it: an
  * authentic, fresh packet from a new address makes it a candidate; a PATH_CHALLENGE with a
- * random value goes there, never more than {@link #AMPLIFICATION_FACTOR} times the bytes that
- * came from it, re-sent on a probe timeout; the member moves only when the PATH_RESPONSE comes
- * back from that same address. Until then its packets keep going to the old address.
+ * random value goes there, never more than {@link AmplificationBudget#FACTOR} times the bytes
+ * that came from it, re-sent on a probe timeout; the member moves only when the PATH_RESPONSE
+ * comes back from that same address. Until then its packets keep going to the old address.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
  */
 final class PathValidation {
-    /** An unvalidated address is never sent more than this many times the bytes it sent. */
-    static final int AMPLIFICATION_FACTOR = 3;
     private static final int CHALLENGE_PACKET_BYTES = ShortHeader.BYTES + new Frame.PathChallenge(0).encodedLength()
             + PacketProtector.TAG_BYTES;
 
     private InetSocketAddress candidate;
     private long challengeData;
-    private long bytesReceived;
-    private long bytesSent;
+    private AmplificationBudget budget;
     private long challengeAtNanos = Long.MAX_VALUE;
     private boolean challengeDue;
 
@@ -53,12 +50,11 @@ final class PathValidation {
         if (fresh) {
             candidate = source;
             challengeData = random.nextLong();
-            bytesReceived = 0;
-            bytesSent = 0;
+            budget = new AmplificationBudget();
             challengeDue = true;
             challengeAtNanos = nowNanos;
         }
-        bytesReceived += bytes;
+        budget.received(bytes);
         if (nowNanos >= challengeAtNanos) {
             challengeDue = true;
         }
@@ -81,10 +77,9 @@ final class PathValidation {
      */
     byte[] challenge(Connection<?> connection, long nowNanos, long retryNanos) {
         challengeDue = false;
-        if (bytesSent + CHALLENGE_PACKET_BYTES > AMPLIFICATION_FACTOR * bytesReceived) {
+        if (!budget.trySend(CHALLENGE_PACKET_BYTES)) {
             return null; // more bytes from the new address will allow another try
         }
-        bytesSent += CHALLENGE_PACKET_BYTES;
         challengeAtNanos = nowNanos + retryNanos;
         return connection.packetOf(new Frame.PathChallenge(challengeData));
     }

@@ -27,7 +27,7 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     /** Where the member's packets go: changes only when a new address has answered a path challenge. */
     InetSocketAddress address;
     /** The welcome, kept until the member's first short-header packet shows it arrived. */
-    byte[][] welcomeParts;
+    WelcomeParts welcome;
 
     /** Whether this member is in the engine's queue of members with something to send. */
     boolean queued;
@@ -56,14 +56,15 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
 
     /**
      * The WELCOME again, for a PROOF retransmitted from the member's address before any of its
-     * short-header packets arrived: its WELCOME was lost, not the member. The PROOF is authentic
-     * (only its sender knew the challenge), so the address is validated.
+     * short-header packets arrived: its WELCOME was lost, not the member. The PROOF may be a
+     * replay by someone who saw it, so the parts go only within the handshake's amplification
+     * budget ({@link WelcomeParts#sendAgain}).
      *
-     * @return {@code true} if {@link #welcomeParts} should go again; {@code false} if the member
-     *         has shown the WELCOME arrived or {@code source} is not its address
+     * @return {@code true} if {@link #welcome} should go again; {@code false} if the member has
+     *         shown the WELCOME arrived or {@code source} is not its address
      */
     boolean welcomeAgain(InetSocketAddress source, long nowNanos) {
-        if (welcomeParts == null || !address.equals(source)) {
+        if (welcome == null || !address.equals(source)) {
             return false;
         }
         connection.heardFrom(nowNanos);

@@ -11,7 +11,6 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.UnsupportedVersionException;
-import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -149,8 +148,7 @@ public final class ServerEngine implements DatagramEngine {
             }
         } catch (UnsupportedVersionException e) {
             stats.versionMismatches++;
-            handshakes.answer(source, new HandshakePacket.VersionMismatch(List.of(WireFormat.VERSION)).toBytes(),
-                    received);
+            handshakes.unsupportedVersion(e.clientNonce(), source, received);
         } catch (MalformedPacketException e) {
             stats.malformed++;
             malformed.dropped(source, e.getMessage());
@@ -168,8 +166,8 @@ public final class ServerEngine implements DatagramEngine {
             if (handshakes.isPending(proof.connectionId())) {
                 handshakes.proof(now, proof, source, received, this::admit);
             } else if (member != null && member.welcomeAgain(source, now)) {
-                members.touch(member); // its WELCOME was lost, not the member: it goes again
-                sendWelcome(member);
+                members.touch(member); // its WELCOME was lost, not the member: it goes again, within 3x
+                member.welcome.sendAgain(source, received, replies);
             } else {
                 handshakes.repeatAnswer(proof.connectionId(), source, received);
             }
@@ -184,18 +182,12 @@ public final class ServerEngine implements DatagramEngine {
                 handshake.idleTimeoutNanos(), keys,
                 new EventStream(room.log(), joined.sequence(), config.eventWindow(), config.packetWindow()),
                 new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats), now);
-        member.welcomeParts = handshakes.welcomePackets(handshake, joined.sequence(), keys, serverProof);
+        member.welcome = handshakes.welcome(handshake, joined.sequence(), keys, serverProof);
         members.add(member);
-        sendWelcome(member); // before anything this join causes
+        member.welcome.sendFirst(member.address, replies); // before anything this join causes
         log.debug("{} joined from {}", member.username, member.address);
         sink.memberJoined(joined.sequence(), member.username, member.address);
         eventAppended();
-    }
-
-    private void sendWelcome(RoomMember member) {
-        for (byte[] part : member.welcomeParts) {
-            replies.add(new Datagram(member.address, part));
-        }
     }
 
     private void handleShort(long now, ByteBuffer datagram, InetSocketAddress source) throws MalformedPacketException {
@@ -210,7 +202,7 @@ public final class ServerEngine implements DatagramEngine {
         Connection.Arrival arrival = member.connection.receive(now, datagram, header, new Connection.Frames() {
             @Override
             public void fresh(long nowNanos) {
-                member.welcomeParts = null;
+                member.welcome = null;
                 if (!member.address.equals(source) && member.path.packetFrom(source, bytes, nowNanos, random)) {
                     // an authentic, fresh packet from a new address (NAT rebinding, roaming): validate the path
                     stats.pathChallenges++;

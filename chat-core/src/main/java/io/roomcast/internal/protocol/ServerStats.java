@@ -22,6 +22,10 @@ public final class ServerStats {
     public long rateLimited;
     /** HELLOs answered with a RETRY token because the server was busy. */
     public long retries;
+    /** HELLOs refused as busy: too many handshakes in progress from their address, or in all. */
+    public long busy;
+    /** HELLOs dropped because their RETRY token had already opened a handshake: replays. */
+    public long spentRetryTokens;
     /** Packets that arrived twice (the second was dropped). */
     public long duplicatePackets;
 }

@@ -7,11 +7,23 @@ import java.util.List;
 /**
  * The long-header packets of the handshake: {@code 0xC0 'R' 'C' version type} then a body
  * per type. Byte arrays in these records are owned by the record; callers do not mutate them.
+ *
+ * <p>Two things hold in every protocol version, so that a server can answer a client of a version
+ * it does not know: a HELLO is type {@value Hello#TYPE} and starts with the client nonce right after
+ * the header ({@link #VERSION_INDEPENDENT_HELLO_PREFIX_BYTES}), and VERSION_MISMATCH keeps type
+ * {@value VersionMismatch#TYPE} and its layout whatever its version byte says.
  */
 public sealed interface HandshakePacket {
 
     /** Writes the whole packet, header included, at {@code out}'s position. */
     void encode(ByteBuffer out);
+
+    /**
+     * The bytes at the start of a HELLO that mean the same in every version: the 5-byte long
+     * header and the 16-byte client nonce. A server reads the nonce of a HELLO in a version it
+     * does not speak from them, to echo it in its VERSION_MISMATCH.
+     */
+    int VERSION_INDEPENDENT_HELLO_PREFIX_BYTES = 5 + WireFormat.NONCE_BYTES;
 
     /** The whole packet as a new array. */
     default byte[] toBytes() {
@@ -24,6 +36,7 @@ public sealed interface HandshakePacket {
      * Decodes one handshake packet that fills {@code datagram}.
      *
      * @throws UnsupportedVersionException if the header is well formed but names another version
+     *                                     (carrying the client nonce if the packet is such a HELLO)
      * @throws MalformedPacketException    for anything else that is not a valid packet
      */
     static HandshakePacket decode(ByteBuffer datagram) throws MalformedPacketException {
@@ -37,16 +50,19 @@ public sealed interface HandshakePacket {
         }
         int version = in.u8();
         int type = in.u8();
-        if (version != WireFormat.VERSION) {
-            throw new UnsupportedVersionException(version);
+        if (version != WireFormat.VERSION && type != VersionMismatch.TYPE) {
+            // the only bytes of another version's packet that can be read are a HELLO's nonce
+            boolean hello = type == Hello.TYPE && in.remaining() >= WireFormat.NONCE_BYTES;
+            throw new UnsupportedVersionException(version, hello ? in.bytes(WireFormat.NONCE_BYTES) : null);
         }
         HandshakePacket packet = switch (type) {
             case Hello.TYPE -> Hello.decodeBody(in, length);
             case Challenge.TYPE -> new Challenge(in.bytes(WireFormat.NONCE_BYTES), in.i64(),
                     in.bytes(WireFormat.NONCE_BYTES), in.string16(), in.bytes8(), in.bytes16());
-            case Proof.TYPE -> new Proof(in.i64(), in.bytes8());
+            case Proof.TYPE -> Proof.decodeBody(in, length);
             case Welcome.TYPE -> Welcome.decodeBody(in);
-            case Reject.TYPE -> new Reject(in.i64(), RejectReason.of(in.u8()), in.string16());
+            case Reject.TYPE -> new Reject(in.bytes(WireFormat.NONCE_BYTES), in.i64(), RejectReason.of(in.u8()),
+                    in.string16());
             case VersionMismatch.TYPE -> VersionMismatch.decodeBody(in);
             case Retry.TYPE -> new Retry(in.bytes(WireFormat.NONCE_BYTES), in.bytes8());
             default -> throw new MalformedPacketException("unknown handshake type " + type);
@@ -62,6 +78,26 @@ public sealed interface HandshakePacket {
 
     private static void header(ByteBuffer out, int type) {
         out.put(WireFormat.LONG_HEADER).putShort(WireFormat.MAGIC).put((byte) WireFormat.VERSION).put((byte) type);
+    }
+
+    /** Zeros from {@code out}'s position until the packet that began at {@code start} fills a datagram. */
+    private static void pad(ByteBuffer out, int start) {
+        while (out.position() - start < WireFormat.MAX_DATAGRAM_BYTES) {
+            out.put((byte) 0);
+        }
+    }
+
+    /** Fails unless the datagram filled a whole datagram and the rest of it is zeros. */
+    private static void expectPadding(WireReader in, int datagramLength, String packet)
+            throws MalformedPacketException {
+        if (datagramLength < WireFormat.MAX_DATAGRAM_BYTES) {
+            throw new MalformedPacketException(packet + " of " + datagramLength + " bytes is not padded");
+        }
+        while (in.remaining() > 0) {
+            if (in.u8() != 0) {
+                throw new MalformedPacketException(packet + " padding is not zero");
+            }
+        }
     }
 
     /**
@@ -87,24 +123,15 @@ public sealed interface HandshakePacket {
             out.putLong(idleTimeoutMillis);
             WireWriter.bytes16(out, clientPublic);
             WireWriter.bytes8(out, retryToken);
-            while (out.position() - start < WireFormat.MAX_DATAGRAM_BYTES) {
-                out.put((byte) 0);
-            }
+            pad(out, start);
         }
 
         static Hello decodeBody(WireReader in, int datagramLength) throws MalformedPacketException {
-            if (datagramLength < WireFormat.MAX_DATAGRAM_BYTES) {
-                throw new MalformedPacketException("HELLO of " + datagramLength + " bytes is not padded");
-            }
             Hello hello = new Hello(in.bytes(WireFormat.NONCE_BYTES), in.string8(), in.i64(), in.bytes16(), in.bytes8());
             if (hello.idleTimeoutMillis <= 0) {
                 throw new MalformedPacketException("HELLO with idle timeout " + hello.idleTimeoutMillis);
             }
-            while (in.remaining() > 0) {
-                if (in.u8() != 0) {
-                    throw new MalformedPacketException("HELLO padding is not zero");
-                }
-            }
+            expectPadding(in, datagramLength, "HELLO");
             return hello;
         }
     }
@@ -134,7 +161,10 @@ public sealed interface HandshakePacket {
     }
 
     /**
-     * Client to server: the SRP proof {@code M1}.
+     * Client to server: the SRP proof {@code M1}, padded like HELLO to
+     * {@link WireFormat#MAX_DATAGRAM_BYTES}: the server answers a repeated PROOF (its WELCOME or
+     * REJECT again) only within three times what came from the address, and a padded PROOF lets a
+     * client whose WELCOME parts were lost get them again.
      *
      * @param connectionId from the CHALLENGE
      * @param clientProof  {@code M1}
@@ -144,9 +174,17 @@ public sealed interface HandshakePacket {
 
         @Override
         public void encode(ByteBuffer out) {
+            int start = out.position();
             header(out, TYPE);
             out.putLong(connectionId);
             WireWriter.bytes8(out, clientProof);
+            pad(out, start);
+        }
+
+        static Proof decodeBody(WireReader in, int datagramLength) throws MalformedPacketException {
+            Proof proof = new Proof(in.i64(), in.bytes8());
+            expectPadding(in, datagramLength, "PROOF");
+            return proof;
         }
     }
 
@@ -260,17 +298,20 @@ public sealed interface HandshakePacket {
     /**
      * Server to client: the handshake failed.
      *
+     * @param clientNonce  the nonce of the HELLO that began the attempt, so that only someone who
+     *                     saw that HELLO can end it
      * @param connectionId the connection id of the attempt, or 0 when refusing a HELLO
      * @param reason       why
      * @param detail       a human-readable explanation, such as the username rule
      */
-    record Reject(long connectionId, RejectReason reason, String detail) implements HandshakePacket {
+    record Reject(byte[] clientNonce, long connectionId, RejectReason reason, String detail)
+            implements HandshakePacket {
         static final int TYPE = 5;
 
         @Override
         public void encode(ByteBuffer out) {
             header(out, TYPE);
-            out.putLong(connectionId).put((byte) reason.code());
+            out.put(clientNonce).putLong(connectionId).put((byte) reason.code());
             WireWriter.string16(out, detail);
         }
     }
@@ -294,11 +335,14 @@ public sealed interface HandshakePacket {
     }
 
     /**
-     * Server to client: the client's version is not spoken here.
+     * Server to client: the client's version is not spoken here. Its layout is the same in every
+     * version (and it is decoded whatever its version byte), so that every client can read it.
      *
+     * @param clientNonce       the nonce of the HELLO this answers, read from the version-independent
+     *                          start of a HELLO ({@link #VERSION_INDEPENDENT_HELLO_PREFIX_BYTES})
      * @param supportedVersions the versions the server speaks
      */
-    record VersionMismatch(List<Integer> supportedVersions) implements HandshakePacket {
+    record VersionMismatch(byte[] clientNonce, List<Integer> supportedVersions) implements HandshakePacket {
         static final int TYPE = 6;
 
         /** Defensive copy. */
@@ -308,21 +352,21 @@ public sealed interface HandshakePacket {
 
         @Override
         public void encode(ByteBuffer out) {
-            // deliberately always in version 1's header layout, so that every client can read it
             header(out, TYPE);
-            out.put((byte) supportedVersions.size());
+            out.put(clientNonce).put((byte) supportedVersions.size());
             for (int version : supportedVersions) {
                 out.put((byte) version);
             }
         }
 
         static VersionMismatch decodeBody(WireReader in) throws MalformedPacketException {
+            byte[] clientNonce = in.bytes(WireFormat.NONCE_BYTES);
             int count = in.u8();
             List<Integer> versions = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 versions.add(in.u8());
             }
-            return new VersionMismatch(versions);
+            return new VersionMismatch(clientNonce, versions);
         }
     }
 }

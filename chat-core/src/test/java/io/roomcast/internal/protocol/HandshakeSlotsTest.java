@@ -2,9 +2,13 @@ package io.roomcast.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.internal.crypto.SrpGroup;
+import io.roomcast.internal.wire.HandshakePacket;
+import io.roomcast.internal.wire.RejectReason;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,31 +25,34 @@ class HandshakeSlotsTest {
     @Test
     void oneAddressGetsAtMostItsShareOfHandshakesInProgress() {
         SimulatedNetwork network = new SimulatedNetwork(72);
-        // SRP work takes 50 ms of virtual time, so all 40 HELLOs arrive while the first are in progress
-        SimulatedRoom room = SimulatedRoom.on(network)
-                .offload(network.slowOffload(TimeUnit.MILLISECONDS.toNanos(50))).build();
+        SimulatedRoom room = SimulatedRoom.on(network).build();
         String seed = "seed " + network.seed();
-        List<String> names = new ArrayList<>();
+        Random random = network.newRandom();
+        RawPeer host = new RawPeer();
+        InetSocketAddress hostAddress = new InetSocketAddress("127.0.0.9", 22_000);
+        network.attach(hostAddress, host);
+        List<HandshakePacket.Hello> hellos = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            String name = "bulk" + i;
-            room.add(room.clientConfig(name, SimulatedRoom.DEFAULT_PASSWORD),
-                    new InetSocketAddress("127.0.0.9", 22_000 + i));
-            names.add(name);
+            hellos.add(RawPeer.hello(random, SrpGroup.RFC5054_2048_SHA256, "bulk" + i, new byte[0]));
         }
-        room.runUntil(() -> names.stream().allMatch(n -> room.sink(n).connectFailure != null || room.sink(n).joined()),
-                20 * SECOND);
+        room.act(() -> hellos.forEach(hello -> host.send(SimulatedRoom.SERVER, hello)));
+        room.runFor(SECOND);
 
-        long joined = names.stream().filter(n -> room.sink(n).joined()).count();
-        List<String> refused = names.stream().filter(n -> room.sink(n).connectFailure
-                == ClientEventSink.ConnectFailure.REFUSED).toList();
-        assertThat(joined).as("%s: handshakes that got a slot", seed).isEqualTo(HandshakeResponder.MAX_PENDING_PER_ADDRESS);
-        assertThat(refused).as(seed).hasSize(40 - HandshakeResponder.MAX_PENDING_PER_ADDRESS);
-        assertThat(room.sink(refused.get(0)).log).as(seed)
-                .anySatisfy(line -> assertThat(line).contains("too many joins in progress from this address"));
+        assertThat(host.received(HandshakePacket.Challenge.class)).as("%s: handshakes that got a slot", seed)
+                .hasSize(HandshakeResponder.MAX_PENDING_PER_ADDRESS);
+        List<HandshakePacket.Reject> refused = host.received(HandshakePacket.Reject.class);
+        assertThat(refused).as(seed).hasSize(40 - HandshakeResponder.MAX_PENDING_PER_ADDRESS)
+                .allSatisfy(reject -> {
+                    assertThat(reject.reason()).isEqualTo(RejectReason.SERVER_BUSY);
+                    assertThat(reject.detail()).isEqualTo(HandshakeResponder.BUSY_AT_ADDRESS_DETAIL);
+                });
+        assertThat(room.server().stats().busy).as(seed).isEqualTo(40 - HandshakeResponder.MAX_PENDING_PER_ADDRESS);
 
         assertThat(room.join("joan")).as("%s: another address still joins", seed).isTrue();
+
+        room.runFor(HandshakeResponder.HANDSHAKE_LIFETIME_NANOS);
         room.add(room.clientConfig("late", SimulatedRoom.DEFAULT_PASSWORD), new InetSocketAddress("127.0.0.9", 22_100));
         room.runUntil(() -> room.sink("late").joined() || room.sink("late").connectFailure != null, 10 * SECOND);
-        assertThat(room.sink("late").joined()).as("%s: the slots come back once those handshakes end", seed).isTrue();
+        assertThat(room.sink("late").joined()).as("%s: the slots come back once those handshakes expire", seed).isTrue();
     }
 }

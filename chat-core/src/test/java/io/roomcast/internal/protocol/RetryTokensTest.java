@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -10,20 +11,78 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class RetryTokensTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.2", 4000);
+    private static final byte[] NONCE = filled(7);
 
     @Test
-    void aTokenIsValidOnlyFromItsAddressWithinItsLifetime() {
+    void aTokenIsValidOnlyFromItsAddressForItsNonceWithinItsLifetime() {
         RetryTokens tokens = new RetryTokens(new Random(1));
-        byte[] token = tokens.issue(CLIENT, 1_000);
+        byte[] token = tokens.issue(CLIENT, NONCE, 1_000);
 
-        assertThat(tokens.isValid(token, CLIENT, 1_000 + RetryTokens.LIFETIME_NANOS)).isTrue();
-        assertThat(tokens.isValid(token, CLIENT, 1_001 + RetryTokens.LIFETIME_NANOS)).as("expired").isFalse();
-        assertThat(tokens.isValid(token, new InetSocketAddress("127.0.0.2", 4001), 2_000)).as("other port").isFalse();
-        assertThat(tokens.isValid(token, new InetSocketAddress("127.0.0.3", 4000), 2_000)).as("other IP").isFalse();
+        assertThat(tokens.check(token, CLIENT, NONCE, 1_000 + RetryTokens.LIFETIME_NANOS))
+                .isEqualTo(RetryTokens.Check.VALID);
+        assertThat(tokens.check(token, CLIENT, NONCE, 1_001 + RetryTokens.LIFETIME_NANOS)).as("expired")
+                .isEqualTo(RetryTokens.Check.INVALID);
+        assertThat(tokens.check(token, new InetSocketAddress("127.0.0.2", 4001), NONCE, 2_000)).as("other port")
+                .isEqualTo(RetryTokens.Check.INVALID);
+        assertThat(tokens.check(token, new InetSocketAddress("127.0.0.3", 4000), NONCE, 2_000)).as("other IP")
+                .isEqualTo(RetryTokens.Check.INVALID);
+        assertThat(tokens.check(token, CLIENT, filled(8), 2_000)).as("another HELLO's nonce")
+                .isEqualTo(RetryTokens.Check.INVALID);
         byte[] tampered = token.clone();
         tampered[tampered.length - 1] ^= 1;
-        assertThat(tokens.isValid(tampered, CLIENT, 2_000)).isFalse();
-        assertThat(tokens.isValid(new byte[0], CLIENT, 2_000)).isFalse();
-        assertThat(new RetryTokens(new Random(2)).isValid(token, CLIENT, 2_000)).as("another server's secret").isFalse();
+        assertThat(tokens.check(tampered, CLIENT, NONCE, 2_000)).isEqualTo(RetryTokens.Check.INVALID);
+        assertThat(tokens.check(new byte[0], CLIENT, NONCE, 2_000)).isEqualTo(RetryTokens.Check.INVALID);
+        assertThat(new RetryTokens(new Random(2)).check(token, CLIENT, NONCE, 2_000)).as("another server's secret")
+                .isEqualTo(RetryTokens.Check.INVALID);
+    }
+
+    @Test
+    void aSpentTokenIsRememberedUntilItCouldNoLongerBeValid() {
+        RetryTokens tokens = new RetryTokens(new Random(1));
+        byte[] token = tokens.issue(CLIENT, NONCE, 1_000);
+
+        assertThat(tokens.spend(token, 2_000)).isTrue();
+
+        assertThat(tokens.check(token, CLIENT, NONCE, 3_000)).isEqualTo(RetryTokens.Check.SPENT);
+        assertThat(tokens.check(token, CLIENT, NONCE, 1_000 + RetryTokens.LIFETIME_NANOS))
+                .isEqualTo(RetryTokens.Check.SPENT);
+        tokens.expire(2_000 + RetryTokens.LIFETIME_NANOS);
+        assertThat(tokens.spentCount()).as("kept while it could be valid").isEqualTo(1);
+        tokens.expire(2_001 + RetryTokens.LIFETIME_NANOS);
+        assertThat(tokens.spentCount()).isZero();
+        assertThat(tokens.nextExpiryNanos()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void theRecordOfSpentTokensIsBoundedAndRefusesRatherThanForgets() {
+        RetryTokens tokens = new RetryTokens(new Random(1));
+        for (int i = 0; i < RetryTokens.MAX_SPENT; i++) {
+            assertThat(tokens.spend(tokens.issue(CLIENT, nonce(i), 1_000), 1_000 + i)).isTrue();
+        }
+        byte[] more = tokens.issue(CLIENT, nonce(-1), 1_000);
+
+        assertThat(tokens.spend(more, 5_000)).as("full: no token may open a handshake").isFalse();
+        assertThat(tokens.check(tokens.issue(CLIENT, nonce(0), 1_000), CLIENT, nonce(0), 5_000))
+                .as("the oldest is not forgotten to make room").isEqualTo(RetryTokens.Check.SPENT);
+        assertThat(tokens.spentCount()).isEqualTo(RetryTokens.MAX_SPENT);
+
+        long afterOldest = 1_001 + RetryTokens.LIFETIME_NANOS;
+        assertThat(tokens.spend(tokens.issue(CLIENT, nonce(-1), afterOldest), afterOldest))
+                .as("room again once the oldest expired").isTrue();
+    }
+
+    private static byte[] nonce(int i) {
+        byte[] nonce = filled(0);
+        nonce[0] = (byte) (i >> 24);
+        nonce[1] = (byte) (i >> 16);
+        nonce[2] = (byte) (i >> 8);
+        nonce[3] = (byte) i;
+        return nonce;
+    }
+
+    private static byte[] filled(int value) {
+        byte[] bytes = new byte[16];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.HandshakePacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -428,28 +429,19 @@ class RoomSimulationTest {
     void answersToUnvalidatedAddressesNeverExceedThreeTimesWhatTheySent() {
         SimulatedRoom room = room(36);
         InetSocketAddress prober = new InetSocketAddress("127.0.0.7", 7777);
-        List<byte[]> answers = new ArrayList<>();
-        DatagramEngine recorder = new TimerlessEngine() {
-            @Override
-            public void handleDatagram(long nowNanos, java.nio.ByteBuffer datagram, InetSocketAddress source) {
-                byte[] bytes = new byte[datagram.remaining()];
-                datagram.get(bytes);
-                answers.add(bytes);
-            }
-
-            @Override
-            public InetSocketAddress pollDatagram(long nowNanos, java.nio.ByteBuffer out) {
-                return null;
-            }
-        };
+        RawPeer recorder = new RawPeer();
         room.network().attach(prober, recorder);
-        // a 5-byte handshake header in an unknown version asks for a VERSION_MISMATCH
-        byte[] probe = {(byte) 0xC0, 'R', 'C', 9, 1};
-        room.act(() -> room.server().handleDatagram(room.now(), java.nio.ByteBuffer.wrap(probe), prober));
+        // a HELLO in an unknown version, cut to the header and nonce, asks for a VERSION_MISMATCH
+        byte[] probe = new byte[HandshakePacket.VERSION_INDEPENDENT_HELLO_PREFIX_BYTES];
+        System.arraycopy(new byte[] {(byte) 0xC0, 'R', 'C', 9, 1}, 0, probe, 0, 5);
+        room.act(() -> recorder.send(SimulatedRoom.SERVER, probe));
         room.runFor(SECOND);
 
         assertThat(room.server().stats().versionMismatches).isEqualTo(1);
-        long answered = answers.stream().mapToLong(a -> a.length).sum();
+        assertThat(recorder.received(HandshakePacket.VersionMismatch.class))
+                .as("the VERSION_MISMATCH, echoing the nonce").singleElement()
+                .satisfies(mismatch -> assertThat(mismatch.clientNonce()).containsOnly(0));
+        long answered = recorder.received.stream().mapToLong(a -> a.length).sum();
         assertThat(answered).isLessThanOrEqualTo(3L * probe.length);
     }
 

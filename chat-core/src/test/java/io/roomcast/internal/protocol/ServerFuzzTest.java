@@ -77,6 +77,7 @@ class ServerFuzzTest {
             if (i % 100_000 == 0) {
                 assertThat(server.handshakes().pendingCount()).isLessThanOrEqualTo(2 * HandshakeResponder.MAX_PENDING_HANDSHAKES);
                 assertThat(server.handshakes().repeatedAnswerCount()).isLessThanOrEqualTo(2 * HandshakeResponder.MAX_PENDING_HANDSHAKES);
+                assertThat(server.handshakes().spentTokenCount()).isLessThanOrEqualTo(RetryTokens.MAX_SPENT);
             }
         }
 

@@ -129,8 +129,10 @@ class CodecPropertiesTest {
                         .as((n, id, sn, room, salt, b) -> (HandshakePacket) new HandshakePacket.Challenge(n, id, sn,
                                 room, salt, b)),
                 Combinators.combine(Arbitraries.longs(), blob).as((id, m1) -> (HandshakePacket) new HandshakePacket.Proof(id, m1)),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.of(RejectReason.class), name)
-                        .as((id, r, d) -> (HandshakePacket) new HandshakePacket.Reject(id, r, d)),
+                Combinators.combine(nonce, Arbitraries.longs(), Arbitraries.of(RejectReason.class), name)
+                        .as((n, id, r, d) -> (HandshakePacket) new HandshakePacket.Reject(n, id, r, d)),
+                Combinators.combine(nonce, Arbitraries.integers().between(0, 255).list().ofMaxSize(8))
+                        .as((n, versions) -> (HandshakePacket) new HandshakePacket.VersionMismatch(n, versions)),
                 Combinators.combine(nonce, blob).as((n, t) -> (HandshakePacket) new HandshakePacket.Retry(n, t)));
     }
 

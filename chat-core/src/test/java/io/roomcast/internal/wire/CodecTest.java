@@ -29,10 +29,10 @@ class CodecTest {
                 Arguments.of("PROOF", new HandshakePacket.Proof(-5L, filled(32, 4))),
                 Arguments.of("WELCOME", new HandshakePacket.Welcome(42L, filled(32, 5), 1, 3, filled(300, 8))),
                 Arguments.of("WELCOME alone", new HandshakePacket.Welcome(42L, filled(32, 5), 0, 1, filled(16, 9))),
-                Arguments.of("REJECT", new HandshakePacket.Reject(42L, RejectReason.USERNAME_TAKEN,
+                Arguments.of("REJECT", new HandshakePacket.Reject(NONCE, 42L, RejectReason.USERNAME_TAKEN,
                         "the username 'Joan' is taken")),
                 Arguments.of("RETRY", new HandshakePacket.Retry(NONCE, filled(24, 7))),
-                Arguments.of("VERSION_MISMATCH", new HandshakePacket.VersionMismatch(List.of(1, 2))));
+                Arguments.of("VERSION_MISMATCH", new HandshakePacket.VersionMismatch(NONCE, List.of(1, 2))));
     }
 
     static Stream<Arguments> invalidUtf8() {
@@ -113,6 +113,46 @@ class CodecTest {
     }
 
     @Test
+    void aHelloInAnotherVersionStillGivesItsNonce() {
+        byte[] bytes = encode(new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3), new byte[0]));
+        bytes[3] = 9;
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOfSatisfying(UnsupportedVersionException.class,
+                        e -> assertThat(e.clientNonce()).isEqualTo(NONCE));
+        // only the version-independent start is read: the header and the nonce
+        byte[] prefix = Arrays.copyOf(bytes, HandshakePacket.VERSION_INDEPENDENT_HELLO_PREFIX_BYTES);
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(prefix)))
+                .isInstanceOfSatisfying(UnsupportedVersionException.class,
+                        e -> assertThat(e.clientNonce()).isEqualTo(NONCE));
+        byte[] proof = encode(new HandshakePacket.Proof(1L, filled(32, 4)));
+        proof[3] = 9;
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(proof)))
+                .isInstanceOfSatisfying(UnsupportedVersionException.class, e -> assertThat(e.clientNonce()).isNull());
+    }
+
+    @Test
+    void aVersionMismatchIsReadWhateverItsVersionByte() throws MalformedPacketException {
+        byte[] bytes = encode(new HandshakePacket.VersionMismatch(NONCE, List.of(2, 3)));
+        bytes[3] = 2; // from a server that speaks only later versions
+
+        HandshakePacket decoded = HandshakePacket.decode(ByteBuffer.wrap(bytes));
+
+        assertThat(decoded).isInstanceOfSatisfying(HandshakePacket.VersionMismatch.class, mismatch -> {
+            assertThat(mismatch.clientNonce()).isEqualTo(NONCE);
+            assertThat(mismatch.supportedVersions()).containsExactly(2, 3);
+        });
+    }
+
+    @Test
+    void proofIsPaddedToTheFullDatagramWithZeros() {
+        byte[] bytes = encode(new HandshakePacket.Proof(7L, filled(32, 4)));
+        assertThat(bytes).hasSize(WireFormat.MAX_DATAGRAM_BYTES);
+        bytes[bytes.length - 1] = 1;
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("padding");
+    }
+
+    @Test
     void welcomeBodiesRoundTrip() throws MalformedPacketException {
         HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(77, 16384, 15_000,
                 List.of("joan", "ega", "Zoë"));
@@ -136,7 +176,7 @@ class CodecTest {
 
     @Test
     void invalidUtf8IsRejected() {
-        byte[] bytes = encode(new HandshakePacket.Reject(1L, RejectReason.ROOM_FULL, "ab"));
+        byte[] bytes = encode(new HandshakePacket.Reject(NONCE, 1L, RejectReason.ROOM_FULL, "ab"));
         bytes[bytes.length - 1] = (byte) 0xC3; // a lead byte with no continuation
         assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
                 .isInstanceOf(MalformedPacketException.class).hasMessageContaining("UTF-8");

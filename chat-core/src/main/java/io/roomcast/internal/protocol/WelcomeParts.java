@@ -1,0 +1,94 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.crypto.PacketProtector;
+import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.wire.HandshakePacket;
+import io.roomcast.internal.wire.WireFormat;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WELCOME for a member just admitted: the member list split over as many datagrams as it
+ * needs, each body sealed with the welcome key. It goes once in full, then again to a repeated
+ * PROOF until the member's first packet shows it arrived, but only within the handshake's
+ * {@link AmplificationBudget}: a PROOF can be replayed from the member's address by anyone who saw
+ * it. Repeats go round the parts, so that a member missing the last one gets it in turn.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class WelcomeParts {
+    private final byte[][] parts;
+    private final AmplificationBudget budget;
+    /** The part the next repeat starts with. */
+    private int nextAgain;
+
+    private WelcomeParts(byte[][] parts, AmplificationBudget budget) {
+        this.parts = parts;
+        this.budget = budget;
+    }
+
+    /**
+     * Encodes the WELCOME for {@code handshake}.
+     *
+     * @param members the room's usernames, the new member's included
+     */
+    static WelcomeParts of(HandshakeResponder.Handshake handshake, List<String> members, long joinSequence,
+                           int maxMessageBytes, SessionKeys keys, byte[] serverProof) {
+        List<List<String>> split = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        int fixed = HandshakePacket.Welcome.CLEAR_BYTES + PacketProtector.TAG_BYTES
+                + HandshakePacket.WelcomeBody.FIXED_BYTES;
+        int size = fixed;
+        for (String name : members) {
+            int nameBytes = 1 + name.getBytes(StandardCharsets.UTF_8).length;
+            if (size + nameBytes > WireFormat.MAX_DATAGRAM_BYTES) {
+                split.add(current);
+                current = new ArrayList<>();
+                size = fixed;
+            }
+            current.add(name);
+            size += nameBytes;
+        }
+        split.add(current);
+        byte[][] encoded = new byte[split.size()][];
+        for (int i = 0; i < split.size(); i++) {
+            HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(joinSequence, maxMessageBytes,
+                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), split.get(i));
+            HandshakePacket.Welcome clear = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i,
+                    split.size(), new byte[0]);
+            byte[] sealed = keys.welcome().seal(i, clear.associatedData(), body.toBytes());
+            encoded[i] = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i, split.size(), sealed)
+                    .toBytes();
+        }
+        keys.welcome().destroy(); // the WELCOME is sealed once and repeated as these bytes
+        return new WelcomeParts(encoded, handshake.budget());
+    }
+
+    /**
+     * Every part, for the PROOF that was just checked. They go whatever the budget says: only who
+     * received the CHALLENGE at that address could make the PROOF, so the address is proved. They
+     * are counted in the budget, so that repeats stay within it.
+     */
+    void sendFirst(InetSocketAddress to, Queue<Datagram> replies) {
+        for (byte[] part : parts) {
+            budget.sentAnyway(part.length);
+            replies.add(new Datagram(to, part));
+        }
+    }
+
+    /**
+     * A repeated PROOF of {@code received} bytes: as many parts as the budget allows, at most one
+     * round, from where the last repeat stopped.
+     */
+    void sendAgain(InetSocketAddress to, int received, Queue<Datagram> replies) {
+        budget.received(received);
+        for (int sent = 0; sent < parts.length && budget.trySend(parts[nextAgain].length); sent++) {
+            replies.add(new Datagram(to, parts[nextAgain]));
+            nextAgain = (nextAgain + 1) % parts.length;
+        }
+    }
+}
