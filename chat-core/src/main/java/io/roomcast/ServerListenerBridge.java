@@ -35,6 +35,12 @@ final class ServerListenerBridge implements ServerEventSink {
     }
 
     @Override
+    public void privateMessage(String sender, String recipient, String text, long timestampMillis) {
+        PrivateMessage message = new PrivateMessage(sender, recipient, text, Instant.ofEpochMilli(timestampMillis));
+        callbacks.execute(() -> listener.onPrivateMessage(message));
+    }
+
+    @Override
     public void memberLeft(long sequence, String username, InetSocketAddress address, CloseReason reason) {
         Member member = new Member(username, address);
         LeaveReason leaveReason = LeaveReasons.of(reason);

@@ -179,6 +179,13 @@ final class HandshakeResponder {
                     .toBytes(), received);
             return;
         }
+        long bannedFor = room.sanctions().addressBannedFor(source.getAddress(), now);
+        if (bannedFor > 0) {
+            // no SRP work for a banned host; the answer is one small packet, within the 3x limit
+            answer(source, new HandshakePacket.Reject(0, RejectReason.BANNED, Room.bannedDetail(bannedFor))
+                    .toBytes(), received);
+            return;
+        }
         NonceKey nonce = new NonceKey(hello.clientNonce());
         Pending known = pendingByNonce.get(nonce);
         if (known != null) {
@@ -292,7 +299,7 @@ final class HandshakeResponder {
             refuse(now, handshake, RejectReason.BAD_PASSWORD, "wrong password", received);
             return;
         }
-        Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username());
+        Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username(), now);
         if (refusal.isPresent()) {
             refuse(now, handshake, refusal.get().reason(), refusal.get().detail(), received);
             return;
@@ -319,7 +326,8 @@ final class HandshakeResponder {
      * The WELCOME packets for a member just admitted: the member list split over as many
      * datagrams as it needs, each body sealed with the welcome key.
      */
-    byte[][] welcomePackets(Handshake handshake, long joinSequence, SessionKeys keys, byte[] serverProof) {
+    byte[][] welcomePackets(Handshake handshake, long joinSequence, int historyCount, SessionKeys keys,
+                            byte[] serverProof) {
         List<List<String>> parts = new ArrayList<>();
         List<String> current = new ArrayList<>();
         int fixed = HandshakePacket.Welcome.CLEAR_BYTES + PacketProtector.TAG_BYTES
@@ -339,7 +347,7 @@ final class HandshakeResponder {
         byte[][] encoded = new byte[parts.size()][];
         for (int i = 0; i < parts.size(); i++) {
             HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(joinSequence, config.maxMessageBytes(),
-                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), parts.get(i));
+                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), historyCount, parts.get(i));
             HandshakePacket.Welcome clear = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i,
                     parts.size(), new byte[0]);
             byte[] sealed = keys.welcome().seal(i, clear.associatedData(), body.toBytes());

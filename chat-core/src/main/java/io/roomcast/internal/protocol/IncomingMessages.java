@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One member's messages on their way into the room: SEND slices reassembled, accepted strictly in
- * message-id order and each id once, within a window of ids and a budget of bytes held, checked
+ * One member's messages on their way into the room: SEND slices (and PRIVATE_SEND slices, which
+ * share the message ids) reassembled, accepted strictly in message-id order and each id once, within a window of ids and a budget of bytes held, checked
  * against the size limit, the rate limit and UTF-8. What is refused goes back to the member as
  * ERROR frames, in order with the rest; a lost ERROR is sent again.
  *
@@ -23,12 +23,14 @@ final class IncomingMessages {
     /** Where a complete message that passed every check goes. */
     interface Acceptor {
         /**
-         * The message with {@code messageId} enters the room (unless the room or the member is
-         * closing, when it is dropped unanswered).
+         * The message with {@code messageId} enters the room, or goes to {@code recipient} (unless
+         * the room or the member is closing, when it is dropped unanswered). The acceptor may still
+         * refuse it ({@link #refuse}).
          *
+         * @param recipient the name a private message was sent to, or {@code null} for the room
          * @return {@code false} if the sender is no longer in the room: nothing more of its is taken
          */
-        boolean accept(long messageId, String text);
+        boolean accept(long messageId, String recipient, String text);
     }
 
     /** What {@link #take} made of a SEND slice. */
@@ -51,6 +53,8 @@ final class IncomingMessages {
     private final ServerStats stats;
     private long lastProcessedId;
     private final TreeMap<Long, Reassembly> reassemblies = new TreeMap<>();
+    /** The recipients of private messages among {@link #reassemblies}, by id. */
+    private final java.util.HashMap<Long, String> recipients = new java.util.HashMap<>(4);
     /** Ids of messages refused before they were complete (too large): processed in order as refusals. */
     private final TreeMap<Long, Frame.Error> refusedEarly = new TreeMap<>();
     /** ERROR frames to send, by message id: a refusal re-queued by a probe and a loss is held once. */
@@ -81,33 +85,49 @@ final class IncomingMessages {
      * or is refused.
      */
     Taken take(Frame.Send send, long nowNanos, Acceptor acceptor) {
-        long id = send.messageId();
+        return take(send.messageId(), null, send.totalLength(), send.offset(), send.data(), nowNanos, acceptor);
+    }
+
+    /** Takes one PRIVATE_SEND slice, as {@link #take(Frame.Send, long, Acceptor)}. */
+    Taken take(Frame.PrivateSend send, long nowNanos, Acceptor acceptor) {
+        return take(send.messageId(), send.recipient(), send.totalLength(), send.offset(), send.data(), nowNanos,
+                acceptor);
+    }
+
+    private Taken take(long id, String recipient, int totalLength, int offset, byte[] data, long nowNanos,
+                       Acceptor acceptor) {
         if (id <= lastProcessedId || refusedEarly.containsKey(id)) {
             return Taken.TAKEN; // a duplicate of something already taken
         }
         if (id > lastProcessedId + ProtocolLimits.SEND_WINDOW) {
             return Taken.NO_ROOM;
         }
-        if (send.totalLength() > maxMessageBytes) {
+        if (totalLength > maxMessageBytes) {
             Reassembly partial = reassemblies.remove(id);
+            recipients.remove(id);
             if (partial != null) {
                 bytesHeld -= partial.totalLength();
             }
             refusedEarly.put(id, new Frame.Error(id, ErrorCode.MESSAGE_TOO_LARGE, "message is "
-                    + send.totalLength() + " bytes of UTF-8; the room's limit is " + maxMessageBytes));
+                    + totalLength + " bytes of UTF-8; the room's limit is " + maxMessageBytes));
             processInOrder(nowNanos, acceptor);
             return Taken.TAKEN;
         }
         Reassembly reassembly = reassemblies.get(id);
         if (reassembly == null) {
-            if (bytesHeld + send.totalLength() > bytesBudget) {
+            if (bytesHeld + totalLength > bytesBudget) {
                 return Taken.NO_ROOM;
             }
-            reassembly = new Reassembly(send.totalLength(), nowNanos);
+            reassembly = new Reassembly(totalLength, nowNanos);
             reassemblies.put(id, reassembly);
-            bytesHeld += send.totalLength();
+            bytesHeld += totalLength;
+            if (recipient != null) {
+                recipients.put(id, recipient);
+            }
+        } else if (!java.util.Objects.equals(recipient, recipients.get(id))) {
+            return Taken.INCONSISTENT; // a slice of a room message claims a recipient, or another one
         }
-        if (!reassembly.add(send.totalLength(), send.offset(), send.data(), nowNanos)) {
+        if (!reassembly.add(totalLength, offset, data, nowNanos)) {
             return Taken.INCONSISTENT;
         }
         processInOrder(nowNanos, acceptor);
@@ -128,16 +148,17 @@ final class IncomingMessages {
                 return;
             }
             reassemblies.remove(next);
+            String recipient = recipients.remove(next);
             bytesHeld -= reassembly.totalLength();
             lastProcessedId = next;
-            if (!check(next, reassembly.bytes(), nowNanos, acceptor)) {
+            if (!check(next, recipient, reassembly.bytes(), nowNanos, acceptor)) {
                 return;
             }
         }
     }
 
     /** @return {@code false} if the sender left the room meanwhile */
-    private boolean check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
+    private boolean check(long id, String recipient, byte[] utf8, long nowNanos, Acceptor acceptor) {
         if (!rateLimit.tryTake(nowNanos)) {
             stats.rateLimited++;
             refuse(new Frame.Error(id, ErrorCode.RATE_LIMITED, rateLimitDetail));
@@ -150,7 +171,7 @@ final class IncomingMessages {
             refuse(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, "the message is not valid UTF-8"));
             return true;
         }
-        return acceptor.accept(id, text);
+        return acceptor.accept(id, recipient, text);
     }
 
     /**
@@ -160,6 +181,11 @@ final class IncomingMessages {
      */
     boolean tooManyRefusals() {
         return refusals.size() > MAX_QUEUED_REFUSALS;
+    }
+
+    /** Refuses the message with {@code messageId}: an ERROR frame goes back to the member. */
+    void refuse(long messageId, ErrorCode code, String detail) {
+        refuse(new Frame.Error(messageId, code, detail));
     }
 
     private void refuse(Frame.Error refusal) {

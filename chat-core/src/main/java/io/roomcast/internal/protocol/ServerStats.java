@@ -24,4 +24,6 @@ public final class ServerStats {
     public long retries;
     /** Packets that arrived twice (the second was dropped). */
     public long duplicatePackets;
+    /** Private messages delivered to their recipient's private stream. */
+    public long privateMessages;
 }

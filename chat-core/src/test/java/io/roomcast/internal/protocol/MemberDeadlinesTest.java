@@ -27,7 +27,7 @@ class MemberDeadlinesTest {
         RoomMember member = new RoomMember(id, new InetSocketAddress("127.0.0.1", 1000 + (int) id),
                 "m" + id, 15_000_000_000L, new SessionKeys(protector, protector, protector),
                 new EventStream(new RoomLog(16), 1, 16, 16),
-                new IncomingMessages(1024, new TokenBucket(20, 40, 0), "rate limited", new ServerStats()), 0);
+                new IncomingMessages(1024, new TokenBucket(20, 40, 0), "rate limited", new ServerStats()), 16, 16, 0);
         wanted.put(member, deadline);
         deadlines.touch(member);
         return member;

@@ -114,7 +114,7 @@ class CodecTest {
 
     @Test
     void welcomeBodiesRoundTrip() throws MalformedPacketException {
-        HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(77, 16384, 15_000,
+        HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(77, 16384, 15_000, 50,
                 List.of("joan", "ega", "Zoë"));
         assertThat(HandshakePacket.WelcomeBody.decode(ByteBuffer.wrap(body.toBytes()))).isEqualTo(body);
         byte[] bytes = body.toBytes();
@@ -127,7 +127,7 @@ class CodecTest {
 
     @Test
     void absurdMemberCountFailsBeforeAllocating() {
-        byte[] bytes = new HandshakePacket.WelcomeBody(1, 1, 1, List.of()).toBytes();
+        byte[] bytes = new HandshakePacket.WelcomeBody(1, 1, 1, 0, List.of()).toBytes();
         bytes[bytes.length - 2] = (byte) 0xFF; // claim 65535 members with no bytes behind them
         bytes[bytes.length - 1] = (byte) 0xFF;
         assertThatThrownBy(() -> HandshakePacket.WelcomeBody.decode(ByteBuffer.wrap(bytes)))
