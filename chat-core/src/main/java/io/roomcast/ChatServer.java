@@ -266,6 +266,18 @@ public final class ChatServer implements Closeable {
         }
     }
 
+    /**
+     * What the server has done since it started: members, messages, deliveries, refusals, traffic,
+     * packets dropped and departures, as one consistent snapshot copied on the I/O thread. Cheap
+     * enough to call every second; thread-safe.
+     *
+     * @return the snapshot; all zeros before {@link #start()}, the last counts after {@link #close()}
+     */
+    public ServerStats stats() {
+        ServerRuntime running = runtime;
+        return ServerStats.of(running == null ? null : running.stats());
+    }
+
     private static void requirePositive(Duration duration, String name) {
         Objects.requireNonNull(duration, name);
         if (duration.isNegative() || duration.isZero()) {

@@ -193,13 +193,8 @@ final class ClientListenerBridge implements ClientEventSink {
 
     /** The exception for a refusal: a {@link MessageRefusedException} when the reason is one the API names. */
     private static ChatException refusal(ErrorCode code, String message) {
-        return switch (code) {
-            case RATE_LIMITED -> new MessageRefusedException(RefusalReason.RATE_LIMITED, message);
-            case MESSAGE_TOO_LARGE -> new MessageRefusedException(RefusalReason.TOO_LARGE, message);
-            case MUTED -> new MessageRefusedException(RefusalReason.MUTED, message);
-            case NO_SUCH_MEMBER -> new MessageRefusedException(RefusalReason.NO_SUCH_MEMBER, message);
-            case INVALID_MESSAGE -> new ChatException(message);
-        };
+        RefusalReason reason = RefusalReasons.of(code);
+        return reason == null ? new ChatException(message) : new MessageRefusedException(reason, message);
     }
 
     /** Fails every unconfirmed send, then tells the listener. Called once (the runtime sees to it). */

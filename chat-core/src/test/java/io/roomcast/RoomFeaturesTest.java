@@ -333,6 +333,44 @@ class RoomFeaturesTest {
         assertThatThrownBy(() -> server.ban("joan", Duration.ofMinutes(1))).isInstanceOf(IllegalStateException.class);
     }
 
+    // ------------------------------------------------------------------ stats
+
+    @Test
+    void statsCountWhatTheRoomDid() throws Exception {
+        ChatServer server = startServer(0);
+        assertThat(ChatServer.builder().bind(ANY_LOOPBACK_PORT).build().stats().members()).isZero();
+        RecordingClientListener egaEvents = new RecordingClientListener();
+        ChatClient joan = join(server, "joan", new RecordingClientListener());
+        join(server, "ega", egaEvents);
+        for (int i = 0; i < 3; i++) {
+            await(joan.send("m" + i));
+        }
+        await(joan.sendPrivate("ega", "psst"));
+        assertThat(refusal(joan.sendPrivate("nobody", "?")).reason()).isEqualTo(RefusalReason.NO_SUCH_MEMBER);
+        server.kick("ega");
+
+        ServerStats stats = server.stats();
+
+        assertThat(stats.members()).isEqualTo(1);
+        assertThat(stats.messagesAccepted()).isEqualTo(3);
+        assertThat(stats.privateMessages()).isEqualTo(1);
+        assertThat(stats.refusals()).containsEntry(RefusalReason.NO_SUCH_MEMBER, 1L)
+                .containsEntry(RefusalReason.MUTED, 0L).hasSize(RefusalReason.values().length);
+        assertThat(stats.departures()).containsEntry(LeaveReason.KICKED, 1L).containsEntry(LeaveReason.LEFT, 0L);
+        assertThat(stats.datagramsIn()).isPositive();
+        assertThat(stats.bytesIn()).isGreaterThan(stats.datagramsIn());
+        assertThat(stats.datagramsOut()).isPositive();
+        assertThat(stats.bytesOut()).isGreaterThan(stats.datagramsOut());
+        assertThat(stats.droppedMalformed()).isZero();
+        assertThatThrownBy(() -> stats.refusals().put(RefusalReason.MUTED, 5L))
+                .isInstanceOf(UnsupportedOperationException.class);
+
+        server.close();
+        ServerStats last = server.stats();
+        assertThat(last.departures()).containsEntry(LeaveReason.SERVER_CLOSED, 1L);
+        assertThat(last.messagesAccepted()).isEqualTo(3);
+    }
+
     @Test
     void theHistorySizeIsChecked() {
         assertThatThrownBy(() -> ChatServer.builder().historySize(-1)).isInstanceOf(IllegalArgumentException.class)

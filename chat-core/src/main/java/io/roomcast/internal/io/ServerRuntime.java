@@ -5,6 +5,7 @@ import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.protocol.ServerConfig;
 import io.roomcast.internal.protocol.ServerEngine;
 import io.roomcast.internal.protocol.ServerEventSink;
+import io.roomcast.internal.protocol.ServerStats;
 import io.roomcast.internal.wire.CloseReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -51,6 +52,8 @@ public final class ServerRuntime {
     private final ServerEngine engine;
     private final EventLoop loop;
     private volatile Set<String> members = Set.of(); // written on the I/O thread
+    /** The counters as the room closed; written once, on the I/O thread as it ends. */
+    private volatile ServerStats finalStats;
 
     private ServerRuntime(ServerSettings settings, DatagramChannel channel, Function<Executor, ServerEventSink> events)
             throws IOException {
@@ -111,6 +114,30 @@ public final class ServerRuntime {
     /** The members' usernames as the engine last reported them, in the order they joined; empty once closed. */
     public Set<String> members() {
         return members;
+    }
+
+    /**
+     * The engine's counters, copied on the I/O thread; after close, the last copy.
+     *
+     * @return a copy, or {@code null} if the loop stopped before it could make one
+     */
+    public ServerStats stats() {
+        ServerStats last = finalStats;
+        if (last != null) {
+            return last;
+        }
+        CompletableFuture<ServerStats> copy = new CompletableFuture<>();
+        if (!commands.execute(now -> copy.complete(engine.statsSnapshot()))) {
+            return finalStats;
+        }
+        try {
+            return copy.get(HOST_COMMAND_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the room did not answer for its counters", e);
+        }
     }
 
     /** Removes a member with {@code KICKED}; {@code false} if there is none by that name or the room is closed. */
@@ -185,6 +212,7 @@ public final class ServerRuntime {
      */
     public void close() {
         commands.execute(engine::close);
+        commands.execute(now -> finalStats = engine.statsSnapshot()); // runs as the loop ends, if not before
         loop.awaitStopOrForce(LOOP_STOP_GRACE);
         offload.close();
         members = Set.of();

@@ -37,6 +37,8 @@ final class EventStream {
     private long delivered;
     private long nextSequence;
     private int nextOffset;
+    /** The first sequence never to be sent: the member's own leave, once the host removed it. */
+    private long endSequence = Long.MAX_VALUE;
 
     /**
      * A member's room stream: its history, then every event after its own join.
@@ -187,8 +189,21 @@ final class EventStream {
     }
 
     private boolean mayStartNext(int packetsInFlight) {
-        return nextSequence <= log.lastSequence() && nextSequence <= delivered + eventWindow
-                && windowOpen(packetsInFlight);
+        return nextSequence <= log.lastSequence() && nextSequence < endSequence
+                && nextSequence <= delivered + eventWindow && windowOpen(packetsInFlight);
+    }
+
+    /**
+     * The stream ends before {@code sequence}: the member was removed by the event with that
+     * sequence, so it gets what the room logged before, and nothing after.
+     */
+    void endBefore(long sequence) {
+        endSequence = sequence;
+    }
+
+    /** {@code true} if the stream has ended and the member has delivered all of it. */
+    boolean drained() {
+        return delivered >= endSequence - 1;
     }
 
     /** {@code true} if another ack-eliciting packet with new content may go to the member. */

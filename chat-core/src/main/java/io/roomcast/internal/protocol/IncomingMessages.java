@@ -189,7 +189,9 @@ final class IncomingMessages {
     }
 
     private void refuse(Frame.Error refusal) {
-        refusals.putIfAbsent(refusal.messageId(), refusal);
+        if (refusals.putIfAbsent(refusal.messageId(), refusal) == null) {
+            stats.refusals[refusal.code().ordinal()]++;
+        }
     }
 
     /** {@code true} if ERROR frames wait to be sent. */
@@ -213,7 +215,7 @@ final class IncomingMessages {
     /** The packet that carried {@code errors} was lost: they go again. */
     void lost(List<Frame.Error> errors) {
         for (Frame.Error error : errors) {
-            refuse(error);
+            refusals.putIfAbsent(error.messageId(), error);
         }
     }
 

@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.PrivateLog;
 import io.roomcast.internal.room.Username;
+import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.Frame;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -43,6 +44,11 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     InetSocketAddress address;
     /** The welcome, kept until the member's first short-header packet shows it arrived. */
     byte[][] welcomeParts;
+
+    /** Why the host removed this member, or {@code null}; it then only drains what the room logged before. */
+    CloseReason expelledFor;
+    /** When an expelled member is told CLOSE even if it has not delivered everything before its removal. */
+    long expelDeadlineNanos = Long.MAX_VALUE;
 
     /** Whether this member is in the engine's queue of members with something to send. */
     boolean queued;
@@ -180,12 +186,18 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         incoming.lost(sent.errors());
     }
 
+    /** {@code true} once the host removed this member from the room (kick, ban). */
+    boolean expelled() {
+        return expelledFor != null;
+    }
+
     /** When the member's timers next need looking at, for {@link MemberDeadlines}. */
     long nextDeadlineNanos() {
         long next = connection.nextDeadlineNanos(queued);
         if (connection.isClosing()) {
             return next;
         }
+        next = Math.min(next, expelDeadlineNanos);
         next = Math.min(next, incoming.staleAtNanos(connection.idleTimeoutNanos()));
         return Math.min(next, path.deadlineNanos());
     }

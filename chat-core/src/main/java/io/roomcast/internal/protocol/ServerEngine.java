@@ -95,9 +95,15 @@ public final class ServerEngine implements DatagramEngine {
         return room.members();
     }
 
-    /** Counters of what the engine dropped and why. */
+    /** Counters of what the engine did and dropped, live: read them on the engine's thread only. */
     public ServerStats stats() {
         return stats;
+    }
+
+    /** A copy of the counters, with the members in the room now, for another thread. */
+    public ServerStats statsSnapshot() {
+        stats.members = room.size();
+        return stats.copy();
     }
 
     /** The members, for tests that check memory bounds. */
@@ -129,8 +135,14 @@ public final class ServerEngine implements DatagramEngine {
             if (member.connection.isClosing()) {
                 continue; // removed by the host, already being told
             }
+            if (member.expelled()) {
+                member.connection.startClosing(member.expelledFor, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
+                members.enqueue(member);
+                continue; // its leave was logged and reported when the host removed it
+            }
             member.connection.startClosing(CloseReason.SERVER_CLOSED, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
             room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
+            stats.departures[CloseReason.SERVER_CLOSED.ordinal()]++;
             sink.memberLeft(0, member.username, member.address, CloseReason.SERVER_CLOSED);
             members.enqueue(member);
         }
@@ -215,10 +227,26 @@ public final class ServerEngine implements DatagramEngine {
         members.leftRoom(member);
         long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
                 .orElse(0L);
-        member.connection.startClosing(reason, now, Timing.CLOSE_TIMEOUT_NANOS);
+        // what the room accepted before the removal still reaches the member (its own last message
+        // included), for a short while; then CLOSE tells it why
+        member.expelledFor = reason;
+        member.expelDeadlineNanos = now + Timing.LEAVE_DRAIN_NANOS;
+        member.events.endBefore(sequence);
         members.touch(member);
+        stats.departures[reason.ordinal()]++;
         sink.memberLeft(sequence, member.username, member.address, reason);
         eventAppended();
+        closeIfDrained(now, member);
+    }
+
+    /** An expelled member that has everything from before its removal (or has had its time) is sent CLOSE. */
+    private void closeIfDrained(long now, RoomMember member) {
+        if (member.expelled() && !member.connection.isClosing()
+                && (member.events.drained() || now >= member.expelDeadlineNanos)) {
+            member.connection.startClosing(member.expelledFor, now, Timing.CLOSE_TIMEOUT_NANOS);
+            members.touch(member);
+            members.enqueue(member);
+        }
     }
 
     private static long saturatedAdd(long a, long b) {
@@ -236,6 +264,8 @@ public final class ServerEngine implements DatagramEngine {
     @Override
     public void handleDatagram(long nowNanos, ByteBuffer datagram, InetSocketAddress source) {
         int received = datagram.remaining();
+        stats.datagramsIn++;
+        stats.bytesIn += received;
         try {
             if (HandshakePacket.isLongHeader(datagram)) {
                 handleHandshake(nowNanos, HandshakePacket.decode(datagram), source, received);
@@ -347,7 +377,10 @@ public final class ServerEngine implements DatagramEngine {
             }
             return taken != IncomingMessages.Taken.NO_ROOM;
         } else if (frame instanceof Frame.Delivered delivered) {
+            long before = member.events.delivered();
             member.events.delivered(delivered.sequence());
+            stats.deliveries += member.events.delivered() - before;
+            closeIfDrained(now, member);
         } else if (frame instanceof Frame.PrivateDelivered delivered) {
             privateMessages.delivered(member, delivered.sequence());
         } else if (frame instanceof Frame.Close close) {
@@ -369,8 +402,8 @@ public final class ServerEngine implements DatagramEngine {
 
     /** @return {@code false} if the member is no longer in the room (appending it pushed it out) */
     private boolean accepted(long now, RoomMember member, long messageId, String recipient, String text) {
-        if (closing || member.connection.isClosing()) {
-            return true; // the room is closing: nothing more is appended
+        if (closing || member.connection.isClosing() || member.expelled()) {
+            return true; // the room is closing, or the member is out of it: nothing more is appended
         }
         long mutedFor = room.sanctions().mutedFor(member.nameKey, now);
         if (mutedFor > 0) {
@@ -382,6 +415,7 @@ public final class ServerEngine implements DatagramEngine {
             return true;
         }
         EventFrame event = room.message(member.username, messageId, text, wallClockMillis.getAsLong());
+        stats.messagesAccepted++;
         sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
         eventAppended();
         return members.contains(member);
@@ -425,6 +459,11 @@ public final class ServerEngine implements DatagramEngine {
             }
             return;
         }
+        closeIfDrained(now, member);
+        if (connection.isClosing()) {
+            members.enqueue(member);
+            return;
+        }
         if (connection.idleExpired(now)) {
             log.debug("{} timed out", member.username);
             removeFromRoom(member, CloseReason.TIMED_OUT, false);
@@ -455,6 +494,16 @@ public final class ServerEngine implements DatagramEngine {
 
     @Override
     public InetSocketAddress pollDatagram(long nowNanos, ByteBuffer out) {
+        int start = out.position();
+        InetSocketAddress destination = nextDatagram(nowNanos, out);
+        if (destination != null) {
+            stats.datagramsOut++;
+            stats.bytesOut += out.position() - start;
+        }
+        return destination;
+    }
+
+    private InetSocketAddress nextDatagram(long nowNanos, ByteBuffer out) {
         Datagram reply = replies.poll();
         if (reply != null) {
             out.put(reply.bytes());
@@ -500,6 +549,9 @@ public final class ServerEngine implements DatagramEngine {
      */
     private void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember) {
         forget(member);
+        if (member.expelled()) {
+            return; // already out of the room: its leave was logged when the host removed it
+        }
         long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
                 .orElse(0L);
         eventAppended();
@@ -507,6 +559,7 @@ public final class ServerEngine implements DatagramEngine {
             // best effort: it is being dropped because it is not keeping up, so no retransmission
             replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
         }
+        stats.departures[reason.ordinal()]++;
         sink.memberLeft(sequence, member.username, member.address, reason);
     }
 

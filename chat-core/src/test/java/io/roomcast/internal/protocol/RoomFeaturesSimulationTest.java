@@ -188,7 +188,10 @@ class RoomFeaturesSimulationTest {
         room.send("ega", "before");
         room.runUntil(() -> room.serverSink().messages.size() == 1, 10 * SECOND);
         boolean[] kicked = new boolean[1];
-        room.act(() -> kicked[0] = room.server().kick(room.now(), "Ega"));
+        room.act(() -> {
+            room.client("ega").send("last words"); // on its way as the kick happens: never accepted
+            kicked[0] = room.server().kick(room.now(), "Ega");
+        });
         room.send("joan", "after");
         RecordingClientSink joan = room.sink("joan");
         assertThat(room.runUntil(() -> room.sink("ega").disconnected != null && joan.messages.size() == 2,
@@ -196,6 +199,10 @@ class RoomFeaturesSimulationTest {
 
         assertThat(kicked[0]).isTrue();
         assertThat(room.sink("ega").disconnected).isEqualTo(CloseReason.KICKED);
+        // what the room accepted before the kick reached the kicked member too, its own message included
+        assertThat(room.sink("ega").messages).extracting(RecordingClientSink.Delivered::text).containsExactly("before");
+        assertThat(room.sink("ega").accepted).containsExactly(1L);
+        assertThat(room.serverSink().messages).containsExactly("ega: before", "joan: after");
         assertThat(joan.log).containsSubsequence("#3 <ega> before", "<-- ega KICKED", "#5 <joan> after");
         assertThat(room.server().memberNames()).containsExactly("joan");
     }
@@ -254,6 +261,26 @@ class RoomFeaturesSimulationTest {
         assertThat(room.runUntil(() -> room.sink("ega").messages.stream().anyMatch(m -> m.text().equals("free again")),
                 5 * SECOND)).isTrue();
         assertThat(room.sink("ega").privates).isEmpty();
+    }
+
+    @Test
+    void statsCountDeliveriesAndTrafficExactly() {
+        SimulatedRoom room = room(91, 0);
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        for (int i = 0; i < 3; i++) {
+            room.send("joan", "m" + i);
+        }
+        room.runFor(5 * SECOND);
+
+        ServerStats stats = room.server().statsSnapshot();
+
+        // joan: ega's join and three messages; ega: three messages
+        assertThat(stats.deliveries).isEqualTo(7);
+        assertThat(stats.messagesAccepted).isEqualTo(3);
+        assertThat(stats.members).isEqualTo(2);
+        assertThat(stats.datagramsIn).isEqualTo(room.network().datagramsSent(room.address("joan"), SimulatedRoom.SERVER)
+                + room.network().datagramsSent(room.address("ega"), SimulatedRoom.SERVER));
     }
 
     @Test
