@@ -137,8 +137,9 @@ public final class ChatClient implements Closeable {
      * @param text the text; at most the room's maximum message size in bytes of UTF-8 (a lone
      *             surrogate is sent as {@code ?})
      * @return a future that completes with the message as the room received it, or fails with a
-     *         {@link ChatException} if the server refused it or the client was disconnected or
-     *         closed before the server's confirmation arrived. It completes on the client's
+     *         {@link MessageRefusedException} if the server refused it (rate limit, size, mute) or a
+     *         {@link ChatException} if the client was disconnected or closed before the server's
+     *         confirmation arrived. It completes on the client's
      *         futures thread ({@code roomcast-client-<username>-futures}), never on the I/O
      *         thread, the calling thread or the listener's, so a listener may block on it; it
      *         completes when the room's event for the message reaches the client, which may be
@@ -152,7 +153,51 @@ public final class ChatClient implements Closeable {
      */
     public CompletableFuture<ChatMessage> send(String text) {
         Objects.requireNonNull(text, "text");
-        ClientRuntime<ClientListenerBridge> running;
+        ClientRuntime<ClientListenerBridge> running = joinedRuntime();
+        checkSize(running, text);
+        CompletableFuture<ChatMessage> future = new CompletableFuture<>();
+        running.send(text, messageId -> running.events().expectConfirmation(messageId, future),
+                () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
+        return future;
+    }
+
+    /**
+     * Sends a private message to one member. The server stamps it with this client's username and
+     * the time and delivers it to {@code recipient} only ({@link ChatClientListener#onPrivateMessage}
+     * there; the host sees it too, {@link ChatServerListener#onPrivateMessage}). It travels like a
+     * room message — same size limit, rate limit and reliability, re-sent until the server
+     * confirms it — but it is not a room event and never appears in history.
+     *
+     * @param recipient the member's username, compared as the room compares names (case and
+     *                  compatibility forms ignored)
+     * @param text      the text; at most the room's maximum message size in bytes of UTF-8
+     * @return a future that completes with the message as the server accepted it (its
+     *         {@code recipient} as the room knows the name), or fails with a
+     *         {@link MessageRefusedException} ({@link RefusalReason#NO_SUCH_MEMBER} if nobody by that
+     *         name is in the room; {@code RATE_LIMITED}, {@code TOO_LARGE} or {@code MUTED}) or a
+     *         {@link ChatException} if the client was disconnected or closed first. It completes on
+     *         the dispatcher, like {@link #send}'s.
+     * @throws IllegalArgumentException if the recipient breaks the username rule or the text is
+     *                                  larger than the room allows
+     * @throws IllegalStateException    if {@link #connect()} has not succeeded
+     */
+    public CompletableFuture<PrivateMessage> sendPrivate(String recipient, String text) {
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(text, "text");
+        TextRules.usernameProblem(recipient).ifPresent(problem -> {
+            throw new IllegalArgumentException("recipient: " + problem);
+        });
+        ClientRuntime<ClientListenerBridge> running = joinedRuntime();
+        checkSize(running, text);
+        CompletableFuture<PrivateMessage> future = new CompletableFuture<>();
+        running.sendPrivate(recipient, text,
+                messageId -> running.events().expectPrivateConfirmation(messageId, recipient, future),
+                () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
+        return future;
+    }
+
+    /** The runtime of a client that has joined (and may have left since). */
+    private ClientRuntime<ClientListenerBridge> joinedRuntime() {
         synchronized (lock) {
             if (state == State.NEW || state == State.CONNECTING) {
                 throw new IllegalStateException("not in the room yet: connect() has not completed");
@@ -160,17 +205,16 @@ public final class ChatClient implements Closeable {
             if (!joinedOnce) {
                 throw new IllegalStateException("not in the room: connect() did not succeed");
             }
-            running = runtime;
+            return runtime;
         }
+    }
+
+    private static void checkSize(ClientRuntime<ClientListenerBridge> running, String text) {
         int bytes = TextRules.utf8Length(text);
         if (bytes > running.maxMessageBytes()) {
             throw new IllegalArgumentException("message is " + bytes + " bytes of UTF-8; the room's limit is "
                     + running.maxMessageBytes());
         }
-        CompletableFuture<ChatMessage> future = new CompletableFuture<>();
-        running.send(text, messageId -> running.events().expectConfirmation(messageId, future),
-                () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
-        return future;
     }
 
     /**

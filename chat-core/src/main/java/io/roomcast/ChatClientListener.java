@@ -1,5 +1,7 @@
 package io.roomcast;
 
+import java.util.List;
+
 /**
  * Receives what happens in the room a {@link ChatClient} has joined. Every method has a default
  * that does nothing, so implement only what you need.
@@ -25,12 +27,43 @@ package io.roomcast;
  */
 public interface ChatClientListener {
     /**
+     * The room's last messages before this client joined, oldest first: called exactly once per
+     * join, before any other call for that join. It holds at most the server's
+     * {@link ChatServer.Builder#historySize history size} messages (possibly none); this client's
+     * own join is not among them, and no message appears both here and in {@link #onMessage}.
+     * Announcements, joins and leaves are not history.
+     *
+     * @param messages the messages, oldest first; an unmodifiable list, possibly empty
+     */
+    default void onHistory(List<ChatMessage> messages) {
+    }
+
+    /**
      * A message reached the room; this includes the client's own messages, so the order of
      * these calls is the room's true order, the same for every member.
      *
      * @param message the message as the server stamped it
      */
     default void onMessage(ChatMessage message) {
+    }
+
+    /**
+     * Another member sent this client a private message. Only the recipient is called (the
+     * sender's {@link ChatClient#sendPrivate} future completes instead). Private messages come in
+     * the order the server accepted them, but apart from the room's order: one may arrive before
+     * or after room messages the server accepted earlier or later.
+     *
+     * @param message the private message as the server stamped it
+     */
+    default void onPrivateMessage(PrivateMessage message) {
+    }
+
+    /**
+     * The host addressed the room ({@link ChatServer#announce}), in room order.
+     *
+     * @param announcement the announcement
+     */
+    default void onAnnouncement(Announcement announcement) {
     }
 
     /**

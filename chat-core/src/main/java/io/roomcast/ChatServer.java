@@ -2,6 +2,7 @@ package io.roomcast;
 
 import io.roomcast.internal.io.ServerRuntime;
 import io.roomcast.internal.io.ServerSettings;
+import io.roomcast.internal.io.TextRules;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,6 +44,10 @@ public final class ChatServer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
 
+    /** The default number of messages a newcomer receives as history: 50. */
+    public static final int DEFAULT_HISTORY_SIZE = 50;
+    /** The largest history size a room may keep: 1000 messages. */
+    public static final int MAX_HISTORY_SIZE = 1000;
     /** The default idle timeout: 15 seconds. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
     /** The default maximum message size: {@value} bytes of UTF-8 (16 KiB). */
@@ -133,6 +138,155 @@ public final class ChatServer implements Closeable {
     }
 
     /**
+     * Removes a member from the room. The member's client gets
+     * {@link ChatClientListener#onDisconnected onDisconnected(KICKED)} and every other member
+     * {@link ChatClientListener#onMemberLeft onMemberLeft(name, KICKED)}, in room order: what the
+     * room accepted before the kick is delivered, nothing the member sends after it is. The member
+     * may join again; use {@link #ban} to keep it out.
+     *
+     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
+     * has applied it.
+     *
+     * @param username the member's name, compared as the room compares names (case and
+     *                 compatibility forms ignored)
+     * @return {@code true} if such a member was in the room and was removed; {@code false} if not,
+     *         or if the server is not running
+     */
+    public boolean kick(String username) {
+        Objects.requireNonNull(username, "username");
+        ServerRuntime running = runtime;
+        return running != null && running.kick(username);
+    }
+
+    /**
+     * Bans a name, and the address its member joined from, for {@code duration}. If the member is
+     * in the room it is removed: its client gets {@link ChatClientListener#onDisconnected
+     * onDisconnected(BANNED)} and every other member {@link ChatClientListener#onMemberLeft
+     * onMemberLeft(name, BANNED)}. Until the ban lapses or {@link #unban} lifts it, a client
+     * joining with that name (in any case or compatibility form) or from that address (an IPv4
+     * address; an IPv6 /64) is refused, and its {@link ChatClient#connect()} fails with a
+     * {@link BannedException}. A ban outlives the member's leaving; banning a name again
+     * replaces its ban. A name that is not in the room is banned by name only.
+     *
+     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
+     * has applied it. Bans live in the running server's memory: they are not kept across runs.
+     *
+     * @param username the name to ban
+     * @param duration how long, positive
+     * @throws IllegalArgumentException if {@code duration} is zero or negative, or the name breaks
+     *                                  the username rule (no member can have it)
+     * @throws IllegalStateException    if the server is not running
+     */
+    public void ban(String username, Duration duration) {
+        Objects.requireNonNull(username, "username");
+        requirePositive(duration, "duration");
+        TextRules.usernameProblem(username).ifPresent(problem -> {
+            throw new IllegalArgumentException("username: " + problem);
+        });
+        ServerRuntime running = runtime;
+        if (running == null || !running.ban(username, duration)) {
+            throw new IllegalStateException("the server is not running");
+        }
+    }
+
+    /**
+     * Lifts a ban: the name, and the address its ban covered, may join again.
+     *
+     * <p>Thread-safe, callable from any thread including listener calls.
+     *
+     * @param username the banned name, in any case or compatibility form
+     * @return {@code true} if the name was banned; {@code false} if not (or the ban had lapsed), or
+     *         if the server is not running
+     */
+    public boolean unban(String username) {
+        Objects.requireNonNull(username, "username");
+        ServerRuntime running = runtime;
+        return running != null && running.unban(username);
+    }
+
+    /**
+     * Mutes a member for {@code duration}: meanwhile its messages, room and private, are refused
+     * and its {@link ChatClient#send} futures fail with a {@link MessageRefusedException} of reason
+     * {@link RefusalReason#MUTED} whose message says for how much longer. The mute is a room event,
+     * so messages the room accepted before it are delivered. It is kept by name: leaving and
+     * joining again does not lift it. Muting again replaces the mute.
+     *
+     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
+     * has applied it.
+     *
+     * @param username the member's name, in any case or compatibility form
+     * @param duration how long, positive
+     * @return {@code true} if such a member was in the room and is now muted; {@code false} if not,
+     *         or if the server is not running
+     * @throws IllegalArgumentException if {@code duration} is zero or negative
+     */
+    public boolean mute(String username, Duration duration) {
+        Objects.requireNonNull(username, "username");
+        requirePositive(duration, "duration");
+        ServerRuntime running = runtime;
+        return running != null && running.mute(username, duration);
+    }
+
+    /**
+     * Lifts a mute before it lapses.
+     *
+     * <p>Thread-safe, callable from any thread including listener calls.
+     *
+     * @param username the muted name, in any case or compatibility form
+     * @return {@code true} if the name was muted; {@code false} if not (or the mute had lapsed), or
+     *         if the server is not running
+     */
+    public boolean unmute(String username) {
+        Objects.requireNonNull(username, "username");
+        ServerRuntime running = runtime;
+        return running != null && running.unmute(username);
+    }
+
+    /**
+     * Sends an announcement to the room: a room event from the host, delivered to every member in
+     * room order ({@link ChatClientListener#onAnnouncement}). It is not rate limited and not part
+     * of history.
+     *
+     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
+     * has logged it.
+     *
+     * @param text the text, at most the room's maximum message size in bytes of UTF-8
+     * @throws IllegalArgumentException if the text is larger than the room allows
+     * @throws IllegalStateException    if the server is not running
+     */
+    public void announce(String text) {
+        Objects.requireNonNull(text, "text");
+        int bytes = TextRules.utf8Length(text);
+        if (bytes > settings.maxMessageBytes()) {
+            throw new IllegalArgumentException("announcement is " + bytes + " bytes of UTF-8; the room's limit is "
+                    + settings.maxMessageBytes());
+        }
+        ServerRuntime running = runtime;
+        if (running == null || !running.announce(text)) {
+            throw new IllegalStateException("the server is not running");
+        }
+    }
+
+    /**
+     * What the server has done since it started: members, messages, deliveries, refusals, traffic,
+     * packets dropped and departures, as one consistent snapshot copied on the I/O thread. Cheap
+     * enough to call every second; thread-safe.
+     *
+     * @return the snapshot; all zeros before {@link #start()}, the last counts after {@link #close()}
+     */
+    public ServerStats stats() {
+        ServerRuntime running = runtime;
+        return ServerStats.of(running == null ? null : running.stats());
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + ": must be positive, was " + duration);
+        }
+    }
+
+    /**
      * Closes the room: every member is told ({@link LeaveReason#SERVER_CLOSED}, re-sent until
      * acknowledged, for at most about a second), the listener sees every member leave, and the
      * socket is released. Blocks until done, and until the listener calls already queued have
@@ -185,6 +339,7 @@ public final class ChatServer implements Closeable {
         private int maxMembers = DEFAULT_MAX_MEMBERS;
         private double messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
         private int messageBurst = DEFAULT_MESSAGE_BURST;
+        private int historySize = DEFAULT_HISTORY_SIZE;
 
         private Builder() {
         }
@@ -359,6 +514,24 @@ public final class ChatServer implements Closeable {
         }
 
         /**
+         * How many of the room's last messages a member receives when it joins
+         * ({@link ChatClientListener#onHistory}). The room keeps them even while it is empty,
+         * within its log's byte budget (32 MiB). Default: {@value ChatServer#DEFAULT_HISTORY_SIZE}.
+         *
+         * @param messages 0 (no history) to {@value ChatServer#MAX_HISTORY_SIZE}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder historySize(int messages) {
+            if (messages < 0 || messages > MAX_HISTORY_SIZE) {
+                throw new IllegalArgumentException("historySize: " + messages + " is out of range 0-"
+                        + MAX_HISTORY_SIZE);
+            }
+            this.historySize = messages;
+            return this;
+        }
+
+        /**
          * A server with this configuration, not yet started.
          *
          * @return the server
@@ -369,7 +542,7 @@ public final class ChatServer implements Closeable {
                 throw new IllegalStateException("bind: the address to bind is required; call bind(...)");
             }
             return new ChatServer(new ServerSettings(bindAddress, roomName, password, idleTimeout, maxMessageBytes,
-                    maxMembers, messagesPerSecond, messageBurst, callbackExecutor), listener);
+                    maxMembers, messagesPerSecond, messageBurst, historySize, callbackExecutor), listener);
         }
     }
 }

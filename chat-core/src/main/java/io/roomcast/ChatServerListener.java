@@ -33,6 +33,16 @@ public interface ChatServerListener {
     }
 
     /**
+     * A member sent another member a private message and the server accepted it. The host sees
+     * every private message in its room: members' privacy is from each other, not from the server
+     * (see SECURITY.md).
+     *
+     * @param message the private message as the server stamped it
+     */
+    default void onPrivateMessage(PrivateMessage message) {
+    }
+
+    /**
      * A member left or was removed. When the server closes, this is called for every member with
      * {@link LeaveReason#SERVER_CLOSED}.
      *

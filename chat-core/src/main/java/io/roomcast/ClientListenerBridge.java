@@ -4,9 +4,12 @@ import io.roomcast.internal.io.ClientRuntime;
 import io.roomcast.internal.protocol.ClientEventSink;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +42,10 @@ final class ClientListenerBridge implements ClientEventSink {
     private record Failure(ConnectFailure reason, String detail) {
     }
 
+    /** A private message waiting for the server's confirmation, with the recipient as the application named it. */
+    private record PendingPrivate(String recipient, CompletableFuture<PrivateMessage> future) {
+    }
+
     private final InetSocketAddress server;
     private final String username;
     private final Duration connectTimeout;
@@ -46,6 +53,7 @@ final class ClientListenerBridge implements ClientEventSink {
     private final Executor callbacks;
     private final Executor futures;
     private final Map<Long, CompletableFuture<ChatMessage>> pendingSends = new ConcurrentHashMap<>();
+    private final Map<Long, PendingPrivate> pendingPrivates = new ConcurrentHashMap<>();
     private final CountDownLatch connectDone = new CountDownLatch(1);
     private volatile Failure connectFailure; // written on the I/O thread before connectDone opens
 
@@ -80,6 +88,8 @@ final class ClientListenerBridge implements ClientEventSink {
             case SERVER_NOT_AUTHENTIC -> new AuthenticationException(failure.detail() + " (" + server + ")");
             case USERNAME_TAKEN -> new UsernameTakenException(failure.detail());
             case INVALID_USERNAME -> new InvalidUsernameException(failure.detail());
+            case BANNED -> new BannedException("the room at " + server + " refuses '" + username + "': "
+                    + failure.detail());
             case REFUSED -> new ChatException("the server at " + server + " refused to admit '" + username + "': "
                     + failure.detail());
             case TIMED_OUT -> new ChatException(failure.detail() + ": is a Roomcast server running there?");
@@ -91,6 +101,11 @@ final class ClientListenerBridge implements ClientEventSink {
     /** {@code future} completes when the server confirms or refuses message {@code messageId}. I/O thread. */
     void expectConfirmation(long messageId, CompletableFuture<ChatMessage> future) {
         pendingSends.put(messageId, future);
+    }
+
+    /** {@code future} completes when the server confirms or refuses private message {@code messageId}. I/O thread. */
+    void expectPrivateConfirmation(long messageId, String recipient, CompletableFuture<PrivateMessage> future) {
+        pendingPrivates.put(messageId, new PendingPrivate(recipient, future));
     }
 
     @Override
@@ -108,6 +123,38 @@ final class ClientListenerBridge implements ClientEventSink {
     public void message(long sequence, String sender, String text, long timestampMillis) {
         ChatMessage message = new ChatMessage(sequence, sender, text, Instant.ofEpochMilli(timestampMillis));
         callbacks.execute(() -> listener.onMessage(message));
+    }
+
+    @Override
+    public void history(List<EventFrame> messages) {
+        List<ChatMessage> history = new ArrayList<>(messages.size());
+        for (EventFrame event : messages) {
+            history.add(new ChatMessage(event.sequence(), event.username(), event.text(),
+                    Instant.ofEpochMilli(event.timestampMillis())));
+        }
+        List<ChatMessage> unmodifiable = Collections.unmodifiableList(history);
+        callbacks.execute(() -> listener.onHistory(unmodifiable));
+    }
+
+    @Override
+    public void privateMessage(String sender, String text, long timestampMillis) {
+        PrivateMessage message = new PrivateMessage(sender, username, text, Instant.ofEpochMilli(timestampMillis));
+        callbacks.execute(() -> listener.onPrivateMessage(message));
+    }
+
+    @Override
+    public void privateSent(long messageId, String recipient, String text, long timestampMillis) {
+        PendingPrivate pending = pendingPrivates.remove(messageId);
+        if (pending != null) {
+            PrivateMessage message = new PrivateMessage(username, recipient, text, Instant.ofEpochMilli(timestampMillis));
+            futures.execute(() -> pending.future().complete(message));
+        }
+    }
+
+    @Override
+    public void announcement(long sequence, String text, long timestampMillis) {
+        Announcement announcement = new Announcement(sequence, text, Instant.ofEpochMilli(timestampMillis));
+        callbacks.execute(() -> listener.onAnnouncement(announcement));
     }
 
     @Override
@@ -134,21 +181,40 @@ final class ClientListenerBridge implements ClientEventSink {
     public void sendRefused(long messageId, ErrorCode code, String detail) {
         CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
         if (future != null) {
-            ChatException failure = new ChatException("the server refused the message: " + detail);
+            ChatException failure = refusal(code, "the server refused the message: " + detail);
             futures.execute(() -> future.completeExceptionally(failure));
+            return;
         }
+        PendingPrivate pending = pendingPrivates.remove(messageId);
+        if (pending != null) {
+            // the server's detail is a constant; the recipient's name is the application's own
+            ChatException failure = code == ErrorCode.NO_SUCH_MEMBER
+                    ? refusal(code, "the server refused the private message: '" + pending.recipient()
+                            + "' is not in the room")
+                    : refusal(code, "the server refused the private message to '" + pending.recipient() + "': "
+                            + detail);
+            futures.execute(() -> pending.future().completeExceptionally(failure));
+        }
+    }
+
+    /** The exception for a refusal: a {@link MessageRefusedException} when the reason is one the API names. */
+    private static ChatException refusal(ErrorCode code, String message) {
+        RefusalReason reason = RefusalReasons.of(code);
+        return reason == null ? new ChatException(message) : new MessageRefusedException(reason, message);
     }
 
     /** Fails every unconfirmed send and tells the listener. Called once (the runtime sees to it). */
     @Override
     public void disconnected(CloseReason reason) {
         LeaveReason leaveReason = LeaveReasons.of(reason);
-        List<CompletableFuture<ChatMessage>> unconfirmed = List.copyOf(pendingSends.values());
+        List<CompletableFuture<?>> unconfirmed = new ArrayList<>(pendingSends.values());
         pendingSends.clear();
+        pendingPrivates.values().forEach(pending -> unconfirmed.add(pending.future()));
+        pendingPrivates.clear();
         futures.execute(() -> {
             ChatException failure = new ChatException("disconnected (" + leaveReason
                     + ") before the server confirmed the message");
-            for (CompletableFuture<ChatMessage> future : unconfirmed) {
+            for (CompletableFuture<?> future : unconfirmed) {
                 future.completeExceptionally(failure);
             }
         });

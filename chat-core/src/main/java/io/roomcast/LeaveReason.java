@@ -9,10 +9,15 @@ public enum LeaveReason {
      * what it had started to send stalled for twice the idle timeout.
      */
     TIMED_OUT,
-    /** The server's host removed the member (not produced by this version: there is no kick yet). */
+    /** The server's host removed the member ({@link ChatServer#kick}); it may join again. */
     KICKED,
     /** The member fell too far behind the room and was removed to bound the server's memory. */
     TOO_SLOW,
     /** The server closed the room. */
-    SERVER_CLOSED
+    SERVER_CLOSED,
+    /**
+     * The server's host banned the member ({@link ChatServer#ban}): it was removed, and its name
+     * and address are refused until the ban lapses or is lifted.
+     */
+    BANNED
 }

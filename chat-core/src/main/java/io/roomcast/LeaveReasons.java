@@ -14,6 +14,7 @@ final class LeaveReasons {
             case KICKED -> LeaveReason.KICKED;
             case TOO_SLOW -> LeaveReason.TOO_SLOW;
             case SERVER_CLOSED -> LeaveReason.SERVER_CLOSED;
+            case BANNED -> LeaveReason.BANNED;
         };
     }
 }

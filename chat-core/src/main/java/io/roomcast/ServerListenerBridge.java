@@ -46,6 +46,12 @@ final class ServerListenerBridge implements ServerEventSink {
     }
 
     @Override
+    public void privateMessage(String sender, String recipient, String text, long timestampMillis) {
+        PrivateMessage message = new PrivateMessage(sender, recipient, text, Instant.ofEpochMilli(timestampMillis));
+        callbacks.execute(() -> listener.onPrivateMessage(message));
+    }
+
+    @Override
     public void memberLeft(long sequence, String username, InetSocketAddress address, CloseReason reason) {
         if (!joinsQueued.remove(username)) {
             return; // its join was dropped; the dispatcher counted it

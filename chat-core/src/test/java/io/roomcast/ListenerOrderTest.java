@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mockito.InOrder;
 
-/** The order of listener calls for one join, one message and one leave, verified with Mockito. */
+/** The order of listener calls for one join (history first), one message and one leave, verified with Mockito. */
 @Timeout(30)
 class ListenerOrderTest {
 
@@ -35,6 +35,7 @@ class ListenerOrderTest {
                 verify(joan, timeout(10_000)).onMemberLeft("ega", LeaveReason.LEFT);
 
                 InOrder clientOrder = inOrder(joan);
+                clientOrder.verify(joan).onHistory(java.util.List.of()); // first, once per join: the room was new
                 clientOrder.verify(joan).onMemberJoined("ega");
                 clientOrder.verify(joan).onMessage(argThat(m -> m.sender().equals("ega") && m.text().equals("halo")));
                 clientOrder.verify(joan).onMemberLeft("ega", LeaveReason.LEFT);

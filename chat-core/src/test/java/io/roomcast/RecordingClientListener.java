@@ -16,7 +16,16 @@ import java.util.concurrent.TimeUnit;
 final class RecordingClientListener implements ChatClientListener {
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    sealed interface Event permits Message, Joined, Left, Disconnected {
+    sealed interface Event permits Message, Joined, Left, Disconnected, History, Private, Announced {
+    }
+
+    record History(List<ChatMessage> messages) implements Event {
+    }
+
+    record Private(PrivateMessage message) implements Event {
+    }
+
+    record Announced(Announcement announcement) implements Event {
     }
 
     record Message(ChatMessage message) implements Event {
@@ -33,6 +42,38 @@ final class RecordingClientListener implements ChatClientListener {
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final List<Thread> callbackThreads = new ArrayList<>();
+    private final boolean recordsHistory;
+
+    /** A recorder that leaves history out: most tests do not ask for it. */
+    RecordingClientListener() {
+        this(false);
+    }
+
+    private RecordingClientListener(boolean recordsHistory) {
+        this.recordsHistory = recordsHistory;
+    }
+
+    /** A recorder whose first event of each join is its history. */
+    static RecordingClientListener withHistory() {
+        return new RecordingClientListener(true);
+    }
+
+    @Override
+    public void onHistory(List<ChatMessage> messages) {
+        if (recordsHistory) {
+            record(new History(messages));
+        }
+    }
+
+    @Override
+    public void onPrivateMessage(PrivateMessage message) {
+        record(new Private(message));
+    }
+
+    @Override
+    public void onAnnouncement(Announcement announcement) {
+        record(new Announced(announcement));
+    }
 
     @Override
     public void onMessage(ChatMessage message) {
@@ -86,6 +127,29 @@ final class RecordingClientListener implements ChatClientListener {
             messages.add(((Message) event).message());
         }
         return messages;
+    }
+
+    List<ChatMessage> assertHistory() throws InterruptedException {
+        Event event = next();
+        assertThat(event).isInstanceOf(History.class);
+        return ((History) event).messages();
+    }
+
+    PrivateMessage assertPrivate(String sender, String text) throws InterruptedException {
+        Event event = next();
+        assertThat(event).isInstanceOf(Private.class);
+        PrivateMessage message = ((Private) event).message();
+        assertThat(message.sender()).isEqualTo(sender);
+        assertThat(message.text()).isEqualTo(text);
+        return message;
+    }
+
+    Announcement assertAnnouncement(String text) throws InterruptedException {
+        Event event = next();
+        assertThat(event).isInstanceOf(Announced.class);
+        Announcement announcement = ((Announced) event).announcement();
+        assertThat(announcement.text()).isEqualTo(text);
+        return announcement;
     }
 
     void assertJoined(String username) throws InterruptedException {

@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 /** A server listener that records every call, with bounded-wait assertions. */
 final class RecordingServerListener implements ChatServerListener {
 
-    sealed interface Event permits Joined, Message, Left {
+    sealed interface Event permits Joined, Message, Left, Private {
+    }
+
+    record Private(PrivateMessage message) implements Event {
     }
 
     record Joined(Member member) implements Event {
@@ -31,6 +34,11 @@ final class RecordingServerListener implements ChatServerListener {
     @Override
     public void onMessage(ChatMessage message) {
         events.add(new Message(message));
+    }
+
+    @Override
+    public void onPrivateMessage(PrivateMessage message) {
+        events.add(new Private(message));
     }
 
     @Override
@@ -57,6 +65,16 @@ final class RecordingServerListener implements ChatServerListener {
         assertThat(event).isInstanceOf(Message.class);
         ChatMessage message = ((Message) event).message();
         assertThat(message.sender()).isEqualTo(sender);
+        assertThat(message.text()).isEqualTo(text);
+        return message;
+    }
+
+    PrivateMessage assertPrivate(String sender, String recipient, String text) throws InterruptedException {
+        Event event = next();
+        assertThat(event).isInstanceOf(Private.class);
+        PrivateMessage message = ((Private) event).message();
+        assertThat(message.sender()).isEqualTo(sender);
+        assertThat(message.recipient()).isEqualTo(recipient);
         assertThat(message.text()).isEqualTo(text);
         return message;
     }

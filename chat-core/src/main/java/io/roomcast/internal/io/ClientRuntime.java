@@ -6,6 +6,7 @@ import io.roomcast.internal.protocol.ClientEngine;
 import io.roomcast.internal.protocol.ClientEventSink;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -145,6 +146,24 @@ public final class ClientRuntime<E extends ClientEventSink> {
         }
     }
 
+    /**
+     * Queues a private message for {@code recipient}, as {@link #send} does a room message: its id
+     * goes to {@code queued} on the I/O thread (the sink's {@code privateSent} or
+     * {@code sendRefused} will name it), or {@code notInRoom} runs on the dispatcher.
+     */
+    public void sendPrivate(String recipient, String text, LongConsumer queued, Runnable notInRoom) {
+        boolean accepted = commands.execute(now -> {
+            if (engine.isJoined()) {
+                queued.accept(engine.sendPrivate(recipient, text));
+            } else {
+                callbacks.execute(notInRoom);
+            }
+        });
+        if (!accepted) {
+            callbacks.execute(notInRoom);
+        }
+    }
+
     /** The room's members as the engine last reported them, this client included; empty before joining and after leaving. */
     public Set<String> members() {
         return members;
@@ -218,6 +237,26 @@ public final class ClientRuntime<E extends ClientEventSink> {
         @Override
         public void message(long sequence, String sender, String text, long timestampMillis) {
             events.message(sequence, sender, text, timestampMillis);
+        }
+
+        @Override
+        public void history(List<EventFrame> messages) {
+            events.history(messages);
+        }
+
+        @Override
+        public void privateMessage(String sender, String text, long timestampMillis) {
+            events.privateMessage(sender, text, timestampMillis);
+        }
+
+        @Override
+        public void privateSent(long messageId, String recipient, String text, long timestampMillis) {
+            events.privateSent(messageId, recipient, text, timestampMillis);
+        }
+
+        @Override
+        public void announcement(long sequence, String text, long timestampMillis) {
+            events.announcement(sequence, text, timestampMillis);
         }
 
         @Override

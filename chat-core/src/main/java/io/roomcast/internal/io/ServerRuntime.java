@@ -5,6 +5,7 @@ import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.protocol.ServerConfig;
 import io.roomcast.internal.protocol.ServerEngine;
 import io.roomcast.internal.protocol.ServerEventSink;
+import io.roomcast.internal.protocol.ServerStats;
 import io.roomcast.internal.wire.CloseReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,7 +15,12 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 
 /**
  * One open room: the bound channel, its {@link EventLoop}, the {@link ServerEngine}, the SRP
@@ -37,6 +43,8 @@ public final class ServerRuntime {
     /** SRP work (a few ms per handshake) runs on half the cores, at least one and at most four. */
     private static final int OFFLOAD_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
     private static final SrpGroup GROUP = SrpGroup.RFC5054_2048_SHA256;
+    /** How long a host command (kick, ban, mute, announce) waits for the I/O thread to apply it. */
+    private static final Duration HOST_COMMAND_WAIT = Duration.ofSeconds(10);
 
     private final InetSocketAddress localAddress;
     private final CallbackDispatcher callbacks;
@@ -45,6 +53,8 @@ public final class ServerRuntime {
     private final ServerEngine engine;
     private final EventLoop loop;
     private volatile Set<String> members = Set.of(); // written on the I/O thread
+    /** The counters as the room closed; written once, on the I/O thread as it ends. */
+    private volatile ServerStats finalStats;
 
     private ServerRuntime(ServerSettings settings, DatagramChannel channel, Function<CallbackDispatcher, ServerEventSink> events)
             throws IOException {
@@ -54,7 +64,8 @@ public final class ServerRuntime {
         String roomName = settings.roomName();
         ServerConfig config = ServerConfig.of(roomName, GROUP, SrpVerifier.create(GROUP, roomName,
                         settings.password(), random), settings.idleTimeout().toNanos(), settings.maxMessageBytes(),
-                settings.maxMembers()).withRateLimit(settings.messagesPerSecond(), settings.messageBurst());
+                settings.maxMembers()).withRateLimit(settings.messagesPerSecond(), settings.messageBurst())
+                .withHistorySize(settings.historySize());
         this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks");
         this.commands = new CommandQueue();
         this.offload = new PooledOffload(name + "-srp", OFFLOAD_THREADS, commands);
@@ -108,13 +119,108 @@ public final class ServerRuntime {
     }
 
     /**
+     * The engine's counters, copied on the I/O thread; after close, the last copy.
+     *
+     * @return a copy, or {@code null} if the loop stopped before it could make one
+     */
+    public ServerStats stats() {
+        ServerStats last = finalStats;
+        if (last != null) {
+            return last;
+        }
+        CompletableFuture<ServerStats> copy = new CompletableFuture<>();
+        if (!commands.execute(now -> copy.complete(engine.statsSnapshot()))) {
+            return finalStats;
+        }
+        try {
+            return copy.get(HOST_COMMAND_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the room did not answer for its counters", e);
+        }
+    }
+
+    /** Removes a member with {@code KICKED}; {@code false} if there is none by that name or the room is closed. */
+    public boolean kick(String username) {
+        return onLoop(now -> engine.kick(now, username));
+    }
+
+    /** Bans a name and its member's address; {@code false} if the room is closed. */
+    public boolean ban(String username, Duration duration) {
+        return onLoop(now -> {
+            engine.ban(now, username, saturatedNanos(duration));
+            return true;
+        });
+    }
+
+    /** Lifts a ban; {@code false} if there was none or the room is closed. */
+    public boolean unban(String username) {
+        return onLoop(now -> engine.unban(now, username));
+    }
+
+    /** Mutes a member; {@code false} if there is none by that name or the room is closed. */
+    public boolean mute(String username, Duration duration) {
+        return onLoop(now -> engine.mute(now, username, saturatedNanos(duration)));
+    }
+
+    /** Lifts a mute; {@code false} if there was none or the room is closed. */
+    public boolean unmute(String username) {
+        return onLoop(now -> engine.unmute(now, username));
+    }
+
+    /** Logs an announcement; {@code false} if the room is closed. */
+    public boolean announce(String text) {
+        return onLoop(now -> engine.announce(now, text));
+    }
+
+    /**
+     * Runs a host command on the I/O thread, in room order with everything else, and waits for its
+     * answer: at most {@link #HOST_COMMAND_WAIT}, which only a wedged loop would take.
+     *
+     * @return the command's answer, or {@code false} if the loop has stopped (or the wait was interrupted)
+     */
+    private boolean onLoop(LongPredicate command) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        if (!commands.execute(now -> answer.complete(command.test(now)))) {
+            return false;
+        }
+        try {
+            return answer.get(HOST_COMMAND_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the room failed to apply a host command", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the room did not apply a host command within " + HOST_COMMAND_WAIT);
+        }
+    }
+
+    /** A duration in nanoseconds, at most about 292 years (a longer ban is as good as forever). */
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    /**
      * Closes the room: the engine tells every member and reports each as gone, the loop stops
      * (forced after {@link #LOOP_STOP_GRACE}), the SRP pool ends, and the callbacks already
      * queued run. Call once.
      */
     public void close() {
         commands.execute(engine::close);
+        commands.execute(now -> finalStats = engine.statsSnapshot()); // runs as the loop ends, if not before
         loop.awaitStopOrForce(LOOP_STOP_GRACE);
+        if (finalStats == null) {
+            // the loop was stopped before it ran the command (or this thread was interrupted while
+            // waiting): the engine is no longer driven, so its counters are read here
+            finalStats = engine.statsSnapshot();
+        }
         offload.close();
         members = Set.of();
         callbacks.awaitDrained();
@@ -147,6 +253,11 @@ public final class ServerRuntime {
         @Override
         public void message(long sequence, String sender, String text, long timestampMillis) {
             events.message(sequence, sender, text, timestampMillis);
+        }
+
+        @Override
+        public void privateMessage(String sender, String recipient, String text, long timestampMillis) {
+            events.privateMessage(sender, recipient, text, timestampMillis);
         }
 
         @Override

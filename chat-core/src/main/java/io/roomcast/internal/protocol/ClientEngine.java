@@ -46,6 +46,7 @@ public final class ClientEngine implements DatagramEngine {
     private final Connection.Frames frames = new ServerFrames();
     /** Made once: a receiver made per event frame would be an allocation per frame. */
     private final EventReorderBuffer.Receiver roomOrder = new RoomOrder();
+    private final EventReorderBuffer.Receiver privateOrder = new PrivateOrder();
     private State state = State.NEW;
     private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     /** The time of the call being handled: callbacks from parts happen within one. */
@@ -54,6 +55,7 @@ public final class ClientEngine implements DatagramEngine {
     private ClientHandshake handshake;
     private Connection<ClientOutbox.Sent> connection;
     private EventReorderBuffer events;
+    private EventReorderBuffer privateEvents;
     private SendWindow window;
     private ClientOutbox outbox;
     private final Map<String, String> members = new LinkedHashMap<>();
@@ -104,7 +106,22 @@ public final class ClientEngine implements DatagramEngine {
         this.nowNanos = nowNanos;
         if (events != null && (state == State.JOINED || state == State.CLOSING)) {
             events.deliverHeld(roomOrder);
+            privateEvents.deliverHeld(privateOrder);
         }
+    }
+
+    /**
+     * Queues a private message for {@code recipient}.
+     *
+     * @return its message id, which {@link ClientEventSink#privateSent} and
+     *         {@link ClientEventSink#sendRefused} will name
+     * @throws IllegalStateException if the client is not joined
+     */
+    public long sendPrivate(String recipient, String text) {
+        if (!isJoined()) {
+            throw new IllegalStateException("not in the room");
+        }
+        return window.add(recipient, text);
     }
 
     /** {@code true} while joined and not closing. */
@@ -241,16 +258,26 @@ public final class ClientEngine implements DatagramEngine {
         for (String name : welcome.members()) {
             members.put(Username.key(name), name);
         }
-        events = new EventReorderBuffer(welcome.joinSequence(),
-                welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES,
-                () -> malformed.dropped(config.server(), "a reassembled event did not decode"));
+        Runnable undecodable = () -> malformed.dropped(config.server(), "a reassembled event did not decode");
+        int maxEventBytes = welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES;
+        events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), this::history, maxEventBytes,
+                undecodable);
+        privateEvents = EventReorderBuffer.privateStream(maxEventBytes, undecodable);
         window = new SendWindow(welcome.maxMessageBytes());
-        outbox = new ClientOutbox(window, events, () -> state == State.JOINED && closeAck == null, now);
+        outbox = new ClientOutbox(window, events, privateEvents, () -> state == State.JOINED && closeAck == null,
+                now);
         connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
                 handshake.keys().serverToClient(), welcome.idleTimeoutNanos(), now, outbox);
         outbox.attach(connection);
         state = State.JOINED;
         sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
+        events.start(roomOrder); // a room with no history to send: it is handed over now, empty
+    }
+
+    /** The whole history arrived: it goes first, then the events after the join that waited for it. */
+    private void history(List<EventFrame> messages) {
+        outbox.eventDelivered(nowNanos); // tells the server the history is complete
+        sink.history(messages);
     }
 
     private void refused(Frame.Error error) {
@@ -275,7 +302,7 @@ public final class ClientEngine implements DatagramEngine {
                     log.debug("the server fell silent for {} ms",
                             TimeUnit.NANOSECONDS.toMillis(connection.idleTimeoutNanos()));
                     finish(CloseReason.TIMED_OUT);
-                } else if (nowNanos >= events.staleAtNanos(connection.idleTimeoutNanos())) {
+                } else if (nowNanos >= staleAtNanos()) {
                     // a live server re-sends until acknowledged, so an event this stale will never complete
                     log.debug("an event stayed incomplete for twice the idle timeout");
                     finish(CloseReason.TIMED_OUT);
@@ -299,12 +326,18 @@ public final class ClientEngine implements DatagramEngine {
             case HANDSHAKE -> handshake.nextDeadlineNanos();
             case JOINED -> {
                 long next = Math.min(connection.nextDeadlineNanos(false), outbox.deadlineNanos());
-                next = Math.min(next, events.staleAtNanos(connection.idleTimeoutNanos()));
+                next = Math.min(next, staleAtNanos());
                 yield Math.min(next, leaveDeadlineNanos);
             }
             case CLOSING -> connection.nextDeadlineNanos(false);
             default -> Long.MAX_VALUE;
         };
+    }
+
+    /** When an incomplete event in either stream counts as abandoned. */
+    private long staleAtNanos() {
+        long idle = connection.idleTimeoutNanos();
+        return Math.min(events.staleAtNanos(idle), privateEvents.staleAtNanos(idle));
     }
 
     // ---------------------------------------------------------------- output
@@ -397,6 +430,10 @@ public final class ClientEngine implements DatagramEngine {
                     members.remove(Username.key(name));
                     sink.memberLeft(event.sequence(), name, event.reason());
                 }
+                case ANNOUNCEMENT -> sink.announcement(event.sequence(), event.text(), event.timestampMillis());
+                case MUTED, UNMUTED, PRIVATE, PRIVATE_SENT -> {
+                    // a mute shows in this client's refusals; the private kinds never come in the room stream
+                }
             }
         }
 
@@ -407,6 +444,34 @@ public final class ClientEngine implements DatagramEngine {
                 SendWindow.Outgoing mine = window.settle(event.messageId());
                 if (mine != null) {
                     sink.sendAccepted(mine.id, event.sequence(), mine.text, event.timestampMillis());
+                    closeIfDrained();
+                }
+            }
+        }
+    }
+
+    /** The client's private stream, in its order: private messages to it, and confirmations of its own. */
+    private final class PrivateOrder implements EventReorderBuffer.Receiver {
+        @Override
+        public boolean hasRoom() {
+            return sink.hasRoom();
+        }
+
+        @Override
+        public void delivered(EventFrame entry) {
+            outbox.privateEventDelivered(nowNanos);
+            if (entry.kind() == EventKind.PRIVATE) {
+                sink.privateMessage(entry.username(), entry.text(), entry.timestampMillis());
+            }
+        }
+
+        /** Confirmed once in the stream's order, whether or not the sink has had what came before yet. */
+        @Override
+        public void released(EventFrame entry) {
+            if (entry.kind() == EventKind.PRIVATE_SENT) {
+                SendWindow.Outgoing mine = window.settle(entry.messageId());
+                if (mine != null) {
+                    sink.privateSent(mine.id, entry.username(), mine.text, entry.timestampMillis());
                     closeIfDrained();
                 }
             }
@@ -424,6 +489,10 @@ public final class ClientEngine implements DatagramEngine {
                 return events.take(event, roomOrder);
             } else if (frame instanceof Frame.Fragment fragment) {
                 return events.take(fragment, now, roomOrder);
+            } else if (frame instanceof Frame.PrivateEvent entry) {
+                return privateEvents.take(entry.event(), privateOrder);
+            } else if (frame instanceof Frame.PrivateFragment fragment) {
+                return privateEvents.take(fragment.fragment(), now, privateOrder);
             } else if (frame instanceof Frame.Error error) {
                 refused(error);
             } else if (frame instanceof Frame.PathChallenge challenge) {

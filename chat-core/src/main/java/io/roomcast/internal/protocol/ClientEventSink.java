@@ -2,6 +2,7 @@ package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
 import java.util.List;
 
 /** Where a {@link ClientEngine} reports what happens. Called on the engine's thread. */
@@ -14,6 +15,21 @@ public interface ClientEventSink {
 
     /** A message reached the room (the client's own included). */
     void message(long sequence, String sender, String text, long timestampMillis);
+
+    /**
+     * The room's last messages before this client's join, oldest first (possibly none): once per
+     * join, before any other event of that join.
+     */
+    void history(List<EventFrame> messages);
+
+    /** Another member (or this client itself) sent this client a private message. */
+    void privateMessage(String sender, String text, long timestampMillis);
+
+    /** The server accepted this client's private message with {@code messageId} for {@code recipient}. */
+    void privateSent(long messageId, String recipient, String text, long timestampMillis);
+
+    /** The host's announcement, at room sequence {@code sequence}. */
+    void announcement(long sequence, String text, long timestampMillis);
 
     /** Another member joined, at room sequence {@code sequence}. */
     void memberJoined(long sequence, String username);
@@ -50,7 +66,9 @@ public interface ClientEventSink {
         USERNAME_TAKEN,
         /** The username breaks the rule. */
         INVALID_USERNAME,
-        /** The server refused for another reason (full, busy, banned, version). */
+        /** The host banned this username or this client's address. */
+        BANNED,
+        /** The server refused for another reason (full, busy, version). */
         REFUSED,
         /** No answer within the connect timeout. */
         TIMED_OUT,

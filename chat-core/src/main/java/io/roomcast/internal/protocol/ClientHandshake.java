@@ -56,7 +56,7 @@ final class ClientHandshake {
 
     /** What the server's WELCOME said. */
     record Welcome(String roomName, List<String> members, int maxMessageBytes, long idleTimeoutNanos,
-                   long joinSequence) {
+                   long joinSequence, int historyCount) {
     }
 
     private final ClientConfig config;
@@ -282,7 +282,7 @@ final class ClientHandshake {
         keys.welcome().destroy(); // every part is open: nothing else uses the welcome key
         due = false;
         outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
-                TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence()));
+                TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence(), first.historyCount()));
         return false;
     }
 
@@ -291,6 +291,7 @@ final class ClientHandshake {
             case BAD_PASSWORD -> ClientEventSink.ConnectFailure.BAD_PASSWORD;
             case USERNAME_TAKEN -> ClientEventSink.ConnectFailure.USERNAME_TAKEN;
             case INVALID_USERNAME -> ClientEventSink.ConnectFailure.INVALID_USERNAME;
+            case BANNED -> ClientEventSink.ConnectFailure.BANNED;
             default -> ClientEventSink.ConnectFailure.REFUSED;
         };
     }

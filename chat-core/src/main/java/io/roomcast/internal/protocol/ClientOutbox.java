@@ -8,19 +8,22 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the client has to tell the server, besides ACKs: its messages (the {@link SendWindow}),
- * how far it has delivered the room's events (DELIVERED, soon after each delivery, and again if
- * the packet that carried it is lost), and the answer to a PATH_CHALLENGE. The client's
+ * how far it has delivered the room's events and its private stream (DELIVERED and
+ * PRIVATE_DELIVERED, soon after each delivery, and again if the packet that carried it is lost),
+ * and the answer to a PATH_CHALLENGE. The client's
  * {@link Connection} fills its packets from here.
  *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class ClientOutbox implements Connection.Content<ClientOutbox.Sent> {
     /** What an ack-eliciting packet to the server carried. */
-    record Sent(List<ResendQueue.Piece> pieces, boolean delivered) {
+    record Sent(List<ResendQueue.Piece> pieces, boolean delivered, boolean privateDelivered) {
     }
 
     private final SendWindow window;
     private final EventReorderBuffer events;
+    private final EventReorderBuffer privateEvents;
+    private long privateDeliveredDueAtNanos = Long.MAX_VALUE;
     private final BooleanSupplier open;
     private Connection<Sent> connection;
     private long deliveredDueAtNanos;
@@ -33,9 +36,11 @@ final class ClientOutbox implements Connection.Content<ClientOutbox.Sent> {
      *
      * @param open {@code false} once nothing but ACK and CLOSE may go out (closing, or closed by the server)
      */
-    ClientOutbox(SendWindow window, EventReorderBuffer events, BooleanSupplier open, long nowNanos) {
+    ClientOutbox(SendWindow window, EventReorderBuffer events, EventReorderBuffer privateEvents, BooleanSupplier open,
+                 long nowNanos) {
         this.window = window;
         this.events = events;
+        this.privateEvents = privateEvents;
         this.open = open;
         this.deliveredDueAtNanos = nowNanos;
     }
@@ -50,6 +55,12 @@ final class ClientOutbox implements Connection.Content<ClientOutbox.Sent> {
         deliveredDueAtNanos = Math.min(deliveredDueAtNanos, nowNanos + ReceivedPackets.MAX_ACK_DELAY_NANOS);
     }
 
+    /** An entry of the private stream was delivered at {@code nowNanos}: report it within the ACK delay. */
+    void privateEventDelivered(long nowNanos) {
+        privateDeliveredDueAtNanos = Math.min(privateDeliveredDueAtNanos,
+                nowNanos + ReceivedPackets.MAX_ACK_DELAY_NANOS);
+    }
+
     /** The server challenged this client's new address: answer on it. */
     void pathChallenged(long data) {
         pathResponse = data;
@@ -58,12 +69,12 @@ final class ClientOutbox implements Connection.Content<ClientOutbox.Sent> {
 
     /** When a DELIVERED report is due, or {@link Long#MAX_VALUE}. */
     long deadlineNanos() {
-        return deliveredDueAtNanos;
+        return Math.min(deliveredDueAtNanos, privateDeliveredDueAtNanos);
     }
 
     @Override
     public boolean hasFramesToSend(long nowNanos) {
-        return open.getAsBoolean() && (pathResponseDue || deliveredDueAtNanos <= nowNanos
+        return open.getAsBoolean() && (pathResponseDue || deadlineNanos() <= nowNanos
                 || window.hasSomethingToSend(connection.packetsInFlight()));
     }
 
@@ -81,9 +92,15 @@ final class ClientOutbox implements Connection.Content<ClientOutbox.Sent> {
             new Frame.Delivered(events.delivered()).encode(out);
             deliveredDueAtNanos = Long.MAX_VALUE;
         }
+        boolean sentPrivateDelivered = privateDeliveredDueAtNanos != Long.MAX_VALUE;
+        if (sentPrivateDelivered) {
+            new Frame.PrivateDelivered(privateEvents.delivered()).encode(out);
+            privateDeliveredDueAtNanos = Long.MAX_VALUE;
+        }
         List<ResendQueue.Piece> pieces = new ArrayList<>();
         window.write(out, limit, connection.packetsInFlight(), pieces);
-        return sentDelivered || !pieces.isEmpty() ? new Sent(pieces, sentDelivered) : null;
+        return sentDelivered || sentPrivateDelivered || !pieces.isEmpty()
+                ? new Sent(pieces, sentDelivered, sentPrivateDelivered) : null;
     }
 
     @Override
@@ -91,6 +108,9 @@ final class ClientOutbox implements Connection.Content<ClientOutbox.Sent> {
         window.lost(sent.pieces());
         if (sent.delivered()) {
             deliveredDueAtNanos = Math.min(deliveredDueAtNanos, nowNanos); // at once
+        }
+        if (sent.privateDelivered()) {
+            privateDeliveredDueAtNanos = Math.min(privateDeliveredDueAtNanos, nowNanos);
         }
     }
 }

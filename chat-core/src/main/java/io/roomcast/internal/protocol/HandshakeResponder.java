@@ -207,6 +207,13 @@ final class HandshakeResponder {
                     throttled(source, refusedFor)).toBytes(), received);
             return;
         }
+        long bannedFor = room.sanctions().addressBannedFor(source.getAddress(), now);
+        if (bannedFor > 0) {
+            // no SRP work for a banned host; the answer is one small packet, within the 3x limit
+            answer(source, new HandshakePacket.Reject(clientNonce, 0, RejectReason.BANNED,
+                    Room.bannedDetail(bannedFor)).toBytes(), received);
+            return;
+        }
         BytesKey nonce = new BytesKey(clientNonce);
         Pending known = pendingByNonce.get(nonce);
         if (known != null) {
@@ -341,7 +348,7 @@ final class HandshakeResponder {
             refuse(now, started, RejectReason.BAD_PASSWORD, "wrong password");
             return;
         }
-        Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username());
+        Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username(), now);
         if (refusal.isPresent()) {
             Verified.discard(verified);
             refuse(now, started, refusal.get().reason(), refusal.get().detail());
@@ -366,9 +373,11 @@ final class HandshakeResponder {
         send(started, reject);
     }
 
-    /** The WELCOME for a member just admitted, with the room as it is now. */
-    WelcomeParts welcome(Handshake handshake, long joinSequence, SessionKeys keys, byte[] serverProof) {
-        return WelcomeParts.of(handshake, room.members(), joinSequence, config.maxMessageBytes(), keys, serverProof);
+    /** The WELCOME for a member just admitted, with the room as it is now and how many history messages follow. */
+    WelcomeParts welcome(Handshake handshake, long joinSequence, int historyCount, SessionKeys keys,
+                         byte[] serverProof) {
+        return WelcomeParts.of(handshake, room.members(), joinSequence, config.maxMessageBytes(), historyCount, keys,
+                serverProof);
     }
 
     // ---------------------------------------------------------------- bookkeeping

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One member's messages on their way into the room: SEND slices reassembled, accepted strictly in
- * message-id order and each id once, within a window of ids and a budget of bytes held
+ * One member's messages on their way into the room: SEND slices (and PRIVATE_SEND slices, which
+ * share the message ids) reassembled, accepted strictly in message-id order and each id once, within a window of ids and a budget of bytes held
  * ({@link #budgetBytes}; a slice beyond it is not taken, so the member sends it again later) and
  * the room's budget for every member's incomplete messages (a message that finds it spent is
  * refused, and what arrived of it freed), checked against the size limit, the rate limit and
@@ -26,12 +26,14 @@ final class IncomingMessages {
     /** Where a complete message that passed every check goes. */
     interface Acceptor {
         /**
-         * The message with {@code messageId} enters the room (unless the room or the member is
-         * closing, when it is dropped unanswered).
+         * The message with {@code messageId} enters the room, or goes to {@code recipient} (unless
+         * the room or the member is closing, when it is dropped unanswered). The acceptor may still
+         * refuse it ({@link #refuse(long, ErrorCode, String)}).
          *
+         * @param recipient the name a private message was sent to, or {@code null} for the room
          * @return {@code false} if the sender is no longer in the room: nothing more of its is taken
          */
-        boolean accept(long messageId, String text);
+        boolean accept(long messageId, String recipient, String text);
     }
 
     /** What {@link #take} made of a SEND slice. */
@@ -75,6 +77,8 @@ final class IncomingMessages {
     private final ServerStats stats;
     private long lastProcessedId;
     private final Reassemblies reassemblies;
+    /** The recipients of private messages among {@link #reassemblies}, by id. */
+    private final java.util.HashMap<Long, String> recipients = new java.util.HashMap<>(4);
     /** Ids of messages refused before they were complete: processed in order as refusals. */
     private final TreeMap<Long, Frame.Error> refusedEarly = new TreeMap<>();
     /** ERROR frames to send, by message id: a refusal re-queued by a probe and a loss is held once. */
@@ -128,18 +132,36 @@ final class IncomingMessages {
      * or is refused.
      */
     Taken take(Frame.Send send, long nowNanos, Acceptor acceptor) {
-        long id = send.messageId();
+        return take(send.messageId(), null, send.totalLength(), send.offset(), send.data(), nowNanos, acceptor);
+    }
+
+    /** Takes one PRIVATE_SEND slice, as {@link #take(Frame.Send, long, Acceptor)}. */
+    Taken take(Frame.PrivateSend send, long nowNanos, Acceptor acceptor) {
+        return take(send.messageId(), send.recipient(), send.totalLength(), send.offset(), send.data(), nowNanos,
+                acceptor);
+    }
+
+    private Taken take(long id, String recipient, int totalLength, int offset, byte[] data, long nowNanos,
+                       Acceptor acceptor) {
         if (id <= lastProcessedId || refusedEarly.containsKey(id)) {
             return Taken.TAKEN; // a duplicate of something already taken
         }
         if (id > lastProcessedId + ProtocolLimits.SEND_WINDOW) {
             return Taken.NO_ROOM;
         }
-        if (send.totalLength() > maxMessageBytes) {
+        if (totalLength > maxMessageBytes) {
             refuseEarly(id, ErrorCode.MESSAGE_TOO_LARGE, details.tooLarge(), nowNanos, acceptor);
             return Taken.TAKEN;
         }
-        switch (reassemblies.add(id, send.totalLength(), send.offset(), send.data(), nowNanos, false)) {
+        String known = recipients.get(id);
+        if (known != null ? !known.equals(recipient) : recipient != null && reassemblies.contains(id)) {
+            return Taken.INCONSISTENT; // a slice of a room message claims a recipient, or another one
+        }
+        Reassemblies.Added added = reassemblies.add(id, totalLength, offset, data, nowNanos, false);
+        if (recipient != null && reassemblies.contains(id)) {
+            recipients.putIfAbsent(id, recipient); // at most one per id in the window: bounded by it
+        }
+        switch (added) {
             case NO_ROOM -> {
                 return Taken.NO_ROOM;
             }
@@ -161,6 +183,7 @@ final class IncomingMessages {
     /** Refuses message {@code id} before it is complete, letting go of what arrived of it. */
     private void refuseEarly(long id, ErrorCode code, String detail, long nowNanos, Acceptor acceptor) {
         reassemblies.remove(id);
+        recipients.remove(id);
         refusedEarly.put(id, new Frame.Error(id, code, detail));
         processInOrder(nowNanos, acceptor);
     }
@@ -168,6 +191,7 @@ final class IncomingMessages {
     /** The member is gone: what its incomplete messages held goes back to the room's budget. */
     void release() {
         reassemblies.clear();
+        recipients.clear();
         refusedEarly.clear();
         refusals.clear();
     }
@@ -186,14 +210,14 @@ final class IncomingMessages {
                 return;
             }
             lastProcessedId = next;
-            if (!check(next, whole, nowNanos, acceptor)) {
+            if (!check(next, recipients.remove(next), whole, nowNanos, acceptor)) {
                 return;
             }
         }
     }
 
     /** @return {@code false} if the sender left the room meanwhile */
-    private boolean check(long id, byte[] utf8, long nowNanos, Acceptor acceptor) {
+    private boolean check(long id, String recipient, byte[] utf8, long nowNanos, Acceptor acceptor) {
         if (!rateLimit.tryTake(nowNanos)) {
             stats.rateLimited++;
             refuse(new Frame.Error(id, ErrorCode.RATE_LIMITED, details.rateLimited()));
@@ -206,7 +230,7 @@ final class IncomingMessages {
             refuse(new Frame.Error(id, ErrorCode.INVALID_MESSAGE, INVALID_UTF8_DETAIL));
             return true;
         }
-        return acceptor.accept(id, text);
+        return acceptor.accept(id, recipient, text);
     }
 
     /**
@@ -218,8 +242,15 @@ final class IncomingMessages {
         return refusals.size() > MAX_QUEUED_REFUSALS;
     }
 
+    /** Refuses the message with {@code messageId}: an ERROR frame with this fixed detail goes back to the member. */
+    void refuse(long messageId, ErrorCode code, String detail) {
+        refuse(new Frame.Error(messageId, code, detail));
+    }
+
     private void refuse(Frame.Error refusal) {
-        refusals.putIfAbsent(refusal.messageId(), refusal);
+        if (refusals.putIfAbsent(refusal.messageId(), refusal) == null) {
+            stats.refusals[refusal.code().ordinal()]++;
+        }
     }
 
     /** {@code true} if ERROR frames wait to be sent. */
@@ -243,7 +274,7 @@ final class IncomingMessages {
     /** The packet that carried {@code errors} was lost: they go again. */
     void lost(List<Frame.Error> errors) {
         for (Frame.Error error : errors) {
-            refuse(error);
+            refusals.putIfAbsent(error.messageId(), error);
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server's members three ways: by connection id (for routing), in the order of their next
+ * The server's members four ways: by connection id (for routing), by name (members in the room,
+ * for private messages and the host's commands), in the order of their next
  * timer deadline ({@link MemberDeadlines}), and in a round-robin queue of members with something
  * to send. A member's deadline is recomputed whenever it is {@link #touch touched}.
  *
@@ -16,12 +17,25 @@ import java.util.Map;
  */
 final class MemberTable {
     private final Map<Long, RoomMember> byConnectionId = new LinkedHashMap<>();
+    /** Members in the room by {@link io.roomcast.internal.room.Username#key}; a member closing after removal is not. */
+    private final Map<String, RoomMember> byName = new java.util.HashMap<>();
     private final MemberDeadlines deadlines = new MemberDeadlines(RoomMember::nextDeadlineNanos);
     private final ArrayDeque<RoomMember> sendQueue = new ArrayDeque<>();
 
     void add(RoomMember member) {
         byConnectionId.put(member.connectionId(), member);
+        byName.put(member.nameKey, member);
         deadlines.touch(member);
+    }
+
+    /** The member in the room whose name has comparison key {@code nameKey}, or null. */
+    RoomMember byName(String nameKey) {
+        return byName.get(nameKey);
+    }
+
+    /** The member has left the room but stays here while its connection closes: it has no name any more. */
+    void leftRoom(RoomMember member) {
+        byName.remove(member.nameKey, member);
     }
 
     /** The member with this connection id, or null. */
@@ -45,6 +59,7 @@ final class MemberTable {
      */
     void remove(RoomMember member) {
         byConnectionId.remove(member.connectionId());
+        byName.remove(member.nameKey, member);
         deadlines.remove(member);
         member.connection.discardKeys();
         member.incoming.release();

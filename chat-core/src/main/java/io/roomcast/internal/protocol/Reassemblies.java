@@ -96,6 +96,16 @@ final class Reassemblies {
         return reassembly.bytes();
     }
 
+    /** The keys of the items held below {@code key}, a live view. */
+    java.util.Set<Long> keysBelow(long key) {
+        return byKey.headMap(key).keySet();
+    }
+
+    /** {@code true} if part of item {@code key} is held. */
+    boolean contains(long key) {
+        return byKey.containsKey(key);
+    }
+
     /** Lets go of the item {@code key}, complete or not. */
     void remove(long key) {
         Reassembly reassembly = byKey.remove(key);

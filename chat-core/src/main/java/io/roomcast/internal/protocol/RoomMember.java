@@ -1,6 +1,9 @@
 package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.room.PrivateLog;
+import io.roomcast.internal.room.Username;
+import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.Frame;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -9,25 +12,43 @@ import java.util.List;
 
 /**
  * The server's state for one member: its {@link Connection}, and the parts that fill the
- * connection's packets — the {@link EventStream} of room events to it, its
+ * connection's packets — the {@link EventStream} of room events to it, its private stream (private
+ * messages to it and confirmations of its own, made on the first one), its
  * {@link IncomingMessages} and their refusals — plus the {@link PathValidation} of a new address.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
  */
 final class RoomMember implements Connection.Content<RoomMember.Sent> {
     /** What an ack-eliciting packet to this member carried. */
-    record Sent(List<ResendQueue.Piece> pieces, List<Frame.Error> errors) {
+    record Sent(List<ResendQueue.Piece> pieces, List<ResendQueue.Piece> privatePieces, List<Frame.Error> errors) {
     }
 
+    /** The most private entries a member's private stream holds undelivered; more senders are told to wait. */
+    static final int MAX_PRIVATE_MESSAGES = 256;
+    /** The most bytes of undelivered private entries a member's private stream holds (one entry always fits). */
+    static final long MAX_PRIVATE_BYTES = 256 * 1024;
+
     final String username;
+    /** {@link Username#key} of the username: how the room compares names. */
+    final String nameKey;
     final Connection<Sent> connection;
     final EventStream events;
     final IncomingMessages incoming;
     final PathValidation path = new PathValidation();
+    /** Private messages to this member and confirmations of its own, until delivered; made on the first. */
+    private PrivateLog privateLog;
+    private EventStream privateStream;
+    private final int eventWindow;
+    private final int packetWindow;
     /** Where the member's packets go: changes only when a new address has answered a path challenge. */
     InetSocketAddress address;
     /** The welcome, kept until the member's first short-header packet shows it arrived. */
     WelcomeParts welcome;
+
+    /** Why the host removed this member, or {@code null}; it then only drains what the room logged before. */
+    CloseReason expelledFor;
+    /** When an expelled member is told CLOSE even if it has not delivered everything before its removal. */
+    long expelDeadlineNanos = Long.MAX_VALUE;
 
     /** Whether this member is in the engine's queue of members with something to send. */
     boolean queued;
@@ -44,10 +65,13 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
      * @param events   where its stream of room events starts
      * @param incoming where its messages are reassembled and checked
      */
-    RoomMember(long connectionId, InetSocketAddress address, String username, long idleTimeoutNanos, SessionKeys keys, EventStream events, IncomingMessages incoming,
-               long nowNanos) {
+    RoomMember(long connectionId, InetSocketAddress address, String username, long idleTimeoutNanos, SessionKeys keys,
+               EventStream events, IncomingMessages incoming, int eventWindow, int packetWindow, long nowNanos) {
+        this.eventWindow = eventWindow;
+        this.packetWindow = packetWindow;
         this.address = address;
         this.username = username;
+        this.nameKey = Username.key(username);
         this.events = events;
         this.incoming = incoming;
         this.connection = new Connection<>(connectionId, keys.serverToClient(), keys.clientToServer(),
@@ -88,7 +112,8 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
      */
     boolean pastLimits() {
         return events.fellBehind() || connection.packetsInFlight() >= events.maxPacketsInFlight()
-                || events.tooManyPiecesToResend() || incoming.tooManyRefusals();
+                || events.tooManyPiecesToResend() || privateStream != null && privateStream.tooManyPiecesToResend()
+                || incoming.tooManyRefusals();
     }
 
     /** What the server holds for this member that its behaviour can grow, for tests of the bounds. */
@@ -96,10 +121,66 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         return RetainedState.of(this);
     }
 
+    /**
+     * Appends an encoded PRIVATE_EVENT to this member's private stream, if it has room.
+     *
+     * @param encoder makes the entry's bytes given its private sequence number
+     * @return the entry's size in bytes, or 0 if the stream holds too much undelivered
+     */
+    int appendPrivate(java.util.function.LongFunction<byte[]> encoder) {
+        if (privateLog == null) {
+            privateLog = new PrivateLog(MAX_PRIVATE_MESSAGES, MAX_PRIVATE_BYTES);
+            privateStream = EventStream.privateStream(privateLog, eventWindow, packetWindow);
+        }
+        byte[] entry = encoder.apply(privateLog.nextSequence());
+        return privateLog.tryAppend(entry) == 0 ? 0 : entry.length;
+    }
+
+    /** {@code true} if {@code entries} more entries of {@code bytes} in all would fit this member's private stream now. */
+    boolean hasPrivateRoomFor(int entries, long bytes) {
+        return privateLog == null || privateLog.hasRoomFor(entries, bytes);
+    }
+
+    /**
+     * The member delivered its private stream up to {@code sequence}.
+     *
+     * @return the bytes this freed
+     */
+    long privateDelivered(long sequence) {
+        if (privateStream == null) {
+            return 0;
+        }
+        privateStream.delivered(sequence);
+        return privateLog.delivered(privateStream.delivered());
+    }
+
+    /**
+     * Forgets the private stream, for a member that is gone.
+     *
+     * @return the bytes this freed
+     */
+    long releasePrivate() {
+        long held = privateBytesHeld();
+        privateLog = null;
+        privateStream = null;
+        return held;
+    }
+
+    /** Bytes of undelivered private entries held for this member. */
+    long privateBytesHeld() {
+        return privateLog == null ? 0 : privateLog.bytes();
+    }
+
+    /** Undelivered private entries held for this member. */
+    int privateCountHeld() {
+        return privateLog == null ? 0 : privateLog.count();
+    }
+
     @Override
     public boolean hasFramesToSend(long nowNanos) {
         int inFlight = connection.packetsInFlight();
-        return incoming.hasRefusals() && events.windowOpen(inFlight) || events.hasMoreToSend(inFlight);
+        return incoming.hasRefusals() && events.windowOpen(inFlight) || events.hasMoreToSend(inFlight)
+                || privateStream != null && privateStream.hasMoreToSend(inFlight);
     }
 
     @Override
@@ -110,13 +191,27 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         }
         List<ResendQueue.Piece> pieces = new ArrayList<>();
         events.write(out, limit, connection.packetsInFlight(), pieces);
-        return errors.isEmpty() && pieces.isEmpty() ? null : new Sent(pieces, errors);
+        List<ResendQueue.Piece> privatePieces = List.of();
+        if (privateStream != null) {
+            privatePieces = new ArrayList<>(0);
+            privateStream.write(out, limit, connection.packetsInFlight(), privatePieces);
+        }
+        return errors.isEmpty() && pieces.isEmpty() && privatePieces.isEmpty() ? null
+                : new Sent(pieces, privatePieces, errors);
     }
 
     @Override
     public void lost(Sent sent, long nowNanos) {
         events.lost(sent.pieces());
+        if (privateStream != null) {
+            privateStream.lost(sent.privatePieces());
+        }
         incoming.lost(sent.errors());
+    }
+
+    /** {@code true} once the host removed this member from the room (kick, ban). */
+    boolean expelled() {
+        return expelledFor != null;
     }
 
     /** When the member's timers next need looking at, for {@link MemberDeadlines}. */
@@ -125,6 +220,7 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         if (connection.isClosing()) {
             return next;
         }
+        next = Math.min(next, expelDeadlineNanos);
         next = Math.min(next, incoming.staleAtNanos(connection.idleTimeoutNanos()));
         return Math.min(next, path.deadlineNanos());
     }

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * The client's messages until the room confirms or refuses them: each gets the next message id,
- * goes out as SEND slices in id order ({@link SliceRule}), and what was in a lost packet goes
+ * goes out as SEND slices (PRIVATE_SEND for a private message) in id order ({@link SliceRule}), and what was in a lost packet goes
  * again first. At most {@link ProtocolLimits#SEND_WINDOW} messages are unconfirmed at once, and
  * the bytes that have started to go out stay within what the server holds for one member
  * ({@link ProtocolLimits#unconfirmedBudget}).
@@ -21,15 +21,23 @@ final class SendWindow {
     /** A message not yet confirmed; {@code sentOffset} is how much of it has gone out once. */
     static final class Outgoing {
         final long id;
+        /** The recipient of a private message, or {@code null} for the room. */
+        final String recipient;
         final String text;
         final byte[] utf8;
         int sentOffset;
         boolean started;
 
-        Outgoing(long id, String text) {
+        Outgoing(long id, String recipient, String text) {
             this.id = id;
+            this.recipient = recipient;
             this.text = text;
             this.utf8 = text.getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Bytes of each slice's frame besides its data. */
+        int overheadBytes() {
+            return recipient == null ? Frame.Send.OVERHEAD_BYTES : Frame.PrivateSend.overheadBytes(recipient);
         }
     }
 
@@ -47,10 +55,15 @@ final class SendWindow {
         this.bytesBudget = ProtocolLimits.unconfirmedBudget(maxMessageBytes);
     }
 
-    /** Queues a message; returns its id. */
+    /** Queues a message for the room; returns its id. */
     long add(String text) {
+        return add(null, text);
+    }
+
+    /** Queues a message for {@code recipient} ({@code null}: the room); returns its id. */
+    long add(String recipient, String text) {
         long id = nextMessageId++;
-        unconfirmed.put(id, new Outgoing(id, text));
+        unconfirmed.put(id, new Outgoing(id, recipient, text));
         return id;
     }
 
@@ -121,13 +134,18 @@ final class SendWindow {
 
     private static int writeSlice(ByteBuffer out, int limit, Outgoing message, int offset, int length,
                                   List<ResendQueue.Piece> pieces) {
-        int data = SliceRule.bytesToWrite(limit - out.position(), Frame.Send.OVERHEAD_BYTES,
-                Frame.Send.OVERHEAD_BYTES, message.utf8.length, offset, length);
+        int overhead = message.overheadBytes();
+        int data = SliceRule.bytesToWrite(limit - out.position(), overhead, overhead, message.utf8.length, offset,
+                length);
         if (data == SliceRule.WAIT) {
             return data;
         }
-        new Frame.Send(message.id, message.utf8.length, offset, Arrays.copyOfRange(message.utf8, offset,
-                offset + data)).encode(out);
+        byte[] slice = Arrays.copyOfRange(message.utf8, offset, offset + data);
+        if (message.recipient == null) {
+            new Frame.Send(message.id, message.utf8.length, offset, slice).encode(out);
+        } else {
+            new Frame.PrivateSend(message.id, message.recipient, message.utf8.length, offset, slice).encode(out);
+        }
         pieces.add(new ResendQueue.Piece(message.id, offset, data));
         return data;
     }

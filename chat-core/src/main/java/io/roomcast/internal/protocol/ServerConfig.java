@@ -22,11 +22,12 @@ import io.roomcast.internal.crypto.SrpVerifier;
  * @param retryThreshold    with this many handshakes in progress, a HELLO must first echo a RETRY token
  * @param reassemblyBytes   the most bytes every member's incomplete messages hold together, every
  *                          buffer counted; past it a message that needs more is refused
+ * @param historySize       how many of the room's last messages a newcomer receives (0: none)
  */
 public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                            int maxMessageBytes, int maxMembers, int logCapacity, long logBytes, int packetWindow,
                            int eventWindow, double messagesPerSecond, int messageBurst, int retryThreshold,
-                           long reassemblyBytes) {
+                           long reassemblyBytes, int historySize) {
     /** Default room log capacity, in events. */
     public static final int DEFAULT_LOG_CAPACITY = 8192;
     /** Default room log capacity, in bytes. */
@@ -51,37 +52,47 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
     /**
      * A configuration with the default log sizes and windows, and no rate limit: the rate limit's
      * defaults belong to the public builder ({@code ChatServer.DEFAULT_MESSAGES_PER_SECOND} and
-     * {@code DEFAULT_MESSAGE_BURST}), which always sets one with {@link #withRateLimit}.
+     * {@code DEFAULT_MESSAGE_BURST}), which always sets one with {@link #withRateLimit}. No history
+     * either: the builder's default ({@code ChatServer.DEFAULT_HISTORY_SIZE}) is set with
+     * {@link #withHistorySize}.
      */
     public static ServerConfig of(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                                   int maxMessageBytes, int maxMembers) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers,
                 DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW,
-                Double.POSITIVE_INFINITY, Integer.MAX_VALUE, DEFAULT_RETRY_THRESHOLD, DEFAULT_REASSEMBLY_BYTES);
+                Double.POSITIVE_INFINITY, Integer.MAX_VALUE, DEFAULT_RETRY_THRESHOLD, DEFAULT_REASSEMBLY_BYTES, 0);
     }
 
     /** This configuration with another rate limit. */
     public ServerConfig withRateLimit(double perSecond, int burst) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
-                logBytes, packetWindow, eventWindow, perSecond, burst, retryThreshold, reassemblyBytes);
+                logBytes, packetWindow, eventWindow, perSecond, burst, retryThreshold, reassemblyBytes, historySize);
     }
 
     /** This configuration with another room log capacity. */
     public ServerConfig withLogCapacity(int events) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, events,
-                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, reassemblyBytes);
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, reassemblyBytes,
+                historySize);
     }
 
     /** This configuration with another RETRY threshold (0: every HELLO must echo a token). */
     public ServerConfig withRetryThreshold(int handshakesInProgress) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
                 logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, handshakesInProgress,
-                reassemblyBytes);
+                reassemblyBytes, historySize);
     }
 
     /** This configuration with another room-wide budget for incomplete messages. */
     public ServerConfig withReassemblyBytes(long bytes) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
-                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, bytes);
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, bytes, historySize);
+    }
+
+    /** This configuration with another history size. */
+    public ServerConfig withHistorySize(int messages) {
+        return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, reassemblyBytes,
+                messages);
     }
 }

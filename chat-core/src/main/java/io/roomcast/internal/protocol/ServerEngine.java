@@ -1,10 +1,14 @@
 package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.room.Durations;
 import io.roomcast.internal.room.Room;
+import io.roomcast.internal.room.RoomHistory;
 import io.roomcast.internal.room.TokenBucket;
+import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.AckFrame;
 import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
@@ -17,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -49,6 +54,7 @@ public final class ServerEngine implements DatagramEngine {
     private final ArrayDeque<Datagram> replies = new ArrayDeque<>();
     private final MemberTable members = new MemberTable();
     private final HandshakeResponder handshakes;
+    private final PrivateMessages privateMessages;
     private boolean closing;
 
     /**
@@ -75,11 +81,13 @@ public final class ServerEngine implements DatagramEngine {
         this.sink = sink;
         this.random = random;
         this.wallClockMillis = wallClockMillis;
-        this.room = new Room(config.roomName(), config.maxMembers(), config.logCapacity(), config.logBytes());
+        this.room = new Room(config.roomName(), config.maxMembers(), config.logCapacity(), config.logBytes(),
+                config.historySize());
         this.refusalDetails = IncomingMessages.Details.of(config);
         this.reassemblyBudget = new ByteBudget(config.reassemblyBytes());
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
+        this.privateMessages = new PrivateMessages(members, sink, stats);
     }
 
     /** The members' usernames, in the order they joined. */
@@ -87,9 +95,15 @@ public final class ServerEngine implements DatagramEngine {
         return room.members();
     }
 
-    /** Counters of what the engine dropped and why. */
+    /** Counters of what the engine did and dropped, live: read them on the engine's thread only. */
     public ServerStats stats() {
         return stats;
+    }
+
+    /** A copy of the counters, with the members in the room now, for another thread. */
+    public ServerStats statsSnapshot() {
+        stats.members = room.size();
+        return stats.copy();
     }
 
     /** The members, for tests that check memory bounds. */
@@ -123,11 +137,126 @@ public final class ServerEngine implements DatagramEngine {
         closing = true;
         handshakes.abandonAll();
         for (RoomMember member : members.all()) {
+            if (member.connection.isClosing()) {
+                continue; // removed by the host, already being told
+            }
+            if (member.expelled()) {
+                member.connection.startClosing(member.expelledFor, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
+                members.enqueue(member);
+                continue; // its leave was logged and reported when the host removed it
+            }
             member.connection.startClosing(CloseReason.SERVER_CLOSED, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
             room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
+            stats.departures[CloseReason.SERVER_CLOSED.ordinal()]++;
             sink.memberLeft(0, member.username, member.address, CloseReason.SERVER_CLOSED);
             members.enqueue(member);
         }
+    }
+
+    // ---------------------------------------------------------------- the host's commands
+
+    /**
+     * Removes the member named {@code username} (compared as the room compares names) with
+     * {@code KICKED}.
+     *
+     * @return {@code false} if no such member is in the room, or the room is closing
+     */
+    public boolean kick(long nowNanos, String username) {
+        RoomMember member = closing ? null : members.byName(Username.key(username));
+        if (member == null) {
+            return false;
+        }
+        expel(nowNanos, member, CloseReason.KICKED);
+        return true;
+    }
+
+    /**
+     * Bans the name, and the address group of its member if one is in the room (which is removed
+     * with {@code BANNED}), for {@code durationNanos}.
+     */
+    public void ban(long nowNanos, String username, long durationNanos) {
+        String key = Username.key(username);
+        RoomMember member = closing ? null : members.byName(key);
+        room.sanctions().ban(key, member == null ? null : member.address.getAddress(),
+                saturatedAdd(nowNanos, durationNanos));
+        if (member != null) {
+            expel(nowNanos, member, CloseReason.BANNED);
+        }
+    }
+
+    /** Lifts the ban on the name and the address it banned; {@code false} if there was none. */
+    public boolean unban(long nowNanos, String username) {
+        return room.sanctions().unban(Username.key(username), nowNanos);
+    }
+
+    /**
+     * Mutes the member named {@code username} for {@code durationNanos}: a room event.
+     *
+     * @return {@code false} if no such member is in the room, or the room is closing
+     */
+    public boolean mute(long nowNanos, String username, long durationNanos) {
+        if (closing) {
+            return false;
+        }
+        long wallNow = wallClockMillis.getAsLong();
+        Optional<EventFrame> muted = room.mute(username, saturatedAdd(nowNanos, durationNanos),
+                saturatedAdd(wallNow, durationNanos / 1_000_000), wallNow);
+        muted.ifPresent(event -> eventAppended());
+        return muted.isPresent();
+    }
+
+    /** Lifts the mute on {@code username}: a room event. @return {@code false} if it was not muted */
+    public boolean unmute(long nowNanos, String username) {
+        Optional<EventFrame> unmuted = room.unmute(username, nowNanos, wallClockMillis.getAsLong());
+        unmuted.ifPresent(event -> eventAppended());
+        return unmuted.isPresent();
+    }
+
+    /** The host's announcement to the room: a room event. @return {@code false} if the room is closing */
+    public boolean announce(long nowNanos, String text) {
+        if (closing) {
+            return false;
+        }
+        room.announce(text, wallClockMillis.getAsLong());
+        eventAppended();
+        return true;
+    }
+
+    /**
+     * The host removes the member: its leave is a room event, and it is sent CLOSE with the reason,
+     * re-sent until it acknowledges or the close timeout passes, so it learns why even under loss.
+     * Its name is free at once (a kicked member may join again while the old connection closes).
+     */
+    private void expel(long now, RoomMember member, CloseReason reason) {
+        log.debug("the host removed {} ({})", member.username, reason);
+        members.leftRoom(member);
+        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
+                .orElse(0L);
+        // what the room accepted before the removal still reaches the member (its own last message
+        // included), for a short while; then CLOSE tells it why
+        member.expelledFor = reason;
+        member.expelDeadlineNanos = now + Timing.LEAVE_DRAIN_NANOS;
+        member.events.endBefore(sequence);
+        members.touch(member);
+        stats.departures[reason.ordinal()]++;
+        sink.memberLeft(sequence, member.username, member.address, reason);
+        eventAppended();
+        closeIfDrained(now, member);
+    }
+
+    /** An expelled member that has everything from before its removal (or has had its time) is sent CLOSE. */
+    private void closeIfDrained(long now, RoomMember member) {
+        if (member.expelled() && !member.connection.isClosing()
+                && (member.events.drained() || now >= member.expelDeadlineNanos)) {
+            member.connection.startClosing(member.expelledFor, now, Timing.CLOSE_TIMEOUT_NANOS);
+            members.touch(member);
+            members.enqueue(member);
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     @Override
@@ -140,6 +269,8 @@ public final class ServerEngine implements DatagramEngine {
     @Override
     public void handleDatagram(long nowNanos, ByteBuffer datagram, InetSocketAddress source) {
         int received = datagram.remaining();
+        stats.datagramsIn++;
+        stats.bytesIn += received;
         try {
             if (HandshakePacket.isLongHeader(datagram)) {
                 handleHandshake(nowNanos, HandshakePacket.decode(datagram), source, received);
@@ -176,13 +307,15 @@ public final class ServerEngine implements DatagramEngine {
 
     /** Makes the handshake a member: it joins the room, and its WELCOME goes out. */
     private void admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof) {
+        RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
         EventFrame joined = room.join(handshake.username(), wallClockMillis.getAsLong());
         TokenBucket rateLimit = new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now);
         RoomMember member = new RoomMember(handshake.connectionId(), handshake.address(), joined.username(),
                 handshake.idleTimeoutNanos(), keys,
-                new EventStream(room.log(), joined.sequence(), config.eventWindow(), config.packetWindow()),
-                new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats), now);
-        member.welcome = handshakes.welcome(handshake, joined.sequence(), keys, serverProof);
+                new EventStream(room.log(), joined.sequence(), history, config.eventWindow(), config.packetWindow()),
+                new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats),
+                config.eventWindow(), config.packetWindow(), now);
+        member.welcome = handshakes.welcome(handshake, joined.sequence(), history.count(), keys, serverProof);
         members.add(member);
         member.welcome.sendFirst(member.address, replies); // before anything this join causes
         log.debug("{} joined from {}", member.username, member.address);
@@ -234,17 +367,24 @@ public final class ServerEngine implements DatagramEngine {
 
     /** Handles one frame; {@code false} if it carried data the server could not take now. */
     private boolean handleFrame(long now, RoomMember member, Frame frame, InetSocketAddress source) {
-        if (frame instanceof Frame.Send send) {
-            IncomingMessages.Taken taken = member.incoming.take(send, now, (id, text) -> accepted(member, id, text));
+        if (frame instanceof Frame.Send || frame instanceof Frame.PrivateSend) {
+            IncomingMessages.Acceptor acceptor = (id, recipient, text) -> accepted(now, member, id, recipient, text);
+            IncomingMessages.Taken taken = frame instanceof Frame.Send send ? member.incoming.take(send, now, acceptor)
+                    : member.incoming.take((Frame.PrivateSend) frame, now, acceptor);
             removeIfPastLimits(member); // it may keep sending what is refused and never acknowledge the refusals
             return taken != IncomingMessages.Taken.NO_ROOM;
         } else if (frame instanceof Frame.Delivered delivered) {
+            long before = member.events.delivered();
             member.events.delivered(delivered.sequence());
+            stats.deliveries += member.events.delivered() - before;
+            closeIfDrained(now, member);
+        } else if (frame instanceof Frame.PrivateDelivered delivered) {
+            privateMessages.delivered(member, delivered.sequence());
         } else if (frame instanceof Frame.Close close) {
             handleClose(now, member, close.reason());
         } else if (frame instanceof Frame.CloseAck) {
             if (member.connection.isClosing()) {
-                members.remove(member);
+                forget(member);
             }
         } else if (frame instanceof Frame.PathResponse response) {
             InetSocketAddress validated = member.path.response(response, source);
@@ -258,11 +398,21 @@ public final class ServerEngine implements DatagramEngine {
     }
 
     /** @return {@code false} if the member is no longer in the room (appending it pushed it out) */
-    private boolean accepted(RoomMember member, long messageId, String text) {
-        if (closing || member.connection.isClosing()) {
-            return true; // the room is closing: nothing more is appended
+    private boolean accepted(long now, RoomMember member, long messageId, String recipient, String text) {
+        if (closing || member.connection.isClosing() || member.expelled()) {
+            return true; // the room is closing, or the member is out of it: nothing more is appended
+        }
+        long mutedFor = room.sanctions().mutedFor(member.nameKey, now);
+        if (mutedFor > 0) {
+            member.incoming.refuse(messageId, ErrorCode.MUTED, "you are muted for another " + Durations.describe(mutedFor));
+            return true;
+        }
+        if (recipient != null) {
+            privateMessages.send(member, messageId, recipient, text, wallClockMillis.getAsLong());
+            return true;
         }
         EventFrame event = room.message(member.username, messageId, text, wallClockMillis.getAsLong());
+        stats.messagesAccepted++;
         sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
         eventAppended();
         return members.contains(member);
@@ -273,7 +423,7 @@ public final class ServerEngine implements DatagramEngine {
         replies.add(new Datagram(member.address, closeAck));
         handshakes.keepAnswer(member.connectionId(), member.address, closeAck, now);
         if (member.connection.isClosing()) {
-            members.remove(member);
+            forget(member);
         } else {
             removeFromRoom(member, CloseReason.LEFT, false);
         }
@@ -300,10 +450,15 @@ public final class ServerEngine implements DatagramEngine {
         Connection<RoomMember.Sent> connection = member.connection;
         if (connection.isClosing()) {
             if (connection.closeFinished(now)) {
-                members.remove(member);
+                forget(member);
             } else {
                 members.enqueue(member);
             }
+            return;
+        }
+        closeIfDrained(now, member);
+        if (connection.isClosing()) {
+            members.enqueue(member);
             return;
         }
         if (connection.idleExpired(now)) {
@@ -335,6 +490,16 @@ public final class ServerEngine implements DatagramEngine {
 
     @Override
     public InetSocketAddress pollDatagram(long nowNanos, ByteBuffer out) {
+        int start = out.position();
+        InetSocketAddress destination = nextDatagram(nowNanos, out);
+        if (destination != null) {
+            stats.datagramsOut++;
+            stats.bytesOut += out.position() - start;
+        }
+        return destination;
+    }
+
+    private InetSocketAddress nextDatagram(long nowNanos, ByteBuffer out) {
         Datagram reply = replies.poll();
         if (reply != null) {
             out.put(reply.bytes());
@@ -376,6 +541,12 @@ public final class ServerEngine implements DatagramEngine {
         return true;
     }
 
+    /** The member is gone from the engine: no more routing or timers, and its private stream is freed. */
+    private void forget(RoomMember member) {
+        members.remove(member);
+        privateMessages.forget(member);
+    }
+
     /**
      * The member leaves the room for {@code reason}: its leave is an event every member sees.
      *
@@ -385,15 +556,19 @@ public final class ServerEngine implements DatagramEngine {
         if (!members.contains(member)) {
             return; // already gone: a leave that removed others found it too slow as well
         }
-        if (tellMember) {
+        if (tellMember && !member.expelled()) {
             // best effort: it is being dropped because it is not keeping up, so no retransmission;
             // sealed before it leaves the table, which wipes its keys
             replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
         }
-        members.remove(member);
+        forget(member);
+        if (member.expelled()) {
+            return; // already out of the room: its leave was logged when the host removed it
+        }
         long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
                 .orElse(0L);
         eventAppended();
+        stats.departures[reason.ordinal()]++;
         sink.memberLeft(sequence, member.username, member.address, reason);
     }
 

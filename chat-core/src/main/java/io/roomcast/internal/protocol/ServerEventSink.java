@@ -11,6 +11,9 @@ public interface ServerEventSink {
     /** A message was accepted into the room. */
     void message(long sequence, String sender, String text, long timestampMillis);
 
+    /** The server accepted a private message from {@code sender} to {@code recipient} (as the room knows the names). */
+    void privateMessage(String sender, String recipient, String text, long timestampMillis);
+
     /**
      * A member left or was removed; its leave event has room sequence {@code sequence}, or 0 when
      * the server is closing and logs no more.

@@ -37,7 +37,7 @@ final class WelcomeParts {
      * @param members the room's usernames, the new member's included
      */
     static WelcomeParts of(HandshakeResponder.Handshake handshake, List<String> members, long joinSequence,
-                           int maxMessageBytes, SessionKeys keys, byte[] serverProof) {
+                           int maxMessageBytes, int historyCount, SessionKeys keys, byte[] serverProof) {
         List<List<String>> split = new ArrayList<>();
         List<String> current = new ArrayList<>();
         int fixed = HandshakePacket.Welcome.CLEAR_BYTES + PacketProtector.TAG_BYTES
@@ -57,7 +57,7 @@ final class WelcomeParts {
         byte[][] encoded = new byte[split.size()][];
         for (int i = 0; i < split.size(); i++) {
             HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(joinSequence, maxMessageBytes,
-                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), split.get(i));
+                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), historyCount, split.get(i));
             HandshakePacket.Welcome clear = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i,
                     split.size(), new byte[0]);
             byte[] sealed = keys.welcome().seal(i, clear.associatedData(), body.toBytes());

@@ -20,6 +20,8 @@ public final class Room {
     private final String name;
     private final int maxMembers;
     private final RoomLog log;
+    private final RoomHistory history;
+    private final Sanctions sanctions = new Sanctions();
     private final Map<String, String> membersByKey = new LinkedHashMap<>();
 
     /**
@@ -31,9 +33,20 @@ public final class Room {
      * @param logBytes    how many bytes of events the log keeps at most
      */
     public Room(String name, int maxMembers, int logCapacity, long logBytes) {
+        this(name, maxMembers, logCapacity, logBytes, 0);
+    }
+
+    /**
+     * An empty room that keeps its last {@code historySize} messages for newcomers, within
+     * {@code logBytes} bytes.
+     *
+     * @throws IllegalArgumentException if {@code historySize} is outside 0..{@link RoomHistory#MAX_SIZE}
+     */
+    public Room(String name, int maxMembers, int logCapacity, long logBytes, int historySize) {
         this.name = name;
         this.maxMembers = maxMembers;
         this.log = new RoomLog(logCapacity, logBytes);
+        this.history = new RoomHistory(historySize, logBytes);
     }
 
     /** The room name. */
@@ -46,15 +59,48 @@ public final class Room {
         return log;
     }
 
+    /** The last messages, for newcomers. */
+    public RoomHistory history() {
+        return history;
+    }
+
+    /** The host's bans and mutes. */
+    public Sanctions sanctions() {
+        return sanctions;
+    }
+
+    /** The name a member joined with, found by any name that compares equal to it, or empty. */
+    public Optional<String> member(String username) {
+        return Optional.ofNullable(membersByKey.get(Username.key(username)));
+    }
+
     /**
      * Why {@code username} may not join now, or empty if it may.
      *
      * @return the reason and a human-readable detail
      */
     public Optional<Refusal> checkAdmission(String username) {
+        return checkAdmission(username, 0, Long.MIN_VALUE);
+    }
+
+    /**
+     * Why {@code username} may not join now, or empty if it may; a banned name is refused too.
+     *
+     * @param nowNanos the engine's clock, against which bans lapse
+     * @return the reason and a human-readable detail
+     */
+    public Optional<Refusal> checkAdmission(String username, long nowNanos) {
+        return checkAdmission(username, nowNanos, nowNanos);
+    }
+
+    private Optional<Refusal> checkAdmission(String username, long nowNanos, long banClock) {
         Optional<String> problem = Username.problem(username);
         if (problem.isPresent()) {
             return Optional.of(new Refusal(RejectReason.INVALID_USERNAME, problem.get()));
+        }
+        long banned = banClock == Long.MIN_VALUE ? 0 : sanctions.nameBannedFor(Username.key(username), nowNanos);
+        if (banned > 0) {
+            return Optional.of(new Refusal(RejectReason.BANNED, bannedDetail(banned)));
         }
         if (membersByKey.containsKey(Username.key(username))) {
             return Optional.of(new Refusal(RejectReason.USERNAME_TAKEN,
@@ -87,7 +133,49 @@ public final class Room {
      * @return the message event
      */
     public EventFrame message(String sender, long messageId, String text, long nowMillis) {
-        return append(EventFrame.message(log.nextSequence(), nowMillis, sender, messageId, text));
+        EventFrame event = EventFrame.message(log.nextSequence(), nowMillis, sender, messageId, text);
+        byte[] encoded = event.toBytes();
+        log.append(encoded);
+        history.add(event.sequence(), encoded);
+        return event;
+    }
+
+    /**
+     * Logs an announcement from the host.
+     *
+     * @return the announcement event
+     */
+    public EventFrame announce(String text, long nowMillis) {
+        return append(EventFrame.announcement(log.nextSequence(), nowMillis, text));
+    }
+
+    /**
+     * Mutes a member until {@code untilNanos} on the engine's clock and logs it.
+     *
+     * @param untilMillis the same moment by the wall clock, which the event carries
+     * @return the mute event, or empty if {@code username} is not a member
+     */
+    public Optional<EventFrame> mute(String username, long untilNanos, long untilMillis, long nowMillis) {
+        String display = membersByKey.get(Username.key(username));
+        if (display == null) {
+            return Optional.empty();
+        }
+        sanctions.mute(Username.key(display), untilNanos);
+        return Optional.of(append(EventFrame.muted(log.nextSequence(), nowMillis, display, untilMillis)));
+    }
+
+    /**
+     * Lifts a member's mute and logs it.
+     *
+     * @return the event, or empty if {@code username} was not muted
+     */
+    public Optional<EventFrame> unmute(String username, long nowNanos, long nowMillis) {
+        String key = Username.key(username);
+        if (!sanctions.unmute(key, nowNanos)) {
+            return Optional.empty();
+        }
+        String display = membersByKey.getOrDefault(key, Username.normalize(username));
+        return Optional.of(append(EventFrame.unmuted(log.nextSequence(), nowMillis, display)));
     }
 
     /**
@@ -111,6 +199,11 @@ public final class Room {
     /** How many members there are. */
     public int size() {
         return membersByKey.size();
+    }
+
+    /** "banned from this room for another 59 min 59 s", for a ban with {@code remainingNanos} to go. */
+    public static String bannedDetail(long remainingNanos) {
+        return "banned from this room for another " + Durations.describe(remainingNanos);
     }
 
     private EventFrame append(EventFrame event) {

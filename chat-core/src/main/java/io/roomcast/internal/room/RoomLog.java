@@ -8,7 +8,7 @@ package io.roomcast.internal.room;
  *
  * <p>Not thread-safe: owned by the I/O thread.
  */
-public final class RoomLog {
+public final class RoomLog implements EventSource {
     private final byte[][] ring;
     private final int mask;
     private final long maxBytes;
@@ -42,12 +42,12 @@ public final class RoomLog {
         return next;
     }
 
-    /** The sequence number of the last event appended, or 0 when there is none. */
+    @Override
     public long lastSequence() {
         return next - 1;
     }
 
-    /** The oldest sequence number still held. */
+    @Override
     public long firstSequence() {
         return first;
     }
@@ -82,7 +82,7 @@ public final class RoomLog {
         first++;
     }
 
-    /** The encoded event with {@code sequence}, or {@code null} if it was never appended or has been dropped. */
+    @Override
     public byte[] get(long sequence) {
         if (sequence < first || sequence >= next) {
             return null;

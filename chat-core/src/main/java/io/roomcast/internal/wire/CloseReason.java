@@ -11,7 +11,9 @@ public enum CloseReason implements WireCode {
     /** The member fell too far behind. */
     TOO_SLOW(4),
     /** The server closed. */
-    SERVER_CLOSED(5);
+    SERVER_CLOSED(5),
+    /** The host banned the member. */
+    BANNED(6);
 
     private static final CloseReason[] BY_CODE = WireCode.table(values());
 

@@ -7,7 +7,11 @@ public enum ErrorCode implements WireCode {
     /** The member sent faster than the room's rate limit. */
     RATE_LIMITED(2),
     /** The message is not acceptable (for example, empty). */
-    INVALID_MESSAGE(3);
+    INVALID_MESSAGE(3),
+    /** The host muted the sender. */
+    MUTED(4),
+    /** A private message named a recipient that is not in the room. */
+    NO_SUCH_MEMBER(5);
 
     private static final ErrorCode[] BY_CODE = WireCode.table(values());
 

@@ -9,9 +9,13 @@ import java.nio.ByteBuffer;
  * @param sequence        the room sequence number
  * @param timestampMillis the server's wall-clock time, in milliseconds since the epoch
  * @param kind            what happened
- * @param username        who it happened to: the sender, the member who joined or left
- * @param messageId       for {@link EventKind#MESSAGE}, the sender's message id; otherwise 0
- * @param text            for {@link EventKind#MESSAGE}, the text; otherwise empty
+ * @param username        who it happened to: the sender, the member who joined, left, was muted or
+ *                        unmuted; empty for {@link EventKind#ANNOUNCEMENT}
+ * @param messageId       for {@link EventKind#MESSAGE}, the sender's message id; for
+ *                        {@link EventKind#MUTED}, when the mute ends (milliseconds since the epoch,
+ *                        {@link #mutedUntilMillis()}); otherwise 0
+ * @param text            for {@link EventKind#MESSAGE} and {@link EventKind#ANNOUNCEMENT}, the text;
+ *                        otherwise empty
  * @param reason          for {@link EventKind#LEFT}, why; otherwise null
  */
 public record EventFrame(long sequence, long timestampMillis, EventKind kind, String username, long messageId,
@@ -36,17 +40,62 @@ public record EventFrame(long sequence, long timestampMillis, EventKind kind, St
         return new EventFrame(sequence, timestampMillis, EventKind.LEFT, username, 0, "", reason);
     }
 
+    /** An announcement from the host. */
+    public static EventFrame announcement(long sequence, long timestampMillis, String text) {
+        return new EventFrame(sequence, timestampMillis, EventKind.ANNOUNCEMENT, "", 0, text, null);
+    }
+
+    /** The host muted {@code username} until {@code untilMillis} (milliseconds since the epoch). */
+    public static EventFrame muted(long sequence, long timestampMillis, String username, long untilMillis) {
+        return new EventFrame(sequence, timestampMillis, EventKind.MUTED, username, untilMillis, "", null);
+    }
+
+    /** The host lifted {@code username}'s mute. */
+    public static EventFrame unmuted(long sequence, long timestampMillis, String username) {
+        return new EventFrame(sequence, timestampMillis, EventKind.UNMUTED, username, 0, "", null);
+    }
+
+    /** For {@link EventKind#MUTED}: when the mute ends, in milliseconds since the epoch. */
+    public long mutedUntilMillis() {
+        return messageId;
+    }
+
+    /** A private message for the recipient's private stream. */
+    public static EventFrame privateMessage(long sequence, long timestampMillis, String sender, long messageId,
+                                            String text) {
+        return new EventFrame(sequence, timestampMillis, EventKind.PRIVATE, sender, messageId, text, null);
+    }
+
+    /** The sender's confirmation of its private message to {@code recipient}, for the sender's private stream. */
+    public static EventFrame privateSent(long sequence, long timestampMillis, String recipient, long messageId) {
+        return new EventFrame(sequence, timestampMillis, EventKind.PRIVATE_SENT, recipient, messageId, "", null);
+    }
+
+    /** {@code true} for the kinds that travel only in a member's private stream, never in the room log. */
+    public boolean isPrivate() {
+        return kind == EventKind.PRIVATE || kind == EventKind.PRIVATE_SENT;
+    }
+
     @Override
     public void encode(ByteBuffer out) {
-        out.put((byte) EVENT).putLong(sequence).putLong(timestampMillis).put((byte) kind.code());
+        out.put((byte) EVENT);
+        encodeBody(out);
+    }
+
+    /** Writes everything after the type byte: the body a PRIVATE_EVENT frame shares. */
+    void encodeBody(ByteBuffer out) {
+        out.putLong(sequence).putLong(timestampMillis).put((byte) kind.code());
         WireWriter.string8(out, username);
         switch (kind) {
-            case MESSAGE -> {
+            case MESSAGE, PRIVATE -> {
                 out.putLong(messageId);
                 WireWriter.string32(out, text);
             }
+            case PRIVATE_SENT -> out.putLong(messageId);
             case LEFT -> out.put((byte) reason.code());
-            case JOINED -> {
+            case ANNOUNCEMENT -> WireWriter.string32(out, text);
+            case MUTED -> out.putLong(messageId);
+            case JOINED, UNMUTED -> {
             }
         }
     }
@@ -55,9 +104,12 @@ public record EventFrame(long sequence, long timestampMillis, EventKind kind, St
     public int encodedLength() {
         int fixed = 1 + 8 + 8 + 1 + 1 + utf8Length(username);
         return switch (kind) {
-            case MESSAGE -> fixed + 8 + 4 + utf8Length(text);
+            case MESSAGE, PRIVATE -> fixed + 8 + 4 + utf8Length(text);
+            case PRIVATE_SENT -> fixed + 8;
             case LEFT -> fixed + 1;
-            case JOINED -> fixed;
+            case ANNOUNCEMENT -> fixed + 4 + utf8Length(text);
+            case MUTED -> fixed + 8;
+            case JOINED, UNMUTED -> fixed;
         };
     }
 
@@ -68,15 +120,34 @@ public record EventFrame(long sequence, long timestampMillis, EventKind kind, St
         return out.array();
     }
 
+    /** This event encoded as a PRIVATE_EVENT frame, for a member's private stream. */
+    public byte[] toPrivateBytes() {
+        ByteBuffer out = ByteBuffer.allocate(encodedLength());
+        new Frame.PrivateEvent(this).encode(out);
+        return out.array();
+    }
+
+    /** Decodes an EVENT frame's body: a room event, never one of the private kinds. */
+    static EventFrame decodeRoomBody(WireReader in) throws MalformedPacketException {
+        EventFrame event = decodeBody(in);
+        if (event.isPrivate()) {
+            throw new MalformedPacketException("a " + event.kind() + " event in the room stream");
+        }
+        return event;
+    }
+
     static EventFrame decodeBody(WireReader in) throws MalformedPacketException {
         long sequence = in.i64();
         long timestamp = in.i64();
         EventKind kind = EventKind.of(in.u8());
         String username = in.string8();
         return switch (kind) {
-            case MESSAGE -> new EventFrame(sequence, timestamp, kind, username, in.i64(), in.string32(), null);
+            case MESSAGE, PRIVATE -> new EventFrame(sequence, timestamp, kind, username, in.i64(), in.string32(), null);
+            case PRIVATE_SENT -> new EventFrame(sequence, timestamp, kind, username, in.i64(), "", null);
             case LEFT -> new EventFrame(sequence, timestamp, kind, username, 0, "", CloseReason.of(in.u8()));
-            case JOINED -> new EventFrame(sequence, timestamp, kind, username, 0, "", null);
+            case ANNOUNCEMENT -> new EventFrame(sequence, timestamp, kind, username, 0, in.string32(), null);
+            case MUTED -> new EventFrame(sequence, timestamp, kind, username, in.i64(), "", null);
+            case JOINED, UNMUTED -> new EventFrame(sequence, timestamp, kind, username, 0, "", null);
         };
     }
 

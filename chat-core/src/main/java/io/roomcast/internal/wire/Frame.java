@@ -9,7 +9,8 @@ import java.util.List;
  * body. Several frames share one datagram.
  */
 public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFrame, Frame.Fragment, Frame.Delivered,
-        Frame.Error, Frame.Close, Frame.CloseAck, Frame.PathChallenge, Frame.PathResponse {
+        Frame.Error, Frame.Close, Frame.CloseAck, Frame.PathChallenge, Frame.PathResponse, Frame.PrivateSend,
+        Frame.PrivateEvent, Frame.PrivateFragment, Frame.PrivateDelivered {
 
     int PING = 0x01;
     int ACK = 0x02;
@@ -22,6 +23,10 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
     int DELIVERED = 0x09;
     int PATH_CHALLENGE = 0x0A;
     int PATH_RESPONSE = 0x0B;
+    int PRIVATE_SEND = 0x0C;
+    int PRIVATE_EVENT = 0x0D;
+    int PRIVATE_FRAGMENT = 0x0E;
+    int PRIVATE_DELIVERED = 0x0F;
 
     /** {@code true} if a packet holding this frame must be acknowledged (everything but ACK). */
     default boolean ackEliciting() {
@@ -45,7 +50,7 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
             case PING -> Ping.INSTANCE;
             case ACK -> AckFrame.decodeBody(in);
             case SEND -> Send.decodeBody(in);
-            case EVENT -> EventFrame.decodeBody(in);
+            case EVENT -> EventFrame.decodeRoomBody(in);
             case FRAGMENT -> Fragment.decodeBody(in);
             case DELIVERED -> new Delivered(in.i64());
             case PATH_CHALLENGE -> new PathChallenge(in.i64());
@@ -53,6 +58,10 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
             case ERROR -> new Error(in.i64(), ErrorCode.of(in.u8()), in.string16());
             case CLOSE -> new Close(CloseReason.of(in.u8()));
             case CLOSE_ACK -> CloseAck.INSTANCE;
+            case PRIVATE_SEND -> PrivateSend.decodeBody(in);
+            case PRIVATE_EVENT -> PrivateEvent.decodeBody(in);
+            case PRIVATE_FRAGMENT -> new PrivateFragment(Fragment.decodeBody(in));
+            case PRIVATE_DELIVERED -> new PrivateDelivered(in.i64());
             default -> throw new MalformedPacketException("unknown frame type " + type);
         };
     }
@@ -305,6 +314,132 @@ public sealed interface Frame permits Frame.Ping, AckFrame, Frame.Send, EventFra
         @Override
         public int encodedLength() {
             return 1;
+        }
+    }
+
+    /**
+     * Client to server: a slice of a private message's UTF-8 text for {@code recipient}, sliced,
+     * numbered and reassembled exactly like {@link Send} (the two share the message id sequence).
+     *
+     * @param messageId   the client's id for the message, from the same sequence as room messages
+     * @param recipient   the recipient's username, as the sender typed it; the same in every slice
+     * @param totalLength the message's length in bytes of UTF-8
+     * @param offset      where this slice starts
+     * @param data        the slice
+     */
+    record PrivateSend(long messageId, String recipient, int totalLength, int offset, byte[] data) implements Frame {
+        /** Bytes of a PRIVATE_SEND besides its recipient's UTF-8 and its data. */
+        public static final int OVERHEAD_BYTES = 1 + 8 + 1 + 4 + 4 + 2;
+
+        /** Bytes of a PRIVATE_SEND to {@code recipient} besides its data. */
+        public static int overheadBytes(String recipient) {
+            return OVERHEAD_BYTES + EventFrame.utf8Length(recipient);
+        }
+
+        @Override
+        public void encode(ByteBuffer out) {
+            out.put((byte) PRIVATE_SEND).putLong(messageId);
+            WireWriter.string8(out, recipient);
+            out.putInt(totalLength).putInt(offset);
+            WireWriter.bytes16(out, data);
+        }
+
+        @Override
+        public int encodedLength() {
+            return overheadBytes(recipient) + data.length;
+        }
+
+        static PrivateSend decodeBody(WireReader in) throws MalformedPacketException {
+            long id = in.i64();
+            String recipient = in.string8();
+            int total = in.i32();
+            int offset = in.i32();
+            byte[] data = in.bytes16();
+            checkSlice(total, offset, data.length);
+            return new PrivateSend(id, recipient, total, offset, data);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PrivateSend other && messageId == other.messageId
+                    && recipient.equals(other.recipient) && totalLength == other.totalLength
+                    && offset == other.offset && java.util.Arrays.equals(data, other.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(messageId, recipient, totalLength, offset, java.util.Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "PrivateSend[" + messageId + ", " + offset + "+" + data.length + "/" + totalLength + "]";
+        }
+    }
+
+    /**
+     * Server to client: an entry of the member's own private stream (a private message to it, or
+     * the confirmation of one it sent), with the body of an EVENT frame. Its sequence number counts
+     * in the member's private stream, 1, 2, 3..., not in the room's.
+     *
+     * @param event the entry; its kind is {@link EventKind#PRIVATE} or {@link EventKind#PRIVATE_SENT}
+     */
+    record PrivateEvent(EventFrame event) implements Frame {
+        @Override
+        public void encode(ByteBuffer out) {
+            out.put((byte) PRIVATE_EVENT);
+            event.encodeBody(out);
+        }
+
+        @Override
+        public int encodedLength() {
+            return event.encodedLength();
+        }
+
+        static PrivateEvent decodeBody(WireReader in) throws MalformedPacketException {
+            EventFrame event = EventFrame.decodeBody(in);
+            if (!event.isPrivate()) {
+                throw new MalformedPacketException("a " + event.kind() + " event in the private stream");
+            }
+            return new PrivateEvent(event);
+        }
+    }
+
+    /**
+     * Server to client: a slice of an encoded PRIVATE_EVENT frame too large for one packet, like
+     * {@link Fragment} but in the member's private stream.
+     *
+     * @param fragment the slice, its sequence number counting in the private stream
+     */
+    record PrivateFragment(Fragment fragment) implements Frame {
+        @Override
+        public void encode(ByteBuffer out) {
+            out.put((byte) PRIVATE_FRAGMENT).putLong(fragment.sequence()).putInt(fragment.totalLength())
+                    .putInt(fragment.offset());
+            WireWriter.bytes16(out, fragment.data());
+        }
+
+        @Override
+        public int encodedLength() {
+            return fragment.encodedLength();
+        }
+    }
+
+    /**
+     * Client to server: every entry of the member's private stream up to and including
+     * {@code sequence} has been delivered to the application, like {@link Delivered}.
+     *
+     * @param sequence the highest private sequence number below which nothing is missing
+     */
+    record PrivateDelivered(long sequence) implements Frame {
+        @Override
+        public void encode(ByteBuffer out) {
+            out.put((byte) PRIVATE_DELIVERED).putLong(sequence);
+        }
+
+        @Override
+        public int encodedLength() {
+            return 9;
         }
     }
 }

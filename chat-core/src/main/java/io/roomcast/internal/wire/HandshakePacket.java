@@ -246,11 +246,14 @@ public sealed interface HandshakePacket {
      *                          member receives every event after it
      * @param maxMessageBytes   the room's limit on message text, in UTF-8 bytes
      * @param idleTimeoutMillis the connection's idle timeout
+     * @param historyCount      how many history messages follow the welcome (each an event before
+     *                          {@code joinSequence}), at most {@link WireFormat#MAX_HISTORY_MESSAGES}
      * @param members           this part's share of the usernames in the room, the new member included
      */
-    record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeoutMillis, List<String> members) {
+    record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeoutMillis, int historyCount,
+                       List<String> members) {
         /** Bytes of a body besides its member names. */
-        public static final int FIXED_BYTES = 8 + 4 + 8 + 2;
+        public static final int FIXED_BYTES = 8 + 4 + 8 + 2 + 2;
 
         /** Defensive copy of the member list. */
         public WelcomeBody {
@@ -265,7 +268,7 @@ public sealed interface HandshakePacket {
             }
             ByteBuffer out = ByteBuffer.allocate(length);
             out.putLong(joinSequence).putInt(maxMessageBytes).putLong(idleTimeoutMillis)
-                    .putShort((short) members.size());
+                    .putShort((short) historyCount).putShort((short) members.size());
             for (String member : members) {
                 WireWriter.string8(out, member);
             }
@@ -278,7 +281,9 @@ public sealed interface HandshakePacket {
             long joinSequence = in.i64();
             int maxMessageBytes = in.i32();
             long idleTimeoutMillis = in.i64();
-            if (maxMessageBytes <= 0 || idleTimeoutMillis <= 0) {
+            int historyCount = in.u16();
+            if (maxMessageBytes <= 0 || idleTimeoutMillis <= 0 || historyCount > WireFormat.MAX_HISTORY_MESSAGES
+                    || historyCount >= joinSequence) {
                 throw new MalformedPacketException("welcome with impossible limits");
             }
             int count = in.u16();
@@ -291,7 +296,7 @@ public sealed interface HandshakePacket {
                 members.add(in.string8());
             }
             in.expectEnd();
-            return new WelcomeBody(joinSequence, maxMessageBytes, idleTimeoutMillis, members);
+            return new WelcomeBody(joinSequence, maxMessageBytes, idleTimeoutMillis, historyCount, members);
         }
     }
 

@@ -29,6 +29,9 @@ public final class WireFormat {
     /** Largest UTF-8 username on the wire: 32 code points of at most 4 bytes each. */
     public static final int MAX_USERNAME_BYTES = 128;
 
+    /** The most history messages a WELCOME may announce. */
+    public static final int MAX_HISTORY_MESSAGES = 1000;
+
     /** The largest ACK frame. */
     public static final int MAX_ACK_BYTES = 1 + 8 + 4 + 1 + 4 + 8 * (AckFrame.MAX_RANGES - 1);
 

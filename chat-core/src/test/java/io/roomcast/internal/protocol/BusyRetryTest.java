@@ -49,7 +49,7 @@ class BusyRetryTest {
         RecordingClientSink joan = room.sink("joan");
         room.runUntil(() -> joan.joined() || joan.connectFailure != null, CONNECT_TIMEOUT_NANOS);
 
-        assertThat(joan.log).as(seed).containsExactly("joined [joan]");
+        assertThat(joan.log).as(seed).containsExactly("joined [joan]", "history 0");
         assertThat(room.now() - start).as("%s: joined within the connect timeout", seed)
                 .isLessThan(CONNECT_TIMEOUT_NANOS);
     }

@@ -28,7 +28,7 @@ class MemberDeadlinesTest {
                 "m" + id, 15_000_000_000L, new SessionKeys(protector, protector, protector),
                 new EventStream(new RoomLog(16), 1, 16, 16),
                 new IncomingMessages(1024, new TokenBucket(20, 40, 0), new IncomingMessages.Details("too large",
-                        "rate limited"), ByteBudget.unlimited(), new ServerStats()), 0);
+                        "rate limited"), ByteBudget.unlimited(), new ServerStats()), 16, 16, 0);
         wanted.put(member, deadline);
         deadlines.touch(member);
         return member;

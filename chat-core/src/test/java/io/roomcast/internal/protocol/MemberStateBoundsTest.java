@@ -157,7 +157,7 @@ class MemberStateBoundsTest {
                 new IncomingMessages(MAX_MESSAGE_BYTES, new TokenBucket(20, 40, 0),
                         new IncomingMessages.Details("too large", "rate limited"), ByteBudget.unlimited(),
                         new ServerStats()),
-                0);
+                1024, 128, 0);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,16 @@ public final class RecordingClientSink implements ClientEventSink {
     final List<ErrorCode> refusedWith = new ArrayList<>();
     /** The detail of each refusal in {@link #refused}, in the same order. */
     final List<String> refusedDetails = new ArrayList<>();
+    /** The history the client was given on joining. */
+    final List<Delivered> history = new ArrayList<>();
+    /** How many times history was given: once per join. */
+    int historyCalls;
+    /** Private messages received, as (0, sender, text). */
+    final List<Delivered> privates = new ArrayList<>();
+    /** Ids of this client's private messages the server confirmed. */
+    final List<Long> privateSent = new ArrayList<>();
+    /** Announcements, as "sequence text". */
+    final List<String> announcements = new ArrayList<>();
     List<String> joinedMembers;
     long joinSequence;
     /** Every room sequence number delivered, in delivery order: messages, joins and leaves. */
@@ -53,6 +64,34 @@ public final class RecordingClientSink implements ClientEventSink {
         messages.add(new Delivered(sequence, sender, text));
         sequences.add(sequence);
         log.add("#" + sequence + " <" + sender + "> " + text);
+    }
+
+    @Override
+    public void history(List<EventFrame> messages) {
+        historyCalls++;
+        for (EventFrame message : messages) {
+            history.add(new Delivered(message.sequence(), message.username(), message.text()));
+        }
+        log.add("history " + messages.size());
+    }
+
+    @Override
+    public void privateMessage(String sender, String text, long timestampMillis) {
+        privates.add(new Delivered(0, sender, text));
+        log.add("*" + sender + "* " + text);
+    }
+
+    @Override
+    public void privateSent(long messageId, String recipient, String text, long timestampMillis) {
+        privateSent.add(messageId);
+        log.add("-> *" + recipient + "* " + text);
+    }
+
+    @Override
+    public void announcement(long sequence, String text, long timestampMillis) {
+        sequences.add(sequence);
+        announcements.add(sequence + " " + text);
+        log.add("!! " + text);
     }
 
     @Override

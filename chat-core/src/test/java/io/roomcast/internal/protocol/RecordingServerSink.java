@@ -22,6 +22,8 @@ public final class RecordingServerSink implements ServerEventSink {
     final List<Message> accepted = new ArrayList<>();
     final java.util.Map<String, Long> joinSequences = new java.util.HashMap<>();
     final List<Left> left = new ArrayList<>();
+    /** Private messages, as "sender -> recipient: text". */
+    final List<String> privates = new ArrayList<>();
 
     /** A sink that stamps each departure with the virtual time of {@code network}. */
     public RecordingServerSink(SimulatedNetwork network) {
@@ -38,6 +40,11 @@ public final class RecordingServerSink implements ServerEventSink {
     public void message(long sequence, String sender, String text, long timestampMillis) {
         messages.add(sender + ": " + text);
         accepted.add(new Message(sequence, sender, text));
+    }
+
+    @Override
+    public void privateMessage(String sender, String recipient, String text, long timestampMillis) {
+        privates.add(sender + " -> " + recipient + ": " + text);
     }
 
     @Override

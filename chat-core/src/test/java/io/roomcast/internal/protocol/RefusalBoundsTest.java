@@ -38,13 +38,13 @@ class RefusalBoundsTest {
                 new SessionKeys(protector, protector, protector), new EventStream(new RoomLog(16), 1, 16, PACKET_WINDOW),
                 new IncomingMessages(MAX_MESSAGE_BYTES, new TokenBucket(20, 40, 0), DETAILS, ByteBudget.unlimited(),
                         new ServerStats()),
-                0);
+                16, PACKET_WINDOW, 0);
     }
 
     /** A SEND claiming more than the room allows: refused at once, whatever follows. */
     private IncomingMessages.Taken oversized(long id) {
         return member.incoming.take(new Frame.Send(id, MAX_MESSAGE_BYTES + 1, 0, new byte[1]), 0,
-                (messageId, text) -> {
+                (messageId, recipient, text) -> {
                     throw new AssertionError("nothing oversized is accepted");
                 });
     }

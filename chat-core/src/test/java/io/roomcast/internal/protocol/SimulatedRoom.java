@@ -4,6 +4,7 @@ import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.crypto.SrpVerifier;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -428,6 +429,34 @@ public final class SimulatedRoom {
         }
 
         @Override
+        public void history(List<EventFrame> messages) {
+            if (recorder != null) {
+                recorder.history(messages);
+            }
+        }
+
+        @Override
+        public void privateMessage(String sender, String text, long timestampMillis) {
+            if (recorder != null) {
+                recorder.privateMessage(sender, text, timestampMillis);
+            }
+        }
+
+        @Override
+        public void privateSent(long messageId, String recipient, String text, long timestampMillis) {
+            if (recorder != null) {
+                recorder.privateSent(messageId, recipient, text, timestampMillis);
+            }
+        }
+
+        @Override
+        public void announcement(long sequence, String text, long timestampMillis) {
+            if (recorder != null) {
+                recorder.announcement(sequence, text, timestampMillis);
+            }
+        }
+
+        @Override
         public void memberJoined(long sequence, String username) {
             if (recorder != null) {
                 recorder.memberJoined(sequence, username);
@@ -484,6 +513,10 @@ public final class SimulatedRoom {
 
         @Override
         public void message(long sequence, String sender, String text, long timestampMillis) {
+        }
+
+        @Override
+        public void privateMessage(String sender, String recipient, String text, long timestampMillis) {
         }
 
         @Override

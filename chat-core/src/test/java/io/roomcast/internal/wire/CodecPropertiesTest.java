@@ -112,7 +112,18 @@ class CodecPropertiesTest {
                 Combinators.combine(seq, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(300))
                         .as((s, data) -> (Frame) new Frame.Fragment(s, data.length + 10, 10, data)),
                 Arbitraries.longs().between(0, 1L << 40).map(largest ->
-                        (Frame) new AckFrame(List.of(new AckFrame.Range(Math.max(0, largest - 5), largest)), 7)));
+                        (Frame) new AckFrame(List.of(new AckFrame.Range(Math.max(0, largest - 5), largest)), 7)),
+                Combinators.combine(seq, text).as((s, t) -> (Frame) EventFrame.announcement(s, 0, t)),
+                Combinators.combine(seq, name, Arbitraries.longs()).as((s, n, until) -> (Frame) EventFrame.muted(s, 0, n, until)),
+                Combinators.combine(seq, name).as((s, n) -> (Frame) EventFrame.unmuted(s, 0, n)),
+                Combinators.combine(seq, name, seq, text).as((s, n, id, t) ->
+                        (Frame) new Frame.PrivateEvent(EventFrame.privateMessage(s, 0, n, id, t))),
+                Combinators.combine(seq, name, seq).as((s, n, id) ->
+                        (Frame) new Frame.PrivateEvent(EventFrame.privateSent(s, 0, n, id))),
+                Combinators.combine(seq, name, text).as((id, n, t) -> (Frame) privateWhole(id, n, t)),
+                Combinators.combine(seq, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(300))
+                        .as((s, data) -> (Frame) new Frame.PrivateFragment(new Frame.Fragment(s, data.length + 10, 10, data))),
+                seq.map(Frame.PrivateDelivered::new));
         return frame.list().ofMinSize(1).ofMaxSize(5);
     }
 
@@ -134,6 +145,12 @@ class CodecPropertiesTest {
                 Combinators.combine(nonce, Arbitraries.integers().between(0, 255).list().ofMaxSize(8))
                         .as((n, versions) -> (HandshakePacket) new HandshakePacket.VersionMismatch(n, versions)),
                 Combinators.combine(nonce, blob).as((n, t) -> (HandshakePacket) new HandshakePacket.Retry(n, t)));
+    }
+
+    /** A whole private message in one PRIVATE_SEND slice. */
+    private static Frame.PrivateSend privateWhole(long messageId, String recipient, String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new Frame.PrivateSend(messageId, recipient, utf8.length, 0, utf8);
     }
 
     /** A whole message in one SEND slice. */

@@ -154,7 +154,7 @@ class CodecTest {
 
     @Test
     void welcomeBodiesRoundTrip() throws MalformedPacketException {
-        HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(77, 16384, 15_000,
+        HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(77, 16384, 15_000, 50,
                 List.of("joan", "ega", "Zoë"));
         assertThat(HandshakePacket.WelcomeBody.decode(ByteBuffer.wrap(body.toBytes()))).isEqualTo(body);
         byte[] bytes = body.toBytes();
@@ -167,7 +167,7 @@ class CodecTest {
 
     @Test
     void absurdMemberCountFailsBeforeAllocating() {
-        byte[] bytes = new HandshakePacket.WelcomeBody(1, 1, 1, List.of()).toBytes();
+        byte[] bytes = new HandshakePacket.WelcomeBody(1, 1, 1, 0, List.of()).toBytes();
         bytes[bytes.length - 2] = (byte) 0xFF; // claim 65535 members with no bytes behind them
         bytes[bytes.length - 1] = (byte) 0xFF;
         assertThatThrownBy(() -> HandshakePacket.WelcomeBody.decode(ByteBuffer.wrap(bytes)))
@@ -198,6 +198,18 @@ class CodecTest {
                 Arguments.of("ERROR", packet(new Frame.Error(4, ErrorCode.MESSAGE_TOO_LARGE, "too big"))),
                 Arguments.of("CLOSE", packet(new Frame.Close(CloseReason.SERVER_CLOSED))),
                 Arguments.of("CLOSE_ACK", packet(Frame.CloseAck.INSTANCE)),
+                Arguments.of("EVENT announcement", packet(EventFrame.announcement(8, 1L, "the room closes at ten"))),
+                Arguments.of("EVENT muted", packet(EventFrame.muted(9, 1L, "ega", 1_700_000_600_000L))),
+                Arguments.of("EVENT unmuted", packet(EventFrame.unmuted(10, 1L, "ega"))),
+                Arguments.of("CLOSE banned", packet(new Frame.Close(CloseReason.BANNED))),
+                Arguments.of("ERROR muted", packet(new Frame.Error(5, ErrorCode.MUTED, "muted for 4 min"))),
+                Arguments.of("PRIVATE_SEND", packet(new Frame.PrivateSend(6, "Ega", 4, 0, filled(4, 67)))),
+                Arguments.of("PRIVATE_EVENT", packet(new Frame.PrivateEvent(
+                        EventFrame.privateMessage(1, 1L, "joan", 6, "psst")))),
+                Arguments.of("PRIVATE_EVENT sent", packet(new Frame.PrivateEvent(EventFrame.privateSent(2, 1L, "Ega", 6)))),
+                Arguments.of("PRIVATE_FRAGMENT", packet(new Frame.PrivateFragment(
+                        new Frame.Fragment(3, 20000, 100, filled(900, 68))))),
+                Arguments.of("PRIVATE_DELIVERED", packet(new Frame.PrivateDelivered(3))),
                 Arguments.of("coalesced", packet(new Frame.Delivered(1), EventFrame.joined(2, 1L, "ega"),
                         EventFrame.message(3, 2L, "ega", 1, "hi"), Frame.Ping.INSTANCE)));
     }

@@ -1,0 +1,80 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.room.Username;
+import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
+
+/**
+ * Private messages between members: the server finds the recipient among the members in the room
+ * (names compared as the room compares them), appends the message to the recipient's private
+ * stream and a confirmation to the sender's, and tells the host. Neither touches the room log, so
+ * a private message has no room sequence number and is never history.
+ *
+ * <p>Bounded: a recipient's private stream holds at most {@link RoomMember#MAX_PRIVATE_MESSAGES}
+ * entries and {@link RoomMember#MAX_PRIVATE_BYTES} undelivered, and all members' together at most
+ * {@link #MAX_ROOM_PRIVATE_BYTES}; past either, the sender's message is refused as
+ * {@code RATE_LIMITED} (it may send again once the recipient catches up), so a recipient that
+ * does not keep up slows its senders instead of growing the server's memory or being dropped.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class PrivateMessages {
+    /** The most bytes of undelivered private entries all members' private streams hold together. */
+    static final long MAX_ROOM_PRIVATE_BYTES = 32L * 1024 * 1024;
+    /** The detail of a refusal for a recipient that is not in the room. */
+    static final String NO_SUCH_MEMBER = "no member by that name is in the room";
+    /** The detail of a refusal for a recipient (or room) with too much undelivered. */
+    static final String RECIPIENT_BUSY = "too many private messages are waiting to be delivered; try again shortly";
+
+    private final MemberTable members;
+    private final ServerEventSink sink;
+    private final ServerStats stats;
+    private long bytesHeld;
+
+    PrivateMessages(MemberTable members, ServerEventSink sink, ServerStats stats) {
+        this.members = members;
+        this.sink = sink;
+        this.stats = stats;
+    }
+
+    /** Bytes of undelivered private entries held for all members. */
+    long bytesHeld() {
+        return bytesHeld;
+    }
+
+    /** {@code sender}'s message {@code messageId} for {@code recipientName}: delivered, or refused. */
+    void send(RoomMember sender, long messageId, String recipientName, String text, long nowMillis) {
+        RoomMember recipient = members.byName(Username.key(recipientName));
+        if (recipient == null || recipient.connection.isClosing()) {
+            sender.incoming.refuse(messageId, ErrorCode.NO_SUCH_MEMBER, NO_SUCH_MEMBER);
+            return;
+        }
+        int entryBytes = EventFrame.privateMessage(0, nowMillis, sender.username, messageId, text).encodedLength();
+        int confirmationBytes = EventFrame.privateSent(0, nowMillis, recipient.username, messageId).encodedLength();
+        boolean room = sender == recipient ? sender.hasPrivateRoomFor(2, entryBytes + confirmationBytes)
+                : recipient.hasPrivateRoomFor(1, entryBytes) && sender.hasPrivateRoomFor(1, confirmationBytes);
+        if (!room || bytesHeld + entryBytes + confirmationBytes > MAX_ROOM_PRIVATE_BYTES) {
+            stats.rateLimited++;
+            sender.incoming.refuse(messageId, ErrorCode.RATE_LIMITED, RECIPIENT_BUSY);
+            return;
+        }
+        bytesHeld += recipient.appendPrivate(sequence ->
+                EventFrame.privateMessage(sequence, nowMillis, sender.username, messageId, text).toPrivateBytes());
+        bytesHeld += sender.appendPrivate(sequence ->
+                EventFrame.privateSent(sequence, nowMillis, recipient.username, messageId).toPrivateBytes());
+        stats.privateMessages++;
+        members.enqueue(recipient);
+        members.enqueue(sender);
+        sink.privateMessage(sender.username, recipient.username, text, nowMillis);
+    }
+
+    /** {@code member} delivered its private stream up to {@code sequence}. */
+    void delivered(RoomMember member, long sequence) {
+        bytesHeld -= member.privateDelivered(sequence);
+    }
+
+    /** {@code member} is gone: what its private stream held is freed. */
+    void forget(RoomMember member) {
+        bytesHeld -= member.releasePrivate();
+    }
+}

@@ -1,0 +1,108 @@
+package io.roomcast.internal.room;
+
+/**
+ * One member's private stream: the private messages to it and the confirmations of those it sent,
+ * encoded, numbered 1, 2, 3... in the order the server accepted them, until the member reports
+ * them delivered. Bounded: {@link #tryAppend} refuses an entry that would make the undelivered
+ * ones more than {@code maxEntries} or {@code maxBytes} (one entry is always admitted when none is
+ * held, however large), so a member that does not keep up makes its senders wait instead of
+ * growing the server's memory.
+ *
+ * <p>Not thread-safe: owned by the I/O thread.
+ */
+public final class PrivateLog implements EventSource {
+    private final int maxEntries;
+    private final long maxBytes;
+    private final byte[][] ring;
+    private final int mask;
+    private long first = 1;
+    private int count;
+    private long bytes;
+
+    /**
+     * An empty private stream.
+     *
+     * @throws IllegalArgumentException if a bound is less than 1
+     */
+    public PrivateLog(int maxEntries, long maxBytes) {
+        if (maxEntries < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("maxEntries " + maxEntries + ", maxBytes " + maxBytes);
+        }
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.ring = new byte[Integer.highestOneBit(Math.max(1, maxEntries - 1)) << 1][];
+        this.mask = ring.length - 1;
+    }
+
+    /** The sequence number the next entry will get. */
+    public long nextSequence() {
+        return first + count;
+    }
+
+    /** {@code true} if {@code entries} more entries of {@code length} bytes in all would be admitted now. */
+    public boolean hasRoomFor(int entries, long length) {
+        return count == 0 || count + entries <= maxEntries && bytes + length <= maxBytes;
+    }
+
+    /**
+     * Appends the encoded entry that carries {@link #nextSequence()}, if there is room.
+     *
+     * @return its sequence number, or 0 if there is no room
+     */
+    public long tryAppend(byte[] encodedEntry) {
+        if (!hasRoomFor(1, encodedEntry.length)) {
+            return 0;
+        }
+        long sequence = first + count;
+        ring[(int) (sequence & mask)] = encodedEntry;
+        count++;
+        bytes += encodedEntry.length;
+        return sequence;
+    }
+
+    /**
+     * The member delivered every entry up to {@code sequence}: they are forgotten.
+     *
+     * @return the bytes freed
+     */
+    public long delivered(long sequence) {
+        long freed = 0;
+        while (count > 0 && first <= sequence) {
+            int slot = (int) (first & mask);
+            freed += ring[slot].length;
+            ring[slot] = null;
+            first++;
+            count--;
+        }
+        bytes -= freed;
+        return freed;
+    }
+
+    /** Entries held: appended, not yet delivered. */
+    public int count() {
+        return count;
+    }
+
+    /** Bytes of the entries held. */
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public byte[] get(long sequence) {
+        if (sequence < first || sequence >= first + count) {
+            return null;
+        }
+        return ring[(int) (sequence & mask)];
+    }
+
+    @Override
+    public long firstSequence() {
+        return first;
+    }
+
+    @Override
+    public long lastSequence() {
+        return first + count - 1;
+    }
+}
