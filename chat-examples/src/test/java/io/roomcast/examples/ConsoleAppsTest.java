@@ -77,10 +77,11 @@ class ConsoleAppsTest {
         server.awaitLine("<-- ega left$");
 
         server.type("/who");
-        server.awaitLine("^1 members: joan$");
+        server.awaitLine("^1 members: joan \\(127\\.0\\.0\\.1:\\d+\\)$");
         server.type("/quit");
         assertThat(server.awaitExit()).isZero();
         joan.awaitLine("Disconnected: server closed");
+        assertThat(joan.rawOutput()).as("no history in a room that had none").doesNotContain(EventFormat.EARLIER);
     }
 
     /** A client run that has joined the room at {@code address}. */
@@ -292,6 +293,245 @@ class ConsoleAppsTest {
 
         assertThat(server.awaitExit()).isEqualTo(2);
         server.awaitError("no password.*--open");
+    }
+
+    // ------------------------------------------------------------------ room features (#11)
+
+    private static final String TIME = "^\\d\\d:\\d\\d ";
+
+    @Test
+    void aNewcomerSeesTheRecentMessagesMarkedAsEarlierThenTheLiveOnes() throws Exception {
+        String address = startServer(serverOnLoopback());
+        AppRun joan = joined(address, "joan");
+        joan.type("halo");
+        joan.awaitLine(TIME + "<joan> halo$");
+        joan.type("how is everyone?");
+        joan.awaitLine(TIME + "<joan> how is everyone\\?$");
+
+        AppRun ega = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
+
+        ega.awaitLine("^Joined lobby as ega — 2 members: joan, ega$");
+        ega.awaitLine("^" + EventFormat.EARLIER + "$");
+        ega.awaitLine(TIME + "<joan> halo$");
+        ega.awaitLine(TIME + "<joan> how is everyone\\?$");
+        ega.awaitLine("^" + EventFormat.NOW + "$");
+        joan.type("welcome, ega");
+        ega.awaitLine(TIME + "<joan> welcome, ega$");
+        assertThat(ega.rawOutput().split("<joan> halo", -1)).as("halo shown once").hasSize(2);
+    }
+
+    @Test
+    void aPrivateMessageReachesTheRecipientAndTheHostMarkedAndNobodyElse() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        AppRun ega = joined(address, "ega");
+        AppRun budi = joined(address, "budi");
+
+        joan.type("/msg Ega see you  at 5");
+
+        joan.awaitLine(TIME + "-> \\*ega\\* see you  at 5$");
+        ega.awaitLine(TIME + "\\*joan\\* see you  at 5$");
+        server.awaitLine("^\\d\\d:\\d\\d:\\d\\d \\*joan -> ega\\* see you  at 5$");
+        joan.type("and now for everyone");
+        budi.awaitLine(TIME + "<joan> and now for everyone$");
+        assertThat(budi.rawOutput()).doesNotContain("see you");
+        assertThat(server.rawOutput()).doesNotContain("<joan> see you");
+    }
+
+    @Test
+    void whatCannotBeSentPrivatelySaysWhyAndAMistypedCommandIsNotSentToTheRoom() throws Exception {
+        String address = startServer(serverOnLoopback());
+        AppRun joan = joined(address, "joan");
+        AppRun ega = joined(address, "ega");
+
+        joan.type("/msg nobody hi");
+        joan.awaitLine("^!! not sent: 'nobody' is not in the room$");
+        joan.type("/msg ega");
+        joan.awaitLine("^Usage: /msg NAME TEXT \\(");
+        joan.type("/msg no!body hi");
+        joan.awaitLine("^!! not sent: recipient: ");
+        joan.type("/mgs ega hi");
+        joan.awaitLine("^Unknown command /mgs: /help lists the commands\\.$");
+        joan.type("//shrug");
+        ega.awaitLine(TIME + "<joan> /shrug$");
+        assertThat(ega.rawOutput()).doesNotContain("hi");
+    }
+
+    @Test
+    void theClientsHelpListsItsCommands() throws Exception {
+        String address = startServer(serverOnLoopback());
+        AppRun joan = joined(address, "joan");
+
+        joan.type("/help");
+
+        joan.awaitLine("^Commands:$");
+        joan.awaitLines("^  /help ", "^  /msg NAME TEXT ", "^  /who ", "^  /quit .*exit");
+        joan.awaitLine("start it with //");
+        joan.type("exit");
+        assertThat(joan.awaitExit()).isZero();
+    }
+
+    @Test
+    void anAnnouncementReachesEveryScreenMarked() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        AppRun ega = joined(address, "ega");
+
+        server.type("/say the room closes at six");
+
+        server.awaitLine("^\\d\\d:\\d\\d:\\d\\d \\[announcement\\] the room closes at six$");
+        for (AppRun client : List.of(joan, ega)) {
+            client.awaitLine(TIME + "\\[announcement\\] the room closes at six$");
+        }
+        server.type("/say");
+        server.awaitLine("^Usage: /say TEXT \\(announce TEXT to the whole room\\)$");
+    }
+
+    @Test
+    void aKickedMemberIsToldSoEveryoneSeesItAndItExitsWith3() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        AppRun ega = joined(address, "ega");
+
+        server.type("/kick EGA");
+
+        server.awaitLines("^Kicked 'EGA'\\.$", "<-- ega left \\(kicked\\)$");
+        ega.awaitLine("^Disconnected: kicked — the host removed you from the room\\. Press Enter to quit\\.$");
+        joan.awaitLine(TIME + "<-- ega left \\(kicked\\)$");
+        ega.type("");
+        assertThat(ega.awaitExit()).isEqualTo(ExitStatus.KICKED);
+        server.type("/kick ega");
+        server.awaitLine("^No member named 'ega' is in the room \\(/who lists them\\)\\.$");
+        joined(address, "ega"); // a kick is not a ban
+    }
+
+    @Test
+    void aBannedMemberIsRemovedAndRefusedUntilUnbanned() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        AppRun ega = joined(address, "ega");
+
+        server.type("/ban ega 2h");
+
+        server.awaitLines("^Banned 'ega' for 2h, and its address 127\\.0\\.0\\.1\\.$", "<-- ega left \\(banned\\)$");
+        ega.awaitLine("^Disconnected: banned — the host removed you from the room and refuses you for a while\\.");
+        joan.awaitLine(TIME + "<-- ega left \\(banned\\)$");
+        ega.type("");
+        assertThat(ega.awaitExit()).isEqualTo(ExitStatus.BANNED);
+
+        AppRun again = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
+        assertThat(again.awaitExit()).isEqualTo(ExitStatus.BANNED);
+        again.awaitLine("^Banned: .*banned from this room for another (2 h|1 h 59 min)$");
+
+        server.type("/unban ega");
+        server.awaitLine("^Lifted the ban on 'ega'\\.$");
+        joined(address, "ega");
+        server.type("/unban ega");
+        server.awaitLine("^'ega' is not banned\\.$");
+    }
+
+    @Test
+    void banTakesADefaultOfAnHourAndExplainsNamesNotInTheRoomAndBadInput() throws Exception {
+        AppRun server = serverOnLoopback();
+        startServer(server);
+
+        server.type("/ban nobody");
+        server.awaitLine("^Banned the name 'nobody' for 1h\\. Nobody by that name is in the room, so no address is banned\\.$");
+        server.type("/ban ega 5x");
+        server.awaitLine("^/ban: '5x' is not a duration: give a number and a unit \\(s, m, h, d\\), such as 30s, 10m, 2h, 1d");
+        server.type("/ban ega 400d");
+        server.awaitLine("^/ban: '400d' is too long: at most 365d$");
+        server.type("/ban no!body");
+        server.awaitLine("^/ban: username: ");
+        server.type("/ban");
+        server.awaitLine("^Usage: /ban NAME \\[DURATION\\] \\(");
+        server.type("/unban ega");
+        server.awaitLine("^'ega' is not banned\\.$");
+    }
+
+    @Test
+    void aMutedMembersMessagesAreRefusedWithTheTimeLeftUntilUnmuted() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        AppRun ega = joined(address, "ega");
+
+        server.type("/mute ega");
+        server.awaitLine("^Muted 'ega' for 10m\\.$");
+        ega.type("can anyone hear me?");
+        ega.awaitLine("^!! not sent: you are muted for another (10 min|9 min \\d+ s)$");
+        ega.type("/msg joan psst");
+        ega.awaitLine("^!! not sent: you are muted for another");
+
+        server.type("/unmute ega");
+        server.awaitLine("^Unmuted 'ega'\\.$");
+        ega.type("back");
+        joan.awaitLine(TIME + "<ega> back$");
+        assertThat(joan.rawOutput()).doesNotContain("hear me", "psst");
+
+        server.type("/mute ega 30s");
+        server.awaitLine("^Muted 'ega' for 30s\\.$");
+        ega.type("again?");
+        ega.awaitLine("^!! not sent: you are muted for another [1-3]?\\d s$");
+        server.type("/unmute ega");
+        server.awaitLine("^Unmuted 'ega'\\.$");
+        server.type("/unmute ega");
+        server.awaitLine("^'ega' is not muted\\.$");
+        server.type("/mute nobody 5m");
+        server.awaitLine("^No member named 'nobody' is in the room \\(/who lists them\\)\\.$");
+        server.type("/mute ega forever");
+        server.awaitLine("^/mute: 'forever' is not a duration");
+    }
+
+    @Test
+    void sendingFasterThanTheRoomAllowsSaysTooFast() throws Exception {
+        String address = startServer(serverOnLoopback());
+        AppRun joan = joined(address, "joan");
+
+        for (int i = 0; i < 150; i++) { // the room allows bursts of 40, then 20 a second
+            joan.type("flood " + i);
+        }
+
+        joan.awaitLine("^!! not sent: too fast — sending faster than the room allows \\(");
+    }
+
+    @Test
+    void whoShowsAddressesStatsCountsAndHelpListsTheHostsCommands() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        joined(address, "ega");
+        joan.type("halo");
+        server.awaitLine("<joan> halo$");
+
+        server.type("/who");
+        server.awaitLine("^2 members: joan \\(127\\.0\\.0\\.1:\\d+\\), ega \\(127\\.0\\.0\\.1:\\d+\\)$");
+        server.type("/kick ega");
+        server.awaitLines("^Kicked 'ega'\\.$", "<-- ega left \\(kicked\\)$");
+        server.type("/stats");
+        server.awaitLine("^members: 1$");
+        server.awaitLine("^messages: 1 accepted, \\d+ events delivered to members, 0 private$");
+        server.awaitLine("^refused: none$");
+        server.awaitLine("^traffic: \\d+ datagrams in \\(\\d.*\\), \\d+ out \\(\\d.*\\)$");
+        server.awaitLine("^dropped: \\d+ malformed, \\d+ unauthenticated, \\d+ replayed; 0 handshakes throttled$");
+        server.awaitLine("^departures: 1 kicked$");
+
+        server.type("/help");
+        server.awaitLine("^Commands:$");
+        server.awaitLines("^  /help ", "^  /who ", "^  /say TEXT ", "^  /kick NAME ", "^  /ban NAME \\[DURATION\\] .*default 1h",
+                "^  /unban NAME ", "^  /mute NAME \\[DURATION\\] .*default 10m", "^  /unmute NAME ", "^  /stats ",
+                "^  /quit ");
+        server.awaitLine("^DURATION is a number and a unit");
+        server.type("/frobnicate now");
+        server.awaitLine("^Unknown command /frobnicate: /help lists the commands\\.$");
+        server.type("hello?");
+        server.awaitLine("^Commands start with /: /help lists them");
+        server.type("/quit");
+        assertThat(server.awaitExit()).isZero();
     }
 
     @Test
