@@ -285,6 +285,8 @@ class ConsoleAppsTest {
         joan.awaitLine("<bot> It is \\d\\d:\\d\\d:\\d\\d");
         joan.type("!who");
         joan.awaitLine("<bot> 2 here: bot, joan");
+        joan.type("/msg bot !time");
+        joan.awaitLine(TIME + "\\*bot\\* It is \\d\\d:\\d\\d:\\d\\d");
     }
 
     @Test
@@ -532,6 +534,29 @@ class ConsoleAppsTest {
         server.awaitLine("^Commands start with /: /help lists them");
         server.type("/quit");
         assertThat(server.awaitExit()).isZero();
+    }
+
+    @Test
+    void theBotSaysWhenItIsKickedOrBannedAndExitsWith3Or4() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun kicked = run(WITH_PASSWORD, "bot", "--server", address);
+        kicked.awaitLine("bot is in the room");
+
+        server.type("/kick bot");
+
+        assertThat(kicked.awaitExit()).isEqualTo(ExitStatus.KICKED);
+        kicked.awaitError("^roomcast bot: bot was kicked out of the room by the host$");
+
+        AppRun banned = run(WITH_PASSWORD, "bot", "--server", address);
+        banned.awaitLine("bot is in the room");
+        server.type("/ban bot 1m");
+        assertThat(banned.awaitExit()).isEqualTo(ExitStatus.BANNED);
+        banned.awaitError("^roomcast bot: bot was banned from the room by the host$");
+
+        AppRun refused = run(WITH_PASSWORD, "bot", "--server", address);
+        assertThat(refused.awaitExit()).isEqualTo(ExitStatus.BANNED);
+        refused.awaitError("^roomcast bot: banned: .*banned from this room for another (1 min|\\d+ s)$");
     }
 
     @Test
