@@ -58,6 +58,12 @@ final class AppRun implements AutoCloseable {
         input.type(line + "\n");
     }
 
+    /** Types a line, then waits for a line on standard output that matches {@code regex}; returns the match. */
+    Matcher typeAndAwait(String line, String regex) throws InterruptedException {
+        type(line);
+        return awaitLine(regex);
+    }
+
     /** Waits for a line on standard output that matches {@code regex} (found anywhere in it); returns the match. */
     Matcher awaitLine(String regex) throws InterruptedException {
         return out.await(regex);

@@ -301,14 +301,22 @@ class ConsoleAppsTest {
 
     private static final String TIME = "^\\d\\d:\\d\\d ";
 
+    /** A server run on loopback with joan's and ega's client runs in its room. */
+    private record Room(AppRun server, String address, AppRun joan, AppRun ega) {
+    }
+
+    private Room joanAndEga() throws InterruptedException {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        return new Room(server, address, joined(address, "joan"), joined(address, "ega"));
+    }
+
     @Test
     void aNewcomerSeesTheRecentMessagesMarkedAsEarlierThenTheLiveOnes() throws Exception {
         String address = startServer(serverOnLoopback());
         AppRun joan = joined(address, "joan");
-        joan.type("halo");
-        joan.awaitLine(TIME + "<joan> halo$");
-        joan.type("how is everyone?");
-        joan.awaitLine(TIME + "<joan> how is everyone\\?$");
+        joan.typeAndAwait("halo", TIME + "<joan> halo$");
+        joan.typeAndAwait("how is everyone?", TIME + "<joan> how is everyone\\?$");
 
         AppRun ega = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
 
@@ -324,15 +332,13 @@ class ConsoleAppsTest {
 
     @Test
     void aPrivateMessageReachesTheRecipientAndTheHostMarkedAndNobodyElse() throws Exception {
-        AppRun server = serverOnLoopback();
-        String address = startServer(server);
-        AppRun joan = joined(address, "joan");
-        AppRun ega = joined(address, "ega");
-        AppRun budi = joined(address, "budi");
+        Room room = joanAndEga();
+        AppRun server = room.server();
+        AppRun joan = room.joan();
+        AppRun ega = room.ega();
+        AppRun budi = joined(room.address(), "budi");
 
-        joan.type("/msg Ega see you  at 5");
-
-        joan.awaitLine(TIME + "-> \\*ega\\* see you  at 5$");
+        joan.typeAndAwait("/msg Ega see you  at 5", TIME + "-> \\*ega\\* see you  at 5$");
         ega.awaitLine(TIME + "\\*joan\\* see you  at 5$");
         server.awaitLine("^\\d\\d:\\d\\d:\\d\\d \\*joan -> ega\\* see you  at 5$");
         joan.type("and now for everyone");
@@ -343,18 +349,14 @@ class ConsoleAppsTest {
 
     @Test
     void whatCannotBeSentPrivatelySaysWhyAndAMistypedCommandIsNotSentToTheRoom() throws Exception {
-        String address = startServer(serverOnLoopback());
-        AppRun joan = joined(address, "joan");
-        AppRun ega = joined(address, "ega");
+        Room room = joanAndEga();
+        AppRun joan = room.joan();
+        AppRun ega = room.ega();
 
-        joan.type("/msg nobody hi");
-        joan.awaitLine("^!! not sent: 'nobody' is not in the room$");
-        joan.type("/msg ega");
-        joan.awaitLine("^Usage: /msg NAME TEXT \\(");
-        joan.type("/msg no!body hi");
-        joan.awaitLine("^!! not sent: recipient: ");
-        joan.type("/mgs ega hi");
-        joan.awaitLine("^Unknown command /mgs: /help lists the commands\\.$");
+        joan.typeAndAwait("/msg nobody hi", "^!! not sent: 'nobody' is not in the room$");
+        joan.typeAndAwait("/msg ega", "^Usage: /msg NAME TEXT \\(");
+        joan.typeAndAwait("/msg no!body hi", "^!! not sent: recipient: ");
+        joan.typeAndAwait("/mgs ega hi", "^Unknown command /mgs: /help lists the commands\\.$");
         joan.type("//shrug");
         ega.awaitLine(TIME + "<joan> /shrug$");
         assertThat(ega.rawOutput()).doesNotContain("hi");
@@ -365,9 +367,7 @@ class ConsoleAppsTest {
         String address = startServer(serverOnLoopback());
         AppRun joan = joined(address, "joan");
 
-        joan.type("/help");
-
-        joan.awaitLine("^Commands:$");
+        joan.typeAndAwait("/help", "^Commands:$");
         joan.awaitLines("^  /help ", "^  /msg NAME TEXT ", "^  /who ", "^  /quit .*exit");
         joan.awaitLine("start it with //");
         joan.type("exit");
@@ -376,64 +376,57 @@ class ConsoleAppsTest {
 
     @Test
     void anAnnouncementReachesEveryScreenMarked() throws Exception {
-        AppRun server = serverOnLoopback();
-        String address = startServer(server);
-        AppRun joan = joined(address, "joan");
-        AppRun ega = joined(address, "ega");
+        Room room = joanAndEga();
+        AppRun server = room.server();
 
-        server.type("/say the room closes at six");
-
-        server.awaitLine("^\\d\\d:\\d\\d:\\d\\d \\[announcement\\] the room closes at six$");
-        for (AppRun client : List.of(joan, ega)) {
+        server.typeAndAwait("/say the room closes at six", "^\\d\\d:\\d\\d:\\d\\d \\[announcement\\] the room closes at six$");
+        for (AppRun client : List.of(room.joan(), room.ega())) {
             client.awaitLine(TIME + "\\[announcement\\] the room closes at six$");
         }
-        server.type("/say");
-        server.awaitLine("^Usage: /say TEXT \\(announce TEXT to the whole room\\)$");
+        server.typeAndAwait("/say", "^Usage: /say TEXT \\(announce TEXT to the whole room\\)$");
+    }
+
+    /**
+     * In a room of joan and ega, the host types {@code command}, which says {@code hostSays}; ega is
+     * {@code told} why it is out, and exits with {@code status} on Enter; joan sees it leave for {@code reason}.
+     */
+    private Room removeEga(String command, String hostSays, String reason, String told, int status) throws Exception {
+        Room room = joanAndEga();
+
+        room.server().type(command);
+
+        room.server().awaitLines(hostSays, "<-- ega left \\(" + reason + "\\)$");
+        room.ega().awaitLine("^Disconnected: " + reason + " — " + told + " Press Enter to quit\\.$");
+        room.joan().awaitLine(TIME + "<-- ega left \\(" + reason + "\\)$");
+        room.ega().type("");
+        assertThat(room.ega().awaitExit()).isEqualTo(status);
+        return room;
     }
 
     @Test
     void aKickedMemberIsToldSoEveryoneSeesItAndItExitsWith3() throws Exception {
-        AppRun server = serverOnLoopback();
-        String address = startServer(server);
-        AppRun joan = joined(address, "joan");
-        AppRun ega = joined(address, "ega");
+        Room room = removeEga("/kick EGA", "^Kicked 'EGA'\\.$", "kicked", "the host removed you from the room\\.",
+                ExitStatus.KICKED);
+        AppRun server = room.server();
 
-        server.type("/kick EGA");
-
-        server.awaitLines("^Kicked 'EGA'\\.$", "<-- ega left \\(kicked\\)$");
-        ega.awaitLine("^Disconnected: kicked — the host removed you from the room\\. Press Enter to quit\\.$");
-        joan.awaitLine(TIME + "<-- ega left \\(kicked\\)$");
-        ega.type("");
-        assertThat(ega.awaitExit()).isEqualTo(ExitStatus.KICKED);
-        server.type("/kick ega");
-        server.awaitLine("^No member named 'ega' is in the room \\(/who lists them\\)\\.$");
-        joined(address, "ega"); // a kick is not a ban
+        server.typeAndAwait("/kick ega", "^No member named 'ega' is in the room \\(/who lists them\\)\\.$");
+        joined(room.address(), "ega"); // a kick is not a ban
     }
 
     @Test
     void aBannedMemberIsRemovedAndRefusedUntilUnbanned() throws Exception {
-        AppRun server = serverOnLoopback();
-        String address = startServer(server);
-        AppRun joan = joined(address, "joan");
-        AppRun ega = joined(address, "ega");
-
-        server.type("/ban ega 2h");
-
-        server.awaitLines("^Banned 'ega' for 2h, and its address 127\\.0\\.0\\.1\\.$", "<-- ega left \\(banned\\)$");
-        ega.awaitLine("^Disconnected: banned — the host removed you from the room and refuses you for a while\\.");
-        joan.awaitLine(TIME + "<-- ega left \\(banned\\)$");
-        ega.type("");
-        assertThat(ega.awaitExit()).isEqualTo(ExitStatus.BANNED);
+        Room room = removeEga("/ban ega 2h", "^Banned 'ega' for 2h, and its address 127\\.0\\.0\\.1\\.$", "banned",
+                "the host removed you from the room and refuses you for a while\\.", ExitStatus.BANNED);
+        AppRun server = room.server();
+        String address = room.address();
 
         AppRun again = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
         assertThat(again.awaitExit()).isEqualTo(ExitStatus.BANNED);
         again.awaitLine("^Banned: .*banned from this room for another (2 h|1 h 59 min)$");
 
-        server.type("/unban ega");
-        server.awaitLine("^Lifted the ban on 'ega'\\.$");
+        server.typeAndAwait("/unban ega", "^Lifted the ban on 'ega'\\.$");
         joined(address, "ega");
-        server.type("/unban ega");
-        server.awaitLine("^'ega' is not banned\\.$");
+        server.typeAndAwait("/unban ega", "^'ega' is not banned\\.$");
     }
 
     @Test
@@ -441,52 +434,35 @@ class ConsoleAppsTest {
         AppRun server = serverOnLoopback();
         startServer(server);
 
-        server.type("/ban nobody");
-        server.awaitLine("^Banned the name 'nobody' for 1h\\. Nobody by that name is in the room, so no address is banned\\.$");
-        server.type("/ban ega 5x");
-        server.awaitLine("^/ban: '5x' is not a duration: give a number and a unit \\(s, m, h, d\\), such as 30s, 10m, 2h, 1d");
-        server.type("/ban ega 400d");
-        server.awaitLine("^/ban: '400d' is too long: at most 365d$");
-        server.type("/ban no!body");
-        server.awaitLine("^/ban: username: ");
-        server.type("/ban");
-        server.awaitLine("^Usage: /ban NAME \\[DURATION\\] \\(");
-        server.type("/unban ega");
-        server.awaitLine("^'ega' is not banned\\.$");
+        server.typeAndAwait("/ban nobody", "^Banned the name 'nobody' for 1h\\. Nobody by that name is in the room, so no address is banned\\.$");
+        server.typeAndAwait("/ban ega 5x", "^/ban: '5x' is not a duration: give a number and a unit \\(s, m, h, d\\), such as 30s, 10m, 2h, 1d");
+        server.typeAndAwait("/ban ega 400d", "^/ban: '400d' is too long: at most 365d$");
+        server.typeAndAwait("/ban no!body", "^/ban: username: ");
+        server.typeAndAwait("/ban", "^Usage: /ban NAME \\[DURATION\\] \\(");
+        server.typeAndAwait("/unban ega", "^'ega' is not banned\\.$");
     }
 
     @Test
     void aMutedMembersMessagesAreRefusedWithTheTimeLeftUntilUnmuted() throws Exception {
-        AppRun server = serverOnLoopback();
-        String address = startServer(server);
-        AppRun joan = joined(address, "joan");
-        AppRun ega = joined(address, "ega");
+        Room room = joanAndEga();
+        AppRun server = room.server();
+        AppRun ega = room.ega();
 
-        server.type("/mute ega");
-        server.awaitLine("^Muted 'ega' for 10m\\.$");
-        ega.type("can anyone hear me?");
-        ega.awaitLine("^!! not sent: you are muted for another (10 min|9 min \\d+ s)$");
-        ega.type("/msg joan psst");
-        ega.awaitLine("^!! not sent: you are muted for another");
+        server.typeAndAwait("/mute ega", "^Muted 'ega' for 10m\\.$");
+        ega.typeAndAwait("can anyone hear me?", "^!! not sent: you are muted for another (10 min|9 min \\d+ s)$");
+        ega.typeAndAwait("/msg joan psst", "^!! not sent: you are muted for another");
 
-        server.type("/unmute ega");
-        server.awaitLine("^Unmuted 'ega'\\.$");
+        server.typeAndAwait("/unmute ega", "^Unmuted 'ega'\\.$");
         ega.type("back");
-        joan.awaitLine(TIME + "<ega> back$");
-        assertThat(joan.rawOutput()).doesNotContain("hear me", "psst");
+        room.joan().awaitLine(TIME + "<ega> back$");
+        assertThat(room.joan().rawOutput()).doesNotContain("hear me", "psst");
 
-        server.type("/mute ega 30s");
-        server.awaitLine("^Muted 'ega' for 30s\\.$");
-        ega.type("again?");
-        ega.awaitLine("^!! not sent: you are muted for another [1-3]?\\d s$");
-        server.type("/unmute ega");
-        server.awaitLine("^Unmuted 'ega'\\.$");
-        server.type("/unmute ega");
-        server.awaitLine("^'ega' is not muted\\.$");
-        server.type("/mute nobody 5m");
-        server.awaitLine("^No member named 'nobody' is in the room \\(/who lists them\\)\\.$");
-        server.type("/mute ega forever");
-        server.awaitLine("^/mute: 'forever' is not a duration");
+        server.typeAndAwait("/mute ega 30s", "^Muted 'ega' for 30s\\.$");
+        ega.typeAndAwait("again?", "^!! not sent: you are muted for another [1-3]?\\d s$");
+        server.typeAndAwait("/unmute ega", "^Unmuted 'ega'\\.$");
+        server.typeAndAwait("/unmute ega", "^'ega' is not muted\\.$");
+        server.typeAndAwait("/mute nobody 5m", "^No member named 'nobody' is in the room \\(/who lists them\\)\\.$");
+        server.typeAndAwait("/mute ega forever", "^/mute: 'forever' is not a duration");
     }
 
     @Test
@@ -503,35 +479,28 @@ class ConsoleAppsTest {
 
     @Test
     void whoShowsAddressesStatsCountsAndHelpListsTheHostsCommands() throws Exception {
-        AppRun server = serverOnLoopback();
-        String address = startServer(server);
-        AppRun joan = joined(address, "joan");
-        joined(address, "ega");
-        joan.type("halo");
+        Room room = joanAndEga();
+        AppRun server = room.server();
+        room.joan().type("halo");
         server.awaitLine("<joan> halo$");
 
-        server.type("/who");
-        server.awaitLine("^2 members: joan \\(127\\.0\\.0\\.1:\\d+\\), ega \\(127\\.0\\.0\\.1:\\d+\\)$");
+        server.typeAndAwait("/who", "^2 members: joan \\(127\\.0\\.0\\.1:\\d+\\), ega \\(127\\.0\\.0\\.1:\\d+\\)$");
         server.type("/kick ega");
         server.awaitLines("^Kicked 'ega'\\.$", "<-- ega left \\(kicked\\)$");
-        server.type("/stats");
-        server.awaitLine("^members: 1$");
+        server.typeAndAwait("/stats", "^members: 1$");
         server.awaitLine("^messages: 1 accepted, \\d+ events delivered to members, 0 private$");
         server.awaitLine("^refused: none$");
         server.awaitLine("^traffic: \\d+ datagrams in \\(\\d.*\\), \\d+ out \\(\\d.*\\)$");
         server.awaitLine("^dropped: \\d+ malformed, \\d+ unauthenticated, \\d+ replayed; 0 handshakes throttled$");
         server.awaitLine("^departures: 1 kicked$");
 
-        server.type("/help");
-        server.awaitLine("^Commands:$");
+        server.typeAndAwait("/help", "^Commands:$");
         server.awaitLines("^  /help ", "^  /who ", "^  /say TEXT ", "^  /kick NAME ", "^  /ban NAME \\[DURATION\\] .*default 1h",
                 "^  /unban NAME ", "^  /mute NAME \\[DURATION\\] .*default 10m", "^  /unmute NAME ", "^  /stats ",
                 "^  /quit ");
         server.awaitLine("^DURATION is a number and a unit");
-        server.type("/frobnicate now");
-        server.awaitLine("^Unknown command /frobnicate: /help lists the commands\\.$");
-        server.type("hello?");
-        server.awaitLine("^Commands start with /: /help lists them");
+        server.typeAndAwait("/frobnicate now", "^Unknown command /frobnicate: /help lists the commands\\.$");
+        server.typeAndAwait("hello?", "^Commands start with /: /help lists them");
         server.type("/quit");
         assertThat(server.awaitExit()).isZero();
     }
