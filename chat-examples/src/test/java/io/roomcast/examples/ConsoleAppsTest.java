@@ -506,6 +506,34 @@ class ConsoleAppsTest {
     }
 
     @Test
+    void hostileTextInHistoryAndPrivateMessagesIsShownVisiblyOnEveryScreen() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        try (ChatClient mallory = ChatClient.builder().server(address.substring(0, address.indexOf(':')),
+                Integer.parseInt(address.substring(address.indexOf(':') + 1))).username("mallory")
+                .password("secret").build()) {
+            mallory.connect();
+            for (String text : HOSTILE.keySet()) {
+                mallory.send(text).get(15, TimeUnit.SECONDS);
+                mallory.sendPrivate("joan", text).get(15, TimeUnit.SECONDS);
+            }
+            AppRun ega = joined(address, "ega"); // the room messages are its history now
+
+            for (String shown : HOSTILE.values()) {
+                joan.awaitLine(Pattern.quote("*mallory* " + shown));
+                server.awaitLine(Pattern.quote("*mallory -> joan* " + shown));
+                ega.awaitLine(Pattern.quote("<mallory> " + shown));
+            }
+            ega.awaitLine(EventFormat.NOW);
+            for (AppRun screen : List.of(server, joan, ega)) {
+                assertThat(screen.rawOutput()).doesNotContain("\u001b", "\u0007", "\r", "\u009b", "\u202E", "\u200B");
+                assertThat(screen.rawOutput().lines()).noneMatch(line -> line.matches("^\\W*\\d\\d:\\d\\d(:\\d\\d)? <joan> fake.*"));
+            }
+        }
+    }
+
+    @Test
     void theBotSaysWhenItIsKickedOrBannedAndExitsWith3Or4() throws Exception {
         AppRun server = serverOnLoopback();
         String address = startServer(server);
