@@ -105,6 +105,15 @@ class ConsoleAppsTest {
         HOSTILE.put("日本語 Ünïcödé 😀", "日本語 Ünïcödé 😀");
     }
 
+    /** A member that joined the room at {@code address} with the library, not the console app, so it can send any text. */
+    private static ChatClient mallory(String address) throws Exception {
+        ChatClient mallory = ChatClient.builder().server(address.substring(0, address.indexOf(':')),
+                Integer.parseInt(address.substring(address.indexOf(':') + 1))).username("mallory")
+                .password("secret").build();
+        mallory.connect();
+        return mallory;
+    }
+
     @Test
     void hostileTextIsShownVisiblyOnBothConsolesAndCannotFakeALineOrReachTheTerminal() throws Exception {
         AppRun server = serverOnLoopback();
@@ -118,10 +127,7 @@ class ConsoleAppsTest {
         plain.awaitLine("--> tom joined");
 
         // a member needs no console app: the library sends any text, newlines included
-        try (ChatClient mallory = ChatClient.builder().server(address.substring(0, address.indexOf(':')),
-                Integer.parseInt(address.substring(address.indexOf(':') + 1))).username("mallory")
-                .password("secret").build()) {
-            mallory.connect();
+        try (ChatClient mallory = mallory(address)) {
             for (String text : HOSTILE.keySet()) {
                 mallory.send(text).get(15, TimeUnit.SECONDS);
             }
@@ -510,10 +516,7 @@ class ConsoleAppsTest {
         AppRun server = serverOnLoopback();
         String address = startServer(server);
         AppRun joan = joined(address, "joan");
-        try (ChatClient mallory = ChatClient.builder().server(address.substring(0, address.indexOf(':')),
-                Integer.parseInt(address.substring(address.indexOf(':') + 1))).username("mallory")
-                .password("secret").build()) {
-            mallory.connect();
+        try (ChatClient mallory = mallory(address)) {
             for (String text : HOSTILE.keySet()) {
                 mallory.send(text).get(15, TimeUnit.SECONDS);
                 mallory.sendPrivate("joan", text).get(15, TimeUnit.SECONDS);
