@@ -1,17 +1,22 @@
 package io.roomcast.examples;
 
+import io.roomcast.Announcement;
 import io.roomcast.AuthenticationException;
+import io.roomcast.BannedException;
 import io.roomcast.ChatClient;
 import io.roomcast.ChatClientListener;
 import io.roomcast.ChatException;
 import io.roomcast.ChatMessage;
 import io.roomcast.InvalidUsernameException;
 import io.roomcast.LeaveReason;
+import io.roomcast.PrivateMessage;
 import io.roomcast.UsernameTakenException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,14 +24,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code roomcast client}: joins a room. Whatever is not given is asked for, in the classroom
  * chatroom's order: server address, password (without echo, and only at a terminal: see
- * {@link Passwords}), username. Lines typed are sent;
- * {@code /who}, {@code /help}, {@code /quit}; {@code exit} alone also leaves.
+ * {@link Passwords}), username. On joining it shows the
+ * room's recent messages between {@link EventFormat#EARLIER} and {@link EventFormat#NOW}. Lines
+ * typed are sent; {@code /msg NAME TEXT} sends privately, {@code /who}, {@code /help},
+ * {@code /quit}; {@code exit} alone also leaves. The exit status says how the session ended
+ * ({@link ExitStatus}): kicked or banned by the host, it is not 0.
  */
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Join a chat room.",
         footer = {"", Passwords.HELP})
 final class ClientCommand implements Callable<Integer> {
     static final String DEFAULT_SERVER = "127.0.0.1:" + ServerCommand.DEFAULT_PORT;
-    private static final String HELP = "Type a line to send it. /who lists the room, /quit (or exit) leaves.";
 
     @Option(names = "--server", description = "HOST:PORT of the room (default: " + DEFAULT_SERVER + ").")
     String server;
@@ -68,10 +75,11 @@ final class ClientCommand implements Callable<Integer> {
                 if (name == null && (name = console.ask("Username", null)) == null) {
                     return 1;
                 }
+                ClientScreen screen = new ClientScreen(console, format);
                 ChatClient client;
                 try {
                     client = ChatClient.builder().server(address).username(name).password(password)
-                            .listener(new ClientScreen(console, format)).build();
+                            .listener(screen).build();
                 } catch (IllegalArgumentException e) {
                     console.print("Invalid username: " + TerminalText.escape(e.getMessage().replaceFirst("^username: ", "")));
                     name = null;
@@ -89,11 +97,14 @@ final class ClientCommand implements Callable<Integer> {
                     console.print(TerminalText.escape(e.getMessage()));
                     name = null;
                     continue;
+                } catch (BannedException e) {
+                    console.print("Banned: " + TerminalText.escape(e.getMessage()));
+                    return ExitStatus.BANNED;
                 } catch (ChatException e) {
                     console.print(TerminalText.escape(e.getMessage())); // a refusal's detail: anyone can send one
-                    return 1;
+                    return ExitStatus.FAILED;
                 }
-                return chat(console, client, format);
+                return chat(console, client, screen, format);
             }
         }
     }
@@ -127,73 +138,163 @@ final class ClientCommand implements Callable<Integer> {
         return null;
     }
 
-    private int chat(ChatConsole console, ChatClient client, EventFormat format) throws IOException {
+    private int chat(ChatConsole console, ChatClient client, ClientScreen screen, EventFormat format)
+            throws IOException {
         try (client) {
-            console.print("Joined " + TerminalText.escape(client.roomName()) + " as " + TerminalText.escape(client.username())
+            screen.show("Joined " + TerminalText.escape(client.roomName()) + " as " + TerminalText.escape(client.username())
                     + " — " + client.members().size() + " members: " + TerminalText.escape(String.join(", ", client.members())));
+            ConsoleCommands commands = new ConsoleCommands(console::print)
+                    .add("msg", "NAME " + ConsoleCommands.TEXT, "send TEXT to NAME only (and the host sees it)",
+                            arguments -> sendPrivate(screen, client, format, arguments.get(0), arguments.get(1)))
+                    .add("who", "", "list the room", arguments -> console.print(client.members().size() + " members: "
+                            + TerminalText.escape(String.join(", ", client.members()))))
+                    .quit("quit", "leave the room (exit does too)")
+                    .note("Any other line is sent to the room; start it with // to send a line that starts with /.");
             while (true) {
                 String line = console.readLine(io.terminal() ? "> " : "");
-                if (line == null) {
-                    return 0;
+                LeaveReason gone = screen.disconnectedFor();
+                if (line == null || gone != null) {
+                    return gone == null ? ExitStatus.OK : ExitStatus.of(gone);
                 }
-                String command = line.strip();
-                switch (command) {
-                    case "exit", "/quit" -> {
-                        return 0;
+                String typed = line.strip();
+                if (typed.equals("exit")) {
+                    return ExitStatus.OK;
+                }
+                if (typed.startsWith("//")) {
+                    send(screen, client, typed.substring(1));
+                    continue;
+                }
+                switch (commands.run(line)) {
+                    case QUIT -> {
+                        return ExitStatus.OK;
                     }
-                    case "/who" -> console.print(client.members().size() + " members: "
-                            + TerminalText.escape(String.join(", ", client.members())));
-                    case "/help" -> console.print(HELP);
-                    case "" -> {
+                    case NOT_A_COMMAND -> {
+                        if (!typed.isEmpty()) {
+                            send(screen, client, line);
+                        }
                     }
-                    default -> send(console, client, line);
+                    case DONE -> {
+                    }
                 }
             }
         }
     }
 
-    private static void send(ChatConsole console, ChatClient client, String line) {
+    private static void send(ClientScreen screen, ChatClient client, String line) {
         try {
             client.send(line).whenComplete((message, failure) -> {
                 if (failure != null) {
-                    console.print("!! not delivered: " + TerminalText.escape(failure.getMessage()));
+                    screen.print(RefusalText.of(failure, null));
                 }
             });
         } catch (IllegalArgumentException | IllegalStateException e) {
-            console.print("!! not sent: " + TerminalText.escape(e.getMessage()));
+            screen.print(RefusalText.of(e, null));
         }
     }
 
-    /** The client's screen: shows what happens in the room on the console. */
+    /** Sends a private message; shows it as {@code -> *ega* hi} once the room confirms it, or why not. */
+    private static void sendPrivate(ClientScreen screen, ChatClient client, EventFormat format, String recipient,
+                                    String text) {
+        try {
+            client.sendPrivate(recipient, text).whenComplete((sent, failure) -> screen.print(failure == null
+                    ? format.privateSent(sent.timestamp(), sent.recipient(), sent.text())
+                    : RefusalText.of(failure, recipient)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            screen.print(RefusalText.of(e, recipient));
+        }
+    }
+
+    /**
+     * The client's screen: shows what happens in the room on the console. What arrives before the
+     * app has printed that it joined (the history, first of all) is held until then, so the
+     * screen reads in order.
+     */
     private static final class ClientScreen implements ChatClientListener {
         private final ChatConsole console;
         private final EventFormat format;
+        private final Object lock = new Object();
+        private List<String> held = new ArrayList<>(); // guarded by lock; null once shown
+        private volatile LeaveReason disconnectedFor;
 
         ClientScreen(ChatConsole console, EventFormat format) {
             this.console = console;
             this.format = format;
         }
 
+        /** Prints {@code header}, then what was held, and from now on prints at once. */
+        void show(String header) {
+            synchronized (lock) {
+                console.print(header);
+                held.forEach(console::print);
+                held = null;
+            }
+        }
+
+        void print(String line) {
+            synchronized (lock) {
+                if (held != null) {
+                    held.add(line);
+                } else {
+                    console.print(line);
+                }
+            }
+        }
+
+        /** Why the client is out of the room, or {@code null} while it is in it. */
+        LeaveReason disconnectedFor() {
+            return disconnectedFor;
+        }
+
+        @Override
+        public void onHistory(List<ChatMessage> messages) {
+            if (messages.isEmpty()) {
+                return;
+            }
+            print(format.marker(EventFormat.EARLIER));
+            for (ChatMessage message : messages) {
+                print(format.earlier(message.timestamp(), message.sender(), message.text()));
+            }
+            print(format.marker(EventFormat.NOW));
+        }
+
         @Override
         public void onMessage(ChatMessage message) {
-            console.print(format.message(message.timestamp(), message.sender(), message.text()));
+            print(format.message(message.timestamp(), message.sender(), message.text()));
+        }
+
+        @Override
+        public void onPrivateMessage(PrivateMessage message) {
+            print(format.privateReceived(message.timestamp(), message.sender(), message.text()));
+        }
+
+        @Override
+        public void onAnnouncement(Announcement announcement) {
+            print(format.announcement(announcement.timestamp(), announcement.text()));
         }
 
         @Override
         public void onMemberJoined(String name) {
-            console.print(format.joined(Instant.now(), name));
+            print(format.joined(Instant.now(), name));
         }
 
         @Override
         public void onMemberLeft(String name, LeaveReason reason) {
-            console.print(format.left(Instant.now(), name, reason));
+            print(format.left(Instant.now(), name, reason));
         }
 
         @Override
         public void onDisconnected(LeaveReason reason) {
-            if (reason != LeaveReason.LEFT) {
-                console.print("Disconnected:" + EventFormat.suffix(reason).replace("(", "").replace(")", "")
-                        + (reason == LeaveReason.SERVER_CLOSED ? " — the room is gone. Press Enter to quit." : ""));
+            disconnectedFor = reason;
+            String why = switch (reason) {
+                case LEFT -> null;
+                case SERVER_CLOSED -> "server closed — the room is gone.";
+                case KICKED -> "kicked — the host removed you from the room.";
+                case BANNED -> "banned — the host removed you from the room and refuses you for a while.";
+                case TIMED_OUT -> "timed out — nothing was heard from the server.";
+                case TOO_SLOW -> "too slow — you fell too far behind the room.";
+            };
+            if (why != null) {
+                print("Disconnected: " + why + " Press Enter to quit.");
             }
         }
     }

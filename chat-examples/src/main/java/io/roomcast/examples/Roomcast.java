@@ -3,6 +3,7 @@ package io.roomcast.examples;
 import io.roomcast.examples.bot.BotCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +41,10 @@ public final class Roomcast implements Runnable {
                 .addSubcommand(new ServerCommand(io))
                 .addSubcommand(new ClientCommand(io))
                 .addSubcommand(new BotCommand(io));
+        for (String session : List.of("client", "bot")) {
+            commandLine.getSubcommands().get(session).getCommandSpec().usageMessage()
+                    .exitCodeListHeading("Exit status:%n").exitCodeList(ExitStatus.MEANINGS);
+        }
         commandLine.setOut(new PrintWriter(io.out(), true));
         commandLine.setErr(new PrintWriter(io.err(), true));
         return commandLine.execute(args);

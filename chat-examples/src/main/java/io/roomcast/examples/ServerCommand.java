@@ -5,6 +5,7 @@ import io.roomcast.ChatServer;
 import io.roomcast.ChatServerListener;
 import io.roomcast.LeaveReason;
 import io.roomcast.Member;
+import io.roomcast.PrivateMessage;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code roomcast server}: hosts a room and prints every event with a timestamp. With a terminal
- * and no options it asks for the address, port and password in turn, as the classroom chatroom
- * did.
+ * {@code roomcast server}: hosts a room and prints every event with a timestamp, private messages
+ * included (marked {@code *joan -> ega*}: the host sees them). With a terminal and no options it
+ * asks for the address, port and password in turn, as the classroom chatroom did. The host's
+ * commands ({@code /who}, {@code /say}, {@code /kick}, {@code /ban}, {@code /mute}, {@code /stats}
+ * and the rest) are {@link HostCommands}.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Host a chat room.",
         footer = {"", Passwords.HELP})
@@ -71,13 +74,14 @@ final class ServerCommand implements Callable<Integer> {
 
     private int serve(ChatConsole console, String bindHost, String portText, String password) throws IOException {
         EventFormat format = new EventFormat(console.colour(), "HH:mm:ss");
+        MemberAddresses addresses = new MemberAddresses();
         ChatServer server;
         while (true) {
             int bindPort;
             try {
                 bindPort = Integer.parseInt(portText.strip());
                 server = ChatServer.builder().bind(bindHost, bindPort).roomName(room).password(password)
-                        .listener(new ServerScreen(console, format)).build();
+                        .listener(new ServerScreen(console, format, addresses)).build();
             } catch (IllegalArgumentException e) {
                 if (!io.terminal()) {
                     io.err().println("roomcast: " + TerminalText.escape(e.getMessage()));
@@ -111,7 +115,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             console.print("Server running on " + bindHost + ":" + running.localAddress().getPort() + " (room "
                     + TerminalText.escape(room) + ")");
-            commands(console, running);
+            commands(console, new HostCommands(running, console, format, addresses).table());
         } finally {
             running.close();
             try {
@@ -124,7 +128,7 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void commands(ChatConsole console, ChatServer server) throws IOException {
+    private void commands(ChatConsole console, ConsoleCommands commands) throws IOException {
         while (true) {
             String line = console.readLine("");
             if (line == null) {
@@ -138,33 +142,37 @@ final class ServerCommand implements Callable<Integer> {
                     return;
                 }
             }
-            switch (line.strip()) {
-                case "/quit" -> {
+            switch (commands.run(line)) {
+                case QUIT -> {
                     return;
                 }
-                case "/who" -> console.print(server.members().size() + " members: "
-                        + TerminalText.escape(String.join(", ", server.members())));
-                case "" -> {
+                case NOT_A_COMMAND -> {
+                    if (!line.isBlank()) {
+                        console.print("Commands start with /: /help lists them, /say TEXT speaks to the room.");
+                    }
                 }
-                default -> console.print("Commands: /who (list members), /quit (close the room)");
+                case DONE -> {
+                }
             }
         }
     }
 
-    /** The server's screen: shows every room event on the console, with the time. */
+    /** The server's screen: shows every room event on the console, with the time, and keeps members' addresses. */
     private static final class ServerScreen implements ChatServerListener {
         private final ChatConsole console;
         private final EventFormat format;
+        private final MemberAddresses addresses;
 
-        ServerScreen(ChatConsole console, EventFormat format) {
+        ServerScreen(ChatConsole console, EventFormat format, MemberAddresses addresses) {
             this.console = console;
             this.format = format;
+            this.addresses = addresses;
         }
 
         @Override
         public void onMemberJoined(Member member) {
-            console.print(format.joined(Instant.now(), member.username()) + " from "
-                    + member.address().getAddress().getHostAddress() + ":" + member.address().getPort());
+            addresses.joined(member);
+            console.print(format.joined(Instant.now(), member.username()) + " from " + EventFormat.address(member.address()));
         }
 
         @Override
@@ -173,7 +181,13 @@ final class ServerCommand implements Callable<Integer> {
         }
 
         @Override
+        public void onPrivateMessage(PrivateMessage message) {
+            console.print(format.privateSeen(message.timestamp(), message.sender(), message.recipient(), message.text()));
+        }
+
+        @Override
         public void onMemberLeft(Member member, LeaveReason reason) {
+            addresses.left(member);
             console.print(format.left(Instant.now(), member.username(), reason));
         }
     }

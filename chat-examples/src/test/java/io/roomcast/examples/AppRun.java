@@ -106,9 +106,23 @@ final class AppRun implements AutoCloseable {
         return tty.raw();
     }
 
+    /** Types a line, then waits for a line on standard output that matches {@code regex}; returns the match. */
+    Matcher typeAndAwait(String line, String regex) throws InterruptedException {
+        type(line);
+        return awaitLine(regex);
+    }
+
     /** Waits for a line on standard output that matches {@code regex} (found anywhere in it); returns the match. */
     Matcher awaitLine(String regex) throws InterruptedException {
         return out.await(regex);
+    }
+
+    /**
+     * Waits until each of {@code regexes} has matched a line on standard output, in any order: for
+     * lines printed by two threads at once (the host's command and the room's event it caused).
+     */
+    void awaitLines(String... regexes) throws InterruptedException {
+        out.awaitAll(regexes);
     }
 
     /** Waits for a line on standard error. */
@@ -213,13 +227,7 @@ final class AppRun implements AutoCloseable {
             Pattern pattern = Pattern.compile(regex);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
             while (true) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                assertThat(line).as("a line matching /%s/ within %d s; seen: %s", regex, WAIT_SECONDS, all())
-                        .isNotNull();
-                synchronized (seen) {
-                    seen.add(line);
-                }
-                Matcher matcher = pattern.matcher(line);
+                Matcher matcher = pattern.matcher(next(deadline, "a line matching /" + regex + "/"));
                 if (matcher.find()) {
                     return matcher;
                 }
@@ -242,6 +250,28 @@ final class AppRun implements AutoCloseable {
                 count++;
             }
             return count;
+        }
+
+        void awaitAll(String... regexes) throws InterruptedException {
+            List<Pattern> waiting = new ArrayList<>();
+            for (String regex : regexes) {
+                waiting.add(Pattern.compile(regex));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (!waiting.isEmpty()) {
+                String line = next(deadline, "lines matching " + waiting);
+                waiting.removeIf(pattern -> pattern.matcher(line).find());
+            }
+        }
+
+        /** The next line, waited for until {@code deadline} at most (else the test fails, saying it wanted {@code wanted}). */
+        private String next(long deadline, String wanted) throws InterruptedException {
+            String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertThat(line).as("%s within %d s; seen: %s", wanted, WAIT_SECONDS, all()).isNotNull();
+            synchronized (seen) {
+                seen.add(line);
+            }
+            return line;
         }
 
         synchronized String raw() {

@@ -77,10 +77,11 @@ class ConsoleAppsTest {
         server.awaitLine("<-- ega left$");
 
         server.type("/who");
-        server.awaitLine("^1 members: joan$");
+        server.awaitLine("^1 members: joan \\(127\\.0\\.0\\.1:\\d+\\)$");
         server.type("/quit");
         assertThat(server.awaitExit()).isZero();
         joan.awaitLine("Disconnected: server closed");
+        assertThat(joan.rawOutput()).as("no history in a room that had none").doesNotContain(EventFormat.EARLIER);
     }
 
     /** A client run that has joined the room at {@code address}. */
@@ -104,6 +105,15 @@ class ConsoleAppsTest {
         HOSTILE.put("日本語 Ünïcödé 😀", "日本語 Ünïcödé 😀");
     }
 
+    /** A member that joined the room at {@code address} with the library, not the console app, so it can send any text. */
+    private static ChatClient mallory(String address) throws Exception {
+        ChatClient mallory = ChatClient.builder().server(address.substring(0, address.indexOf(':')),
+                Integer.parseInt(address.substring(address.indexOf(':') + 1))).username("mallory")
+                .password("secret").build();
+        mallory.connect();
+        return mallory;
+    }
+
     @Test
     void hostileTextIsShownVisiblyOnBothConsolesAndCannotFakeALineOrReachTheTerminal() throws Exception {
         AppRun server = serverOnLoopback();
@@ -117,10 +127,7 @@ class ConsoleAppsTest {
         plain.awaitLine("--> tom joined");
 
         // a member needs no console app: the library sends any text, newlines included
-        try (ChatClient mallory = ChatClient.builder().server(address.substring(0, address.indexOf(':')),
-                Integer.parseInt(address.substring(address.indexOf(':') + 1))).username("mallory")
-                .password("secret").build()) {
-            mallory.connect();
+        try (ChatClient mallory = mallory(address)) {
             for (String text : HOSTILE.keySet()) {
                 mallory.send(text).get(15, TimeUnit.SECONDS);
             }
@@ -271,6 +278,8 @@ class ConsoleAppsTest {
         joan.awaitLine("<bot> It is \\d\\d:\\d\\d:\\d\\d");
         joan.type("!who");
         joan.awaitLine("<bot> 2 here: bot, joan");
+        joan.type("/msg bot !time");
+        joan.awaitLine(TIME + "\\*bot\\* It is \\d\\d:\\d\\d:\\d\\d");
     }
 
     @Test
@@ -279,6 +288,262 @@ class ConsoleAppsTest {
 
         assertThat(server.awaitExit()).isEqualTo(2);
         server.awaitError("no password.*--open");
+    }
+
+    // ------------------------------------------------------------------ room features (#11)
+
+    private static final String TIME = "^\\d\\d:\\d\\d ";
+
+    /** A server run on loopback with joan's and ega's client runs in its room. */
+    private record Room(AppRun server, String address, AppRun joan, AppRun ega) {
+    }
+
+    private Room joanAndEga() throws InterruptedException {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        return new Room(server, address, joined(address, "joan"), joined(address, "ega"));
+    }
+
+    @Test
+    void aNewcomerSeesTheRecentMessagesMarkedAsEarlierThenTheLiveOnes() throws Exception {
+        String address = startServer(serverOnLoopback());
+        AppRun joan = joined(address, "joan");
+        joan.typeAndAwait("halo", TIME + "<joan> halo$");
+        joan.typeAndAwait("how is everyone?", TIME + "<joan> how is everyone\\?$");
+
+        AppRun ega = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
+
+        ega.awaitLine("^Joined lobby as ega — 2 members: joan, ega$");
+        ega.awaitLine("^" + EventFormat.EARLIER + "$");
+        ega.awaitLine(TIME + "<joan> halo$");
+        ega.awaitLine(TIME + "<joan> how is everyone\\?$");
+        ega.awaitLine("^" + EventFormat.NOW + "$");
+        joan.type("welcome, ega");
+        ega.awaitLine(TIME + "<joan> welcome, ega$");
+        assertThat(ega.rawOutput().split("<joan> halo", -1)).as("halo shown once").hasSize(2);
+    }
+
+    @Test
+    void aPrivateMessageReachesTheRecipientAndTheHostMarkedAndNobodyElse() throws Exception {
+        Room room = joanAndEga();
+        AppRun server = room.server();
+        AppRun joan = room.joan();
+        AppRun ega = room.ega();
+        AppRun budi = joined(room.address(), "budi");
+
+        joan.typeAndAwait("/msg Ega see you  at 5", TIME + "-> \\*ega\\* see you  at 5$");
+        ega.awaitLine(TIME + "\\*joan\\* see you  at 5$");
+        server.awaitLine("^\\d\\d:\\d\\d:\\d\\d \\*joan -> ega\\* see you  at 5$");
+        joan.type("and now for everyone");
+        budi.awaitLine(TIME + "<joan> and now for everyone$");
+        assertThat(budi.rawOutput()).doesNotContain("see you");
+        assertThat(server.rawOutput()).doesNotContain("<joan> see you");
+    }
+
+    @Test
+    void whatCannotBeSentPrivatelySaysWhyAndAMistypedCommandIsNotSentToTheRoom() throws Exception {
+        Room room = joanAndEga();
+        AppRun joan = room.joan();
+        AppRun ega = room.ega();
+
+        joan.typeAndAwait("/msg nobody hi", "^!! not sent: 'nobody' is not in the room$");
+        joan.typeAndAwait("/msg ega", "^Usage: /msg NAME TEXT \\(");
+        joan.typeAndAwait("/msg no!body hi", "^!! not sent: recipient: ");
+        joan.typeAndAwait("/mgs ega hi", "^Unknown command /mgs: /help lists the commands\\.$");
+        joan.type("//shrug");
+        ega.awaitLine(TIME + "<joan> /shrug$");
+        assertThat(ega.rawOutput()).doesNotContain("hi");
+    }
+
+    @Test
+    void theClientsHelpListsItsCommands() throws Exception {
+        String address = startServer(serverOnLoopback());
+        AppRun joan = joined(address, "joan");
+
+        joan.typeAndAwait("/help", "^Commands:$");
+        joan.awaitLines("^  /help ", "^  /msg NAME TEXT ", "^  /who ", "^  /quit .*exit");
+        joan.awaitLine("start it with //");
+        joan.type("exit");
+        assertThat(joan.awaitExit()).isZero();
+    }
+
+    @Test
+    void anAnnouncementReachesEveryScreenMarked() throws Exception {
+        Room room = joanAndEga();
+        AppRun server = room.server();
+
+        server.typeAndAwait("/say the room closes at six", "^\\d\\d:\\d\\d:\\d\\d \\[announcement\\] the room closes at six$");
+        for (AppRun client : List.of(room.joan(), room.ega())) {
+            client.awaitLine(TIME + "\\[announcement\\] the room closes at six$");
+        }
+        server.typeAndAwait("/say", "^Usage: /say TEXT \\(announce TEXT to the whole room\\)$");
+    }
+
+    /**
+     * In a room of joan and ega, the host types {@code command}, which says {@code hostSays}; ega is
+     * {@code told} why it is out, and exits with {@code status} on Enter; joan sees it leave for {@code reason}.
+     */
+    private Room removeEga(String command, String hostSays, String reason, String told, int status) throws Exception {
+        Room room = joanAndEga();
+
+        room.server().type(command);
+
+        room.server().awaitLines(hostSays, "<-- ega left \\(" + reason + "\\)$");
+        room.ega().awaitLine("^Disconnected: " + reason + " — " + told + " Press Enter to quit\\.$");
+        room.joan().awaitLine(TIME + "<-- ega left \\(" + reason + "\\)$");
+        room.ega().type("");
+        assertThat(room.ega().awaitExit()).isEqualTo(status);
+        return room;
+    }
+
+    @Test
+    void aKickedMemberIsToldSoEveryoneSeesItAndItExitsWith3() throws Exception {
+        Room room = removeEga("/kick EGA", "^Kicked 'EGA'\\.$", "kicked", "the host removed you from the room\\.",
+                ExitStatus.KICKED);
+        AppRun server = room.server();
+
+        server.typeAndAwait("/kick ega", "^No member named 'ega' is in the room \\(/who lists them\\)\\.$");
+        joined(room.address(), "ega"); // a kick is not a ban
+    }
+
+    @Test
+    void aBannedMemberIsRemovedAndRefusedUntilUnbanned() throws Exception {
+        Room room = removeEga("/ban ega 2h", "^Banned 'ega' for 2h, and its address 127\\.0\\.0\\.1\\.$", "banned",
+                "the host removed you from the room and refuses you for a while\\.", ExitStatus.BANNED);
+        AppRun server = room.server();
+        String address = room.address();
+
+        AppRun again = run(WITH_PASSWORD, "client", "--server", address, "--username", "ega");
+        assertThat(again.awaitExit()).isEqualTo(ExitStatus.BANNED);
+        again.awaitLine("^Banned: .*banned from this room for another (2 h|1 h 59 min)$");
+
+        server.typeAndAwait("/unban ega", "^Lifted the ban on 'ega'\\.$");
+        joined(address, "ega");
+        server.typeAndAwait("/unban ega", "^'ega' is not banned\\.$");
+    }
+
+    @Test
+    void banTakesADefaultOfAnHourAndExplainsNamesNotInTheRoomAndBadInput() throws Exception {
+        AppRun server = serverOnLoopback();
+        startServer(server);
+
+        server.typeAndAwait("/ban nobody", "^Banned the name 'nobody' for 1h\\. Nobody by that name is in the room, so no address is banned\\.$");
+        server.typeAndAwait("/ban ega 5x", "^/ban: '5x' is not a duration: give a number and a unit \\(s, m, h, d\\), such as 30s, 10m, 2h, 1d");
+        server.typeAndAwait("/ban ega 400d", "^/ban: '400d' is too long: at most 365d$");
+        server.typeAndAwait("/ban no!body", "^/ban: username: ");
+        server.typeAndAwait("/ban", "^Usage: /ban NAME \\[DURATION\\] \\(");
+        server.typeAndAwait("/unban ega", "^'ega' is not banned\\.$");
+    }
+
+    @Test
+    void aMutedMembersMessagesAreRefusedWithTheTimeLeftUntilUnmuted() throws Exception {
+        Room room = joanAndEga();
+        AppRun server = room.server();
+        AppRun ega = room.ega();
+
+        server.typeAndAwait("/mute ega", "^Muted 'ega' for 10m\\.$");
+        ega.typeAndAwait("can anyone hear me?", "^!! not sent: you are muted for another (10 min|9 min \\d+ s)$");
+        ega.typeAndAwait("/msg joan psst", "^!! not sent: you are muted for another");
+
+        server.typeAndAwait("/unmute ega", "^Unmuted 'ega'\\.$");
+        ega.type("back");
+        room.joan().awaitLine(TIME + "<ega> back$");
+        assertThat(room.joan().rawOutput()).doesNotContain("hear me", "psst");
+
+        server.typeAndAwait("/mute ega 30s", "^Muted 'ega' for 30s\\.$");
+        ega.typeAndAwait("again?", "^!! not sent: you are muted for another [1-3]?\\d s$");
+        server.typeAndAwait("/unmute ega", "^Unmuted 'ega'\\.$");
+        server.typeAndAwait("/unmute ega", "^'ega' is not muted\\.$");
+        server.typeAndAwait("/mute nobody 5m", "^No member named 'nobody' is in the room \\(/who lists them\\)\\.$");
+        server.typeAndAwait("/mute ega forever", "^/mute: 'forever' is not a duration");
+    }
+
+    @Test
+    void sendingFasterThanTheRoomAllowsSaysTooFast() throws Exception {
+        String address = startServer(serverOnLoopback());
+        AppRun joan = joined(address, "joan");
+
+        for (int i = 0; i < 150; i++) { // the room allows bursts of 40, then 20 a second
+            joan.type("flood " + i);
+        }
+
+        joan.awaitLine("^!! not sent: too fast — sending faster than the room allows \\(");
+    }
+
+    @Test
+    void whoShowsAddressesStatsCountsAndHelpListsTheHostsCommands() throws Exception {
+        Room room = joanAndEga();
+        AppRun server = room.server();
+        room.joan().type("halo");
+        server.awaitLine("<joan> halo$");
+
+        server.typeAndAwait("/who", "^2 members: joan \\(127\\.0\\.0\\.1:\\d+\\), ega \\(127\\.0\\.0\\.1:\\d+\\)$");
+        server.type("/kick ega");
+        server.awaitLines("^Kicked 'ega'\\.$", "<-- ega left \\(kicked\\)$");
+        server.typeAndAwait("/stats", "^members: 1$");
+        server.awaitLine("^messages: 1 accepted, \\d+ events delivered to members, 0 private$");
+        server.awaitLine("^refused: none$");
+        server.awaitLine("^traffic: \\d+ datagrams in \\(\\d.*\\), \\d+ out \\(\\d.*\\)$");
+        server.awaitLine("^dropped: \\d+ malformed, \\d+ unauthenticated, \\d+ replayed; 0 handshakes throttled$");
+        server.awaitLine("^departures: 1 kicked$");
+
+        server.typeAndAwait("/help", "^Commands:$");
+        server.awaitLines("^  /help ", "^  /who ", "^  /say TEXT ", "^  /kick NAME ", "^  /ban NAME \\[DURATION\\] .*default 1h",
+                "^  /unban NAME ", "^  /mute NAME \\[DURATION\\] .*default 10m", "^  /unmute NAME ", "^  /stats ",
+                "^  /quit ");
+        server.awaitLine("^DURATION is a number and a unit");
+        server.typeAndAwait("/frobnicate now", "^Unknown command /frobnicate: /help lists the commands\\.$");
+        server.typeAndAwait("hello?", "^Commands start with /: /help lists them");
+        server.type("/quit");
+        assertThat(server.awaitExit()).isZero();
+    }
+
+    @Test
+    void hostileTextInHistoryAndPrivateMessagesIsShownVisiblyOnEveryScreen() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun joan = joined(address, "joan");
+        try (ChatClient mallory = mallory(address)) {
+            for (String text : HOSTILE.keySet()) {
+                mallory.send(text).get(15, TimeUnit.SECONDS);
+                mallory.sendPrivate("joan", text).get(15, TimeUnit.SECONDS);
+            }
+            AppRun ega = joined(address, "ega"); // the room messages are its history now
+
+            for (String shown : HOSTILE.values()) {
+                joan.awaitLine(Pattern.quote("*mallory* " + shown));
+                server.awaitLine(Pattern.quote("*mallory -> joan* " + shown));
+                ega.awaitLine(Pattern.quote("<mallory> " + shown));
+            }
+            ega.awaitLine(EventFormat.NOW);
+            for (AppRun screen : List.of(server, joan, ega)) {
+                assertThat(screen.rawOutput()).doesNotContain("\u001b", "\u0007", "\r", "\u009b", "\u202E", "\u200B");
+                assertThat(screen.rawOutput().lines()).noneMatch(line -> line.matches("^\\W*\\d\\d:\\d\\d(:\\d\\d)? <joan> fake.*"));
+            }
+        }
+    }
+
+    @Test
+    void theBotSaysWhenItIsKickedOrBannedAndExitsWith3Or4() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun kicked = run(WITH_PASSWORD, "bot", "--server", address);
+        kicked.awaitLine("bot is in the room");
+
+        server.type("/kick bot");
+
+        assertThat(kicked.awaitExit()).isEqualTo(ExitStatus.KICKED);
+        kicked.awaitError("^roomcast bot: bot was kicked out of the room by the host$");
+
+        AppRun banned = run(WITH_PASSWORD, "bot", "--server", address);
+        banned.awaitLine("bot is in the room");
+        server.type("/ban bot 1m");
+        assertThat(banned.awaitExit()).isEqualTo(ExitStatus.BANNED);
+        banned.awaitError("^roomcast bot: bot was banned from the room by the host$");
+
+        AppRun refused = run(WITH_PASSWORD, "bot", "--server", address);
+        assertThat(refused.awaitExit()).isEqualTo(ExitStatus.BANNED);
+        refused.awaitError("^roomcast bot: banned: .*banned from this room for another (1 min|\\d+ s)$");
     }
 
     @Test

@@ -1,18 +1,26 @@
 package io.roomcast.examples.bot;
 
+import io.roomcast.BannedException;
 import io.roomcast.ChatException;
+import io.roomcast.LeaveReason;
+import io.roomcast.examples.ExitStatus;
 import io.roomcast.examples.PasswordException;
 import io.roomcast.examples.Passwords;
 import io.roomcast.examples.ProcessIo;
 import io.roomcast.examples.TerminalText;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code roomcast bot}: runs a {@link RoomBot} until the room closes or the process is stopped. */
+/**
+ * {@code roomcast bot}: runs a {@link RoomBot} until the room closes or the process is stopped.
+ * Kicked or banned by the host, it says so and exits with {@link ExitStatus#KICKED} (3) or
+ * {@link ExitStatus#BANNED} (4), also when a ban refuses it at the door.
+ */
 @Command(name = "bot", mixinStandardHelpOptions = true, description = "Run a bot that answers !time and !who.",
         footer = {"", "The room password comes from --password-file, else $" + Passwords.ENVIRONMENT_VARIABLE
                 + ", else it is empty (an open room); the bot never asks. " + Passwords.RULE})
@@ -49,11 +57,22 @@ public final class BotCommand implements Callable<Integer> {
         try (RoomBot bot = new RoomBot(address, username, password)) {
             bot.start();
             io.out().println(username + " is in the room at " + server + "; answering !time and !who");
-            bot.awaitDisconnected();
-            return 0;
+            LeaveReason reason = bot.awaitDisconnected();
+            int status = ExitStatus.of(reason);
+            if (status != ExitStatus.OK) {
+                io.err().println("roomcast bot: " + username + " " + switch (reason) {
+                    case KICKED -> "was kicked out of the room by the host";
+                    case BANNED -> "was banned from the room by the host";
+                    default -> "lost the room (" + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
+                });
+            }
+            return status;
+        } catch (BannedException e) {
+            io.err().println("roomcast bot: banned: " + TerminalText.escape(e.getMessage()));
+            return ExitStatus.BANNED;
         } catch (ChatException e) {
             io.err().println("roomcast bot: " + TerminalText.escape(e.getMessage())); // a refusal's detail: anyone can send one
-            return 1;
+            return ExitStatus.FAILED;
         }
     }
 }

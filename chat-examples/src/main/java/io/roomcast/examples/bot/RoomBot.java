@@ -4,6 +4,7 @@ import io.roomcast.ChatClient;
 import io.roomcast.ChatClientListener;
 import io.roomcast.ChatMessage;
 import io.roomcast.LeaveReason;
+import io.roomcast.PrivateMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.ZoneId;
@@ -12,12 +13,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Embed a room in your app: a bot that joins a room and answers {@code !time} and {@code !who}.
- * Everything it does is the public API: build a client, connect, react in the listener, send.
+ * Embed a room in your app: a bot that joins a room and answers {@code !time} and {@code !who},
+ * in the room, or privately to a private message. Everything it does is the public API: build a
+ * client, connect, react in the listener, send. It leaves {@code onHistory} at its default:
+ * questions asked before it came are not for it.
  */
 public final class RoomBot implements ChatClientListener, AutoCloseable {
     private final ChatClient client;
     private final CountDownLatch gone = new CountDownLatch(1);
+    private volatile LeaveReason leftFor; // set before gone opens
 
     /** A bot for the room at {@code server}; {@link #start()} joins. */
     public RoomBot(InetSocketAddress server, String username, String password) {
@@ -25,7 +29,10 @@ public final class RoomBot implements ChatClientListener, AutoCloseable {
                 .listener(this).build();
     }
 
-    /** Joins the room; throws {@link io.roomcast.ChatException} if the room refuses. */
+    /**
+     * Joins the room; throws {@link io.roomcast.ChatException} if the room refuses
+     * ({@link io.roomcast.BannedException} if the host banned the bot).
+     */
     public void start() throws IOException {
         client.connect();
     }
@@ -35,23 +42,40 @@ public final class RoomBot implements ChatClientListener, AutoCloseable {
         if (message.sender().equals(client.username())) {
             return; // its own answers come back too: the room's order includes everyone
         }
-        switch (message.text().strip()) {
-            case "!time" -> client.send("It is " + ZonedDateTime.now(ZoneId.systemDefault())
-                    .format(DateTimeFormatter.ofPattern("HH:mm:ss z")) + ".");
-            case "!who" -> client.send(client.members().size() + " here: " + String.join(", ", client.members()));
-            default -> {
-            }
+        String answer = answer(message.text());
+        if (answer != null) {
+            client.send(answer);
         }
     }
 
     @Override
+    public void onPrivateMessage(PrivateMessage message) {
+        String answer = answer(message.text());
+        if (answer != null) {
+            client.sendPrivate(message.sender(), answer);
+        }
+    }
+
+    /** The answer to {@code text}, or {@code null} if it asks nothing the bot knows. */
+    private String answer(String text) {
+        return switch (text.strip()) {
+            case "!time" -> "It is " + ZonedDateTime.now(ZoneId.systemDefault())
+                    .format(DateTimeFormatter.ofPattern("HH:mm:ss z")) + ".";
+            case "!who" -> client.members().size() + " here: " + String.join(", ", client.members());
+            default -> null;
+        };
+    }
+
+    @Override
     public void onDisconnected(LeaveReason reason) {
+        leftFor = reason;
         gone.countDown();
     }
 
-    /** Blocks until the bot is out of the room (closed, or the room closed). */
-    public void awaitDisconnected() throws InterruptedException {
+    /** Blocks until the bot is out of the room (closed, the room closed, kicked or banned), and says why. */
+    public LeaveReason awaitDisconnected() throws InterruptedException {
         gone.await();
+        return leftFor;
     }
 
     @Override
