@@ -181,7 +181,7 @@ final class ClientListenerBridge implements ClientEventSink {
     public void sendRefused(long messageId, ErrorCode code, String detail) {
         CompletableFuture<ChatMessage> future = pendingSends.remove(messageId);
         if (future != null) {
-            ChatException failure = refusal(code, "the server refused the message: " + detail);
+            ChatException failure = refusal(code, "the server refused the message: " + detail, detail);
             futures.execute(() -> future.completeExceptionally(failure));
             return;
         }
@@ -190,17 +190,17 @@ final class ClientListenerBridge implements ClientEventSink {
             // the server's detail is a constant; the recipient's name is the application's own
             ChatException failure = code == ErrorCode.NO_SUCH_MEMBER
                     ? refusal(code, "the server refused the private message: '" + pending.recipient()
-                            + "' is not in the room")
+                            + "' is not in the room", detail)
                     : refusal(code, "the server refused the private message to '" + pending.recipient() + "': "
-                            + detail);
+                            + detail, detail);
             futures.execute(() -> pending.future().completeExceptionally(failure));
         }
     }
 
     /** The exception for a refusal: a {@link MessageRefusedException} when the reason is one the API names. */
-    private static ChatException refusal(ErrorCode code, String message) {
+    private static ChatException refusal(ErrorCode code, String message, String detail) {
         RefusalReason reason = RefusalReasons.of(code);
-        return reason == null ? new ChatException(message) : new MessageRefusedException(reason, message);
+        return reason == null ? new ChatException(message) : new MessageRefusedException(reason, message, detail);
     }
 
     /** Fails every unconfirmed send and tells the listener. Called once (the runtime sees to it). */

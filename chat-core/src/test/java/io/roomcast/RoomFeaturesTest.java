@@ -270,6 +270,7 @@ class RoomFeaturesTest {
         MessageRefusedException refused = refusal(joan.send("can you hear me"));
         assertThat(refused.reason()).isEqualTo(RefusalReason.MUTED);
         assertThat(refused.getMessage()).contains("muted").contains("min");
+        assertThat(refused.detail()).startsWith("you are muted for another ").endsWith("min");
         assertThat(refusal(joan.sendPrivate("ega", "psst")).reason()).isEqualTo(RefusalReason.MUTED);
         assertThat(server.mute("nobody", Duration.ofMinutes(1))).isFalse();
 

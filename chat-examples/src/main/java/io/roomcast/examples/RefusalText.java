@@ -25,7 +25,7 @@ final class RefusalText {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof MessageRefusedException refused) {
-            String detail = detail(refused.getMessage());
+            String detail = escape(refused.detail());
             return "!! not sent: " + switch (refused.reason()) {
                 case MUTED -> detail;
                 case NO_SUCH_MEMBER -> "'" + escape(recipient) + "' is not in the room";
@@ -37,15 +37,5 @@ final class RefusalText {
             return "!! not sent: " + escape(cause.getMessage()); // refused by the client itself: too long, not in the room
         }
         return "!! not delivered: " + escape(cause.getMessage()); // disconnected before the room confirmed it
-    }
-
-    /**
-     * The server's own words in a refusal's message, without the library's lead-in
-     * ({@code the server refused the message: }, or {@code ... to 'ega': }); the whole message if
-     * it has none.
-     */
-    static String detail(String message) {
-        int colon = message.indexOf(": "); // not in a recipient's name: the username rule allows no ':'
-        return escape(message.startsWith("the server refused") && colon >= 0 ? message.substring(colon + 2) : message);
     }
 }
