@@ -301,7 +301,11 @@ class ConsoleAppsTest {
     private Room joanAndEga() throws InterruptedException {
         AppRun server = serverOnLoopback();
         String address = startServer(server);
-        return new Room(server, address, joined(address, "joan"), joined(address, "ega"));
+        Room room = new Room(server, address, joined(address, "joan"), joined(address, "ega"));
+        // the host's screen has shown both joins (and so knows their addresses) before it is given a command
+        server.awaitLines("^\\d\\d:\\d\\d:\\d\\d --> joan joined from 127\\.0\\.0\\.1:\\d+$",
+                "^\\d\\d:\\d\\d:\\d\\d --> ega joined from 127\\.0\\.0\\.1:\\d+$");
+        return room;
     }
 
     @Test
