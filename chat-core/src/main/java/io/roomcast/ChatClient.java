@@ -175,8 +175,9 @@ public final class ChatClient implements Closeable {
      *         {@code recipient} as the room knows the name), or fails with a
      *         {@link MessageRefusedException} ({@link RefusalReason#NO_SUCH_MEMBER} if nobody by that
      *         name is in the room; {@code RATE_LIMITED}, {@code TOO_LARGE} or {@code MUTED}) or a
-     *         {@link ChatException} if the client was disconnected or closed first. It completes on
-     *         the dispatcher, like {@link #send}'s.
+     *         {@link ChatException} if the client was disconnected or closed first. It completes
+     *         where {@link #send}'s futures do: on the client's futures thread, never on the I/O
+     *         thread, the calling thread or the listener's, so a listener may block on it.
      * @throws IllegalArgumentException if the recipient breaks the username rule or the text is
      *                                  larger than the room allows
      * @throws IllegalStateException    if {@link #connect()} has not succeeded
@@ -189,8 +190,10 @@ public final class ChatClient implements Closeable {
         });
         ClientRuntime<ClientListenerBridge> running = joinedRuntime();
         checkSize(running, text);
+        // the NFC form is what the rule measured (at most 32 code points, 128 bytes); a decomposed form may be longer
+        String name = TextRules.normalizeUsername(recipient);
         CompletableFuture<PrivateMessage> future = new CompletableFuture<>();
-        running.sendPrivate(recipient, text,
+        running.sendPrivate(name, text,
                 messageId -> running.events().expectPrivateConfirmation(messageId, recipient, future),
                 () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
         return future;

@@ -48,7 +48,7 @@ final class ServerListenerBridge implements ServerEventSink {
     @Override
     public void privateMessage(String sender, String recipient, String text, long timestampMillis) {
         PrivateMessage message = new PrivateMessage(sender, recipient, text, Instant.ofEpochMilli(timestampMillis));
-        callbacks.execute(() -> listener.onPrivateMessage(message));
+        callbacks.offer(() -> listener.onPrivateMessage(message)); // dropped and counted past the bound, as messages
     }
 
     @Override

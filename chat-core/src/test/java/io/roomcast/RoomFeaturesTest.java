@@ -183,6 +183,16 @@ class RoomFeaturesTest {
     }
 
     @Test
+    void aRecipientTypedDecomposedTravelsInItsShortFormAndTheClientCarriesOn() throws Exception {
+        ChatServer server = startServer(0);
+        ChatClient joan = join(server, "joan", new RecordingClientListener());
+        String decomposed = "\u03A9\u0314\u0342\u0345".repeat(32); // 32 letters in NFC, 256 bytes as typed
+
+        assertThat(refusal(joan.sendPrivate(decomposed, "hello?")).reason()).isEqualTo(RefusalReason.NO_SUCH_MEMBER);
+        assertThat(await(joan.send("still sending")).text()).isEqualTo("still sending");
+    }
+
+    @Test
     void sendPrivateChecksItsArgumentsAtOnce() throws Exception {
         ChatServer server = startServer(ChatServer.builder().maxMessageBytes(10));
         ChatClient joan = join(server, "joan", new RecordingClientListener());

@@ -149,18 +149,19 @@ public final class ClientRuntime<E extends ClientEventSink> {
     /**
      * Queues a private message for {@code recipient}, as {@link #send} does a room message: its id
      * goes to {@code queued} on the I/O thread (the sink's {@code privateSent} or
-     * {@code sendRefused} will name it), or {@code notInRoom} runs on the dispatcher.
+     * {@code sendRefused} will name it), or {@code notInRoom} runs where futures complete, never on
+     * the calling thread or the listener's.
      */
     public void sendPrivate(String recipient, String text, LongConsumer queued, Runnable notInRoom) {
         boolean accepted = commands.execute(now -> {
             if (engine.isJoined()) {
                 queued.accept(engine.sendPrivate(recipient, text));
             } else {
-                callbacks.execute(notInRoom);
+                completions.execute(notInRoom);
             }
         });
         if (!accepted) {
-            callbacks.execute(notInRoom);
+            completions.execute(notInRoom);
         }
     }
 

@@ -248,9 +248,23 @@ final class IncomingMessages {
     }
 
     private void refuse(Frame.Error refusal) {
-        if (refusals.putIfAbsent(refusal.messageId(), refusal) == null) {
+        if (queue(refusal)) {
             stats.refusals[refusal.code().ordinal()]++;
         }
+    }
+
+    /**
+     * Queues an ERROR frame, unless the queue is already past its cap: a member there is removed at
+     * the engine's next look, and one whose connection is closing is sent nothing more, so the queue
+     * never holds more than one past {@link #MAX_QUEUED_REFUSALS}, whatever arrives meanwhile.
+     *
+     * @return {@code true} if it was queued anew
+     */
+    private boolean queue(Frame.Error refusal) {
+        if (refusals.size() > MAX_QUEUED_REFUSALS) {
+            return false;
+        }
+        return refusals.putIfAbsent(refusal.messageId(), refusal) == null;
     }
 
     /** {@code true} if ERROR frames wait to be sent. */
@@ -274,7 +288,7 @@ final class IncomingMessages {
     /** The packet that carried {@code errors} was lost: they go again. */
     void lost(List<Frame.Error> errors) {
         for (Frame.Error error : errors) {
-            refusals.putIfAbsent(error.messageId(), error);
+            queue(error);
         }
     }
 

@@ -51,8 +51,9 @@ final class PrivateMessages {
         }
         int entryBytes = EventFrame.privateMessage(0, nowMillis, sender.username, messageId, text).encodedLength();
         int confirmationBytes = EventFrame.privateSent(0, nowMillis, recipient.username, messageId).encodedLength();
-        boolean room = sender == recipient ? sender.hasPrivateRoomFor(2, entryBytes + confirmationBytes)
-                : recipient.hasPrivateRoomFor(1, entryBytes) && sender.hasPrivateRoomFor(1, confirmationBytes);
+        // a confirmation takes a place but not bytes: it is small, and sure to fit with its message
+        boolean room = sender == recipient ? sender.hasPrivateRoomFor(2, entryBytes)
+                : recipient.hasPrivateRoomFor(1, entryBytes) && sender.hasPrivateRoomFor(1, 0);
         if (!room || bytesHeld + entryBytes + confirmationBytes > MAX_ROOM_PRIVATE_BYTES) {
             stats.rateLimited++;
             sender.incoming.refuse(messageId, ErrorCode.RATE_LIMITED, RECIPIENT_BUSY);

@@ -122,10 +122,11 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     }
 
     /**
-     * Appends an encoded PRIVATE_EVENT to this member's private stream, if it has room.
+     * Appends an encoded PRIVATE_EVENT to this member's private stream; the caller made sure it has
+     * room ({@link #hasPrivateRoomFor}).
      *
      * @param encoder makes the entry's bytes given its private sequence number
-     * @return the entry's size in bytes, or 0 if the stream holds too much undelivered
+     * @return the entry's size in bytes
      */
     int appendPrivate(java.util.function.LongFunction<byte[]> encoder) {
         if (privateLog == null) {
@@ -133,10 +134,11 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
             privateStream = EventStream.privateStream(privateLog, eventWindow, packetWindow);
         }
         byte[] entry = encoder.apply(privateLog.nextSequence());
-        return privateLog.tryAppend(entry) == 0 ? 0 : entry.length;
+        privateLog.append(entry);
+        return entry.length;
     }
 
-    /** {@code true} if {@code entries} more entries of {@code bytes} in all would fit this member's private stream now. */
+    /** {@code true} if {@code entries} more entries, {@code bytes} of them counted, would fit this member's private stream now. */
     boolean hasPrivateRoomFor(int entries, long bytes) {
         return privateLog == null || privateLog.hasRoomFor(entries, bytes);
     }
@@ -169,6 +171,11 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     /** Bytes of undelivered private entries held for this member. */
     long privateBytesHeld() {
         return privateLog == null ? 0 : privateLog.bytes();
+    }
+
+    /** Pieces of lost packets waiting to go again in the private stream. */
+    int privatePiecesToResend() {
+        return privateStream == null ? 0 : privateStream.piecesToResend();
     }
 
     /** Undelivered private entries held for this member. */

@@ -3,10 +3,10 @@ package io.roomcast.internal.room;
 /**
  * One member's private stream: the private messages to it and the confirmations of those it sent,
  * encoded, numbered 1, 2, 3... in the order the server accepted them, until the member reports
- * them delivered. Bounded: {@link #tryAppend} refuses an entry that would make the undelivered
- * ones more than {@code maxEntries} or {@code maxBytes} (one entry is always admitted when none is
- * held, however large), so a member that does not keep up makes its senders wait instead of
- * growing the server's memory.
+ * them delivered. Bounded: the caller asks {@link #hasRoomFor} before it appends, and entries are
+ * admitted only while the undelivered ones stay within {@code maxEntries} and {@code maxBytes} (a
+ * private message's entries are admitted together when none is held, however large), so a member
+ * that does not keep up makes its senders wait instead of growing the server's memory.
  *
  * <p>Not thread-safe: owned by the I/O thread.
  */
@@ -39,19 +39,24 @@ public final class PrivateLog implements EventSource {
         return first + count;
     }
 
-    /** {@code true} if {@code entries} more entries of {@code length} bytes in all would be admitted now. */
+    /**
+     * {@code true} if {@code entries} more entries, {@code length} bytes of them counted, would be
+     * admitted now: within the bounds, or anything (up to the capacity's count) when none is held.
+     */
     public boolean hasRoomFor(int entries, long length) {
-        return count == 0 || count + entries <= maxEntries && bytes + length <= maxBytes;
+        return count + entries <= maxEntries && (count == 0 || bytes + length <= maxBytes);
     }
 
     /**
-     * Appends the encoded entry that carries {@link #nextSequence()}, if there is room.
+     * Appends the encoded entry that carries {@link #nextSequence()}; the caller asked
+     * {@link #hasRoomFor} first.
      *
-     * @return its sequence number, or 0 if there is no room
+     * @return its sequence number
+     * @throws IllegalStateException if the log holds its most entries
      */
-    public long tryAppend(byte[] encodedEntry) {
-        if (!hasRoomFor(1, encodedEntry.length)) {
-            return 0;
+    public long append(byte[] encodedEntry) {
+        if (count == maxEntries) {
+            throw new IllegalStateException("the private stream holds " + maxEntries + " entries");
         }
         long sequence = first + count;
         ring[(int) (sequence & mask)] = encodedEntry;

@@ -20,6 +20,8 @@ import java.util.Map;
 public final class Sanctions {
     /** The most bans by name, bans by address, and mutes each kept. */
     public static final int MAX_ENTRIES = 65_536;
+    /** The most names whose bans one address group remembers (the oldest forgotten first). */
+    static final int MAX_NAMES_PER_ADDRESS = 64;
 
     private final Map<String, NameBan> bansByName = new LinkedHashMap<>();
     private final Map<Object, AddressBan> bansByAddress = new LinkedHashMap<>();
@@ -30,10 +32,19 @@ public final class Sanctions {
      * when it is not null, until {@code untilNanos}. A second ban replaces the first.
      */
     public void ban(String nameKey, InetAddress address, long untilNanos) {
-        Object group = address == null ? null : AttemptThrottle.groupOf(address);
+        NameBan earlier = bansByName.get(nameKey);
+        // banning an absent name again (to extend or shorten it) keeps the address its first ban covered
+        Object group = address != null ? AttemptThrottle.groupOf(address) : earlier == null ? null : earlier.addressGroup;
         put(bansByName, nameKey, new NameBan(untilNanos, group));
         if (group != null) {
-            put(bansByAddress, group, new AddressBan(untilNanos, nameKey));
+            AddressBan byAddress = bansByAddress.get(group);
+            Map<String, Long> names = byAddress == null ? new LinkedHashMap<>() : byAddress.untilByName;
+            names.remove(nameKey);
+            names.put(nameKey, untilNanos);
+            if (names.size() > MAX_NAMES_PER_ADDRESS) {
+                names.remove(names.keySet().iterator().next()); // the oldest: bounded like everything here
+            }
+            put(bansByAddress, group, new AddressBan(names));
         }
     }
 
@@ -49,8 +60,11 @@ public final class Sanctions {
         }
         if (ban.addressGroup != null) {
             AddressBan byAddress = bansByAddress.get(ban.addressGroup);
-            if (byAddress != null && byAddress.nameKey.equals(nameKey)) {
-                bansByAddress.remove(ban.addressGroup);
+            if (byAddress != null) {
+                byAddress.untilByName.remove(nameKey); // other names' bans of the same address stay
+                if (byAddress.untilByName.isEmpty()) {
+                    bansByAddress.remove(ban.addressGroup);
+                }
             }
         }
         return nowNanos < ban.untilNanos;
@@ -79,11 +93,12 @@ public final class Sanctions {
         if (ban == null) {
             return 0;
         }
-        if (nowNanos >= ban.untilNanos) {
+        long until = ban.untilNanos();
+        if (nowNanos >= until) {
             bansByAddress.remove(group);
             return 0;
         }
-        return ban.untilNanos - nowNanos;
+        return until - nowNanos;
     }
 
     /** Mutes the name until {@code untilNanos}; a second mute replaces the first. */
@@ -117,13 +132,6 @@ public final class Sanctions {
         return until - nowNanos;
     }
 
-    /** Forgets every ban and mute that has lapsed. */
-    public void forgetLapsed(long nowNanos) {
-        bansByName.values().removeIf(ban -> nowNanos >= ban.untilNanos);
-        bansByAddress.values().removeIf(ban -> nowNanos >= ban.untilNanos);
-        mutes.values().removeIf(until -> nowNanos >= until);
-    }
-
     /** Entries held, all kinds together, for tests of the bound. */
     int size() {
         return bansByName.size() + bansByAddress.size() + mutes.size();
@@ -142,6 +150,14 @@ public final class Sanctions {
     private record NameBan(long untilNanos, Object addressGroup) {
     }
 
-    private record AddressBan(long untilNanos, String nameKey) {
+    /** The bans of one address group, by the name whose ban covered it: the group is refused until the last lapses. */
+    private record AddressBan(Map<String, Long> untilByName) {
+        long untilNanos() {
+            long until = Long.MIN_VALUE;
+            for (long name : untilByName.values()) {
+                until = Math.max(until, name);
+            }
+            return until;
+        }
     }
 }

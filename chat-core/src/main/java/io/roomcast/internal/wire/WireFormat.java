@@ -1,12 +1,12 @@
 package io.roomcast.internal.wire;
 
-/** The constants of wire protocol version 1. */
+/** The constants of the wire protocol, version 2. */
 public final class WireFormat {
     private WireFormat() {
     }
 
     /** The protocol version this code speaks. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** No datagram is larger: safe on every IPv4 and IPv6 path without fragmentation. */
     public static final int MAX_DATAGRAM_BYTES = 1200;

@@ -151,6 +151,20 @@ class RoomFeaturesSimulationTest {
     }
 
     @Test
+    void aPrivateMessageToOneselfLargerThanTheStreamsByteBoundIsStillConfirmed() {
+        SimulatedRoom room = SimulatedRoom.builder(43).maxMessageBytes(400_000)
+                .configure(config -> config.withRateLimit(10_000, 10_000)).build();
+        assertThat(room.join("joan")).isTrue();
+        long[] id = new long[1];
+        room.act(() -> id[0] = room.client("joan").sendPrivate("joan", "x".repeat(300_000)));
+        RecordingClientSink joan = room.sink("joan");
+
+        assertThat(room.runUntil(() -> joan.privateSent.size() == 1 && joan.privates.size() == 1, 30 * SECOND))
+                .as("%s", room).isTrue();
+        assertThat(joan.privateSent).containsExactly(id[0]);
+    }
+
+    @Test
     void aRecipientThatDeliversNothingBoundsItsBacklogAndTheSenderIsToldToWait() {
         SimulatedRoom room = room(42, 0);
         assertThat(room.join("joan")).isTrue();

@@ -56,6 +56,30 @@ class SanctionsTest {
     }
 
     @Test
+    void banningAnAbsentNameAgainKeepsAndExtendsItsAddressBanAndUnbanLiftsIt() throws Exception {
+        Sanctions sanctions = new Sanctions();
+        InetAddress address = InetAddress.getByName("127.0.0.9");
+        sanctions.ban("joan", address, MINUTE);
+        sanctions.ban("joan", null, 60 * MINUTE); // she has left; the host extends her ban
+
+        assertThat(sanctions.addressBannedFor(address, 2 * MINUTE)).isEqualTo(58 * MINUTE);
+        assertThat(sanctions.unban("joan", 2 * MINUTE)).isTrue();
+        assertThat(sanctions.addressBannedFor(address, 2 * MINUTE)).isZero();
+    }
+
+    @Test
+    void anAddressStaysBannedUntilTheLongestOfItsNamesBansLapses() throws Exception {
+        Sanctions sanctions = new Sanctions();
+        InetAddress address = InetAddress.getByName("127.0.0.9");
+        sanctions.ban("troll", address, 24 * 60 * MINUTE);
+        sanctions.ban("troll2", address, MINUTE); // the same host's second account, banned for less
+
+        assertThat(sanctions.addressBannedFor(address, 2 * MINUTE)).isEqualTo(24 * 60 * MINUTE - 2 * MINUTE);
+        sanctions.unban("troll", 2 * MINUTE);
+        assertThat(sanctions.addressBannedFor(address, 0)).isEqualTo(MINUTE); // only troll2's ban is left
+    }
+
+    @Test
     void aMuteIsLoggedInRoomOrderAndLapses() {
         Room room = new Room("lobby", 10, 16, 1 << 20);
         room.join("joan", 1);

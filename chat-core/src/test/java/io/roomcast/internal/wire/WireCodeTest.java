@@ -59,7 +59,7 @@ class WireCodeTest {
     }
 
     /**
-     * The codes as they are on the wire in version 1. A failure here means a change would make
+     * The codes as they are on the wire in version 2. A failure here means a change would make
      * this code unable to talk to the code already deployed: put the old codes back.
      */
     @Test
