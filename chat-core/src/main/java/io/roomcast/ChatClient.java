@@ -84,6 +84,7 @@ public final class ChatClient implements Closeable {
      *                                   that it knows it (not the room you meant)
      * @throws UsernameTakenException    if another member has the username (ignoring case)
      * @throws InvalidUsernameException  if the server's username rule refuses it
+     * @throws BannedException           if the host banned this username or this client's address
      * @throws ChatException             if the server did not answer within the connect timeout,
      *                                   nothing listens at its address, it refused for another
      *                                   reason (room full), it stayed busy for the connect timeout

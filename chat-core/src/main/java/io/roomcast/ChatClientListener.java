@@ -31,7 +31,8 @@ public interface ChatClientListener {
      * join, before any other call for that join. It holds at most the server's
      * {@link ChatServer.Builder#historySize history size} messages (possibly none); this client's
      * own join is not among them, and no message appears both here and in {@link #onMessage}.
-     * Announcements, joins and leaves are not history.
+     * Announcements, joins and leaves are not history. A client that leaves or is removed before
+     * the whole history has arrived gets {@link #onDisconnected} without it.
      *
      * @param messages the messages, oldest first; an unmodifiable list, possibly empty
      */

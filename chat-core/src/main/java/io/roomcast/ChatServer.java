@@ -411,7 +411,7 @@ public final class ChatServer implements Closeable {
         }
 
         /**
-         * The listener for joins, messages and leaves. Default: one that does nothing.
+         * The listener for joins, messages, private messages and leaves. Default: one that does nothing.
          *
          * @param listener the listener
          * @return this builder
@@ -491,7 +491,9 @@ public final class ChatServer implements Closeable {
         /**
          * The rate limit per member: a token bucket that refills at {@code messagesPerSecond} and
          * holds {@code burst}. A message beyond it is refused, never silently dropped: the
-         * sender's {@link ChatClient#send} future fails with a {@link ChatException} saying so,
+         * sender's {@link ChatClient#send} (or {@link ChatClient#sendPrivate}: both count against the
+         * same bucket) future fails with a {@link MessageRefusedException} of reason
+         * {@link RefusalReason#RATE_LIMITED},
          * and other members are unaffected. Default: {@value ChatServer#DEFAULT_MESSAGES_PER_SECOND}
          * messages/s, bursts of {@value ChatServer#DEFAULT_MESSAGE_BURST}.
          *

@@ -2,7 +2,11 @@ package io.roomcast;
 
 /** Why the server refused a message ({@link MessageRefusedException#reason()}). */
 public enum RefusalReason {
-    /** The sender sent faster than the room's rate limit allows; it may send again shortly. */
+    /**
+     * The server cannot take the message now: the sender sent faster than the room's rate limit
+     * allows, or a private message's recipient (or the room) holds too many undelivered, or the room
+     * holds too many incomplete large messages. It may be sent again shortly; the detail says which.
+     */
     RATE_LIMITED,
     /** The message is larger than the room's maximum message size. */
     TOO_LARGE,
