@@ -23,6 +23,8 @@ import java.util.Locale;
  * </ul>
  *
  * <p>Only text from outside is escaped; the apps' own prompts, fixed text and colours are not.
+ * Escaping keeps a message on its line; at a terminal, {@link TerminalRows} keeps the terminal
+ * from wrapping that line into a row that starts with the sender's text.
  */
 public final class TerminalText {
     /** What a newline in the text is shown as. */
