@@ -268,7 +268,7 @@ class ConsoleAppsTest {
         AppRun second = run(WITH_PASSWORD, "client", "--server", address);
 
         second.type("Joan");
-        second.awaitLine("'joan' is taken");
+        second.awaitLine("Refused: the username 'joan' is taken"); // after the prompt it answers
         second.type("two words");
         second.awaitLine("Invalid username: .*1 to 32 characters");
         second.type("ega");
