@@ -20,7 +20,9 @@ import org.jline.utils.WCWidth;
  * room has been through {@link TerminalText#escape}, so there are no others) none. Where
  * terminals disagree on a character's width, it counts as the widest: a row that comes out a
  * little short is harmless, one that comes out too long is wrapped by the terminal after all
- * (unless {@link TerminalConsole} could switch that off). So the rows are cut here rather than by
+ * (unless {@link TerminalConsole} could switch that off). The exception is the East Asian
+ * ambiguous-width characters (Greek, Cyrillic, many symbols): one column, as all but terminals set
+ * up for CJK draw them, since counting them two would halve the rows of a Greek or Russian line. So the rows are cut here rather than by
  * JLine's {@code AttributedString.columnSplitLength}, which counts by JLine's table alone; JLine
  * still reads the colours ({@code fromAnsi}) and writes them again on each row ({@code toAnsi}).
  */
