@@ -92,6 +92,19 @@ class ConsoleAppsTest {
         return client;
     }
 
+    /**
+     * A client run at a terminal (its JLine console, {@link TerminalConsole#EMULATED_SIZE}) that has
+     * joined the room at {@code address}; names uncoloured, so any ESC on a message line is the sender's.
+     */
+    private AppRun joinedAtTerminal(String address, String username) throws InterruptedException {
+        Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
+        atTerminal.put("NO_COLOR", "1");
+        AppRun client = new AppRun(true, atTerminal, "client", "--server", address, "--username", username);
+        runs.add(client);
+        client.awaitLine("Joined lobby as " + username);
+        return client;
+    }
+
     /** What a hostile member sends, and how every screen must show it: on the message's own line, visibly. */
     private static final Map<String, String> HOSTILE = new LinkedHashMap<>();
 
@@ -120,11 +133,7 @@ class ConsoleAppsTest {
         AppRun server = serverOnLoopback();
         String address = startServer(server);
         AppRun plain = joined(address, "joan");
-        Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
-        atTerminal.put("NO_COLOR", "1"); // names uncoloured, so any ESC on a message line is the sender's
-        AppRun terminal = new AppRun(true, atTerminal, "client", "--server", address, "--username", "tom");
-        runs.add(terminal);
-        terminal.awaitLine("Joined lobby as tom");
+        AppRun terminal = joinedAtTerminal(address, "tom");
         plain.awaitLine("--> tom joined");
 
         // a member needs no console app: the library sends any text, newlines included
@@ -168,11 +177,7 @@ class ConsoleAppsTest {
     void aMessageThatFillsItsRowCannotStartTheNextRowAsAnotherMembersLine() throws Exception {
         AppRun server = serverOnLoopback();
         String address = startServer(server);
-        Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
-        atTerminal.put("NO_COLOR", "1");
-        AppRun terminal = new AppRun(true, atTerminal, "client", "--server", address, "--username", "tom");
-        runs.add(terminal);
-        terminal.awaitLine("Joined lobby as tom");
+        AppRun terminal = joinedAtTerminal(address, "tom");
 
         // filler up to the terminal's last column, so that what follows would start the next row
         int width = TerminalConsole.EMULATED_SIZE.getColumns();
