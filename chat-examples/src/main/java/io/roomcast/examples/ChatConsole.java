@@ -38,10 +38,11 @@ interface ChatConsole extends AutoCloseable {
     }
 
     /**
-     * Prints a line; at a terminal, above the line being typed. Safe from any thread. The line is
-     * written as is: whatever in it came from the room (names, message text, a refusal's detail)
-     * must have been through {@link TerminalText#escape} first ({@link EventFormat} does this for
-     * event lines).
+     * Prints a line; at a terminal, above the line being typed, in rows cut to the terminal's width
+     * ({@link TerminalRows}). Safe from any thread. The line is otherwise written as is: whatever in
+     * it came from the room (names, message text, a refusal's detail) must have been through
+     * {@link TerminalText#escape} first ({@link EventFormat} does this for event lines), and must
+     * not start it.
      */
     void print(String line);
 

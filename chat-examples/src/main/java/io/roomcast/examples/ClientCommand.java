@@ -94,7 +94,8 @@ final class ClientCommand implements Callable<Integer> {
                     }
                     continue;
                 } catch (UsernameTakenException | InvalidUsernameException e) {
-                    console.print(TerminalText.escape(e.getMessage()));
+                    // the server's words, or anyone's who saw the HELLO: never at the start of a line
+                    console.print("Refused: " + TerminalText.escape(e.getMessage()));
                     name = null;
                     continue;
                 } catch (BannedException e) {

@@ -16,10 +16,15 @@ import java.util.Locale;
  *       marks, embeddings, overrides and isolates, zero-width characters, U+FEFF, tag
  *       characters), the line and paragraph separators U+2028/U+2029 and unpaired surrogates
  *       become {@code <U+202E>} and the like.</li>
+ *   <li>So do the letters and the symbol that take a column but show nothing (U+115F, U+1160,
+ *       U+3164 and U+FFA0, the Hangul fillers, and U+2800, the blank Braille pattern): filler that
+ *       looks like spaces, yet is not, and passes for a blank name or line.</li>
  *   <li>Everything else, ordinary non-ASCII and emoji included, passes through unchanged.</li>
  * </ul>
  *
  * <p>Only text from outside is escaped; the apps' own prompts, fixed text and colours are not.
+ * Escaping keeps a message on its line; at a terminal, {@link TerminalRows} keeps the terminal
+ * from wrapping that line into a row that starts with the sender's text.
  */
 public final class TerminalText {
     /** What a newline in the text is shown as. */
@@ -67,6 +72,9 @@ public final class TerminalText {
         }
         if (c < 0x7F) {
             return true;
+        }
+        if (c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 || c == 0x2800) {
+            return false; // blank-looking letters and the blank Braille pattern
         }
         return switch (Character.getType(c)) {
             case Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SURROGATE,

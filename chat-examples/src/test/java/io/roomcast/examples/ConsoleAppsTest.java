@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.jline.builtins.ScreenTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,6 +92,19 @@ class ConsoleAppsTest {
         return client;
     }
 
+    /**
+     * A client run at a terminal (its JLine console, {@link TerminalConsole#EMULATED_SIZE}) that has
+     * joined the room at {@code address}; names uncoloured, so any ESC on a message line is the sender's.
+     */
+    private AppRun joinedAtTerminal(String address, String username) throws InterruptedException {
+        Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
+        atTerminal.put("NO_COLOR", "1");
+        AppRun client = new AppRun(true, atTerminal, "client", "--server", address, "--username", username);
+        runs.add(client);
+        client.awaitLine("Joined lobby as " + username);
+        return client;
+    }
+
     /** What a hostile member sends, and how every screen must show it: on the message's own line, visibly. */
     private static final Map<String, String> HOSTILE = new LinkedHashMap<>();
 
@@ -119,11 +133,7 @@ class ConsoleAppsTest {
         AppRun server = serverOnLoopback();
         String address = startServer(server);
         AppRun plain = joined(address, "joan");
-        Map<String, String> atTerminal = new HashMap<>(WITH_PASSWORD);
-        atTerminal.put("NO_COLOR", "1"); // names uncoloured, so any ESC on a message line is the sender's
-        AppRun terminal = new AppRun(true, atTerminal, "client", "--server", address, "--username", "tom");
-        runs.add(terminal);
-        terminal.awaitLine("Joined lobby as tom");
+        AppRun terminal = joinedAtTerminal(address, "tom");
         plain.awaitLine("--> tom joined");
 
         // a member needs no console app: the library sends any text, newlines included
@@ -139,7 +149,8 @@ class ConsoleAppsTest {
         }
 
         for (AppRun screen : List.of(server, plain, terminal)) {
-            String raw = screen.rawOutput();
+            // the terminal console's own: the terminal's wrapping turned off and on around each line it prints
+            String raw = screen.rawOutput().replace("\u001b[?7l", "").replace("\u001b[?7h", "");
             // JLine's own redrawing may use ESC and CR; none of it on a message line, and nothing of the sender's
             List<String> segments = List.of(raw.split("[\r\n]"));
             for (String shown : HOSTILE.values()) {
@@ -160,6 +171,36 @@ class ConsoleAppsTest {
                 assertThat(raw).doesNotContain("\u001b", "\r");
             }
         }
+    }
+
+    @Test
+    void aMessageThatFillsItsRowCannotStartTheNextRowAsAnotherMembersLine() throws Exception {
+        AppRun server = serverOnLoopback();
+        String address = startServer(server);
+        AppRun terminal = joinedAtTerminal(address, "tom");
+
+        // filler up to the terminal's last column, so that what follows would start the next row
+        int width = TerminalConsole.EMULATED_SIZE.getColumns();
+        int rest = width - "12:01 <mallory> ".length();
+        List<String> fillers = List.of("a".repeat(rest), " ".repeat(rest), "日".repeat(rest / 2),
+                "\u3164".repeat(rest / "<U+3164>".length()), "\u2800".repeat(rest / "<U+2800>".length()));
+        try (ChatClient mallory = mallory(address)) {
+            for (String filler : fillers) {
+                mallory.send(filler + "12:01 <joan> fake").get(15, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < fillers.size(); i++) {
+                terminal.awaitLine(Pattern.quote("<joan> fake"));
+            }
+        }
+
+        // the screen as a terminal shows it, wrapping what reaches its right margin (ScreenTerminal draws
+        // a wide character in one cell: the row of 日 shows that the rows are cut, not how wide they are)
+        ScreenTerminal screen = new ScreenTerminal(width, 400);
+        screen.write(terminal.rawOutput());
+        List<String> rows = screen.toString().lines().toList();
+        assertThat(rows).as("the screen").filteredOn(row -> row.contains("<joan> fake")).hasSize(fillers.size())
+                .allMatch(row -> row.startsWith(TerminalRows.CONTINUATION + "12:01 <joan> fake"));
+        assertThat(rows).noneMatch(row -> row.matches("^\\s*\\d\\d:\\d\\d <joan> fake.*"));
     }
 
     /** A refusal as anyone can send it: a REJECT of connection 0 (ROOM_FULL) answers a HELLO, before any password proof. */
@@ -232,7 +273,7 @@ class ConsoleAppsTest {
         AppRun second = run(WITH_PASSWORD, "client", "--server", address);
 
         second.type("Joan");
-        second.awaitLine("'joan' is taken");
+        second.awaitLine("Refused: the username 'joan' is taken"); // after the prompt it answers
         second.type("two words");
         second.awaitLine("Invalid username: .*1 to 32 characters");
         second.type("ega");

@@ -65,6 +65,16 @@ class TerminalTextTest {
     }
 
     @Test
+    void lettersThatTakeAColumnButShowNothingAreNamed() {
+        for (int c : new int[] {0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800}) {
+            String blank = new String(Character.toChars(c));
+            assertThat(TerminalText.escape("hi" + blank.repeat(3) + "12:01 <joan> fake"))
+                    .isEqualTo(String.format("hi<U+%04X><U+%04X><U+%04X>12:01 <joan> fake", c, c, c));
+        }
+        assertThat(TerminalText.escape("한국어 ㄱㅏ ⠓⠊")).as("other Hangul and Braille").isEqualTo("한국어 ㄱㅏ ⠓⠊");
+    }
+
+    @Test
     void everyFormatCharacterInTheBmpIsNamed() {
         for (int c = 0xA0; c <= 0xFFFF; c++) {
             if (Character.getType(c) == Character.FORMAT) {
