@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
 /**
  * How members leave the server. A member leaving the room ({@code LEFT}, {@code TIMED_OUT},
  * {@code TOO_SLOW}) is a room event every member sees, counted and reported to the host; one
- * dropped for not keeping up (past its caps, or behind the room log after an append) is told
- * CLOSE once, best effort. A member the host removes ({@link #expel}) leaves the room at once but
- * stays in the {@link MemberTable} while it drains what the room logged before its removal, then
- * is told CLOSE until it acknowledges. A member that is gone ({@link #forget}) is out of routing
- * and timers, with its keys wiped and its private stream freed.
+ * dropped while it may still be listening (past its caps, behind the room log after an append,
+ * or with a message left incomplete) is told CLOSE once, best effort. A member the host removes
+ * ({@link #expel}) leaves the room at once but stays in the {@link MemberTable} while it drains
+ * what the room logged before its removal, then is sent CLOSE until it acknowledges or the close
+ * timeout passes; so is every member when the server closes ({@link #closeAll}). A member that
+ * is gone ({@link #forget}) is out of routing and timers, with its keys wiped and its private
+ * stream freed.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
  */

@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
  * What a member's packets carry, besides ACKs: SEND and PRIVATE_SEND slices (to its
  * {@link IncomingMessages}; a whole message is refused {@code MUTED} while the member is muted,
  * goes to {@link PrivateMessages} if it names a recipient, and is otherwise appended to the room
- * and reported to the host), DELIVERED and PRIVATE_DELIVERED reports (which move its streams
- * forward, and may let an expelled member be told CLOSE), CLOSE (answered with CLOSE_ACK, kept to
- * repeat; the member leaves {@code LEFT}), CLOSE_ACK of the server's own CLOSE, and PATH_RESPONSE
- * (the member moves to the validated address). Once the room is closing, or the member is out of
- * it, nothing more it sends is appended.
+ * and reported to the host; a member that sends past its caps leaves {@code TOO_SLOW}), DELIVERED
+ * and PRIVATE_DELIVERED reports (which move its streams forward, and may let an expelled member
+ * be told CLOSE), CLOSE (answered with CLOSE_ACK, kept to repeat; the member leaves {@code LEFT}),
+ * CLOSE_ACK of the server's own CLOSE, and PATH_RESPONSE (the member moves to the validated
+ * address). Once the room is closing, or the member is out of it, nothing more it sends is
+ * appended.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
  */
