@@ -4,17 +4,13 @@ import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
-import io.roomcast.internal.wire.EventKind;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of the protocol, sans I/O: the {@link ClientHandshake}, then one
- * {@link Connection} to the server whose packets carry the {@link SendWindow}'s messages and the
- * client's DELIVERED reports, while room events pass through the {@link EventReorderBuffer} to
- * the sink in room order.
+ * {@link Connection} to the server whose packets carry the {@link ClientOutbox} (the
+ * {@link SendWindow}'s messages and the client's DELIVERED reports), while the room's events and
+ * the client's private stream each pass through an {@link EventReorderBuffer}, and
+ * {@link EventDelivery} hands them to the sink in order.
  *
  * <p>Lifecycle: {@code NEW} → {@code HANDSHAKE} → {@code JOINED} → {@code CLOSING} →
  * {@code FINISHED}. Once joined, room events are delivered in sequence order with no gap and no
@@ -41,12 +38,9 @@ public final class ClientEngine implements DatagramEngine {
     private final ClientConfig config;
     private final ClientEventSink sink;
     private final Random random;
-    private final String usernameKey;
     private final ClientHandshake.Outcome handshakeOutcome = new HandshakeOutcome();
     private final Connection.Frames frames = new ServerFrames();
-    /** Made once: a receiver made per event frame would be an allocation per frame. */
-    private final EventReorderBuffer.Receiver roomOrder = new RoomOrder();
-    private final EventReorderBuffer.Receiver privateOrder = new PrivateOrder();
+    private final EventDelivery delivery;
     private State state = State.NEW;
     private final MalformedDatagrams malformed = new MalformedDatagrams(log);
     /** The time of the call being handled: callbacks from parts happen within one. */
@@ -58,7 +52,6 @@ public final class ClientEngine implements DatagramEngine {
     private EventReorderBuffer privateEvents;
     private SendWindow window;
     private ClientOutbox outbox;
-    private final Map<String, String> members = new LinkedHashMap<>();
     /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
     private long leaveDeadlineNanos = Long.MAX_VALUE;
     /** A CLOSE_ACK for the server's CLOSE, sent once; then the engine finishes. */
@@ -75,7 +68,7 @@ public final class ClientEngine implements DatagramEngine {
         this.config = config;
         this.sink = sink;
         this.random = random;
-        this.usernameKey = Username.key(config.username());
+        this.delivery = new EventDelivery(sink, Username.key(config.username()), () -> nowNanos, this::closeIfDrained);
     }
 
     /** Sends HELLO and starts the connect timeout. */
@@ -105,8 +98,8 @@ public final class ClientEngine implements DatagramEngine {
     public void resumeDelivery(long nowNanos) {
         this.nowNanos = nowNanos;
         if (events != null && (state == State.JOINED || state == State.CLOSING)) {
-            events.deliverHeld(roomOrder);
-            privateEvents.deliverHeld(privateOrder);
+            events.deliverHeld(delivery.roomOrder);
+            privateEvents.deliverHeld(delivery.privateOrder);
         }
     }
 
@@ -131,7 +124,7 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The usernames in the room, this client's included, in the order they joined. */
     public List<String> members() {
-        return new ArrayList<>(members.values());
+        return delivery.members();
     }
 
     /**
@@ -146,9 +139,7 @@ public final class ClientEngine implements DatagramEngine {
             case HANDSHAKE -> {
                 if (handshake.proofSent()) {
                     // the server may already have admitted us: tell it, once, so no ghost member lingers
-                    connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
-                            handshake.keys().serverToClient(), config.idleTimeoutNanos(), nowNanos,
-                            Connection.noContent());
+                    connection = handshake.connection(config.idleTimeoutNanos(), nowNanos, Connection.noContent());
                     connection.startClosing(CloseReason.LEFT, nowNanos, 0);
                     state = State.CLOSING;
                     sink.connectFailed(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
@@ -255,37 +246,20 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     private void joined(long now, ClientHandshake.Welcome welcome) {
-        for (String name : welcome.members()) {
-            members.put(Username.key(name), name);
-        }
         Runnable undecodable = () -> malformed.dropped(config.server(), "a reassembled event did not decode");
         int maxEventBytes = welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES;
-        events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), this::history, maxEventBytes,
-                undecodable);
+        events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), delivery::history,
+                maxEventBytes, undecodable);
         privateEvents = EventReorderBuffer.privateStream(maxEventBytes, undecodable);
         window = new SendWindow(welcome.maxMessageBytes());
         outbox = new ClientOutbox(window, events, privateEvents, () -> state == State.JOINED && closeAck == null,
                 now);
-        connection = new Connection<>(handshake.connectionId(), handshake.keys().clientToServer(),
-                handshake.keys().serverToClient(), welcome.idleTimeoutNanos(), now, outbox);
+        delivery.joined(welcome.members(), window, outbox);
+        connection = handshake.connection(welcome.idleTimeoutNanos(), now, outbox);
         outbox.attach(connection);
         state = State.JOINED;
         sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
-        events.start(roomOrder); // a room with no history to send: it is handed over now, empty
-    }
-
-    /** The whole history arrived: it goes first, then the events after the join that waited for it. */
-    private void history(List<EventFrame> messages) {
-        outbox.eventDelivered(nowNanos); // tells the server the history is complete
-        sink.history(messages);
-    }
-
-    private void refused(Frame.Error error) {
-        SendWindow.Outgoing refused = window.settle(error.messageId());
-        if (refused != null) {
-            sink.sendRefused(refused.id, error.code(), error.detail());
-            closeIfDrained();
-        }
+        events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
     }
 
     // ---------------------------------------------------------------- timers
@@ -409,75 +383,6 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
-    /** The room's events in order: to the sink while it has room; they confirm the client's own messages. */
-    private final class RoomOrder implements EventReorderBuffer.Receiver {
-        @Override
-        public boolean hasRoom() {
-            return sink.hasRoom();
-        }
-
-        @Override
-        public void delivered(EventFrame event) {
-            outbox.eventDelivered(nowNanos);
-            String name = event.username();
-            switch (event.kind()) {
-                case MESSAGE -> sink.message(event.sequence(), name, event.text(), event.timestampMillis());
-                case JOINED -> {
-                    members.put(Username.key(name), name);
-                    sink.memberJoined(event.sequence(), name);
-                }
-                case LEFT -> {
-                    members.remove(Username.key(name));
-                    sink.memberLeft(event.sequence(), name, event.reason());
-                }
-                case ANNOUNCEMENT -> sink.announcement(event.sequence(), event.text(), event.timestampMillis());
-                case MUTED, UNMUTED, PRIVATE, PRIVATE_SENT -> {
-                    // a mute shows in this client's refusals; the private kinds never come in the room stream
-                }
-            }
-        }
-
-        /** Confirmed once in the room's order, whether or not the sink has had the event yet. */
-        @Override
-        public void released(EventFrame event) {
-            if (event.kind() == EventKind.MESSAGE && Username.key(event.username()).equals(usernameKey)) {
-                SendWindow.Outgoing mine = window.settle(event.messageId());
-                if (mine != null) {
-                    sink.sendAccepted(mine.id, event.sequence(), mine.text, event.timestampMillis());
-                    closeIfDrained();
-                }
-            }
-        }
-    }
-
-    /** The client's private stream, in its order: private messages to it, and confirmations of its own. */
-    private final class PrivateOrder implements EventReorderBuffer.Receiver {
-        @Override
-        public boolean hasRoom() {
-            return sink.hasRoom();
-        }
-
-        @Override
-        public void delivered(EventFrame entry) {
-            outbox.privateEventDelivered(nowNanos);
-            if (entry.kind() == EventKind.PRIVATE) {
-                sink.privateMessage(entry.username(), entry.text(), entry.timestampMillis());
-            }
-        }
-
-        /** Confirmed once in the stream's order, whether or not the sink has had what came before yet. */
-        @Override
-        public void released(EventFrame entry) {
-            if (entry.kind() == EventKind.PRIVATE_SENT) {
-                SendWindow.Outgoing mine = window.settle(entry.messageId());
-                if (mine != null) {
-                    sink.privateSent(mine.id, entry.username(), mine.text, entry.timestampMillis());
-                    closeIfDrained();
-                }
-            }
-        }
-    }
-
     /** What the server's packets carry, besides ACKs. */
     private final class ServerFrames implements Connection.Frames {
         @Override
@@ -486,15 +391,15 @@ public final class ClientEngine implements DatagramEngine {
                 return true; // closed while the PROOF was out: nothing but the close matters now
             }
             if (frame instanceof EventFrame event) {
-                return events.take(event, roomOrder);
+                return events.take(event, delivery.roomOrder);
             } else if (frame instanceof Frame.Fragment fragment) {
-                return events.take(fragment, now, roomOrder);
+                return events.take(fragment, now, delivery.roomOrder);
             } else if (frame instanceof Frame.PrivateEvent entry) {
-                return privateEvents.take(entry.event(), privateOrder);
+                return privateEvents.take(entry.event(), delivery.privateOrder);
             } else if (frame instanceof Frame.PrivateFragment fragment) {
-                return privateEvents.take(fragment.fragment(), now, privateOrder);
+                return privateEvents.take(fragment.fragment(), now, delivery.privateOrder);
             } else if (frame instanceof Frame.Error error) {
-                refused(error);
+                delivery.refused(error);
             } else if (frame instanceof Frame.PathChallenge challenge) {
                 outbox.pathChallenged(challenge.data()); // our address changed; prove we receive here
             } else if (frame instanceof Frame.Close close) {

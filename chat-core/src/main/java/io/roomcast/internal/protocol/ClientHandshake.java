@@ -105,14 +105,18 @@ final class ClientHandshake {
         return proof != null;
     }
 
-    /** The connection id the server chose; valid once {@link #proofSent}. */
-    long connectionId() {
-        return connectionId;
-    }
-
     /** The session keys; valid once {@link #proofSent}. */
     SessionKeys keys() {
         return keys;
+    }
+
+    /**
+     * The connection to the server that this handshake set up: the id the server chose, the
+     * client's key to seal with and the server's to open with; valid once {@link #proofSent}.
+     */
+    <S> Connection<S> connection(long idleTimeoutNanos, long nowNanos, Connection.Content<S> content) {
+        return new Connection<>(connectionId, keys.clientToServer(), keys.serverToClient(), idleTimeoutNanos, nowNanos,
+                content);
     }
 
     /** The HELLO or PROOF to send now, or null. */

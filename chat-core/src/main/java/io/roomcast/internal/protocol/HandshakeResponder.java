@@ -9,11 +9,7 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.RejectReason;
 import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
@@ -25,11 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's side of the SRP handshake, for connections that are not members yet: HELLO →
  * (RETRY when busy) → CHALLENGE → PROOF → WELCOME or REJECT. It keeps the handshakes in progress
- * (bounded, expiring, in expiry order), answers a retransmitted HELLO with the same CHALLENGE,
- * does SRP's modular exponentiation through an {@link Offload}, throttles addresses that guess
- * passwords, never sends an unvalidated address more than {@link AmplificationBudget#FACTOR}
- * times what it sent (per datagram for stateless answers, per handshake for the rest and its
- * repeats), and makes the WELCOME ({@link WelcomeParts}). Every REJECT and VERSION_MISMATCH echoes
+ * in a {@link HandshakeTable} (bounded in all and per address, expiring), answers a retransmitted
+ * HELLO with the same CHALLENGE, does SRP's modular exponentiation through an {@link Offload},
+ * throttles addresses that guess passwords, never sends an unvalidated address more than
+ * {@link AmplificationBudget#FACTOR} times what it sent (per datagram for stateless answers, per
+ * handshake for the rest and its repeats), and makes the WELCOME ({@link WelcomeParts}). Every REJECT and VERSION_MISMATCH echoes
  * the nonce of the HELLO it answers, so that only who saw that HELLO can end the attempt. The
  * username is checked only after the password proof, so outsiders learn nothing.
  *
@@ -81,11 +77,7 @@ final class HandshakeResponder {
     private final RetryTokens retryTokens;
     private final AttemptThrottle throttle = new AttemptThrottle(ServerConfig.MAX_FAILED_PROOFS,
             ServerConfig.FAILED_PROOF_WINDOW_NANOS);
-    // both in insertion order, which is expiry order: the next expiry is the first entry
-    private final Map<Long, Pending> pending = new LinkedHashMap<>();
-    private final Map<BytesKey, Pending> pendingByNonce = new HashMap<>();
-    /** Handshakes in progress per address group; an entry goes when its count reaches 0. */
-    private final Map<Object, Integer> pendingPerAddress = new HashMap<>();
+    private final HandshakeTable pending = new HandshakeTable();
     private final RepeatedAnswers answers = new RepeatedAnswers();
 
     /**
@@ -106,7 +98,7 @@ final class HandshakeResponder {
 
     /** Handshakes in progress, counted in both indexes, for tests that check memory bounds. */
     int pendingCount() {
-        return pending.size() + pendingByNonce.size();
+        return pending.indexedCount();
     }
 
     /** Answers kept to repeat, for tests that check memory bounds. */
@@ -121,14 +113,12 @@ final class HandshakeResponder {
 
     /** {@code true} if {@code connectionId} is taken by a handshake or a kept answer. */
     boolean uses(long connectionId) {
-        return pending.containsKey(connectionId) || answers.contains(connectionId);
+        return pending.contains(connectionId) || answers.contains(connectionId);
     }
 
     /** The server is closing: handshakes in progress are dropped. */
     void abandonAll() {
         pending.clear();
-        pendingByNonce.clear();
-        pendingPerAddress.clear();
     }
 
     /**
@@ -151,26 +141,17 @@ final class HandshakeResponder {
 
     /** {@code true} if a PROOF for {@code connectionId} belongs here (a handshake is in progress). */
     boolean isPending(long connectionId) {
-        return pending.containsKey(connectionId);
+        return pending.contains(connectionId);
     }
 
     /** When the next handshake, kept answer or spent token expires, or {@link Long#MAX_VALUE}. */
     long nextExpiryNanos() {
-        long next = pending.isEmpty() ? Long.MAX_VALUE : pending.values().iterator().next().expiresAtNanos;
-        return Math.min(Math.min(next, answers.nextExpiryNanos()), retryTokens.nextExpiryNanos());
+        return Math.min(Math.min(pending.nextExpiryNanos(), answers.nextExpiryNanos()), retryTokens.nextExpiryNanos());
     }
 
     /** Forgets handshakes, answers and spent tokens that expired by {@code nowNanos}. */
     void expire(long nowNanos) {
-        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
-            Pending started = it.next();
-            if (nowNanos < started.expiresAtNanos) {
-                break; // the rest expire later
-            }
-            it.remove();
-            pendingByNonce.remove(started.nonce);
-            countDown(started);
-        }
+        pending.expire(nowNanos);
         answers.expire(nowNanos);
         retryTokens.expire(nowNanos);
     }
@@ -215,7 +196,7 @@ final class HandshakeResponder {
             return;
         }
         BytesKey nonce = new BytesKey(clientNonce);
-        Pending known = pendingByNonce.get(nonce);
+        Pending known = pending.withNonce(nonce);
         if (known != null) {
             // a retransmitted or replayed HELLO: answer with the same challenge, do no new work
             if (known.handshake.address().equals(source)) {
@@ -238,8 +219,7 @@ final class HandshakeResponder {
                     .toBytes(), received);
             return;
         }
-        Object group = AttemptThrottle.groupOf(source.getAddress());
-        String busy = pendingPerAddress.getOrDefault(group, 0) >= MAX_PENDING_PER_ADDRESS ? BUSY_AT_ADDRESS_DETAIL
+        String busy = pending.countFrom(source.getAddress()) >= MAX_PENDING_PER_ADDRESS ? BUSY_AT_ADDRESS_DETAIL
                 : pending.size() >= MAX_PENDING_HANDSHAKES ? BUSY_DETAIL : null;
         if (busy == null && token == RetryTokens.Check.VALID && !retryTokens.spend(hello.retryToken(), now)) {
             busy = BUSY_DETAIL; // as many spent tokens are remembered as the server can keep
@@ -259,9 +239,7 @@ final class HandshakeResponder {
         Pending started = new Pending(new Handshake(connectionId, source, hello.username(), idle, budget), nonce,
                 serverNonce, HandshakeContext.of(hello.username(), clientNonce, serverNonce, connectionId),
                 now + HANDSHAKE_LIFETIME_NANOS);
-        pending.put(connectionId, started);
-        pendingByNonce.put(nonce, started);
-        pendingPerAddress.merge(group, 1, Integer::sum);
+        pending.add(started);
         byte[] clientPublic = hello.clientPublic();
         offload.submit(now, () -> {
             try {
@@ -279,7 +257,7 @@ final class HandshakeResponder {
         }
         if (srp == null) {
             stats.malformed++; // A was not a valid SRP public value: the HELLO gets no answer
-            forget(started);
+            pending.remove(started);
             return;
         }
         started.srp = srp;
@@ -316,7 +294,7 @@ final class HandshakeResponder {
             // the address has used its guesses (or has that many being checked): refused unchecked,
             // even if this one is right, until the penalty passes
             stats.throttled++;
-            forget(started);
+            pending.remove(started);
             refuse(now, started, RejectReason.THROTTLED, throttled(source,
                     Math.max(throttle.refusedForNanos(source.getAddress(), now), TimeUnit.SECONDS.toNanos(1))));
             return;
@@ -341,7 +319,7 @@ final class HandshakeResponder {
             Verified.discard(verified);
             return; // expired, or the server is closing
         }
-        forget(started);
+        pending.remove(started);
         if (verified == null) {
             stats.badPasswords++;
             log.debug("wrong password from {} for '{}'", handshake.address(), handshake.username());
@@ -382,17 +360,6 @@ final class HandshakeResponder {
 
     // ---------------------------------------------------------------- bookkeeping
 
-    private void forget(Pending started) {
-        pending.remove(started.handshake.connectionId());
-        pendingByNonce.remove(started.nonce);
-        countDown(started);
-    }
-
-    private void countDown(Pending started) {
-        pendingPerAddress.computeIfPresent(AttemptThrottle.groupOf(started.handshake.address().getAddress()),
-                (group, count) -> count > 1 ? count - 1 : null);
-    }
-
     private long newConnectionId() {
         long id;
         do {
@@ -402,10 +369,10 @@ final class HandshakeResponder {
     }
 
     /**
-     * A handshake between HELLO and the end of PROOF. {@code srp} and {@code challenge} are null
-     * while {@code B} is being computed off the engine's thread.
+     * A handshake between HELLO and the end of PROOF, in the {@link HandshakeTable}. {@code srp} and
+     * {@code challenge} are null while {@code B} is being computed off the engine's thread.
      */
-    private static final class Pending {
+    static final class Pending {
         final Handshake handshake;
         final BytesKey nonce;
         final byte[] serverNonce;

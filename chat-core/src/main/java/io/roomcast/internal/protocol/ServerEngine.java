@@ -1,14 +1,10 @@
 package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.SessionKeys;
-import io.roomcast.internal.room.Durations;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.RoomHistory;
 import io.roomcast.internal.room.TokenBucket;
-import io.roomcast.internal.room.Username;
-import io.roomcast.internal.wire.AckFrame;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
@@ -18,10 +14,8 @@ import io.roomcast.internal.wire.UnsupportedVersionException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -30,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's endpoint, sans I/O: routes each datagram by its header — handshake packets to
  * the {@link HandshakeResponder}, short-header packets by connection id to the member's
- * {@link Connection} — owns the room and its members, runs their timers in deadline order
- * ({@link MemberDeadlines}), and sends: replies first, then one packet per member with something
- * to send, round robin.
+ * {@link Connection}, whose frames go to {@link MemberFrames} — owns the room and its members,
+ * runs their timers in deadline order ({@link MemberDeadlines}), and sends: replies first, then
+ * one packet per member with something to send, round robin. The host's commands are
+ * {@link Moderation}'s; every way a member leaves is {@link Departures}'.
  *
  * <p>Lifecycle: running until {@link #close(long)}, then closing (every member is sent CLOSE
  * until it acknowledges or the close timeout passes), then finished.
@@ -55,6 +50,9 @@ public final class ServerEngine implements DatagramEngine {
     private final MemberTable members = new MemberTable();
     private final HandshakeResponder handshakes;
     private final PrivateMessages privateMessages;
+    private final Departures departures;
+    private final Moderation moderation;
+    private final MemberFrames memberFrames;
     private boolean closing;
 
     /**
@@ -88,6 +86,10 @@ public final class ServerEngine implements DatagramEngine {
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
         this.privateMessages = new PrivateMessages(members, sink, stats);
+        this.departures = new Departures(members, room, privateMessages, replies, stats, sink, wallClockMillis);
+        this.moderation = new Moderation(members, room, departures, wallClockMillis, () -> closing);
+        this.memberFrames = new MemberFrames(room, members, departures, privateMessages, handshakes, replies, stats,
+                sink, wallClockMillis, () -> closing);
     }
 
     /** The members' usernames, in the order they joined. */
@@ -136,21 +138,7 @@ public final class ServerEngine implements DatagramEngine {
         }
         closing = true;
         handshakes.abandonAll();
-        for (RoomMember member : members.all()) {
-            if (member.connection.isClosing()) {
-                continue; // removed by the host, already being told
-            }
-            if (member.expelled()) {
-                member.connection.startClosing(member.expelledFor, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
-                members.enqueue(member);
-                continue; // its leave was logged and reported when the host removed it
-            }
-            member.connection.startClosing(CloseReason.SERVER_CLOSED, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
-            room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
-            stats.departures[CloseReason.SERVER_CLOSED.ordinal()]++;
-            sink.memberLeft(0, member.username, member.address, CloseReason.SERVER_CLOSED);
-            members.enqueue(member);
-        }
+        departures.closeAll(nowNanos);
     }
 
     // ---------------------------------------------------------------- the host's commands
@@ -162,12 +150,7 @@ public final class ServerEngine implements DatagramEngine {
      * @return {@code false} if no such member is in the room, or the room is closing
      */
     public boolean kick(long nowNanos, String username) {
-        RoomMember member = closing ? null : members.byName(Username.key(username));
-        if (member == null) {
-            return false;
-        }
-        expel(nowNanos, member, CloseReason.KICKED);
-        return true;
+        return moderation.kick(nowNanos, username);
     }
 
     /**
@@ -175,18 +158,12 @@ public final class ServerEngine implements DatagramEngine {
      * with {@code BANNED}), for {@code durationNanos}.
      */
     public void ban(long nowNanos, String username, long durationNanos) {
-        String key = Username.key(username);
-        RoomMember member = closing ? null : members.byName(key);
-        room.sanctions().ban(key, member == null ? null : member.address.getAddress(),
-                saturatedAdd(nowNanos, durationNanos));
-        if (member != null) {
-            expel(nowNanos, member, CloseReason.BANNED);
-        }
+        moderation.ban(nowNanos, username, durationNanos);
     }
 
     /** Lifts the ban on the name and the address it banned; {@code false} if there was none. */
     public boolean unban(long nowNanos, String username) {
-        return room.sanctions().unban(Username.key(username), nowNanos);
+        return moderation.unban(nowNanos, username);
     }
 
     /**
@@ -195,68 +172,17 @@ public final class ServerEngine implements DatagramEngine {
      * @return {@code false} if no such member is in the room, or the room is closing
      */
     public boolean mute(long nowNanos, String username, long durationNanos) {
-        if (closing) {
-            return false;
-        }
-        long wallNow = wallClockMillis.getAsLong();
-        Optional<EventFrame> muted = room.mute(username, saturatedAdd(nowNanos, durationNanos),
-                saturatedAdd(wallNow, durationNanos / 1_000_000), wallNow);
-        muted.ifPresent(event -> eventAppended());
-        return muted.isPresent();
+        return moderation.mute(nowNanos, username, durationNanos);
     }
 
     /** Lifts the mute on {@code username}: a room event. @return {@code false} if it was not muted */
     public boolean unmute(long nowNanos, String username) {
-        Optional<EventFrame> unmuted = room.unmute(username, nowNanos, wallClockMillis.getAsLong());
-        unmuted.ifPresent(event -> eventAppended());
-        return unmuted.isPresent();
+        return moderation.unmute(nowNanos, username);
     }
 
     /** The host's announcement to the room: a room event. @return {@code false} if the room is closing */
     public boolean announce(long nowNanos, String text) {
-        if (closing) {
-            return false;
-        }
-        room.announce(text, wallClockMillis.getAsLong());
-        eventAppended();
-        return true;
-    }
-
-    /**
-     * The host removes the member: its leave is a room event, and it is sent CLOSE with the reason,
-     * re-sent until it acknowledges or the close timeout passes, so it learns why even under loss.
-     * Its name is free at once (a kicked member may join again while the old connection closes).
-     */
-    private void expel(long now, RoomMember member, CloseReason reason) {
-        log.debug("the host removed {} ({})", member.username, reason);
-        members.leftRoom(member);
-        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
-                .orElse(0L);
-        // what the room accepted before the removal still reaches the member (its own last message
-        // included), for a short while; then CLOSE tells it why
-        member.expelledFor = reason;
-        member.expelDeadlineNanos = now + Timing.LEAVE_DRAIN_NANOS;
-        member.events.endBefore(sequence);
-        members.touch(member);
-        stats.departures[reason.ordinal()]++;
-        sink.memberLeft(sequence, member.username, member.address, reason);
-        eventAppended();
-        closeIfDrained(now, member);
-    }
-
-    /** An expelled member that has everything from before its removal (or has had its time) is sent CLOSE. */
-    private void closeIfDrained(long now, RoomMember member) {
-        if (member.expelled() && !member.connection.isClosing()
-                && (member.events.drained() || now >= member.expelDeadlineNanos)) {
-            member.connection.startClosing(member.expelledFor, now, Timing.CLOSE_TIMEOUT_NANOS);
-            members.touch(member);
-            members.enqueue(member);
-        }
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+        return moderation.announce(text);
     }
 
     @Override
@@ -320,7 +246,7 @@ public final class ServerEngine implements DatagramEngine {
         member.welcome.sendFirst(member.address, replies); // before anything this join causes
         log.debug("{} joined from {}", member.username, member.address);
         sink.memberJoined(joined.sequence(), member.username, member.address);
-        eventAppended();
+        departures.eventAppended();
     }
 
     private void handleShort(long now, ByteBuffer datagram, InetSocketAddress source) throws MalformedPacketException {
@@ -345,7 +271,7 @@ public final class ServerEngine implements DatagramEngine {
 
             @Override
             public boolean take(Frame frame, long nowNanos) {
-                return handleFrame(nowNanos, member, frame, source);
+                return memberFrames.take(nowNanos, member, frame, source);
             }
 
             @Override
@@ -354,7 +280,7 @@ public final class ServerEngine implements DatagramEngine {
             }
         });
         members.touch(member);
-        if (removeIfPastLimits(member)) {
+        if (departures.removeIfPastLimits(member)) {
             return; // what it acknowledged (or did not) sent it past a cap
         }
         if (arrival == Connection.Arrival.UNAUTHENTICATED) {
@@ -363,71 +289,6 @@ public final class ServerEngine implements DatagramEngine {
         }
         stats.duplicatePackets += arrival == Connection.Arrival.DUPLICATE ? 1 : 0;
         members.enqueue(member); // an ACK is owed, or something acknowledged frees the windows
-    }
-
-    /** Handles one frame; {@code false} if it carried data the server could not take now. */
-    private boolean handleFrame(long now, RoomMember member, Frame frame, InetSocketAddress source) {
-        if (frame instanceof Frame.Send || frame instanceof Frame.PrivateSend) {
-            IncomingMessages.Acceptor acceptor = (id, recipient, text) -> accepted(now, member, id, recipient, text);
-            IncomingMessages.Taken taken = frame instanceof Frame.Send send ? member.incoming.take(send, now, acceptor)
-                    : member.incoming.take((Frame.PrivateSend) frame, now, acceptor);
-            removeIfPastLimits(member); // it may keep sending what is refused and never acknowledge the refusals
-            return taken != IncomingMessages.Taken.NO_ROOM;
-        } else if (frame instanceof Frame.Delivered delivered) {
-            long before = member.events.delivered();
-            member.events.delivered(delivered.sequence());
-            stats.deliveries += member.events.delivered() - before;
-            closeIfDrained(now, member);
-        } else if (frame instanceof Frame.PrivateDelivered delivered) {
-            privateMessages.delivered(member, delivered.sequence());
-        } else if (frame instanceof Frame.Close close) {
-            handleClose(now, member, close.reason());
-        } else if (frame instanceof Frame.CloseAck) {
-            if (member.connection.isClosing()) {
-                forget(member);
-            }
-        } else if (frame instanceof Frame.PathResponse response) {
-            InetSocketAddress validated = member.path.response(response, source);
-            if (validated != null) {
-                log.debug("{} moved from {} to {}", member.username, member.address, validated);
-                member.address = validated;
-                stats.migrations++;
-            }
-        }
-        return true;
-    }
-
-    /** @return {@code false} if the member is no longer in the room (appending it pushed it out) */
-    private boolean accepted(long now, RoomMember member, long messageId, String recipient, String text) {
-        if (closing || member.connection.isClosing() || member.expelled()) {
-            return true; // the room is closing, or the member is out of it: nothing more is appended
-        }
-        long mutedFor = room.sanctions().mutedFor(member.nameKey, now);
-        if (mutedFor > 0) {
-            member.incoming.refuse(messageId, ErrorCode.MUTED, "you are muted for another " + Durations.describe(mutedFor));
-            return true;
-        }
-        if (recipient != null) {
-            privateMessages.send(member, messageId, recipient, text, wallClockMillis.getAsLong());
-            return true;
-        }
-        EventFrame event = room.message(member.username, messageId, text, wallClockMillis.getAsLong());
-        stats.messagesAccepted++;
-        sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
-        eventAppended();
-        return members.contains(member);
-    }
-
-    private void handleClose(long now, RoomMember member, CloseReason reason) {
-        byte[] closeAck = member.connection.packetOf(Frame.CloseAck.INSTANCE);
-        replies.add(new Datagram(member.address, closeAck));
-        handshakes.keepAnswer(member.connectionId(), member.address, closeAck, now);
-        if (member.connection.isClosing()) {
-            forget(member);
-        } else {
-            removeFromRoom(member, CloseReason.LEFT, false);
-        }
-        log.debug("{} closed the connection ({})", member.username, reason);
     }
 
     // ---------------------------------------------------------------- timers
@@ -450,31 +311,31 @@ public final class ServerEngine implements DatagramEngine {
         Connection<RoomMember.Sent> connection = member.connection;
         if (connection.isClosing()) {
             if (connection.closeFinished(now)) {
-                forget(member);
+                departures.forget(member);
             } else {
                 members.enqueue(member);
             }
             return;
         }
-        closeIfDrained(now, member);
+        departures.closeIfDrained(now, member);
         if (connection.isClosing()) {
             members.enqueue(member);
             return;
         }
         if (connection.idleExpired(now)) {
             log.debug("{} timed out", member.username);
-            removeFromRoom(member, CloseReason.TIMED_OUT, false);
+            departures.removeFromRoom(member, CloseReason.TIMED_OUT, false);
             return;
         }
         if (now >= member.incoming.staleAtNanos(connection.idleTimeoutNanos())) {
             // a live client re-sends until acknowledged, so a message this stale will never complete:
             // the member stopped delivering what it started, which the room treats as a time-out
             log.debug("{} left a message incomplete for twice the idle timeout", member.username);
-            removeFromRoom(member, CloseReason.TIMED_OUT, true);
+            departures.removeFromRoom(member, CloseReason.TIMED_OUT, true);
             return;
         }
         connection.onTimers(now);
-        if (removeIfPastLimits(member)) {
+        if (departures.removeIfPastLimits(member)) {
             return; // it fell behind the log, or a probe re-queued what the oldest packet carried
         }
         member.path.onTimer(now);
@@ -516,7 +377,7 @@ public final class ServerEngine implements DatagramEngine {
                     return member.path.candidate();
                 }
             }
-            if (removeIfPastLimits(member)) {
+            if (departures.removeIfPastLimits(member)) {
                 continue; // no packet beyond the caps
             }
             if (member.connection.writePacket(nowNanos, out)) {
@@ -527,69 +388,5 @@ public final class ServerEngine implements DatagramEngine {
             }
         }
         return null;
-    }
-
-    // ---------------------------------------------------------------- members
-
-    /** Removes the member {@code TOO_SLOW} if it is {@link RoomMember#pastLimits}; {@code true} if it was. */
-    private boolean removeIfPastLimits(RoomMember member) {
-        if (!members.contains(member) || member.connection.isClosing() || !member.pastLimits()) {
-            return false;
-        }
-        log.debug("{} holds more than a member that keeps up can: removed", member.username);
-        removeFromRoom(member, CloseReason.TOO_SLOW, true);
-        return true;
-    }
-
-    /** The member is gone from the engine: no more routing or timers, and its private stream is freed. */
-    private void forget(RoomMember member) {
-        members.remove(member);
-        privateMessages.forget(member);
-    }
-
-    /**
-     * The member leaves the room for {@code reason}: its leave is an event every member sees.
-     *
-     * @param tellMember send it a CLOSE, once: it may still be listening
-     */
-    private void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember) {
-        if (!members.contains(member)) {
-            return; // already gone: a leave that removed others found it too slow as well
-        }
-        if (tellMember && !member.expelled()) {
-            // best effort: it is being dropped because it is not keeping up, so no retransmission;
-            // sealed before it leaves the table, which wipes its keys
-            replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
-        }
-        forget(member);
-        if (member.expelled()) {
-            return; // already out of the room: its leave was logged when the host removed it
-        }
-        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
-                .orElse(0L);
-        eventAppended();
-        stats.departures[reason.ordinal()]++;
-        sink.memberLeft(sequence, member.username, member.address, reason);
-    }
-
-    private void eventAppended() {
-        List<RoomMember> tooSlow = null;
-        for (RoomMember member : members.all()) {
-            if (!member.connection.isClosing() && member.events.fellBehind()) {
-                if (tooSlow == null) {
-                    tooSlow = new ArrayList<>();
-                }
-                tooSlow.add(member);
-            } else {
-                members.enqueue(member);
-            }
-        }
-        if (tooSlow != null) {
-            // the next event such a member needs has left the log: it can never catch up
-            for (RoomMember member : tooSlow) {
-                log.debug("{} fell too far behind the room", member.username);
-                removeFromRoom(member, CloseReason.TOO_SLOW, true);
-            }
-        }
     }
 }

@@ -1,0 +1,173 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.room.Room;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.wire.Frame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How members leave the server. A member leaving the room ({@code LEFT}, {@code TIMED_OUT},
+ * {@code TOO_SLOW}) is a room event every member sees, counted and reported to the host; one
+ * dropped while it may still be listening (past its caps, behind the room log after an append,
+ * or with a message left incomplete) is told CLOSE once, best effort. A member the host removes
+ * ({@link #expel}) leaves the room at once but stays in the {@link MemberTable} while it drains
+ * what the room logged before its removal, then is sent CLOSE until it acknowledges or the close
+ * timeout passes; so is every member when the server closes ({@link #closeAll}). A member that
+ * is gone ({@link #forget}) is out of routing and timers, with its keys wiped and its private
+ * stream freed.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class Departures {
+    private static final Logger log = LoggerFactory.getLogger(Departures.class);
+
+    private final MemberTable members;
+    private final Room room;
+    private final PrivateMessages privateMessages;
+    private final Queue<Datagram> replies;
+    private final ServerStats stats;
+    private final ServerEventSink sink;
+    private final LongSupplier wallClockMillis;
+
+    /**
+     * @param replies         where a CLOSE to a member dropped for not keeping up goes
+     * @param wallClockMillis the wall clock that stamps leave events
+     */
+    Departures(MemberTable members, Room room, PrivateMessages privateMessages, Queue<Datagram> replies,
+               ServerStats stats, ServerEventSink sink, LongSupplier wallClockMillis) {
+        this.members = members;
+        this.room = room;
+        this.privateMessages = privateMessages;
+        this.replies = replies;
+        this.stats = stats;
+        this.sink = sink;
+        this.wallClockMillis = wallClockMillis;
+    }
+
+    /**
+     * The server is closing: every member is sent CLOSE until it acknowledges or the close timeout
+     * passes — {@code SERVER_CLOSED}, reported to the host as a leave, or the reason the host
+     * removed it for.
+     */
+    void closeAll(long now) {
+        for (RoomMember member : members.all()) {
+            if (member.connection.isClosing()) {
+                continue; // removed by the host, already being told
+            }
+            if (member.expelled()) {
+                member.connection.startClosing(member.expelledFor, now, Timing.CLOSE_TIMEOUT_NANOS);
+                members.enqueue(member);
+                continue; // its leave was logged and reported when the host removed it
+            }
+            member.connection.startClosing(CloseReason.SERVER_CLOSED, now, Timing.CLOSE_TIMEOUT_NANOS);
+            room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
+            stats.departures[CloseReason.SERVER_CLOSED.ordinal()]++;
+            sink.memberLeft(0, member.username, member.address, CloseReason.SERVER_CLOSED);
+            members.enqueue(member);
+        }
+    }
+
+    /**
+     * The host removes the member: its leave is a room event, and it is sent CLOSE with the reason,
+     * re-sent until it acknowledges or the close timeout passes, so it learns why even under loss.
+     * Its name is free at once (a kicked member may join again while the old connection closes).
+     */
+    void expel(long now, RoomMember member, CloseReason reason) {
+        log.debug("the host removed {} ({})", member.username, reason);
+        members.leftRoom(member);
+        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
+                .orElse(0L);
+        // what the room accepted before the removal still reaches the member (its own last message
+        // included), for a short while; then CLOSE tells it why
+        member.expelledFor = reason;
+        member.expelDeadlineNanos = now + Timing.LEAVE_DRAIN_NANOS;
+        member.events.endBefore(sequence);
+        members.touch(member);
+        stats.departures[reason.ordinal()]++;
+        sink.memberLeft(sequence, member.username, member.address, reason);
+        eventAppended();
+        closeIfDrained(now, member);
+    }
+
+    /** An expelled member that has everything from before its removal (or has had its time) is sent CLOSE. */
+    void closeIfDrained(long now, RoomMember member) {
+        if (member.expelled() && !member.connection.isClosing()
+                && (member.events.drained() || now >= member.expelDeadlineNanos)) {
+            member.connection.startClosing(member.expelledFor, now, Timing.CLOSE_TIMEOUT_NANOS);
+            members.touch(member);
+            members.enqueue(member);
+        }
+    }
+
+    /** Removes the member {@code TOO_SLOW} if it is {@link RoomMember#pastLimits}; {@code true} if it was. */
+    boolean removeIfPastLimits(RoomMember member) {
+        if (!members.contains(member) || member.connection.isClosing() || !member.pastLimits()) {
+            return false;
+        }
+        log.debug("{} holds more than a member that keeps up can: removed", member.username);
+        removeFromRoom(member, CloseReason.TOO_SLOW, true);
+        return true;
+    }
+
+    /** The member is gone from the engine: no more routing or timers, and its private stream is freed. */
+    void forget(RoomMember member) {
+        members.remove(member);
+        privateMessages.forget(member);
+    }
+
+    /**
+     * The member leaves the room for {@code reason}: its leave is an event every member sees.
+     *
+     * @param tellMember send it a CLOSE, once: it may still be listening
+     */
+    void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember) {
+        if (!members.contains(member)) {
+            return; // already gone: a leave that removed others found it too slow as well
+        }
+        if (tellMember && !member.expelled()) {
+            // best effort: it is being dropped because it is not keeping up, so no retransmission;
+            // sealed before it leaves the table, which wipes its keys
+            replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
+        }
+        forget(member);
+        if (member.expelled()) {
+            return; // already out of the room: its leave was logged when the host removed it
+        }
+        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
+                .orElse(0L);
+        eventAppended();
+        stats.departures[reason.ordinal()]++;
+        sink.memberLeft(sequence, member.username, member.address, reason);
+    }
+
+    /**
+     * An event was appended to the room log: every member is queued to send it, except one whose
+     * next event has left the log, which leaves {@code TOO_SLOW}.
+     */
+    void eventAppended() {
+        List<RoomMember> tooSlow = null;
+        for (RoomMember member : members.all()) {
+            if (!member.connection.isClosing() && member.events.fellBehind()) {
+                if (tooSlow == null) {
+                    tooSlow = new ArrayList<>();
+                }
+                tooSlow.add(member);
+            } else {
+                members.enqueue(member);
+            }
+        }
+        if (tooSlow != null) {
+            // the next event such a member needs has left the log: it can never catch up
+            for (RoomMember member : tooSlow) {
+                log.debug("{} fell too far behind the room", member.username);
+                removeFromRoom(member, CloseReason.TOO_SLOW, true);
+            }
+        }
+    }
+}
