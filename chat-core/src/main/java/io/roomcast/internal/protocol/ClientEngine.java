@@ -254,7 +254,7 @@ public final class ClientEngine implements DatagramEngine {
         window = new SendWindow(welcome.maxMessageBytes());
         outbox = new ClientOutbox(window, events, privateEvents, () -> state == State.JOINED && closeAck == null,
                 now);
-        delivery.joined(welcome.members(), window, outbox);
+        delivery.joined(welcome.members(), window, outbox, privateEvents);
         connection = handshake.connection(welcome.idleTimeoutNanos(), now, outbox);
         outbox.attach(connection);
         state = State.JOINED;

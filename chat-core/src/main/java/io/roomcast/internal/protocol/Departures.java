@@ -98,7 +98,7 @@ final class Departures {
     /** An expelled member that has everything from before its removal (or has had its time) is sent CLOSE. */
     void closeIfDrained(long now, RoomMember member) {
         if (member.expelled() && !member.connection.isClosing()
-                && (member.events.drained() || now >= member.expelDeadlineNanos)) {
+                && (member.events.drained() && member.privateDrained() || now >= member.expelDeadlineNanos)) {
             member.connection.startClosing(member.expelledFor, now, Timing.CLOSE_TIMEOUT_NANOS);
             members.touch(member);
             members.enqueue(member);
@@ -130,10 +130,12 @@ final class Departures {
         if (!members.contains(member)) {
             return; // already gone: a leave that removed others found it too slow as well
         }
-        if (tellMember && !member.expelled()) {
+        if (tellMember || member.expelled()) {
             // best effort: it is being dropped because it is not keeping up, so no retransmission;
-            // sealed before it leaves the table, which wipes its keys
-            replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(reason))));
+            // sealed before it leaves the table, which wipes its keys. One the host removed still
+            // learns why (its leave was logged then), whatever ends its drain early.
+            CloseReason told = member.expelled() ? member.expelledFor : reason;
+            replies.add(new Datagram(member.address, member.connection.packetOf(new Frame.Close(told))));
         }
         forget(member);
         if (member.expelled()) {

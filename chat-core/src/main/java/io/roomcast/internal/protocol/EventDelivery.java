@@ -36,6 +36,11 @@ final class EventDelivery {
     private SendWindow window;
     private ClientOutbox outbox;
 
+    /** The client's private stream, whose held entries go out once the history has. */
+    private EventReorderBuffer privateEvents;
+    /** Whether the history (possibly empty) has been handed over for this join. */
+    private boolean historyGiven;
+
     /**
      * @param usernameKey {@link Username#key} of this client's name: the room's messages with it are its own
      * @param now         the time of the engine's call being handled
@@ -52,12 +57,13 @@ final class EventDelivery {
      * The client joined the room: {@code names} are its members (this client included), the client's
      * messages wait in {@code sendWindow}, and deliveries are reported through {@code reports}.
      */
-    void joined(List<String> names, SendWindow sendWindow, ClientOutbox reports) {
+    void joined(List<String> names, SendWindow sendWindow, ClientOutbox reports, EventReorderBuffer privateStream) {
         for (String name : names) {
             members.put(Username.key(name), name);
         }
         this.window = sendWindow;
         this.outbox = reports;
+        this.privateEvents = privateStream;
     }
 
     /** The usernames in the room, this client's included, in the order they joined. */
@@ -68,7 +74,9 @@ final class EventDelivery {
     /** The whole history arrived: it goes first, then the events after the join that waited for it. */
     void history(List<EventFrame> messages) {
         outbox.eventDelivered(now.getAsLong()); // tells the server the history is complete
+        historyGiven = true;
         sink.history(messages);
+        privateEvents.deliverHeld(privateOrder); // private messages that came meanwhile waited for it
     }
 
     /** The server refused one of the client's messages. */
@@ -123,9 +131,10 @@ final class EventDelivery {
 
     /** The client's private stream, in its order: private messages to it, and confirmations of its own. */
     private final class PrivateOrder implements EventReorderBuffer.Receiver {
+        /** Nothing private reaches the application before the join's history does. */
         @Override
         public boolean hasRoom() {
-            return sink.hasRoom();
+            return historyGiven && sink.hasRoom();
         }
 
         @Override

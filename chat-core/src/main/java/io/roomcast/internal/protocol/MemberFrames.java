@@ -64,6 +64,9 @@ final class MemberFrames {
     /** Handles one frame from {@code member}; {@code false} if it carried data the server could not take now. */
     boolean take(long now, RoomMember member, Frame frame, InetSocketAddress source) {
         if (frame instanceof Frame.Send || frame instanceof Frame.PrivateSend) {
+            if (member.connection.isClosing() || member.expelled()) {
+                return true; // out of the room: nothing it sends is taken, held or answered any more
+            }
             IncomingMessages.Acceptor acceptor = (id, recipient, text) -> accepted(now, member, id, recipient, text);
             IncomingMessages.Taken taken = frame instanceof Frame.Send send ? member.incoming.take(send, now, acceptor)
                     : member.incoming.take((Frame.PrivateSend) frame, now, acceptor);
@@ -77,6 +80,7 @@ final class MemberFrames {
             departures.closeIfDrained(now, member);
         } else if (frame instanceof Frame.PrivateDelivered delivered) {
             privateMessages.delivered(member, delivered.sequence());
+            departures.closeIfDrained(now, member);
         } else if (frame instanceof Frame.Close close) {
             handleClose(now, member, close.reason());
         } else if (frame instanceof Frame.CloseAck) {

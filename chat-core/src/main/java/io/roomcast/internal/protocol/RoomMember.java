@@ -173,6 +173,11 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         return privateLog == null ? 0 : privateLog.bytes();
     }
 
+    /** {@code true} if the member has delivered everything its private stream holds (or it has none). */
+    boolean privateDrained() {
+        return privateLog == null || privateLog.count() == 0;
+    }
+
     /** Pieces of lost packets waiting to go again in the private stream. */
     int privatePiecesToResend() {
         return privateStream == null ? 0 : privateStream.piecesToResend();

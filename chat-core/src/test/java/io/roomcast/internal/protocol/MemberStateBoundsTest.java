@@ -148,6 +148,34 @@ class MemberStateBoundsTest {
         assertThat(joan.log).contains("<-- mallory TOO_SLOW");
     }
 
+    @Test
+    void aKickedMemberThatKeepsSendingIsHeldToNothingWhileItsConnectionCloses() {
+        SimulatedRoom room = SimulatedRoom.builder(8).group(SrpGroup.RFC5054_1024_SHA256).build();
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("mallory")).isTrue();
+        ServerEngine server = room.server();
+        RoomMember held = server.members().stream().filter(m -> m.username.equals("mallory")).findFirst()
+                .orElseThrow();
+        HostileMember mallory = HostileMember.takeOver(room, "mallory");
+        room.act(() -> server.kick(room.now(), "mallory"));
+        room.runFor(10 * MS);
+        assertThat(held.connection.isClosing()).as("drained (it delivered everything), now closing").isTrue();
+
+        long id = 1;
+        int most = 0;
+        for (int round = 0; round < 900 && server.members().contains(held); round++) {
+            for (int i = 0; i < 20; i++) {
+                mallory.send(new Frame.Send(id++, 1 << 20, 0, new byte[20])); // each refused as too large
+            }
+            room.runFor(MS);
+            most = Math.max(most, held.incoming.refusalsQueued() + held.incoming.refusedEarlyCount());
+        }
+
+        assertThat(most).as("nothing it sends is taken once it is out of the room").isZero();
+        room.runFor(2 * SECOND);
+        assertThat(server.members()).doesNotContain(held); // the close timeout ended it
+    }
+
     /** A member built by hand, for the caps that no simulated member reaches on its own. */
     private static RoomMember memberByHand() {
         PacketProtector protector = new PacketProtector(new byte[PacketProtector.KEY_BYTES],

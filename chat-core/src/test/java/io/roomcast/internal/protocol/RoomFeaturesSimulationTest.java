@@ -91,6 +91,25 @@ class RoomFeaturesSimulationTest {
     }
 
     @Test
+    void aPrivateMessageToANewcomerWaitsForItsHistory() {
+        SimulatedRoom room = room(7, 1000);
+        assertThat(room.join("joan")).isTrue();
+        for (int i = 0; i < 300; i++) {
+            room.send("joan", "m" + i + " " + "x".repeat(3000));
+        }
+        assertThat(room.runUntil(() -> room.sink("joan").accepted.size() == 300, 60 * SECOND)).isTrue();
+        room.add("ega", SimulatedRoom.DEFAULT_PASSWORD);
+        assertThat(room.runUntil(() -> room.server().memberNames().contains("ega"), 20 * SECOND)).isTrue();
+        room.act(() -> room.client("joan").sendPrivate("ega", "welcome!")); // as a greeting bot would
+        RecordingClientSink ega = room.sink("ega");
+
+        assertThat(room.runUntil(() -> ega.historyCalls == 1 && ega.privates.size() == 1, 60 * SECOND)).isTrue();
+        assertThat(ega.log.get(1)).as("history is the first callback after the join").isEqualTo("history 300");
+        assertThat(ega.log.get(2)).isEqualTo("*joan* welcome!");
+        assertThat(room.sink("joan").privateSent).hasSize(1);
+    }
+
+    @Test
     void aRoomWithoutHistoryStillCallsItOnceEmpty() {
         SimulatedRoom room = room(21, 0);
         assertThat(room.join("joan")).isTrue();
