@@ -69,7 +69,17 @@ public final class SrpGroup {
         return new SrpGroup(RFC5054_1024_N, BigInteger.TWO, hashAlgorithm);
     }
 
-    /** The prime {@code N}. */
+    /**
+     * {@code true} if {@code value}, unsigned big-endian, could be a peer's public value: between 1
+     * and N - 1. The same check the session makes (a multiple of N is refused), without its
+     * exponentiation, so the I/O thread may make it.
+     */
+    public boolean acceptsPublicValue(byte[] value) {
+        BigInteger v = new BigInteger(1, value);
+        return v.signum() > 0 && v.compareTo(n) < 0;
+    }
+
+    /** The prime modulus N. */
     public BigInteger n() {
         return n;
     }

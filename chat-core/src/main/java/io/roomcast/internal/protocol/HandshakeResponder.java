@@ -221,8 +221,14 @@ final class HandshakeResponder {
         }
         String busy = pending.countFrom(source.getAddress()) >= MAX_PENDING_PER_ADDRESS ? BUSY_AT_ADDRESS_DETAIL
                 : pending.size() >= MAX_PENDING_HANDSHAKES ? BUSY_DETAIL : null;
-        if (busy == null && token == RetryTokens.Check.VALID && !retryTokens.spend(hello.retryToken(), now)) {
-            busy = BUSY_DETAIL; // as many spent tokens are remembered as the server can keep
+        if (busy == null && token == RetryTokens.Check.VALID) {
+            if (!config.group().acceptsPublicValue(hello.clientPublic())) {
+                stats.malformed++; // checked before the token is spent: a useless A must not use up the record
+                return;
+            }
+            if (!retryTokens.spend(hello.retryToken(), source.getAddress(), now)) {
+                busy = BUSY_DETAIL; // as many spent tokens are remembered as the server (or this address) may
+            }
         }
         if (busy != null) {
             stats.busy++;

@@ -1,10 +1,13 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.room.AttemptThrottle;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +27,9 @@ import javax.crypto.spec.SecretKeySpec;
  * longer be valid, so that replaying its HELLO after that handshake ended opens no other. At most
  * {@link #MAX_SPENT} are remembered; with that many, no token can be spent (the HELLO is refused
  * as busy) until the oldest expire, so the record stays bounded without forgetting a token that
- * could still be replayed.
+ * could still be replayed; and at most {@link #MAX_SPENT_PER_ADDRESS} per address group (an IPv4
+ * address, an IPv6 /64), so that one host spending tokens as fast as it can fills only its share
+ * and other hosts' tokens still open handshakes.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
  */
@@ -37,6 +42,8 @@ final class RetryTokens {
      * second never reaches it.
      */
     static final int MAX_SPENT = 4 * HandshakeResponder.MAX_PENDING_HANDSHAKES;
+    /** The most spent tokens remembered for one address group: four times its handshakes in progress. */
+    static final int MAX_SPENT_PER_ADDRESS = 4 * HandshakeResponder.MAX_PENDING_PER_ADDRESS;
     private static final int MAC_BYTES = 16;
     private static final int TOKEN_BYTES = 8 + MAC_BYTES;
 
@@ -51,8 +58,13 @@ final class RetryTokens {
     }
 
     private final Mac mac;
-    /** Spent tokens and when they can be forgotten, in insertion order, which is expiry order. */
-    private final Map<BytesKey, Long> spent = new LinkedHashMap<>();
+    /** Spent tokens, when they can be forgotten and whose they were, in insertion order, which is expiry order. */
+    private final Map<BytesKey, Spent> spent = new LinkedHashMap<>();
+    /** How many of {@link #spent} each address group holds. */
+    private final Map<Object, Integer> spentByGroup = new HashMap<>();
+
+    private record Spent(long forgetAtNanos, Object group) {
+    }
 
     RetryTokens(Random random) {
         byte[] secret = new byte[32];
@@ -86,19 +98,22 @@ final class RetryTokens {
     }
 
     /**
-     * Marks a {@link Check#VALID} token as having opened a handshake.
+     * Marks a {@link Check#VALID} token, from {@code address}, as having opened a handshake.
      *
-     * @return {@code false} if {@link #MAX_SPENT} tokens are remembered already: the token must
-     *         not open a handshake now
+     * @return {@code false} if {@link #MAX_SPENT} tokens are remembered already, or
+     *         {@link #MAX_SPENT_PER_ADDRESS} from the address's group: the token must not open a
+     *         handshake now
      */
-    boolean spend(byte[] token, long nowNanos) {
+    boolean spend(byte[] token, InetAddress address, long nowNanos) {
         expire(nowNanos);
-        if (spent.size() >= MAX_SPENT) {
+        Object group = AttemptThrottle.groupOf(address);
+        if (spent.size() >= MAX_SPENT || spentByGroup.getOrDefault(group, 0) >= MAX_SPENT_PER_ADDRESS) {
             return false;
         }
         // a token is valid up to issued-at + lifetime inclusive; counting from the spending time instead
         // keeps insertion order expiry order
-        spent.put(new BytesKey(token), nowNanos + LIFETIME_NANOS + 1);
+        spent.put(new BytesKey(token), new Spent(nowNanos + LIFETIME_NANOS + 1, group));
+        spentByGroup.merge(group, 1, Integer::sum);
         return true;
     }
 
@@ -109,16 +124,18 @@ final class RetryTokens {
 
     /** When the oldest spent token can be forgotten, or {@link Long#MAX_VALUE}. */
     long nextExpiryNanos() {
-        return spent.isEmpty() ? Long.MAX_VALUE : spent.values().iterator().next();
+        return spent.isEmpty() ? Long.MAX_VALUE : spent.values().iterator().next().forgetAtNanos();
     }
 
     /** Forgets the spent tokens that can no longer be valid at {@code nowNanos}. */
     void expire(long nowNanos) {
-        for (Iterator<Long> it = spent.values().iterator(); it.hasNext(); ) {
-            if (nowNanos < it.next()) {
+        for (Iterator<Spent> it = spent.values().iterator(); it.hasNext(); ) {
+            Spent oldest = it.next();
+            if (nowNanos < oldest.forgetAtNanos()) {
                 break; // the rest expire later
             }
             it.remove();
+            spentByGroup.computeIfPresent(oldest.group(), (group, count) -> count == 1 ? null : count - 1);
         }
     }
 

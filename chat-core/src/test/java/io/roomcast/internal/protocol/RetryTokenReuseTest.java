@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class RetryTokenReuseTest {
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     @Test
@@ -75,5 +76,52 @@ class RetryTokenReuseTest {
     /** Handshakes in progress ({@link HandshakeResponder#pendingCount} counts each in two indexes). */
     private static int pendingHandshakes(SimulatedRoom room) {
         return room.server().handshakes().pendingCount() / 2;
+    }
+
+    @Test
+    void oneHostSpendingTokensOnUselessHellosCannotGetOthersRefusedAsBusy() {
+        SimulatedNetwork network = new SimulatedNetwork(99);
+        SimulatedRoom room = SimulatedRoom.on(network).build();
+        Random random = network.newRandom();
+        // 64 HELLOs from hosts that never answer keep the server asking for tokens
+        for (int i = 0; i < 64; i++) {
+            byte[] bytes = RawPeer.hello(random, SrpGroup.RFC5054_2048_SHA256, "s" + i, new byte[0]).toBytes();
+            RawPeer silent = new RawPeer();
+            network.attach(new InetSocketAddress("127.9.0." + (i + 1), 5000), silent);
+            room.act(() -> silent.send(SimulatedRoom.SERVER, bytes));
+        }
+        room.runFor(10 * MS);
+        // mallory, one host: token after token, each echoed on a HELLO whose A is useless
+        RawPeer mallory = new RawPeer();
+        network.attach(new InetSocketAddress("127.0.0.9", 24_000), mallory);
+        java.util.Map<String, HandshakePacket.Hello> byNonce = new java.util.HashMap<>();
+        for (int i = 0; i < 4_200; i++) {
+            byte[] nonce = new byte[16];
+            random.nextBytes(nonce);
+            HandshakePacket.Hello hello = new HandshakePacket.Hello(nonce, "m", 15_000, new byte[256], new byte[0]);
+            byNonce.put(java.util.HexFormat.of().formatHex(nonce), hello);
+            room.act(() -> mallory.send(SimulatedRoom.SERVER, hello));
+        }
+        room.runFor(100 * MS);
+        for (HandshakePacket.Retry retry : mallory.received(HandshakePacket.Retry.class)) {
+            HandshakePacket.Hello hello = byNonce.get(java.util.HexFormat.of().formatHex(retry.clientNonce()));
+            room.act(() -> mallory.send(SimulatedRoom.SERVER, new HandshakePacket.Hello(hello.clientNonce(),
+                    hello.username(), hello.idleTimeoutMillis(), hello.clientPublic(), retry.token())));
+        }
+        room.runFor(100 * MS);
+        assertThat(room.server().handshakes().spentTokenCount()).as("a useless A spends no token").isZero();
+
+        // joan, elsewhere, with her own token, is answered with a CHALLENGE
+        RawPeer joan = new RawPeer();
+        network.attach(new InetSocketAddress("127.0.0.20", 25_000), joan);
+        HandshakePacket.Hello first = RawPeer.hello(random, SrpGroup.RFC5054_2048_SHA256, "joan", new byte[0]);
+        room.act(() -> joan.send(SimulatedRoom.SERVER, first));
+        room.runFor(10 * MS);
+        byte[] token = joan.received(HandshakePacket.Retry.class).get(0).token();
+        room.act(() -> joan.send(SimulatedRoom.SERVER, new HandshakePacket.Hello(first.clientNonce(), "joan",
+                first.idleTimeoutMillis(), first.clientPublic(), token)));
+        room.runFor(50 * MS);
+        assertThat(joan.received(HandshakePacket.Reject.class)).isEmpty();
+        assertThat(joan.received(HandshakePacket.Challenge.class)).hasSize(1);
     }
 }

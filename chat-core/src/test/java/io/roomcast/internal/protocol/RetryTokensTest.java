@@ -41,7 +41,7 @@ class RetryTokensTest {
         RetryTokens tokens = new RetryTokens(new Random(1));
         byte[] token = tokens.issue(CLIENT, NONCE, 1_000);
 
-        assertThat(tokens.spend(token, 2_000)).isTrue();
+        assertThat(tokens.spend(token, CLIENT.getAddress(), 2_000)).isTrue();
 
         assertThat(tokens.check(token, CLIENT, NONCE, 3_000)).isEqualTo(RetryTokens.Check.SPENT);
         assertThat(tokens.check(token, CLIENT, NONCE, 1_000 + RetryTokens.LIFETIME_NANOS))
@@ -57,18 +57,41 @@ class RetryTokensTest {
     void theRecordOfSpentTokensIsBoundedAndRefusesRatherThanForgets() {
         RetryTokens tokens = new RetryTokens(new Random(1));
         for (int i = 0; i < RetryTokens.MAX_SPENT; i++) {
-            assertThat(tokens.spend(tokens.issue(CLIENT, nonce(i), 1_000), 1_000 + i)).isTrue();
+            InetSocketAddress host = host(i);
+            assertThat(tokens.spend(tokens.issue(host, nonce(i), 1_000), host.getAddress(), 1_000 + i)).isTrue();
         }
-        byte[] more = tokens.issue(CLIENT, nonce(-1), 1_000);
+        InetSocketAddress another = host(RetryTokens.MAX_SPENT);
+        byte[] more = tokens.issue(another, nonce(-1), 1_000);
 
-        assertThat(tokens.spend(more, 5_000)).as("full: no token may open a handshake").isFalse();
-        assertThat(tokens.check(tokens.issue(CLIENT, nonce(0), 1_000), CLIENT, nonce(0), 5_000))
+        assertThat(tokens.spend(more, another.getAddress(), 5_000)).as("full: no token may open a handshake").isFalse();
+        assertThat(tokens.check(tokens.issue(host(0), nonce(0), 1_000), host(0), nonce(0), 5_000))
                 .as("the oldest is not forgotten to make room").isEqualTo(RetryTokens.Check.SPENT);
         assertThat(tokens.spentCount()).isEqualTo(RetryTokens.MAX_SPENT);
 
         long afterOldest = 1_001 + RetryTokens.LIFETIME_NANOS;
-        assertThat(tokens.spend(tokens.issue(CLIENT, nonce(-1), afterOldest), afterOldest))
+        assertThat(tokens.spend(tokens.issue(another, nonce(-1), afterOldest), another.getAddress(), afterOldest))
                 .as("room again once the oldest expired").isTrue();
+    }
+
+    @Test
+    void oneAddressSpendsOnlyItsShareAndOthersStillCan() {
+        RetryTokens tokens = new RetryTokens(new Random(1));
+        for (int i = 0; i < RetryTokens.MAX_SPENT_PER_ADDRESS; i++) {
+            assertThat(tokens.spend(tokens.issue(CLIENT, nonce(i), 1_000), CLIENT.getAddress(), 1_000)).isTrue();
+        }
+
+        assertThat(tokens.spend(tokens.issue(CLIENT, nonce(-1), 1_000), CLIENT.getAddress(), 1_000))
+                .as("this address has spent its share").isFalse();
+        assertThat(tokens.spend(tokens.issue(host(7), nonce(-1), 1_000), host(7).getAddress(), 1_000))
+                .as("another host is not refused for it").isTrue();
+        tokens.expire(1_001 + RetryTokens.LIFETIME_NANOS);
+        assertThat(tokens.spend(tokens.issue(CLIENT, nonce(-2), 2_000 + RetryTokens.LIFETIME_NANOS),
+                CLIENT.getAddress(), 2_000 + RetryTokens.LIFETIME_NANOS)).as("its share is back once they expired")
+                .isTrue();
+    }
+
+    private static InetSocketAddress host(int i) {
+        return new InetSocketAddress("127.2." + (i / 250) + "." + (1 + i % 250), 4000);
     }
 
     private static byte[] nonce(int i) {
