@@ -179,18 +179,28 @@ public final class ServerRuntime {
      * Runs a host command on the I/O thread, in room order with everything else, and waits for its
      * answer: at most {@link #HOST_COMMAND_WAIT}, which only a wedged loop would take.
      *
-     * @return the command's answer, or {@code false} if the loop has stopped (or the wait was interrupted)
+     * @return the command's answer, or {@code false} if the loop has stopped
+     * @throws IllegalStateException if the wait was interrupted (the interrupt is kept), or the command failed
      */
     private boolean onLoop(LongPredicate command) {
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
-        if (!commands.execute(now -> answer.complete(command.test(now)))) {
+        boolean queued = commands.execute(now -> {
+            try {
+                answer.complete(command.test(now));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+                throw e; // the loop logs it and goes on
+            }
+        });
+        if (!queued) {
             return false;
         }
         try {
             return answer.get(HOST_COMMAND_WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new IllegalStateException("interrupted while waiting for the room to apply a host command"
+                    + " (it may have been applied)", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the room failed to apply a host command", e.getCause());
         } catch (TimeoutException e) {

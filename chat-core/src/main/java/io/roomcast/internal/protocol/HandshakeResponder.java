@@ -333,6 +333,11 @@ final class HandshakeResponder {
             return;
         }
         Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username(), now);
+        long bannedFor = room.sanctions().addressBannedFor(handshake.address().getAddress(), now);
+        if (refusal.isEmpty() && bannedFor > 0) {
+            // banned while this handshake was in progress: the address is refused at PROOF too
+            refusal = Optional.of(new Room.Refusal(RejectReason.BANNED, Room.bannedDetail(bannedFor)));
+        }
         if (refusal.isPresent()) {
             Verified.discard(verified);
             refuse(now, started, refusal.get().reason(), refusal.get().detail());

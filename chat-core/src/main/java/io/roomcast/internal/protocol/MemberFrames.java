@@ -109,7 +109,7 @@ final class MemberFrames {
             return true;
         }
         if (recipient != null) {
-            privateMessages.send(member, messageId, recipient, text, wallClockMillis.getAsLong());
+            privateMessages.send(member, messageId, recipient, text, now, wallClockMillis.getAsLong());
             return true;
         }
         EventFrame event = room.message(member.username, messageId, text, wallClockMillis.getAsLong());

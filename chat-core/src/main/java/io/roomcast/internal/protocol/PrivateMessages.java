@@ -43,7 +43,7 @@ final class PrivateMessages {
     }
 
     /** {@code sender}'s message {@code messageId} for {@code recipientName}: delivered, or refused. */
-    void send(RoomMember sender, long messageId, String recipientName, String text, long nowMillis) {
+    void send(RoomMember sender, long messageId, String recipientName, String text, long nowNanos, long nowMillis) {
         RoomMember recipient = members.byName(Username.key(recipientName));
         if (recipient == null || recipient.connection.isClosing()) {
             sender.incoming.refuse(messageId, ErrorCode.NO_SUCH_MEMBER, NO_SUCH_MEMBER);
@@ -52,9 +52,17 @@ final class PrivateMessages {
         int entryBytes = EventFrame.privateMessage(0, nowMillis, sender.username, messageId, text).encodedLength();
         int confirmationBytes = EventFrame.privateSent(0, nowMillis, recipient.username, messageId).encodedLength();
         // a confirmation takes a place but not bytes: it is small, and sure to fit with its message
-        boolean room = sender == recipient ? sender.hasPrivateRoomFor(2, entryBytes)
-                : recipient.hasPrivateRoomFor(1, entryBytes) && sender.hasPrivateRoomFor(1, 0);
-        if (!room || bytesHeld + entryBytes + confirmationBytes > MAX_ROOM_PRIVATE_BYTES) {
+        boolean recipientRoom = sender == recipient ? sender.hasPrivateRoomFor(2, entryBytes)
+                : recipient.hasPrivateRoomFor(1, entryBytes);
+        boolean senderRoom = sender == recipient || sender.hasPrivateRoomFor(1, 0);
+        if (!recipientRoom || !senderRoom || bytesHeld + entryBytes + confirmationBytes > MAX_ROOM_PRIVATE_BYTES) {
+            // a full stream has a while to catch up (RoomMember.privateStalledAtNanos)
+            if (!recipientRoom) {
+                recipient.privateFull(nowNanos);
+            }
+            if (!senderRoom) {
+                sender.privateFull(nowNanos);
+            }
             stats.rateLimited++;
             sender.incoming.refuse(messageId, ErrorCode.RATE_LIMITED, RECIPIENT_BUSY);
             return;

@@ -173,6 +173,24 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         return privateLog == null ? 0 : privateLog.bytes();
     }
 
+    /** A sender found this member's private stream full at {@code nowNanos}. */
+    void privateFull(long nowNanos) {
+        if (privateLog != null) {
+            privateLog.foundFull(nowNanos);
+        }
+    }
+
+    /**
+     * When this member counts as not keeping up with its private stream: twice the idle timeout
+     * after a sender first found it full, if it has delivered nothing since; or {@link Long#MAX_VALUE}.
+     * A live client reports what it delivers within milliseconds, so a stream full that long is held
+     * by a member that stopped reading it, and it would hold its share of the room's budget forever.
+     */
+    long privateStalledAtNanos() {
+        long since = privateLog == null ? Long.MAX_VALUE : privateLog.fullSinceNanos();
+        return since == Long.MAX_VALUE ? since : since + 2 * connection.idleTimeoutNanos();
+    }
+
     /** {@code true} if the member has delivered everything its private stream holds (or it has none). */
     boolean privateDrained() {
         return privateLog == null || privateLog.count() == 0;
@@ -234,6 +252,7 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
         }
         next = Math.min(next, expelDeadlineNanos);
         next = Math.min(next, incoming.staleAtNanos(connection.idleTimeoutNanos()));
+        next = Math.min(next, privateStalledAtNanos());
         return Math.min(next, path.deadlineNanos());
     }
 }

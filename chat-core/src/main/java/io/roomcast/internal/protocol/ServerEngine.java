@@ -102,6 +102,11 @@ public final class ServerEngine implements DatagramEngine {
         return stats;
     }
 
+    /** Bytes of undelivered private messages held for all members, for tests of the room's budget. */
+    long privateBytesHeld() {
+        return privateMessages.bytesHeld();
+    }
+
     /** A copy of the counters, with the members in the room now, for another thread. */
     public ServerStats statsSnapshot() {
         stats.members = room.size();
@@ -332,6 +337,12 @@ public final class ServerEngine implements DatagramEngine {
             // the member stopped delivering what it started, which the room treats as a time-out
             log.debug("{} left a message incomplete for twice the idle timeout", member.username);
             departures.removeFromRoom(member, CloseReason.TIMED_OUT, true);
+            return;
+        }
+        if (now >= member.privateStalledAtNanos()) {
+            // its private stream has been full, with nothing delivered, for twice the idle timeout
+            log.debug("{} stopped reading its private messages", member.username);
+            departures.removeFromRoom(member, CloseReason.TOO_SLOW, true);
             return;
         }
         connection.onTimers(now);

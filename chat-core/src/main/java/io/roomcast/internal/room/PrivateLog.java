@@ -18,6 +18,8 @@ public final class PrivateLog implements EventSource {
     private long first = 1;
     private int count;
     private long bytes;
+    /** Since when a sender has found this log full and nothing has been delivered, or {@link Long#MAX_VALUE}. */
+    private long fullSinceNanos = Long.MAX_VALUE;
 
     /**
      * An empty private stream.
@@ -71,6 +73,9 @@ public final class PrivateLog implements EventSource {
      * @return the bytes freed
      */
     public long delivered(long sequence) {
+        if (count > 0 && first <= sequence) {
+            fullSinceNanos = Long.MAX_VALUE; // it is moving again
+        }
         long freed = 0;
         while (count > 0 && first <= sequence) {
             int slot = (int) (first & mask);
@@ -81,6 +86,16 @@ public final class PrivateLog implements EventSource {
         }
         bytes -= freed;
         return freed;
+    }
+
+    /** A sender found no room at {@code nowNanos}: from then on the member is waited for, not forever. */
+    public void foundFull(long nowNanos) {
+        fullSinceNanos = Math.min(fullSinceNanos, nowNanos);
+    }
+
+    /** Since when it has been full and waited for ({@link #foundFull}), or {@link Long#MAX_VALUE}. */
+    public long fullSinceNanos() {
+        return fullSinceNanos;
     }
 
     /** Entries held: appended, not yet delivered. */

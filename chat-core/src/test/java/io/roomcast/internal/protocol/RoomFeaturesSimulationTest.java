@@ -209,6 +209,31 @@ class RoomFeaturesSimulationTest {
         assertThat(sent).isGreaterThan(RoomMember.MAX_PRIVATE_MESSAGES);
     }
 
+    @Test
+    void aRecipientThatStopsReadingItsPrivateMessagesIsRemovedAndFreesItsShare() {
+        SimulatedRoom room = room(44, 0);
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        room.sink("ega").room = false; // ega's application takes nothing more, though its connection lives
+        for (int round = 0; round < 10 && room.sink("joan").refused.isEmpty(); round++) {
+            room.act(() -> {
+                for (int i = 0; i < 100; i++) {
+                    room.client("joan").sendPrivate("ega", "x".repeat(2000));
+                }
+            });
+            room.runFor(SECOND);
+        }
+        assertThat(room.sink("joan").refusedWith).isNotEmpty().containsOnly(ErrorCode.RATE_LIMITED);
+        long fullAt = room.now();
+
+        assertThat(room.runUntil(() -> room.serverSink().left.stream().anyMatch(l -> l.username().equals("ega")),
+                2 * SimulatedRoom.DEFAULT_IDLE_TIMEOUT_NANOS + 5 * SECOND)).as("%s", room).isTrue();
+        RecordingServerSink.Left left = room.serverSink().left.get(0);
+        assertThat(left.reason()).isEqualTo(CloseReason.TOO_SLOW);
+        assertThat(left.atNanos() - fullAt).isLessThanOrEqualTo(2 * SimulatedRoom.DEFAULT_IDLE_TIMEOUT_NANOS + SECOND);
+        assertThat(room.server().privateBytesHeld()).as("its share of the room's budget is free again").isZero();
+    }
+
     // ------------------------------------------------------------------ moderation
 
     @ParameterizedTest
