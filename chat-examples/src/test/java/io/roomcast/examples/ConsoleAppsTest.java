@@ -207,7 +207,8 @@ class ConsoleAppsTest {
     /** A REJECT (ROOM_FULL) of {@code hello}: it echoes the HELLO's nonce (bytes 5 to 20), or the client drops it. */
     private static byte[] spoofedReject(DatagramPacket hello, String detail) {
         byte[] text = detail.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(32 + text.length).put((byte) 0xC0).put((byte) 'R').put((byte) 'C').put((byte) 1)
+        byte version = hello.getData()[hello.getOffset() + 3]; // the client's own: the spoofer speaks it
+        return ByteBuffer.allocate(32 + text.length).put((byte) 0xC0).put((byte) 'R').put((byte) 'C').put(version)
                 .put((byte) 5).put(hello.getData(), hello.getOffset() + 5, 16).putLong(0).put((byte) 4)
                 .putShort((short) text.length).put(text).array();
     }
