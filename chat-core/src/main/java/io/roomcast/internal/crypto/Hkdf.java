@@ -52,7 +52,8 @@ public final class Hkdf {
         return out;
     }
 
-    private static byte[] hmac(byte[] key, byte[] data) {
+    /** HMAC-SHA256 of {@code data} under {@code key}; the caller keeps and wipes {@code key}. */
+    static byte[] hmac(byte[] key, byte[] data) {
         WipeableKey secret = new WipeableKey(key, HMAC);
         try {
             Mac mac = Mac.getInstance(HMAC);

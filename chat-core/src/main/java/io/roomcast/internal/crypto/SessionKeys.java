@@ -7,7 +7,10 @@ import java.util.Arrays;
  * The keys of one connection, from the SRP session key by HKDF-SHA256: the salt is both
  * handshake nonces (so every connection's keys differ even for the same SRP key), and each
  * direction, and the welcome, has its own key and IV. The pseudorandom key and every
- * intermediate key and IV are zeroed as soon as the protectors hold their copies.
+ * intermediate key and IV are zeroed as soon as the protectors hold their copies. A fourth key,
+ * the resume key, never protects packets: it makes and checks the resume proof of the session's
+ * next connection ({@link ResumeProof}), so that only who held this session can resume it;
+ * {@link #takeResumeKey()} moves it to the session's holder.
  *
  * <p>{@link #destroy()} wipes all three protectors when the connection is over (or the handshake
  * is abandoned); from then on the accessors refuse. Not thread-safe: handed from the thread that
@@ -17,7 +20,11 @@ public final class SessionKeys {
     private final PacketProtector clientToServer;
     private final PacketProtector serverToClient;
     private final PacketProtector welcome;
+    private final byte[] resumeKey;
     private boolean destroyed;
+
+    /** Bytes of the resume key. */
+    public static final int RESUME_KEY_BYTES = 32;
 
     /**
      * Keys made of these protectors.
@@ -27,9 +34,23 @@ public final class SessionKeys {
      * @param welcome        protects the server's WELCOME (member list, room state)
      */
     public SessionKeys(PacketProtector clientToServer, PacketProtector serverToClient, PacketProtector welcome) {
+        this(clientToServer, serverToClient, welcome, new byte[RESUME_KEY_BYTES]);
+    }
+
+    /**
+     * Keys made of these protectors and this resume key, which the keys now own (and wipe).
+     *
+     * @param resumeKey {@link #RESUME_KEY_BYTES} bytes
+     */
+    public SessionKeys(PacketProtector clientToServer, PacketProtector serverToClient, PacketProtector welcome,
+                       byte[] resumeKey) {
+        if (resumeKey.length != RESUME_KEY_BYTES) {
+            throw new IllegalArgumentException("resume key of " + resumeKey.length + " bytes");
+        }
         this.clientToServer = clientToServer;
         this.serverToClient = serverToClient;
         this.welcome = welcome;
+        this.resumeKey = resumeKey;
     }
 
     /** Derives the keys; both sides call this with the same inputs. {@code srpSessionKey} stays the caller's to wipe. */
@@ -43,7 +64,8 @@ public final class SessionKeys {
     /** Expands the pseudorandom key into the connection's keys, then zeroes {@code prk}. */
     static SessionKeys expand(byte[] prk) {
         try {
-            return new SessionKeys(protector(prk, "c2s"), protector(prk, "s2c"), protector(prk, "welcome"));
+            return new SessionKeys(protector(prk, "c2s"), protector(prk, "s2c"), protector(prk, "welcome"),
+                    Hkdf.expand(prk, info("roomcast v2 resume"), RESUME_KEY_BYTES));
         } finally {
             Arrays.fill(prk, (byte) 0);
         }
@@ -92,11 +114,27 @@ public final class SessionKeys {
         return live(welcome);
     }
 
-    /** Wipes all three protectors ({@link PacketProtector#destroy}). Idempotent. */
+    /**
+     * The resume key, moved to the caller (who wipes it when done): these keys keep only zeros,
+     * so the key lives in one place, with the session that may be resumed.
+     *
+     * @throws IllegalStateException once the keys are destroyed
+     */
+    public byte[] takeResumeKey() {
+        if (destroyed) {
+            throw new IllegalStateException("the session keys were destroyed: the connection is over");
+        }
+        byte[] taken = resumeKey.clone();
+        Arrays.fill(resumeKey, (byte) 0);
+        return taken;
+    }
+
+    /** Wipes all three protectors ({@link PacketProtector#destroy}) and the resume key. Idempotent. */
     public void destroy() {
         clientToServer.destroy();
         serverToClient.destroy();
         welcome.destroy();
+        Arrays.fill(resumeKey, (byte) 0);
         destroyed = true;
     }
 

@@ -4,6 +4,7 @@ import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.crypto.SrpClientSession;
 import io.roomcast.internal.crypto.SrpException;
 import io.roomcast.internal.wire.HandshakePacket;
+import io.roomcast.internal.wire.WelcomeBody;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.RejectReason;
 import io.roomcast.internal.wire.WireFormat;
@@ -56,7 +57,8 @@ final class ClientHandshake {
 
     /** What the server's WELCOME said. */
     record Welcome(String roomName, List<String> members, int maxMessageBytes, long idleTimeoutNanos,
-                   long joinSequence, int historyCount) {
+                   long joinSequence, int historyCount, byte[] resumeId, boolean resumed, boolean nothingMissed,
+                   long lastProcessedId) {
     }
 
     private final ClientConfig config;
@@ -72,7 +74,7 @@ final class ClientHandshake {
     private long rtoNanos = Timing.INITIAL_RTO_NANOS;
     private long resendAtNanos;
     private final long connectDeadlineNanos;
-    private HandshakePacket.WelcomeBody[] welcomeParts;
+    private WelcomeBody[] welcomeParts;
     private int welcomePartsReceived;
     private byte[] verifiedServerProof;
     /** The next backoff after a busy answer, before jitter. */
@@ -257,7 +259,7 @@ final class ClientHandshake {
                         "the server could not prove it knows the room password");
                 return false;
             }
-            welcomeParts = new HandshakePacket.WelcomeBody[welcome.partCount()];
+            welcomeParts = new WelcomeBody[welcome.partCount()];
             verifiedServerProof = welcome.serverProof();
         }
         if (welcome.partCount() != welcomeParts.length || welcomeParts[welcome.part()] != null
@@ -270,23 +272,24 @@ final class ClientHandshake {
             return true;
         }
         try {
-            welcomeParts[welcome.part()] = HandshakePacket.WelcomeBody.decode(opened);
+            welcomeParts[welcome.part()] = WelcomeBody.decode(opened);
         } catch (MalformedPacketException e) {
             return true;
         }
         if (++welcomePartsReceived < welcomeParts.length) {
             return false;
         }
-        HandshakePacket.WelcomeBody first = welcomeParts[0];
+        WelcomeBody first = welcomeParts[0];
         List<String> members = new ArrayList<>();
-        for (HandshakePacket.WelcomeBody part : welcomeParts) {
+        for (WelcomeBody part : welcomeParts) {
             members.addAll(part.members());
         }
         welcomeParts = null;
         keys.welcome().destroy(); // every part is open: nothing else uses the welcome key
         due = false;
         outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
-                TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence(), first.historyCount()));
+                TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence(), first.historyCount(),
+                first.resumeId(), first.resumed(), first.nothingMissed(), first.lastProcessedId()));
         return false;
     }
 

@@ -119,6 +119,9 @@ final class Departures {
     void forget(RoomMember member) {
         members.remove(member);
         privateMessages.forget(member);
+        if (member.resumeKey != null) {
+            java.util.Arrays.fill(member.resumeKey, (byte) 0);
+        }
     }
 
     /**

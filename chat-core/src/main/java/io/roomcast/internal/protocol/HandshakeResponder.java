@@ -363,10 +363,10 @@ final class HandshakeResponder {
     }
 
     /** The WELCOME for a member just admitted, with the room as it is now and how many history messages follow. */
-    WelcomeParts welcome(Handshake handshake, long joinSequence, int historyCount, SessionKeys keys,
-                         byte[] serverProof) {
-        return WelcomeParts.of(handshake, room.members(), joinSequence, config.maxMessageBytes(), historyCount, keys,
-                serverProof);
+    WelcomeParts welcome(Handshake handshake, long joinSequence, int historyCount, WelcomeParts.Resume resume,
+                         SessionKeys keys, byte[] serverProof) {
+        return WelcomeParts.of(handshake, room.members(), joinSequence, config.maxMessageBytes(), historyCount, resume,
+                keys, serverProof);
     }
 
     // ---------------------------------------------------------------- bookkeeping

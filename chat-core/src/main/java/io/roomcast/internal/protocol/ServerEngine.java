@@ -11,6 +11,7 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.UnsupportedVersionException;
+import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -246,7 +247,11 @@ public final class ServerEngine implements DatagramEngine {
                 new EventStream(room.log(), joined.sequence(), history, config.eventWindow(), config.packetWindow()),
                 new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats),
                 config.eventWindow(), config.packetWindow(), now);
-        member.welcome = handshakes.welcome(handshake, joined.sequence(), history.count(), keys, serverProof);
+        member.resumeId = new byte[WireFormat.RESUME_ID_BYTES];
+        random.nextBytes(member.resumeId);
+        member.resumeKey = keys.takeResumeKey();
+        member.welcome = handshakes.welcome(handshake, joined.sequence(), history.count(),
+                WelcomeParts.Resume.fresh(member.resumeId), keys, serverProof);
         members.add(member);
         member.welcome.sendFirst(member.address, replies); // before anything this join causes
         log.debug("{} joined from {}", member.username, member.address);

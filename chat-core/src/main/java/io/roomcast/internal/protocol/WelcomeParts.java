@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.crypto.PacketProtector;
 import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.wire.HandshakePacket;
+import io.roomcast.internal.wire.WelcomeBody;
 import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,21 @@ final class WelcomeParts {
     /** The part the next repeat starts with. */
     private int nextAgain;
 
+    /**
+     * What a WELCOME says about resumption ({@link WelcomeBody}).
+     *
+     * @param resumeId        the new session's handle
+     * @param resumed         whether this admits a resume
+     * @param nothingMissed   whether the stream starts right after the client's last delivered event
+     * @param lastProcessedId the last message id the room accepted from the member (0 for a fresh join)
+     */
+    record Resume(byte[] resumeId, boolean resumed, boolean nothingMissed, long lastProcessedId) {
+        /** A fresh join's fields. */
+        static Resume fresh(byte[] resumeId) {
+            return new Resume(resumeId, false, false, 0);
+        }
+    }
+
     private WelcomeParts(byte[][] parts, AmplificationBudget budget) {
         this.parts = parts;
         this.budget = budget;
@@ -35,13 +51,15 @@ final class WelcomeParts {
      * Encodes the WELCOME for {@code handshake}.
      *
      * @param members the room's usernames, the new member's included
+     * @param resume  the resume fields every part carries
      */
     static WelcomeParts of(HandshakeResponder.Handshake handshake, List<String> members, long joinSequence,
-                           int maxMessageBytes, int historyCount, SessionKeys keys, byte[] serverProof) {
+                           int maxMessageBytes, int historyCount, Resume resume, SessionKeys keys,
+                           byte[] serverProof) {
         List<List<String>> split = new ArrayList<>();
         List<String> current = new ArrayList<>();
         int fixed = HandshakePacket.Welcome.CLEAR_BYTES + PacketProtector.TAG_BYTES
-                + HandshakePacket.WelcomeBody.FIXED_BYTES;
+                + WelcomeBody.FIXED_BYTES;
         int size = fixed;
         for (String name : members) {
             int nameBytes = 1 + name.getBytes(StandardCharsets.UTF_8).length;
@@ -56,8 +74,9 @@ final class WelcomeParts {
         split.add(current);
         byte[][] encoded = new byte[split.size()][];
         for (int i = 0; i < split.size(); i++) {
-            HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(joinSequence, maxMessageBytes,
-                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), historyCount, split.get(i));
+            WelcomeBody body = new WelcomeBody(joinSequence, maxMessageBytes,
+                    TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), historyCount, resume.resumeId(),
+                    resume.resumed(), resume.nothingMissed(), resume.lastProcessedId(), split.get(i));
             HandshakePacket.Welcome clear = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i,
                     split.size(), new byte[0]);
             byte[] sealed = keys.welcome().seal(i, clear.associatedData(), body.toBytes());

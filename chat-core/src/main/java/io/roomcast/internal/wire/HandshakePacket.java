@@ -109,10 +109,23 @@ public sealed interface HandshakePacket {
      * @param idleTimeoutMillis the client's idle timeout: the connection uses the smaller of both sides'
      * @param clientPublic SRP {@code A}
      * @param retryToken   the token from a RETRY, or empty
+     * @param resumeId     the {@link WelcomeBody#resumeId()} of the session this client resumes, or
+     *                     empty for a fresh join; at most {@link WireFormat#RESUME_ID_BYTES}
      */
-    record Hello(byte[] clientNonce, String username, long idleTimeoutMillis, byte[] clientPublic, byte[] retryToken)
-            implements HandshakePacket {
+    record Hello(byte[] clientNonce, String username, long idleTimeoutMillis, byte[] clientPublic, byte[] retryToken,
+                 byte[] resumeId) implements HandshakePacket {
         static final int TYPE = 1;
+
+        /** A HELLO for a fresh join (no session to resume). */
+        public Hello(byte[] clientNonce, String username, long idleTimeoutMillis, byte[] clientPublic,
+                     byte[] retryToken) {
+            this(clientNonce, username, idleTimeoutMillis, clientPublic, retryToken, new byte[0]);
+        }
+
+        /** {@code true} if this HELLO asks to resume a session. */
+        public boolean resuming() {
+            return resumeId.length > 0;
+        }
 
         @Override
         public void encode(ByteBuffer out) {
@@ -123,13 +136,18 @@ public sealed interface HandshakePacket {
             out.putLong(idleTimeoutMillis);
             WireWriter.bytes16(out, clientPublic);
             WireWriter.bytes8(out, retryToken);
+            WireWriter.bytes8(out, resumeId);
             pad(out, start);
         }
 
         static Hello decodeBody(WireReader in, int datagramLength) throws MalformedPacketException {
-            Hello hello = new Hello(in.bytes(WireFormat.NONCE_BYTES), in.string8(), in.i64(), in.bytes16(), in.bytes8());
+            Hello hello = new Hello(in.bytes(WireFormat.NONCE_BYTES), in.string8(), in.i64(), in.bytes16(), in.bytes8(),
+                    in.bytes8());
             if (hello.idleTimeoutMillis <= 0) {
                 throw new MalformedPacketException("HELLO with idle timeout " + hello.idleTimeoutMillis);
+            }
+            if (hello.resumeId.length != 0 && hello.resumeId.length != WireFormat.RESUME_ID_BYTES) {
+                throw new MalformedPacketException("HELLO with a resume id of " + hello.resumeId.length + " bytes");
             }
             expectPadding(in, datagramLength, "HELLO");
             return hello;
@@ -166,11 +184,21 @@ public sealed interface HandshakePacket {
      * REJECT again) only within three times what came from the address, and a padded PROOF lets a
      * client whose WELCOME parts were lost get them again.
      *
-     * @param connectionId from the CHALLENGE
-     * @param clientProof  {@code M1}
+     * @param connectionId  from the CHALLENGE
+     * @param clientProof   {@code M1}
+     * @param resumeProof   for a resume, the proof that this client held the session
+     *                      ({@code io.roomcast.internal.crypto.ResumeProof}); empty for a fresh join
+     * @param lastDelivered for a resume, the room sequence of the last event the client's listener
+     *                      was given; 0 for a fresh join
      */
-    record Proof(long connectionId, byte[] clientProof) implements HandshakePacket {
+    record Proof(long connectionId, byte[] clientProof, byte[] resumeProof, long lastDelivered)
+            implements HandshakePacket {
         static final int TYPE = 3;
+
+        /** A PROOF for a fresh join. */
+        public Proof(long connectionId, byte[] clientProof) {
+            this(connectionId, clientProof, new byte[0], 0);
+        }
 
         @Override
         public void encode(ByteBuffer out) {
@@ -178,11 +206,16 @@ public sealed interface HandshakePacket {
             header(out, TYPE);
             out.putLong(connectionId);
             WireWriter.bytes8(out, clientProof);
+            WireWriter.bytes8(out, resumeProof);
+            out.putLong(lastDelivered);
             pad(out, start);
         }
 
         static Proof decodeBody(WireReader in, int datagramLength) throws MalformedPacketException {
-            Proof proof = new Proof(in.i64(), in.bytes8());
+            Proof proof = new Proof(in.i64(), in.bytes8(), in.bytes8(), in.i64());
+            if (proof.lastDelivered < 0) {
+                throw new MalformedPacketException("PROOF with last delivered " + proof.lastDelivered);
+            }
             expectPadding(in, datagramLength, "PROOF");
             return proof;
         }
@@ -236,67 +269,6 @@ public sealed interface HandshakePacket {
                 throw new MalformedPacketException("welcome part " + part + " of " + partCount);
             }
             return new Welcome(connectionId, proof, part, partCount, in.bytes16());
-        }
-    }
-
-    /**
-     * What a welcome part says, once opened.
-     *
-     * @param joinSequence      the room sequence number of this member's own join event; the
-     *                          member receives every event after it
-     * @param maxMessageBytes   the room's limit on message text, in UTF-8 bytes
-     * @param idleTimeoutMillis the connection's idle timeout
-     * @param historyCount      how many history messages follow the welcome (each an event before
-     *                          {@code joinSequence}), at most {@link WireFormat#MAX_HISTORY_MESSAGES}
-     * @param members           this part's share of the usernames in the room, the new member included
-     */
-    record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeoutMillis, int historyCount,
-                       List<String> members) {
-        /** Bytes of a body besides its member names. */
-        public static final int FIXED_BYTES = 8 + 4 + 8 + 2 + 2;
-
-        /** Defensive copy of the member list. */
-        public WelcomeBody {
-            members = List.copyOf(members);
-        }
-
-        /** The body's bytes, to be sealed. */
-        public byte[] toBytes() {
-            int length = FIXED_BYTES;
-            for (String member : members) {
-                length += 1 + member.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            }
-            ByteBuffer out = ByteBuffer.allocate(length);
-            out.putLong(joinSequence).putInt(maxMessageBytes).putLong(idleTimeoutMillis)
-                    .putShort((short) historyCount).putShort((short) members.size());
-            for (String member : members) {
-                WireWriter.string8(out, member);
-            }
-            return out.array();
-        }
-
-        /** Decodes an opened body. */
-        public static WelcomeBody decode(ByteBuffer body) throws MalformedPacketException {
-            WireReader in = new WireReader(body);
-            long joinSequence = in.i64();
-            int maxMessageBytes = in.i32();
-            long idleTimeoutMillis = in.i64();
-            int historyCount = in.u16();
-            if (maxMessageBytes <= 0 || idleTimeoutMillis <= 0 || historyCount > WireFormat.MAX_HISTORY_MESSAGES
-                    || historyCount >= joinSequence) {
-                throw new MalformedPacketException("welcome with impossible limits");
-            }
-            int count = in.u16();
-            // every name takes at least two bytes, so an absurd count fails here, before any allocation
-            if (count * 2 > in.remaining()) {
-                throw new MalformedPacketException("welcome claims " + count + " members");
-            }
-            List<String> members = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                members.add(in.string8());
-            }
-            in.expectEnd();
-            return new WelcomeBody(joinSequence, maxMessageBytes, idleTimeoutMillis, historyCount, members);
         }
     }
 

@@ -23,6 +23,9 @@ public final class WireFormat {
     /** Bytes in a nonce carried by HELLO and CHALLENGE. */
     public static final int NONCE_BYTES = 16;
 
+    /** Bytes of a resume id: the server's handle for a session that may be resumed. */
+    public static final int RESUME_ID_BYTES = 16;
+
     /** Bytes reserved in every short-header packet for the packet protection tag. */
     public static final int PROTECTION_OVERHEAD_BYTES = 16;
 

@@ -27,6 +27,9 @@ class CodecTest {
                 Arguments.of("CHALLENGE", new HandshakePacket.Challenge(NONCE, 42L, filled(16, 9), "lobby",
                         filled(16, 1), filled(256, 2))),
                 Arguments.of("PROOF", new HandshakePacket.Proof(-5L, filled(32, 4))),
+                Arguments.of("PROOF resuming", new HandshakePacket.Proof(-5L, filled(32, 4), filled(32, 6), 1234L)),
+                Arguments.of("HELLO resuming", new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3),
+                        new byte[0], filled(WireFormat.RESUME_ID_BYTES, 8))),
                 Arguments.of("WELCOME", new HandshakePacket.Welcome(42L, filled(32, 5), 1, 3, filled(300, 8))),
                 Arguments.of("WELCOME alone", new HandshakePacket.Welcome(42L, filled(32, 5), 0, 1, filled(16, 9))),
                 Arguments.of("REJECT", new HandshakePacket.Reject(NONCE, 42L, RejectReason.USERNAME_TAKEN,
@@ -154,23 +157,55 @@ class CodecTest {
 
     @Test
     void welcomeBodiesRoundTrip() throws MalformedPacketException {
-        HandshakePacket.WelcomeBody body = new HandshakePacket.WelcomeBody(77, 16384, 15_000, 50,
+        WelcomeBody body = new WelcomeBody(77, 16384, 15_000, 50, filled(16, 2),
                 List.of("joan", "ega", "Zoë"));
-        assertThat(HandshakePacket.WelcomeBody.decode(ByteBuffer.wrap(body.toBytes()))).isEqualTo(body);
+        assertThat(WelcomeBody.decode(ByteBuffer.wrap(body.toBytes()))).isEqualTo(body);
         byte[] bytes = body.toBytes();
         for (int length = 0; length < bytes.length; length++) {
             ByteBuffer prefix = ByteBuffer.wrap(Arrays.copyOf(bytes, length));
-            assertThatThrownBy(() -> HandshakePacket.WelcomeBody.decode(prefix))
+            assertThatThrownBy(() -> WelcomeBody.decode(prefix))
                     .isInstanceOf(MalformedPacketException.class);
         }
     }
 
     @Test
+    void resumeFieldsOfAWelcomeBodyRoundTrip() throws MalformedPacketException {
+        WelcomeBody body = new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), true, true, 41L, List.of("joan"));
+        WelcomeBody decoded = WelcomeBody.decode(ByteBuffer.wrap(body.toBytes()));
+        assertThat(decoded).isEqualTo(body);
+        assertThat(decoded.resumed()).isTrue();
+        assertThat(decoded.nothingMissed()).isTrue();
+        assertThat(decoded.lastProcessedId()).isEqualTo(41L);
+        assertThat(decoded.resumeId()).isEqualTo(filled(16, 2));
+    }
+
+    @Test
+    void aFreshWelcomeCannotClaimResumeFields() {
+        byte[] bytes = new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), List.of()).toBytes();
+        int lastProcessed = 8 + 4 + 8 + 2 + 16 + 2; // after the flags
+        bytes[lastProcessed + 7] = 5;
+        assertThatThrownBy(() -> WelcomeBody.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("resume");
+        byte[] flag = new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), List.of()).toBytes();
+        flag[8 + 4 + 8 + 2 + 16] = 2;
+        assertThatThrownBy(() -> WelcomeBody.decode(ByteBuffer.wrap(flag)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("flag");
+    }
+
+    @Test
+    void aHelloWithAResumeIdOfTheWrongLengthIsMalformed() {
+        byte[] bytes = encode(new HandshakePacket.Hello(NONCE, "joan", 15_000, filled(256, 3), new byte[0],
+                filled(5, 8)));
+        assertThatThrownBy(() -> HandshakePacket.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class).hasMessageContaining("resume id");
+    }
+
+    @Test
     void absurdMemberCountFailsBeforeAllocating() {
-        byte[] bytes = new HandshakePacket.WelcomeBody(1, 1, 1, 0, List.of()).toBytes();
+        byte[] bytes = new WelcomeBody(1, 1, 1, 0, filled(16, 2), List.of()).toBytes();
         bytes[bytes.length - 2] = (byte) 0xFF; // claim 65535 members with no bytes behind them
         bytes[bytes.length - 1] = (byte) 0xFF;
-        assertThatThrownBy(() -> HandshakePacket.WelcomeBody.decode(ByteBuffer.wrap(bytes)))
+        assertThatThrownBy(() -> WelcomeBody.decode(ByteBuffer.wrap(bytes)))
                 .isInstanceOf(MalformedPacketException.class).hasMessageContaining("65535");
     }
 
