@@ -57,6 +57,9 @@ public final class ClientEngine implements DatagramEngine {
     /** A CLOSE_ACK for the server's CLOSE, sent once; then the engine finishes. */
     private byte[] closeAck;
     private CloseReason closedBy;
+    /** The server's handle for this session and its resume key, from the WELCOME; the key wiped when over. */
+    private byte[] resumeId;
+    private byte[] resumeKey;
 
     /**
      * A client engine; call {@link #start(long)} to begin the handshake.
@@ -73,11 +76,27 @@ public final class ClientEngine implements DatagramEngine {
 
     /** Sends HELLO and starts the connect timeout. */
     public void start(long nowNanos) {
+        start(nowNanos, null);
+    }
+
+    /**
+     * Sends HELLO (resuming {@code resume}'s session if not null) and starts the connect timeout.
+     * The caller keeps and wipes the ticket's key.
+     */
+    void start(long nowNanos, ResumeTicket resume) {
         if (state != State.NEW) {
             throw new IllegalStateException("already started");
         }
-        handshake = new ClientHandshake(config, random, nowNanos);
+        handshake = new ClientHandshake(config, random, nowNanos, resume);
         state = State.HANDSHAKE;
+    }
+
+    /**
+     * What resuming this session takes (a copy of the key: the caller wipes it), or {@code null}
+     * before the WELCOME or once the keys are wiped.
+     */
+    ResumeTicket resumeTicket() {
+        return resumeKey == null ? null : new ResumeTicket(resumeId.clone(), resumeKey.clone(), deliveredSequence());
     }
 
     /**
@@ -251,6 +270,8 @@ public final class ClientEngine implements DatagramEngine {
         events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), delivery::history,
                 maxEventBytes, undecodable);
         privateEvents = EventReorderBuffer.privateStream(maxEventBytes, undecodable);
+        resumeId = welcome.resumeId();
+        resumeKey = handshake.keys().takeResumeKey();
         window = new SendWindow(welcome.maxMessageBytes());
         outbox = new ClientOutbox(window, events, privateEvents, () -> state == State.JOINED && closeAck == null,
                 now);
@@ -367,6 +388,10 @@ public final class ClientEngine implements DatagramEngine {
     private void discardKeys() {
         if (handshake != null && handshake.keys() != null) {
             handshake.keys().destroy();
+        }
+        if (resumeKey != null) {
+            java.util.Arrays.fill(resumeKey, (byte) 0);
+            resumeKey = null;
         }
     }
 

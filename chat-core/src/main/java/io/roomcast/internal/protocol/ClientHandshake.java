@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.crypto.ResumeProof;
 import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.crypto.SrpClientSession;
 import io.roomcast.internal.crypto.SrpException;
@@ -62,6 +63,8 @@ final class ClientHandshake {
     }
 
     private final ClientConfig config;
+    /** The session this handshake resumes, or {@code null}. */
+    private final ResumeTicket resume;
     private final Random random;
     private final byte[] clientNonce = new byte[WireFormat.NONCE_BYTES];
     private final SrpClientSession srp;
@@ -85,9 +88,20 @@ final class ClientHandshake {
     private boolean waitingOutBusy;
     private long strayAnswers;
 
-    /** Starts a handshake: HELLO is due at once. */
+    /** Starts a handshake for a fresh join: HELLO is due at once. */
     ClientHandshake(ClientConfig config, Random random, long nowNanos) {
+        this(config, random, nowNanos, null);
+    }
+
+    /**
+     * Starts a handshake: HELLO is due at once.
+     *
+     * @param resume the session to resume, or {@code null} for a fresh join; the handshake does
+     *               not wipe its key (the caller does)
+     */
+    ClientHandshake(ClientConfig config, Random random, long nowNanos, ResumeTicket resume) {
         this.config = config;
+        this.resume = resume;
         this.random = random;
         random.nextBytes(clientNonce);
         this.srp = new SrpClientSession(config.group(), random);
@@ -99,7 +113,8 @@ final class ClientHandshake {
 
     private byte[] helloWithToken(byte[] retryToken) {
         return new HandshakePacket.Hello(clientNonce, config.username(),
-                TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNanos()), srp.publicValue(), retryToken).toBytes();
+                TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNanos()), srp.publicValue(), retryToken,
+                resume == null ? new byte[0] : resume.resumeId()).toBytes();
     }
 
     /** {@code true} once the CHALLENGE is answered (the PROOF is due or out): the server may admit the client. */
@@ -239,7 +254,9 @@ final class ClientHandshake {
         connectionId = id;
         roomName = challenge.roomName();
         keys = srp.sessionKeys(clientNonce, challenge.serverNonce()); // and K is wiped
-        proof = new HandshakePacket.Proof(connectionId, m1).toBytes();
+        proof = resume == null ? new HandshakePacket.Proof(connectionId, m1).toBytes()
+                : new HandshakePacket.Proof(connectionId, m1, ResumeProof.make(resume.resumeKey(), m1),
+                        resume.lastDelivered()).toBytes();
         restartResends(now);
     }
 

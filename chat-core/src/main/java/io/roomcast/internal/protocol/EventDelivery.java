@@ -99,6 +99,13 @@ final class EventDelivery {
         public void delivered(EventFrame event) {
             outbox.eventDelivered(now.getAsLong());
             String name = event.username();
+            if ((event.kind() == EventKind.JOINED || event.kind() == EventKind.LEFT)
+                    && Username.key(name).equals(usernameKey)) {
+                // only a resumed session's stream holds its own leave and join (the outage as the
+                // room logged it): the client is in the room, and its listener is not told about itself
+                members.put(usernameKey, name);
+                return;
+            }
             switch (event.kind()) {
                 case MESSAGE -> sink.message(event.sequence(), name, event.text(), event.timestampMillis());
                 case JOINED -> {

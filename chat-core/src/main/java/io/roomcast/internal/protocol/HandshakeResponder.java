@@ -38,17 +38,25 @@ final class HandshakeResponder {
          * The password proof checked out and the room takes the name: the member joins, and its
          * WELCOME ({@link #welcome}) goes out.
          */
-        void admit(long nowNanos, Handshake handshake, SessionKeys keys, byte[] serverProof);
+        void admit(long nowNanos, Handshake handshake, SessionKeys keys, byte[] serverProof,
+                   HeldSessions.Held resumed, long lastDelivered);
+
+        /**
+         * The held session that a resuming handshake with a right password proved it holds, taken
+         * (single use), or {@code null}: then it is a fresh join, and a held name is refused.
+         */
+        HeldSessions.Held claim(long nowNanos, Handshake handshake, HandshakePacket.Proof proof);
     }
 
     /**
      * What a finished handshake tells about the new member.
      *
-     * @param budget what the handshake received from {@code address} and sent there: its WELCOME's
-     *               repeats stay within it
+     * @param budget   what the handshake received from {@code address} and sent there: its WELCOME's
+     *                 repeats stay within it
+     * @param resumeId the session the HELLO asked to resume, or empty
      */
     record Handshake(long connectionId, InetSocketAddress address, String username, long idleTimeoutNanos,
-                     AmplificationBudget budget) {
+                     AmplificationBudget budget, byte[] resumeId) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(HandshakeResponder.class);
@@ -242,7 +250,8 @@ final class HandshakeResponder {
         long idle = Math.min(config.idleTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(hello.idleTimeoutMillis()));
         AmplificationBudget budget = new AmplificationBudget();
         budget.received(received);
-        Pending started = new Pending(new Handshake(connectionId, source, hello.username(), idle, budget), nonce,
+        Pending started = new Pending(new Handshake(connectionId, source, hello.username(), idle, budget,
+                hello.resumeId()), nonce,
                 serverNonce, HandshakeContext.of(hello.username(), clientNonce, serverNonce, connectionId),
                 now + HANDSHAKE_LIFETIME_NANOS);
         pending.add(started);
@@ -310,19 +319,20 @@ final class HandshakeResponder {
         offload.submit(now, () -> {
             try {
                 byte[] serverProof = srp.verifyClient(clientProof, started.context);
-                return new Verified(serverProof, srp.sessionKeys(started.nonce.bytes(), started.serverNonce));
+                return new VerifiedProof(serverProof, srp.sessionKeys(started.nonce.bytes(), started.serverNonce));
             } catch (SrpException e) {
                 return null;
             }
-        }, (verified, later) -> proved(later, started, verified, admission));
+        }, (verified, later) -> proved(later, started, verified, proof, admission));
     }
 
     /** Back on the engine's thread with the proof checked. */
-    private void proved(long now, Pending started, Verified verified, Admission admission) {
+    private void proved(long now, Pending started, VerifiedProof verified, HandshakePacket.Proof proof,
+                        Admission admission) {
         Handshake handshake = started.handshake;
         throttle.checked(handshake.address().getAddress(), verified == null, now); // a success forgives nothing
         if (pending.get(handshake.connectionId()) != started) {
-            Verified.discard(verified);
+            VerifiedProof.discard(verified);
             return; // expired, or the server is closing
         }
         pending.remove(started);
@@ -332,18 +342,23 @@ final class HandshakeResponder {
             refuse(now, started, RejectReason.BAD_PASSWORD, "wrong password");
             return;
         }
-        Optional<Room.Refusal> refusal = room.checkAdmission(handshake.username(), now);
+        HeldSessions.Held resumed = admission.claim(now, handshake, proof); // its held name is released for it
+        Optional<Room.Refusal> refusal = room.checkAdmission(resumed != null ? resumed.displayName()
+                : handshake.username(), now);
         long bannedFor = room.sanctions().addressBannedFor(handshake.address().getAddress(), now);
         if (refusal.isEmpty() && bannedFor > 0) {
             // banned while this handshake was in progress: the address is refused at PROOF too
             refusal = Optional.of(new Room.Refusal(RejectReason.BANNED, Room.bannedDetail(bannedFor)));
         }
         if (refusal.isPresent()) {
-            Verified.discard(verified);
+            VerifiedProof.discard(verified);
+            if (resumed != null) {
+                resumed.wipe(); // refused (banned, full): the session is over
+            }
             refuse(now, started, refusal.get().reason(), refusal.get().detail());
             return;
         }
-        admission.admit(now, handshake, verified.keys(), verified.serverProof());
+        admission.admit(now, handshake, verified.keys(), verified.serverProof(), resumed, proof.lastDelivered());
     }
 
     /** The detail of a THROTTLED refusal: the address is refused for a while, and how long. */
@@ -399,16 +414,6 @@ final class HandshakeResponder {
             this.serverNonce = serverNonce;
             this.context = context;
             this.expiresAtNanos = expiresAtNanos;
-        }
-    }
-
-    /** A password proof that checked out: the server's proof and the connection's keys. */
-    private record Verified(byte[] serverProof, SessionKeys keys) {
-        /** The handshake ends without a member: its keys are wiped. */
-        static void discard(Verified verified) {
-            if (verified != null) {
-                verified.keys.destroy();
-            }
         }
     }
 }

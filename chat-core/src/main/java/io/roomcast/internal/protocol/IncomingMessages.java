@@ -122,6 +122,19 @@ final class IncomingMessages {
         return refusals.size();
     }
 
+    /** The id of the last message processed (accepted or refused), in order: ids up to it are duplicates. */
+    long lastProcessedId() {
+        return lastProcessedId;
+    }
+
+    /**
+     * A resumed member's messages continue after {@code id}, the last its earlier session had
+     * processed: ids up to it are duplicates, taken once.
+     */
+    void continueAfter(long id) {
+        lastProcessedId = id;
+    }
+
     /** Messages refused before they were complete, waiting their turn. */
     int refusedEarlyCount() {
         return refusedEarly.size();

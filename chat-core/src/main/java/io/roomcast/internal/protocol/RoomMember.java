@@ -42,6 +42,8 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     private final int packetWindow;
     /** Where the member's packets go: changes only when a new address has answered a path challenge. */
     InetSocketAddress address;
+    /** The sequence of this session's join event (set at admission). */
+    long joinSequence;
     /** The server's handle for this session, which the client names to resume it (set at admission). */
     byte[] resumeId;
     /** The session's resume key ({@link SessionKeys#takeResumeKey}); wiped when the member is forgotten. */

@@ -23,11 +23,12 @@ import io.roomcast.internal.crypto.SrpVerifier;
  * @param reassemblyBytes   the most bytes every member's incomplete messages hold together, every
  *                          buffer counted; past it a message that needs more is refused
  * @param historySize       how many of the room's last messages a newcomer receives (0: none)
+ * @param resumeWindowNanos how long a timed-out member's session and name are held for it to resume (0: no resumption)
  */
 public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier, long idleTimeoutNanos,
                            int maxMessageBytes, int maxMembers, int logCapacity, long logBytes, int packetWindow,
                            int eventWindow, double messagesPerSecond, int messageBurst, int retryThreshold,
-                           long reassemblyBytes, int historySize) {
+                           long reassemblyBytes, int historySize, long resumeWindowNanos) {
     /** Default room log capacity, in events. */
     public static final int DEFAULT_LOG_CAPACITY = 8192;
     /** Default room log capacity, in bytes. */
@@ -60,39 +61,49 @@ public record ServerConfig(String roomName, SrpGroup group, SrpVerifier verifier
                                   int maxMessageBytes, int maxMembers) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers,
                 DEFAULT_LOG_CAPACITY, DEFAULT_LOG_BYTES, DEFAULT_PACKET_WINDOW, DEFAULT_EVENT_WINDOW,
-                Double.POSITIVE_INFINITY, Integer.MAX_VALUE, DEFAULT_RETRY_THRESHOLD, DEFAULT_REASSEMBLY_BYTES, 0);
+                Double.POSITIVE_INFINITY, Integer.MAX_VALUE, DEFAULT_RETRY_THRESHOLD, DEFAULT_REASSEMBLY_BYTES, 0, 0);
     }
 
     /** This configuration with another rate limit. */
     public ServerConfig withRateLimit(double perSecond, int burst) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
-                logBytes, packetWindow, eventWindow, perSecond, burst, retryThreshold, reassemblyBytes, historySize);
+                logBytes, packetWindow, eventWindow, perSecond, burst, retryThreshold, reassemblyBytes, historySize, resumeWindowNanos);
     }
 
     /** This configuration with another room log capacity. */
     public ServerConfig withLogCapacity(int events) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, events,
                 logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, reassemblyBytes,
-                historySize);
+                historySize, resumeWindowNanos);
     }
 
     /** This configuration with another RETRY threshold (0: every HELLO must echo a token). */
     public ServerConfig withRetryThreshold(int handshakesInProgress) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
                 logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, handshakesInProgress,
-                reassemblyBytes, historySize);
+                reassemblyBytes, historySize, resumeWindowNanos);
     }
 
     /** This configuration with another room-wide budget for incomplete messages. */
     public ServerConfig withReassemblyBytes(long bytes) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
-                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, bytes, historySize);
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, bytes, historySize, resumeWindowNanos);
     }
 
     /** This configuration with another history size. */
     public ServerConfig withHistorySize(int messages) {
         return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
                 logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, reassemblyBytes,
-                messages);
+                messages, resumeWindowNanos);
+    }
+
+    /**
+     * The same room, holding a timed-out member's session (and name) for {@code nanos} so that it
+     * may resume; 0 (the default of {@link #of}) means no resumption.
+     */
+    public ServerConfig withResumeWindow(long nanos) {
+        return new ServerConfig(roomName, group, verifier, idleTimeoutNanos, maxMessageBytes, maxMembers, logCapacity,
+                logBytes, packetWindow, eventWindow, messagesPerSecond, messageBurst, retryThreshold, reassemblyBytes,
+                historySize, nanos);
     }
 }

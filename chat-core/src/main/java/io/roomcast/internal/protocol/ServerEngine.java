@@ -1,17 +1,12 @@
 package io.roomcast.internal.protocol;
 
-import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Room;
-import io.roomcast.internal.room.RoomHistory;
-import io.roomcast.internal.room.TokenBucket;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.UnsupportedVersionException;
-import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -54,6 +49,8 @@ public final class ServerEngine implements DatagramEngine {
     private final Departures departures;
     private final Moderation moderation;
     private final MemberFrames memberFrames;
+    private final HeldSessions held;
+    private final MemberAdmission admission;
     private boolean closing;
 
     /**
@@ -84,11 +81,14 @@ public final class ServerEngine implements DatagramEngine {
                 config.historySize());
         this.refusalDetails = IncomingMessages.Details.of(config);
         this.reassemblyBudget = new ByteBudget(config.reassemblyBytes());
+        this.held = new HeldSessions(room, config.resumeWindowNanos(), config.maxMembers());
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
         this.privateMessages = new PrivateMessages(members, sink, stats);
         this.departures = new Departures(members, room, privateMessages, replies, stats, sink, wallClockMillis);
         this.moderation = new Moderation(members, room, departures, wallClockMillis, () -> closing);
+        this.admission = new MemberAdmission(config, room, members, handshakes, held, departures, replies, sink,
+                random, wallClockMillis, refusalDetails, reassemblyBudget, stats);
         this.memberFrames = new MemberFrames(room, members, departures, privateMessages, handshakes, replies, stats,
                 sink, wallClockMillis, () -> closing);
     }
@@ -129,6 +129,11 @@ public final class ServerEngine implements DatagramEngine {
         return reassemblyBudget;
     }
 
+    /** The held sessions, for tests that check their bounds. */
+    HeldSessions heldSessions() {
+        return held;
+    }
+
     /** The room, for tests. */
     Room room() {
         return room;
@@ -144,6 +149,7 @@ public final class ServerEngine implements DatagramEngine {
         }
         closing = true;
         handshakes.abandonAll();
+        held.clear();
         departures.closeAll(nowNanos);
     }
 
@@ -227,7 +233,7 @@ public final class ServerEngine implements DatagramEngine {
         } else if (packet instanceof HandshakePacket.Proof proof) {
             RoomMember member = members.get(proof.connectionId());
             if (handshakes.isPending(proof.connectionId())) {
-                handshakes.proof(now, proof, source, received, this::admit);
+                handshakes.proof(now, proof, source, received, admission);
             } else if (member != null && member.welcomeAgain(source, now)) {
                 members.touch(member); // its WELCOME was lost, not the member: it goes again, within 3x
                 member.welcome.sendAgain(source, received, replies);
@@ -235,28 +241,6 @@ public final class ServerEngine implements DatagramEngine {
                 handshakes.repeatAnswer(proof.connectionId(), source, received);
             }
         }
-    }
-
-    /** Makes the handshake a member: it joins the room, and its WELCOME goes out. */
-    private void admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof) {
-        RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
-        EventFrame joined = room.join(handshake.username(), wallClockMillis.getAsLong());
-        TokenBucket rateLimit = new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now);
-        RoomMember member = new RoomMember(handshake.connectionId(), handshake.address(), joined.username(),
-                handshake.idleTimeoutNanos(), keys,
-                new EventStream(room.log(), joined.sequence(), history, config.eventWindow(), config.packetWindow()),
-                new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats),
-                config.eventWindow(), config.packetWindow(), now);
-        member.resumeId = new byte[WireFormat.RESUME_ID_BYTES];
-        random.nextBytes(member.resumeId);
-        member.resumeKey = keys.takeResumeKey();
-        member.welcome = handshakes.welcome(handshake, joined.sequence(), history.count(),
-                WelcomeParts.Resume.fresh(member.resumeId), keys, serverProof);
-        members.add(member);
-        member.welcome.sendFirst(member.address, replies); // before anything this join causes
-        log.debug("{} joined from {}", member.username, member.address);
-        sink.memberJoined(joined.sequence(), member.username, member.address);
-        departures.eventAppended();
     }
 
     private void handleShort(long now, ByteBuffer datagram, InetSocketAddress source) throws MalformedPacketException {
@@ -306,6 +290,7 @@ public final class ServerEngine implements DatagramEngine {
     @Override
     public void handleTimeout(long nowNanos) {
         handshakes.expire(nowNanos);
+        held.expire(nowNanos);
         // while closing every member is visited (its CLOSE re-sends); otherwise only those due
         List<RoomMember> due = members.due(nowNanos, closing);
         for (RoomMember member : due) {
@@ -334,14 +319,14 @@ public final class ServerEngine implements DatagramEngine {
         }
         if (connection.idleExpired(now)) {
             log.debug("{} timed out", member.username);
-            departures.removeFromRoom(member, CloseReason.TIMED_OUT, false);
+            admission.timeOut(now, member, false);
             return;
         }
         if (now >= member.incoming.staleAtNanos(connection.idleTimeoutNanos())) {
             // a live client re-sends until acknowledged, so a message this stale will never complete:
             // the member stopped delivering what it started, which the room treats as a time-out
             log.debug("{} left a message incomplete for twice the idle timeout", member.username);
-            departures.removeFromRoom(member, CloseReason.TIMED_OUT, true);
+            admission.timeOut(now, member, true);
             return;
         }
         if (now >= member.privateStalledAtNanos()) {
@@ -360,7 +345,7 @@ public final class ServerEngine implements DatagramEngine {
 
     @Override
     public long nextDeadlineNanos() {
-        return Math.min(handshakes.nextExpiryNanos(), members.firstDeadlineNanos());
+        return Math.min(Math.min(handshakes.nextExpiryNanos(), members.firstDeadlineNanos()), held.nextExpiryNanos());
     }
 
     // ---------------------------------------------------------------- output

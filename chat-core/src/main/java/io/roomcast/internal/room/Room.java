@@ -23,6 +23,8 @@ public final class Room {
     private final RoomHistory history;
     private final Sanctions sanctions = new Sanctions();
     private final Map<String, String> membersByKey = new LinkedHashMap<>();
+    /** Names held for members that timed out and may resume, by key, in holding order. */
+    private final Map<String, String> heldByKey = new LinkedHashMap<>();
 
     /**
      * An empty room.
@@ -102,6 +104,10 @@ public final class Room {
         if (banned > 0) {
             return Optional.of(new Refusal(RejectReason.BANNED, bannedDetail(banned)));
         }
+        if (heldByKey.containsKey(Username.key(username))) {
+            return Optional.of(new Refusal(RejectReason.USERNAME_TAKEN, "the username '"
+                    + heldByKey.get(Username.key(username)) + "' is held for its member, who may come back"));
+        }
         if (membersByKey.containsKey(Username.key(username))) {
             return Optional.of(new Refusal(RejectReason.USERNAME_TAKEN,
                     "the username '" + membersByKey.get(Username.key(username)) + "' is taken (usernames ignore case)"));
@@ -110,6 +116,20 @@ public final class Room {
             return Optional.of(new Refusal(RejectReason.ROOM_FULL, "the room is full (" + maxMembers + " members)"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Holds a name that just left, for its member to resume: {@link #checkAdmission} refuses it
+     * ({@code USERNAME_TAKEN}) until {@link #release}. Held names do not count towards the room's
+     * size. The caller bounds how many there are.
+     */
+    public void hold(String displayName) {
+        heldByKey.put(Username.key(displayName), displayName);
+    }
+
+    /** Frees a held name (its session resumed or lapsed); nothing if it was not held. */
+    public void release(String displayName) {
+        heldByKey.remove(Username.key(displayName));
     }
 
     /**

@@ -208,6 +208,16 @@ public final class SimulatedRoom {
         return client;
     }
 
+    /**
+     * Adds a client that resumes {@code ticket}'s session, at {@code address}; it starts now and
+     * takes the name's place in this room's table of clients (the old engine stays on the network).
+     */
+    public ClientEngine resume(String username, ResumeTicket ticket, InetSocketAddress address) {
+        ClientEngine client = attachClient(clientConfig(username, password), address);
+        network.act(() -> client.start(network.now(), ticket));
+        return client;
+    }
+
     /** The configuration a client of this room gets: the room's group and timeouts. */
     public ClientConfig clientConfig(String username, String password) {
         return new ClientConfig(SERVER, username, password, group, connectTimeoutNanos, idleTimeoutNanos);

@@ -1,0 +1,154 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.crypto.ResumeProof;
+import io.roomcast.internal.room.Room;
+import io.roomcast.internal.room.Username;
+import io.roomcast.internal.wire.CloseReason;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Sessions of members that timed out, held for the server's resume window so that each may come
+ * back as itself ({@link #claim}). A held session keeps its name reserved in the room (nobody else
+ * may take it meanwhile), its resume key, the last message id the room processed from it and the
+ * sequence of its original join. Bounded: at most {@code capacity} sessions (the room's member
+ * limit; the oldest is dropped first), each for at most the window. A session is used once: a
+ * claim that succeeds removes it, and the resumed member gets a new resume id and key (rotation).
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class HeldSessions {
+    /**
+     * A session held for its member.
+     *
+     * @param resumeId        its handle
+     * @param displayName     the member's name, reserved while held
+     * @param resumeKey       the key its resume proof is checked with; wiped when the session ends
+     * @param lastProcessedId the last message id the room processed from it
+     * @param joinSequence    the sequence of its original join: a resume asking for events before it gets history
+     * @param untilNanos      when the session lapses
+     */
+    record Held(BytesKey resumeId, String displayName, byte[] resumeKey, long lastProcessedId, long joinSequence,
+                long untilNanos) {
+        void wipe() {
+            Arrays.fill(resumeKey, (byte) 0);
+        }
+    }
+
+    private final Map<BytesKey, Held> byId = new LinkedHashMap<>();
+    private final Room room;
+    private final long windowNanos;
+    private final int capacity;
+
+    /**
+     * @param windowNanos how long a session is held; 0 holds none
+     * @param capacity    the most sessions held at once
+     */
+    HeldSessions(Room room, long windowNanos, int capacity) {
+        this.room = room;
+        this.windowNanos = windowNanos;
+        this.capacity = capacity;
+    }
+
+    /** {@code true} if sessions may be resumed at all. */
+    boolean enabled() {
+        return windowNanos > 0;
+    }
+
+    /** How many sessions are held, for tests of the bounds. */
+    int size() {
+        return byId.size();
+    }
+
+    /**
+     * The member has just timed out and left the room: its session is held, its name reserved. Its
+     * resume key moves here (the member's copy is cleared, so forgetting the member does not wipe it).
+     */
+    void hold(RoomMember member, long now) {
+        if (!enabled() || member.resumeKey == null || member.resumeId == null) {
+            return;
+        }
+        while (byId.size() >= capacity) {
+            Iterator<Held> oldest = byId.values().iterator();
+            drop(oldest.next());
+        }
+        Held held = new Held(new BytesKey(member.resumeId), member.username, member.resumeKey,
+                member.incoming.lastProcessedId(), member.joinSequence, now + windowNanos);
+        member.resumeKey = null;
+        byId.put(held.resumeId(), held);
+        room.hold(held.displayName());
+    }
+
+    /**
+     * The held session a resuming handshake proved it holds, taken out of the store (single use),
+     * its name released for it to take; or {@code null} if there is none or the proof is not right,
+     * in which case nothing changes. A member still in the room under that session (it resumed
+     * before the server noticed it was gone) is first removed {@code TIMED_OUT} by
+     * {@code timeOut} and held.
+     *
+     * @param clientProof the new handshake's {@code M1}, which the resume proof covers
+     * @param inRoom      the member still in the room with that resume id, or {@code null}
+     * @param timeOut     removes such a member with {@code TIMED_OUT} (which holds its session)
+     */
+    Held claim(byte[] resumeId, String username, byte[] clientProof, byte[] resumeProof, RoomMember inRoom,
+               BiConsumer<RoomMember, CloseReason> timeOut) {
+        if (!enabled() || resumeId.length == 0 || resumeProof.length == 0) {
+            return null;
+        }
+        BytesKey key = new BytesKey(resumeId);
+        if (inRoom != null && byId.get(key) == null) {
+            if (inRoom.resumeKey == null || !sameName(inRoom.username, username)
+                    || !ResumeProof.verify(inRoom.resumeKey, clientProof, resumeProof)) {
+                return null;
+            }
+            timeOut.accept(inRoom, CloseReason.TIMED_OUT);
+        }
+        Held held = byId.get(key);
+        if (held == null || !sameName(held.displayName(), username)
+                || !ResumeProof.verify(held.resumeKey(), clientProof, resumeProof)) {
+            return null;
+        }
+        byId.remove(key);
+        room.release(held.displayName());
+        return held;
+    }
+
+    private static boolean sameName(String a, String b) {
+        return Username.key(a).equals(Username.key(b));
+    }
+
+    /** Drops every session whose window passed by {@code now}: their names are free again. */
+    void expire(long now) {
+        for (Iterator<Held> it = byId.values().iterator(); it.hasNext(); ) {
+            Held held = it.next();
+            if (held.untilNanos() > now) {
+                return; // held in order, with the same window: the rest are later
+            }
+            it.remove();
+            room.release(held.displayName());
+            held.wipe();
+        }
+    }
+
+    /** When the first held session lapses, or {@link Long#MAX_VALUE}. */
+    long nextExpiryNanos() {
+        Iterator<Held> it = byId.values().iterator();
+        return it.hasNext() ? it.next().untilNanos() : Long.MAX_VALUE;
+    }
+
+    /** Drops every held session (the server is closing). */
+    void clear() {
+        for (Held held : byId.values().toArray(Held[]::new)) {
+            drop(held);
+        }
+    }
+
+    private void drop(Held held) {
+        byId.remove(held.resumeId());
+        room.release(held.displayName());
+        held.wipe();
+    }
+}

@@ -1,0 +1,131 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.room.Room;
+import io.roomcast.internal.room.RoomHistory;
+import io.roomcast.internal.room.TokenBucket;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.wire.HandshakePacket;
+import io.roomcast.internal.wire.WireFormat;
+import java.util.Arrays;
+import java.util.Queue;
+import java.util.Random;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a handshake becomes a member, fresh or resuming a {@link HeldSessions held} session, and
+ * where a member that timed out leaves with its session held ({@link #timeOut}).
+ *
+ * <p>A resume: the handshake proved the password and, with the old session's resume key, that it
+ * held the session ({@link HeldSessions#claim}); it joins under the held name (a JOINED event
+ * every member sees), its messages continue after the last the room processed from it, and its
+ * room stream starts right after the last event its listener was given if the log still holds
+ * what follows (nothing missed), else with history like a fresh join. A member still in the room
+ * under the session being resumed (the client noticed the outage before the server did) is first
+ * removed {@code TIMED_OUT}, so every member sees the leave and the join in room order.
+ *
+ * <p>Not thread-safe: owned by the server engine's thread.
+ */
+final class MemberAdmission implements HandshakeResponder.Admission {
+    private static final Logger log = LoggerFactory.getLogger(MemberAdmission.class);
+
+    private final ServerConfig config;
+    private final Room room;
+    private final MemberTable members;
+    private final HandshakeResponder handshakes;
+    private final HeldSessions held;
+    private final Departures departures;
+    private final Queue<Datagram> replies;
+    private final ServerEventSink sink;
+    private final Random random;
+    private final LongSupplier wallClockMillis;
+    private final IncomingMessages.Details refusalDetails;
+    private final ByteBudget reassemblyBudget;
+    private final ServerStats stats;
+
+    MemberAdmission(ServerConfig config, Room room, MemberTable members, HandshakeResponder handshakes,
+                    HeldSessions held, Departures departures, Queue<Datagram> replies, ServerEventSink sink,
+                    Random random, LongSupplier wallClockMillis, IncomingMessages.Details refusalDetails,
+                    ByteBudget reassemblyBudget, ServerStats stats) {
+        this.config = config;
+        this.room = room;
+        this.members = members;
+        this.handshakes = handshakes;
+        this.held = held;
+        this.departures = departures;
+        this.replies = replies;
+        this.sink = sink;
+        this.random = random;
+        this.wallClockMillis = wallClockMillis;
+        this.refusalDetails = refusalDetails;
+        this.reassemblyBudget = reassemblyBudget;
+        this.stats = stats;
+    }
+
+    @Override
+    public HeldSessions.Held claim(long now, HandshakeResponder.Handshake handshake, HandshakePacket.Proof proof) {
+        RoomMember inRoom = null;
+        if (handshake.resumeId().length > 0) {
+            for (RoomMember member : members.all()) {
+                if (member.resumeId != null && Arrays.equals(member.resumeId, handshake.resumeId())
+                        && !member.expelled() && !member.connection.isClosing()) {
+                    inRoom = member;
+                }
+            }
+        }
+        return held.claim(handshake.resumeId(), handshake.username(), proof.clientProof(), proof.resumeProof(),
+                inRoom, (member, reason) -> timeOut(now, member, false));
+    }
+
+    @Override
+    public void admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof,
+                      HeldSessions.Held resumed, long lastDelivered) {
+        RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
+        EventFrame joined = room.join(resumed != null ? resumed.displayName() : handshake.username(),
+                wallClockMillis.getAsLong());
+        boolean nothingMissed = resumed != null && lastDelivered >= resumed.joinSequence()
+                && lastDelivered + 1 >= room.log().firstSequence() && lastDelivered < joined.sequence();
+        TokenBucket rateLimit = new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now);
+        EventStream stream = nothingMissed
+                ? new EventStream(room.log(), lastDelivered, config.eventWindow(), config.packetWindow())
+                : new EventStream(room.log(), joined.sequence(), history, config.eventWindow(), config.packetWindow());
+        RoomMember member = new RoomMember(handshake.connectionId(), handshake.address(), joined.username(),
+                handshake.idleTimeoutNanos(), keys, stream,
+                new IncomingMessages(config.maxMessageBytes(), rateLimit, refusalDetails, reassemblyBudget, stats),
+                config.eventWindow(), config.packetWindow(), now);
+        long lastProcessedId = resumed != null ? resumed.lastProcessedId() : 0;
+        member.incoming.continueAfter(lastProcessedId);
+        member.joinSequence = joined.sequence();
+        member.resumeId = new byte[WireFormat.RESUME_ID_BYTES]; // a resume rotates both the id and the key
+        random.nextBytes(member.resumeId);
+        member.resumeKey = keys.takeResumeKey();
+        if (resumed != null) {
+            resumed.wipe();
+        }
+        member.welcome = handshakes.welcome(handshake, nothingMissed ? lastDelivered : joined.sequence(),
+                nothingMissed ? 0 : history.count(),
+                new WelcomeParts.Resume(member.resumeId, resumed != null, nothingMissed, lastProcessedId), keys,
+                serverProof);
+        members.add(member);
+        member.welcome.sendFirst(member.address, replies); // before anything this join causes
+        log.debug("{} {} from {}", member.username, resumed != null ? "resumed" : "joined", member.address);
+        sink.memberJoined(joined.sequence(), member.username, member.address);
+        departures.eventAppended();
+    }
+
+    /**
+     * The member timed out: it leaves the room {@code TIMED_OUT}, and its session is held for it
+     * to resume (when the server has a resume window).
+     *
+     * @param tellMember send it a CLOSE, once
+     */
+    void timeOut(long now, RoomMember member, boolean tellMember) {
+        if (!member.expelled() && members.contains(member)) {
+            held.hold(member, now); // takes its resume key before leaving wipes the member's
+        }
+        departures.removeFromRoom(member, CloseReason.TIMED_OUT, tellMember);
+    }
+}

@@ -1,0 +1,211 @@
+package io.roomcast.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.HandshakePacket;
+import io.roomcast.internal.wire.MalformedPacketException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Resuming a session (issue #12) as protocol rules, in the deterministic simulator: the server
+ * holds a timed-out member's session and name for its resume window; a client that proves it held
+ * the session comes back as itself with every event it missed, once, in order. These tests drive
+ * the resume at the protocol level (a new engine started with the old one's {@link ResumeTicket});
+ * a failing seed is printed, {@code -Droomcast.seed=N} replays it.
+ */
+@ExtendWith(SimulationSeeds.class)
+@Timeout(120)
+class ResumeSimulationTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE = SimulatedRoom.DEFAULT_IDLE_TIMEOUT_NANOS;
+    private static final long WINDOW = 60 * SECOND;
+
+    private static SimulatedRoom room(long seed, int logCapacity, int historySize) {
+        return SimulatedRoom.builder(seed).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(WINDOW).withLogCapacity(logCapacity).withHistorySize(historySize)).build();
+    }
+
+    private static void cut(SimulatedRoom room, InetSocketAddress address) {
+        room.network().partition(address, SimulatedRoom.SERVER);
+        room.network().partition(SimulatedRoom.SERVER, address);
+    }
+
+    private static List<String> texts(List<RecordingClientSink.Delivered> delivered) {
+        List<String> texts = new ArrayList<>();
+        delivered.forEach(message -> texts.add(message.text()));
+        return texts;
+    }
+
+    /** joan and ega in the room; ega says {@code before}, and joan has it all. */
+    private static ResumeTicket joanHeardEverything(SimulatedRoom room, List<String> before) {
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        before.forEach(text -> room.send("ega", text));
+        assertThat(room.runUntil(() -> room.sink("joan").messages.size() == before.size(), 10 * SECOND)).isTrue();
+        return room.client("joan").resumeTicket();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void aMemberCutOffForTwiceTheIdleTimeoutResumesWithEverythingItMissedOnce(long seed) {
+        SimulatedRoom room = room(seed, 8192, 0);
+        ResumeTicket ticket = joanHeardEverything(room, List.of("a1", "a2"));
+        RecordingClientSink before = room.sink("joan");
+        cut(room, room.address("joan"));
+        List<String> during = List.of("b1", "b2", "b3", "b4", "b5");
+        for (String text : during) {
+            room.send("ega", text);
+            room.runFor(IDLE / 3);
+        }
+        room.runFor(2 * IDLE - 5 * IDLE / 3);
+        assertThat(before.disconnected).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+
+        room.resume("joan", ticket, new InetSocketAddress("127.0.0.3", 20_000));
+        RecordingClientSink after = room.sink("joan");
+        assertThat(room.runUntil(() -> after.messages.size() == during.size(), 10 * SECOND)).as(after.log.toString())
+                .isTrue();
+        room.send("ega", "c1");
+        assertThat(room.runUntil(() -> after.messages.size() == during.size() + 1, 10 * SECOND)).isTrue();
+        room.runFor(2 * SECOND);
+
+        assertThat(texts(before.messages)).containsExactly("a1", "a2");
+        assertThat(texts(after.messages)).containsExactly("b1", "b2", "b3", "b4", "b5", "c1");
+        assertThat(after.history).isEmpty();
+        assertThat(after.joinSequence).isEqualTo(ticket.lastDelivered());
+        assertThat(after.log).noneMatch(line -> line.startsWith("<--") || line.startsWith("-->")); // not itself
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+        assertThat(room.server().heldSessions().size()).isZero();
+        assertThat(room.sink("ega").log).containsSubsequence("<-- joan TIMED_OUT", "--> joan");
+    }
+
+    @Test
+    void theHeldNameCannotBeTakenDuringTheWindowAndIsFreeAfterIt() {
+        SimulatedRoom room = room(7, 8192, 0);
+        joanHeardEverything(room, List.of("a1"));
+        cut(room, room.address("joan"));
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+
+        room.add("JOAN", SimulatedRoom.DEFAULT_PASSWORD);
+        assertThat(room.runUntil(() -> room.sink("JOAN").connectFailure != null, 20 * SECOND)).isTrue();
+        assertThat(room.sink("JOAN").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
+
+        room.runFor(WINDOW);
+        assertThat(room.server().heldSessions().size()).isZero();
+        assertThat(room.join("Joan")).as("the window is over: the name is free").isTrue();
+    }
+
+    @Test
+    void aResumeCredentialCapturedFromTheWireResumesNobody() throws MalformedPacketException {
+        SimulatedRoom room = room(11, 8192, 0);
+        ResumeTicket first = joanHeardEverything(room, List.of("a1"));
+        cut(room, room.address("joan"));
+        room.runFor(IDLE + 2 * SECOND);
+        InetSocketAddress second = new InetSocketAddress("127.0.0.3", 20_000);
+        List<byte[]> wire = new ArrayList<>();
+        room.network().tap(second, SimulatedRoom.SERVER, wire);
+        room.resume("joan", first, second);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        ResumeTicket rotated = room.client("joan").resumeTicket();
+        assertThat(rotated.resumeId()).as("rotated").isNotEqualTo(first.resumeId());
+        byte[] capturedId = null;
+        byte[] capturedProof = null;
+        for (byte[] datagram : wire) {
+            if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))) {
+                HandshakePacket packet = HandshakePacket.decode(ByteBuffer.wrap(datagram));
+                if (packet instanceof HandshakePacket.Hello hello) {
+                    capturedId = hello.resumeId();
+                } else if (packet instanceof HandshakePacket.Proof proof) {
+                    capturedProof = proof.resumeProof();
+                }
+            }
+        }
+        assertThat(capturedId).isEqualTo(first.resumeId());
+        assertThat(capturedProof).hasSize(32);
+
+        cut(room, second); // joan is held again, under its new session
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+        // mallory knows the room password and has what crossed the wire, not the session's key
+        room.resume("joan", new ResumeTicket(capturedId, capturedProof, 0), new InetSocketAddress("127.0.0.9", 1));
+        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 20 * SECOND)).isTrue();
+        assertThat(room.sink("joan").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
+        room.resume("joan", new ResumeTicket(rotated.resumeId(), capturedProof, 0),
+                new InetSocketAddress("127.0.0.9", 2));
+        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 20 * SECOND)).isTrue();
+        assertThat(room.sink("joan").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+
+        room.resume("joan", rotated, new InetSocketAddress("127.0.0.4", 20_000));
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).as("the real one still can").isTrue();
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+    }
+
+    @Test
+    void aResumeAfterTheLogWrappedGetsHistoryInstead() {
+        SimulatedRoom room = room(13, 16, 5);
+        ResumeTicket ticket = joanHeardEverything(room, List.of("a1"));
+        cut(room, room.address("joan"));
+        for (int i = 0; i < 30; i++) {
+            room.send("ega", "b" + i);
+            room.runFor(SECOND / 5); // ega keeps up with the small log
+        }
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        room.runFor(IDLE + 2 * SECOND);
+
+        room.resume("joan", ticket, new InetSocketAddress("127.0.0.3", 20_000));
+        RecordingClientSink after = room.sink("joan");
+        assertThat(room.runUntil(after::joined, 10 * SECOND)).isTrue();
+        room.runFor(2 * SECOND);
+
+        assertThat(after.joinSequence).isGreaterThan(ticket.lastDelivered() + 30);
+        assertThat(texts(after.history)).containsExactly("b25", "b26", "b27", "b28", "b29");
+        assertThat(after.messages).isEmpty();
+    }
+
+    @Test
+    void aMemberStillInTheRoomIsReplacedByItsResume() {
+        SimulatedRoom room = room(17, 8192, 0);
+        ResumeTicket ticket = joanHeardEverything(room, List.of("a1"));
+        cut(room, room.address("joan")); // the client notices first; the server has not yet
+        room.send("ega", "b1");
+        room.runFor(SECOND);
+        assertThat(room.server().memberNames()).containsExactly("joan", "ega");
+
+        room.resume("joan", ticket, new InetSocketAddress("127.0.0.3", 20_000));
+        RecordingClientSink after = room.sink("joan");
+        assertThat(room.runUntil(() -> after.messages.size() == 1, 10 * SECOND)).as(after.log.toString()).isTrue();
+        room.runFor(2 * SECOND);
+
+        assertThat(texts(after.messages)).containsExactly("b1");
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+        assertThat(room.sink("ega").log).containsSubsequence("<-- joan TIMED_OUT", "--> joan");
+        assertThat(room.server().heldSessions().size()).isZero();
+    }
+
+    @Test
+    void withoutAResumeWindowNothingIsHeld() {
+        SimulatedRoom room = SimulatedRoom.builder(19).build();
+        assertThat(room.join("joan")).isTrue();
+        ResumeTicket ticket = room.client("joan").resumeTicket();
+        cut(room, room.address("joan"));
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().heldSessions().size()).isZero();
+
+        room.resume("joan", ticket, new InetSocketAddress("127.0.0.3", 20_000));
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.sink("joan").joinSequence).as("a fresh join").isGreaterThan(ticket.lastDelivered());
+    }
+}
