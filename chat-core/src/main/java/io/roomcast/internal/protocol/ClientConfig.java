@@ -14,12 +14,28 @@ import java.net.InetSocketAddress;
  * @param idleTimeoutNanos   the client's idle timeout; the connection uses the smaller of both sides'
  */
 public record ClientConfig(InetSocketAddress server, String username, String password, SrpGroup group,
-                           long connectTimeoutNanos, long idleTimeoutNanos) {
+                           long connectTimeoutNanos, long idleTimeoutNanos, long reconnectNanos) {
+    /** A client that never reconnects: an outage ends it, as before issue #12. */
+    public ClientConfig(InetSocketAddress server, String username, String password, SrpGroup group,
+                        long connectTimeoutNanos, long idleTimeoutNanos) {
+        this(server, username, password, group, connectTimeoutNanos, idleTimeoutNanos, 0);
+    }
+
+    /** The same client, trying to resume its session for up to {@code nanos} after an outage (0: never). */
+    public ClientConfig withReconnect(long nanos) {
+        return new ClientConfig(server, username, password, group, connectTimeoutNanos, idleTimeoutNanos, nanos);
+    }
+
+    /** The same client with another connect timeout (one reconnect attempt's). */
+    ClientConfig withConnectTimeout(long nanos) {
+        return new ClientConfig(server, username, password, group, nanos, idleTimeoutNanos, reconnectNanos);
+    }
+
     /** Everything but the password, which must not reach a log or an exception message. */
     @Override
     public String toString() {
         return "ClientConfig[server=" + server + ", username=" + username + ", password=(hidden), group="
                 + group + ", connectTimeoutNanos=" + connectTimeoutNanos + ", idleTimeoutNanos="
-                + idleTimeoutNanos + "]";
+                + idleTimeoutNanos + ", reconnectNanos=" + reconnectNanos + "]";
     }
 }

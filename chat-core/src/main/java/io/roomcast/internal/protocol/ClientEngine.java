@@ -23,15 +23,18 @@ import org.slf4j.LoggerFactory;
  * the client's private stream each pass through an {@link EventReorderBuffer}, and
  * {@link EventDelivery} hands them to the sink in order.
  *
- * <p>Lifecycle: {@code NEW} → {@code HANDSHAKE} → {@code JOINED} → {@code CLOSING} →
- * {@code FINISHED}. Once joined, room events are delivered in sequence order with no gap and no
+ * <p>Lifecycle: {@code NEW} → {@code HANDSHAKE} → {@code JOINED} (⇄ {@code RECONNECTING}) →
+ * {@code CLOSING} → {@code FINISHED}. With a reconnect time, a client that stops hearing from the
+ * server does not finish: it resumes its session ({@link Reconnection}, {@link ResumeTicket}),
+ * keeping its send window (unconfirmed messages go again with their ids; new ones queue) and its
+ * place in the room stream. Once joined, room events are delivered in sequence order with no gap and no
  * duplicate, messages are re-sent until the server confirms them, and the connection is kept
  * alive with PINGs.
  *
  * <p>Not thread-safe: every method runs on the one thread that drives the engine.
  */
 public final class ClientEngine implements DatagramEngine {
-    private enum State { NEW, HANDSHAKE, JOINED, CLOSING, FINISHED }
+    private enum State { NEW, HANDSHAKE, JOINED, RECONNECTING, CLOSING, FINISHED }
 
     private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
 
@@ -57,9 +60,9 @@ public final class ClientEngine implements DatagramEngine {
     /** A CLOSE_ACK for the server's CLOSE, sent once; then the engine finishes. */
     private byte[] closeAck;
     private CloseReason closedBy;
-    /** The server's handle for this session and its resume key, from the WELCOME; the key wiped when over. */
-    private byte[] resumeId;
-    private byte[] resumeKey;
+    private final ResumeCredential credential = new ResumeCredential();
+    /** While reconnecting: the attempts' schedule. */
+    private Reconnection reconnection;
 
     /**
      * A client engine; call {@link #start(long)} to begin the handshake.
@@ -96,7 +99,7 @@ public final class ClientEngine implements DatagramEngine {
      * before the WELCOME or once the keys are wiped.
      */
     ResumeTicket resumeTicket() {
-        return resumeKey == null ? null : new ResumeTicket(resumeId.clone(), resumeKey.clone(), deliveredSequence());
+        return credential.copy(deliveredSequence());
     }
 
     /**
@@ -107,7 +110,7 @@ public final class ClientEngine implements DatagramEngine {
      * @throws IllegalStateException if the client is not joined
      */
     public long send(String text) {
-        if (!isJoined()) {
+        if (!acceptsSends()) {
             throw new IllegalStateException("not in the room");
         }
         return window.add(text);
@@ -130,10 +133,24 @@ public final class ClientEngine implements DatagramEngine {
      * @throws IllegalStateException if the client is not joined
      */
     public long sendPrivate(String recipient, String text) {
-        if (!isJoined()) {
+        if (!acceptsSends()) {
             throw new IllegalStateException("not in the room");
         }
         return window.add(recipient, text);
+    }
+
+    /**
+     * {@code true} while joined, or reconnecting with room in the send window (then messages queue:
+     * at most {@link ProtocolLimits#SEND_WINDOW} unconfirmed).
+     */
+    public boolean acceptsSends() {
+        return isJoined() || state == State.RECONNECTING && leaveDeadlineNanos == Long.MAX_VALUE
+                && window.size() < ProtocolLimits.SEND_WINDOW;
+    }
+
+    /** {@code true} while reconnecting. */
+    public boolean isReconnecting() {
+        return state == State.RECONNECTING;
     }
 
     /** {@code true} while joined and not closing. */
@@ -166,6 +183,7 @@ public final class ClientEngine implements DatagramEngine {
                     failConnect(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
                 }
             }
+            case RECONNECTING -> finish(CloseReason.LEFT);
             case JOINED -> {
                 if (window.isEmpty()) {
                     startClosing();
@@ -242,7 +260,8 @@ public final class ClientEngine implements DatagramEngine {
         try {
             if (HandshakePacket.isLongHeader(datagram)) {
                 HandshakePacket packet = HandshakePacket.decode(datagram);
-                if (state == State.HANDSHAKE && handshake.handle(nowNanos, packet, handshakeOutcome)) {
+                boolean handshaking = state == State.HANDSHAKE || state == State.RECONNECTING && reconnection.attempting();
+                if (handshaking && handshake.handle(nowNanos, packet, handshakeOutcome)) {
                     malformed.dropped(source, "a WELCOME part did not open");
                 }
             } else if (state == State.JOINED || state == State.CLOSING) {
@@ -265,22 +284,35 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     private void joined(long now, ClientHandshake.Welcome welcome) {
+        if (state == State.RECONNECTING) {
+            resumed(now, welcome);
+            return;
+        }
+        window = new SendWindow(welcome.maxMessageBytes());
+        connect(now, welcome, true);
+        delivery.joined(welcome.members(), window, outbox, privateEvents);
+        sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
+        events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
+    }
+
+    /**
+     * The handshake's WELCOME opens a connection: a new private stream (and room stream, if
+     * {@code newRoomStream}) and outbox over the send window; the credential is the WELCOME's.
+     */
+    private void connect(long now, ClientHandshake.Welcome welcome, boolean newRoomStream) {
         Runnable undecodable = () -> malformed.dropped(config.server(), "a reassembled event did not decode");
         int maxEventBytes = welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES;
-        events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), delivery::history,
-                maxEventBytes, undecodable);
+        if (newRoomStream) {
+            events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), delivery::history,
+                    maxEventBytes, undecodable);
+        }
         privateEvents = EventReorderBuffer.privateStream(maxEventBytes, undecodable);
-        resumeId = welcome.resumeId();
-        resumeKey = handshake.keys().takeResumeKey();
-        window = new SendWindow(welcome.maxMessageBytes());
+        credential.welcomed(welcome.resumeId(), handshake.keys());
         outbox = new ClientOutbox(window, events, privateEvents, () -> state == State.JOINED && closeAck == null,
                 now);
-        delivery.joined(welcome.members(), window, outbox, privateEvents);
         connection = handshake.connection(welcome.idleTimeoutNanos(), now, outbox);
         outbox.attach(connection);
         state = State.JOINED;
-        sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
-        events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
     }
 
     // ---------------------------------------------------------------- timers
@@ -296,15 +328,16 @@ public final class ClientEngine implements DatagramEngine {
                 } else if (connection.idleExpired(nowNanos)) {
                     log.debug("the server fell silent for {} ms",
                             TimeUnit.NANOSECONDS.toMillis(connection.idleTimeoutNanos()));
-                    finish(CloseReason.TIMED_OUT);
+                    lost(CloseReason.TIMED_OUT);
                 } else if (nowNanos >= staleAtNanos()) {
                     // a live server re-sends until acknowledged, so an event this stale will never complete
                     log.debug("an event stayed incomplete for twice the idle timeout");
-                    finish(CloseReason.TIMED_OUT);
+                    lost(CloseReason.TIMED_OUT);
                 } else {
                     connection.onTimers(nowNanos);
                 }
             }
+            case RECONNECTING -> reconnectTimers(nowNanos);
             case CLOSING -> {
                 if (connection.closeFinished(nowNanos)) {
                     finish(CloseReason.LEFT);
@@ -324,6 +357,9 @@ public final class ClientEngine implements DatagramEngine {
                 next = Math.min(next, staleAtNanos());
                 yield Math.min(next, leaveDeadlineNanos);
             }
+            case RECONNECTING -> reconnection.attempting()
+                    ? Math.min(handshake.nextDeadlineNanos(), reconnection.nextDeadlineNanos())
+                    : reconnection.nextDeadlineNanos();
             case CLOSING -> connection.nextDeadlineNanos(false);
             default -> Long.MAX_VALUE;
         };
@@ -341,7 +377,10 @@ public final class ClientEngine implements DatagramEngine {
     public InetSocketAddress pollDatagram(long nowNanos, ByteBuffer out) {
         this.nowNanos = nowNanos;
         switch (state) {
-            case HANDSHAKE -> {
+            case HANDSHAKE, RECONNECTING -> {
+                if (state == State.RECONNECTING && !reconnection.attempting()) {
+                    return null;
+                }
                 byte[] packet = handshake.packetToSend();
                 if (packet == null) {
                     return null;
@@ -363,6 +402,77 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
+    // ---------------------------------------------------------------- reconnecting
+
+    /** The server fell silent: reconnect if this client may (and can prove its session), else finish. */
+    private void lost(CloseReason cause) {
+        if (config.reconnectNanos() <= 0 || !credential.held() || leaveDeadlineNanos != Long.MAX_VALUE) {
+            finish(cause);
+            return;
+        }
+        handshake.keys().destroy(); // the old connection is over; the resume key lives on here
+        state = State.RECONNECTING;
+        reconnection = new Reconnection(nowNanos, config.reconnectNanos());
+        log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
+        sink.reconnecting(cause);
+        reconnectTimers(nowNanos);
+    }
+
+    private void reconnectTimers(long now) {
+        if (reconnection.over(now)) {
+            log.debug("could not resume within the reconnect time");
+            finish(CloseReason.TIMED_OUT);
+        } else if (reconnection.attempting()) {
+            handshake.onTimeout(now, handshakeOutcome);
+        } else if (reconnection.attemptDue(now)) {
+            long attemptNanos = reconnection.attemptStarted(now);
+            handshake = new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now,
+                    credential.ticket(events.delivered()));
+        }
+    }
+
+    /** A resume attempt failed: without an answer, the next follows; refused, the session is over. */
+    private void attemptFailed(ClientEventSink.ConnectFailure failure, String detail) {
+        discardAttemptKeys();
+        switch (failure) {
+            case TIMED_OUT, UNREACHABLE, REFUSED -> reconnection.attemptFailed(nowNanos, random);
+            default -> {
+                log.debug("the server refused the resume: {} ({})", failure, detail);
+                finish(CloseReason.TIMED_OUT);
+            }
+        }
+    }
+
+    private void discardAttemptKeys() {
+        if (handshake.keys() != null) {
+            handshake.keys().destroy();
+        }
+    }
+
+    /**
+     * The server took the resume: a new connection carries on the session. Unconfirmed messages go
+     * again with their ids, except those the room had processed: with nothing missed the replayed
+     * log confirms the room's; otherwise (history instead) they, and private ones, are confirmed now.
+     */
+    private void resumed(long now, ClientHandshake.Welcome welcome) {
+        if (!welcome.resumed()) {
+            log.debug("the server no longer held the session: it admitted a new member instead");
+            discardAttemptKeys();
+            finish(CloseReason.TIMED_OUT); // that stray member times out on the server
+            return;
+        }
+        boolean nothingMissed = welcome.nothingMissed();
+        delivery.resumedSends(welcome.lastProcessedId(), nothingMissed);
+        connect(now, welcome, !nothingMissed);
+        delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
+        reconnection = null;
+        log.debug("resumed ({})", nothingMissed ? "nothing missed" : "history instead of what was missed");
+        sink.reconnected(nothingMissed);
+        if (!nothingMissed) {
+            events.start(delivery.roomOrder);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void failConnect(ClientEventSink.ConnectFailure failure, String detail) {
@@ -375,7 +485,8 @@ public final class ClientEngine implements DatagramEngine {
         if (state == State.FINISHED) {
             return;
         }
-        boolean wasJoined = state == State.JOINED || state == State.CLOSING && closedBy != null;
+        boolean wasJoined = state == State.JOINED || state == State.RECONNECTING
+                || state == State.CLOSING && closedBy != null;
         state = State.FINISHED;
         discardKeys();
         closeAck = null;
@@ -389,10 +500,7 @@ public final class ClientEngine implements DatagramEngine {
         if (handshake != null && handshake.keys() != null) {
             handshake.keys().destroy();
         }
-        if (resumeKey != null) {
-            java.util.Arrays.fill(resumeKey, (byte) 0);
-            resumeKey = null;
-        }
+        credential.wipe();
     }
 
     /** Where the handshake's outcome goes. */
@@ -404,7 +512,11 @@ public final class ClientEngine implements DatagramEngine {
 
         @Override
         public void failed(ClientEventSink.ConnectFailure failure, String detail) {
-            failConnect(failure, detail);
+            if (state == State.RECONNECTING) {
+                attemptFailed(failure, detail);
+            } else {
+                failConnect(failure, detail);
+            }
         }
     }
 

@@ -47,6 +47,20 @@ public interface ClientEventSink {
     void disconnected(CloseReason reason);
 
     /**
+     * The client lost the server ({@code cause}) and is trying to resume its session; not terminal.
+     * Sends are queued meanwhile.
+     */
+    default void reconnecting(CloseReason cause) {
+    }
+
+    /**
+     * The client resumed its session. With {@code nothingMissed} every event it missed follows, in
+     * order, before any later one; otherwise the room's history came instead ({@link #history}).
+     */
+    default void reconnected(boolean nothingMissed) {
+    }
+
+    /**
      * Whether the sink can take another room event ({@link #message}, {@link #memberJoined},
      * {@link #memberLeft}) now. While it cannot, the engine holds the room's events back and does
      * not report them delivered, as if the link were slow, until

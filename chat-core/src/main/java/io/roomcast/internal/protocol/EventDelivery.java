@@ -66,6 +66,41 @@ final class EventDelivery {
         this.privateEvents = privateStream;
     }
 
+    /**
+     * The client resumed its session on a new connection: reports go through {@code reports}, and
+     * a new private stream starts. With {@code names} (a gap: history comes instead of what was
+     * missed) the member list is the room's now and the history is awaited again; without (null),
+     * the replayed events bring the list up to date.
+     */
+    void resumed(List<String> names, ClientOutbox reports, EventReorderBuffer privateStream) {
+        if (names != null) {
+            members.clear();
+            historyGiven = false;
+            joined(names, window, reports, privateStream);
+        } else {
+            this.outbox = reports;
+            this.privateEvents = privateStream;
+        }
+    }
+
+    /**
+     * The session resumed: every unconfirmed message goes again from its start with its id, except
+     * those the room had processed ({@code id <= lastProcessedId}). Of those, with nothing missed a
+     * room message is confirmed by its replayed event; otherwise, and for a private message (whose
+     * confirmation was in the old private stream), it is confirmed now, with no sequence or time.
+     */
+    void resumedSends(long lastProcessedId, boolean nothingMissed) {
+        window.rewind(lastProcessedId, message -> {
+            if (message.recipient != null) {
+                window.settle(message.id);
+                sink.privateSent(message.id, message.recipient, message.text, 0);
+            } else if (!nothingMissed) {
+                window.settle(message.id);
+                sink.sendAccepted(message.id, 0, message.text, 0);
+            }
+        });
+    }
+
     /** The usernames in the room, this client's included, in the order they joined. */
     List<String> members() {
         return new ArrayList<>(members.values());

@@ -150,6 +150,24 @@ final class SendWindow {
         return data;
     }
 
+    /**
+     * The session resumed on a new connection: every message not confirmed goes again from its
+     * start, with its id, except those the room had already processed ({@code id <= lastProcessedId}),
+     * which are handed to {@code processed} (it settles them or leaves them to the replayed log).
+     */
+    void rewind(long lastProcessedId, java.util.function.Consumer<Outgoing> processed) {
+        retransmit.drop(item -> true);
+        startedBytes = 0;
+        for (Outgoing message : unconfirmed.values().toArray(Outgoing[]::new)) {
+            message.sentOffset = 0;
+            message.started = false;
+            if (message.id <= lastProcessedId) {
+                processed.accept(message);
+            }
+        }
+        firstUnsentId = Math.max(lastProcessedId + 1, unconfirmed.isEmpty() ? 0 : unconfirmed.firstKey());
+    }
+
     private boolean canSendNew(int packetsInFlight) {
         if (packetsInFlight >= ProtocolLimits.CLIENT_PACKET_WINDOW || unconfirmed.isEmpty()) {
             return false;

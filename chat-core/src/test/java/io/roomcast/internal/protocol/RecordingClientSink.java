@@ -125,6 +125,16 @@ public final class RecordingClientSink implements ClientEventSink {
     }
 
     @Override
+    public void reconnecting(CloseReason cause) {
+        log.add("reconnecting " + cause);
+    }
+
+    @Override
+    public void reconnected(boolean nothingMissed) {
+        log.add("reconnected " + nothingMissed);
+    }
+
+    @Override
     public void disconnected(CloseReason reason) {
         disconnected = reason;
         log.add("disconnected " + reason);

@@ -208,4 +208,105 @@ class ResumeSimulationTest {
         assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
         assertThat(room.sink("joan").joinSequence).as("a fresh join").isGreaterThan(ticket.lastDelivered());
     }
+
+    // ------------------------------------------------------------------ the client reconnects by itself
+
+    @ParameterizedTest(name = "partition of {0}x the idle timeout")
+    @ValueSource(ints = {1, 2, 5})
+    void aClientCutOffReconnectsByItselfGaplessWithItsSendsLandingOnce(int idleTimeouts) {
+        for (long seed = 1; seed <= 3; seed++) {
+            SimulatedRoom room = SimulatedRoom.builder(seed * 100 + idleTimeouts).configure(config -> config
+                    .withRateLimit(10_000, 10_000).withResumeWindow(6 * IDLE)).build();
+            InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+            room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(6 * IDLE), joanAt);
+            assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+            assertThat(room.join("ega")).isTrue();
+            RecordingClientSink joan = room.sink("joan");
+            room.send("ega", "a1");
+            assertThat(room.runUntil(() -> joan.messages.size() == 1, 10 * SECOND)).isTrue();
+
+            cut(room, joanAt);
+            List<Long> joanSent = new ArrayList<>();
+            List<String> egaSaid = new ArrayList<>(List.of("a1"));
+            long partition = idleTimeouts * IDLE;
+            for (int i = 0; i < 10; i++) {
+                String text = "b" + i;
+                room.send("ega", text);
+                egaSaid.add(text);
+                if (i % 3 == 0) {
+                    room.act(() -> {
+                        if (room.client("joan").acceptsSends()) {
+                            joanSent.add(room.client("joan").send("j" + joanSent.size()));
+                        }
+                    });
+                }
+                room.runFor(partition / 10);
+            }
+            assertThat(joan.disconnected).as("not terminal while reconnecting").isNull();
+            room.network().heal(joanAt, SimulatedRoom.SERVER);
+            room.network().heal(SimulatedRoom.SERVER, joanAt);
+            room.send("ega", "c1");
+            egaSaid.add("c1");
+            assertThat(room.runUntil(() -> joan.messages.size() >= egaSaid.size() + joanSent.size()
+                    && joan.accepted.size() == joanSent.size(), 60 * SECOND)).as("seed " + seed + " " + joan.log)
+                    .isTrue();
+            room.runFor(2 * SECOND);
+
+            List<String> expected = new ArrayList<>(egaSaid);
+            List<String> seen = new ArrayList<>();
+            for (RecordingClientSink.Delivered message : joan.messages) {
+                if (message.sender().equals("ega")) {
+                    seen.add(message.text());
+                }
+            }
+            assertThat(seen).as("seed %d: gapless, in order, once", seed).isEqualTo(expected);
+            List<Long> sequences = new ArrayList<>();
+            joan.messages.forEach(message -> sequences.add(message.sequence()));
+            assertThat(sequences).as("in room order, no duplicate").isSorted().doesNotHaveDuplicates();
+            assertThat(joan.accepted).containsExactlyInAnyOrderElementsOf(joanSent);
+            List<String> egaGot = new ArrayList<>();
+            room.sink("ega").messages.forEach(message -> {
+                if (message.sender().equals("joan")) {
+                    egaGot.add(message.text());
+                }
+            });
+            assertThat(egaGot).as("joan's sends landed exactly once").hasSize(joanSent.size()).doesNotHaveDuplicates();
+            assertThat(joan.history).isEmpty();
+            assertThat(joan.disconnected).isNull();
+            assertThat(joanSent).as("joan sent during the partition").isNotEmpty();
+            assertThat(joan.log).containsSubsequence("reconnecting TIMED_OUT", "reconnected true");
+            assertThat(room.server().memberNames()).containsExactlyInAnyOrder("joan", "ega");
+        }
+    }
+
+    @Test
+    void aClientThatCannotComeBackInTimeEndsTimedOut() {
+        SimulatedRoom room = SimulatedRoom.builder(23).configure(config -> config.withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(10 * SECOND), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        cut(room, joanAt);
+        room.runFor(IDLE + 5 * SECOND);
+        assertThat(room.client("joan").isReconnecting()).isTrue();
+        assertThat(room.sink("joan").disconnected).isNull();
+
+        room.runFor(6 * SECOND);
+        assertThat(room.sink("joan").disconnected).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(room.client("joan").isFinished()).isTrue();
+    }
+
+    @Test
+    void closingWhileReconnectingEndsAtOnce() {
+        SimulatedRoom room = SimulatedRoom.builder(29).configure(config -> config.withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        cut(room, joanAt);
+        room.runFor(IDLE + SECOND);
+        assertThat(room.client("joan").isReconnecting()).isTrue();
+
+        room.act(() -> room.client("joan").close(room.now()));
+        assertThat(room.sink("joan").disconnected).isEqualTo(CloseReason.LEFT);
+        assertThat(room.client("joan").isFinished()).isTrue();
+    }
 }

@@ -500,6 +500,20 @@ public final class SimulatedRoom {
         }
 
         @Override
+        public void reconnecting(CloseReason cause) {
+            if (recorder != null) {
+                recorder.reconnecting(cause);
+            }
+        }
+
+        @Override
+        public void reconnected(boolean nothingMissed) {
+            if (recorder != null) {
+                recorder.reconnected(nothingMissed);
+            }
+        }
+
+        @Override
         public void disconnected(CloseReason reason) {
             failed("a member was disconnected: " + reason);
             if (recorder != null) {
