@@ -49,6 +49,8 @@ public final class ChatClient implements Closeable {
 
     /** The default connect timeout: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The default time a client tries to come back after an outage: 30 seconds. */
+    public static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(30);
     /** The default idle timeout: the server's, {@link ChatServer#DEFAULT_IDLE_TIMEOUT}. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = ChatServer.DEFAULT_IDLE_TIMEOUT;
 
@@ -297,6 +299,7 @@ public final class ChatClient implements Closeable {
         private Executor callbackExecutor;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration reconnect = DEFAULT_RECONNECT;
 
         private Builder() {
         }
@@ -425,6 +428,29 @@ public final class ChatClient implements Closeable {
         }
 
         /**
+         * How long the client tries to come back as itself after it stops hearing from the server:
+         * it calls {@link ChatClientListener#onReconnecting}, tries at once, then with growing,
+         * jittered pauses of up to a few seconds, and resumes its session (the password is proved
+         * again) if the server still holds it ({@link ChatServer.Builder#resumeWindow}); messages
+         * are queued meanwhile. Past this time, or if the server refuses,
+         * {@link ChatClientListener#onDisconnected} ends the client. Default:
+         * {@link ChatClient#DEFAULT_RECONNECT}.
+         *
+         * @param giveUpAfter zero or a positive duration; {@link Duration#ZERO} never reconnects
+         *                    (an outage ends the client at once)
+         * @return this builder
+         * @throws IllegalArgumentException if it is negative
+         */
+        public Builder reconnect(Duration giveUpAfter) {
+            Objects.requireNonNull(giveUpAfter, "reconnect");
+            if (giveUpAfter.isNegative()) {
+                throw new IllegalArgumentException("reconnect: must not be negative, was " + giveUpAfter);
+            }
+            this.reconnect = giveUpAfter;
+            return this;
+        }
+
+        /**
          * A client with this configuration, not yet connected.
          *
          * @return the client
@@ -438,7 +464,7 @@ public final class ChatClient implements Closeable {
                 throw new IllegalStateException("username: a username is required; call username(...)");
             }
             return new ChatClient(new ClientSettings(server, username, password, connectTimeout, idleTimeout,
-                    callbackExecutor), listener);
+                    callbackExecutor, reconnect), listener);
         }
 
         private static Duration positive(Duration value, String name) {

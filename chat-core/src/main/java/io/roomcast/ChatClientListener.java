@@ -85,10 +85,35 @@ public interface ChatClientListener {
     }
 
     /**
+     * This client lost the server and is trying to come back as itself (see
+     * {@link ChatClient.Builder#reconnect}): not terminal. Messages passed to {@code send} meanwhile
+     * are queued; other members see this client leave ({@link LeaveReason#TIMED_OUT}) once the
+     * server notices, and join again when it is back. {@link #onReconnected} or
+     * {@link #onDisconnected} follows.
+     *
+     * @param cause why the connection was lost, such as {@link LeaveReason#TIMED_OUT}
+     */
+    default void onReconnecting(LeaveReason cause) {
+    }
+
+    /**
+     * This client is back in the room as itself, after {@link #onReconnecting}. With
+     * {@code nothingMissed}, every room event it missed follows, in the room's order and exactly
+     * once, before any later one; otherwise the room's log no longer held them all, and
+     * {@link #onHistory} follows with the room's recent messages instead: there is a gap. Messages
+     * sent before or during the outage are delivered exactly once either way.
+     *
+     * @param nothingMissed {@code true} if no room event was lost to the outage
+     */
+    default void onReconnected(boolean nothingMissed) {
+    }
+
+    /**
      * This client is no longer in the room: it was closed ({@link LeaveReason#LEFT}), the
      * server closed ({@link LeaveReason#SERVER_CLOSED}), the server fell silent
-     * ({@link LeaveReason#TIMED_OUT}) or removed it. Terminal: no call to this listener
-     * follows it.
+     * ({@link LeaveReason#TIMED_OUT}: with reconnecting on, only once it could not come back
+     * within the reconnect time or the server refused the resume) or removed it. Terminal: no
+     * call to this listener follows it, and it is not called while a reconnect is still possible.
      *
      * @param reason why
      */

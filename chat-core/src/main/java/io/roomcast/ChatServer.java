@@ -50,6 +50,8 @@ public final class ChatServer implements Closeable {
     public static final int MAX_HISTORY_SIZE = 1000;
     /** The default idle timeout: 15 seconds. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /** The default time a timed-out member's session and name are held for it: 30 seconds. */
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(30);
     /** The default maximum message size: {@value} bytes of UTF-8 (16 KiB). */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024;
     /** The largest maximum message size a room may set: {@value} bytes of UTF-8 (1 MiB). */
@@ -335,6 +337,7 @@ public final class ChatServer implements Closeable {
         };
         private Executor callbackExecutor;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration resumeWindow = DEFAULT_RESUME_WINDOW;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int maxMembers = DEFAULT_MAX_MEMBERS;
         private double messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
@@ -534,6 +537,27 @@ public final class ChatServer implements Closeable {
         }
 
         /**
+         * How long the server holds a member that timed out for it to come back as itself (see
+         * {@link ChatClient.Builder#reconnect}): its name is reserved meanwhile (nobody else can
+         * take it), and a client that proves it held the session resumes it with every event it
+         * missed that the room's log still holds. Other members see it leave
+         * ({@link LeaveReason#TIMED_OUT}) and join again. At most the room's member limit of sessions
+         * are held. Default: {@link ChatServer#DEFAULT_RESUME_WINDOW}.
+         *
+         * @param window zero or a positive duration; {@link Duration#ZERO} holds nothing (no resumption)
+         * @return this builder
+         * @throws IllegalArgumentException if it is negative
+         */
+        public Builder resumeWindow(Duration window) {
+            Objects.requireNonNull(window, "resumeWindow");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("resumeWindow: must not be negative, was " + window);
+            }
+            this.resumeWindow = window;
+            return this;
+        }
+
+        /**
          * A server with this configuration, not yet started.
          *
          * @return the server
@@ -544,7 +568,7 @@ public final class ChatServer implements Closeable {
                 throw new IllegalStateException("bind: the address to bind is required; call bind(...)");
             }
             return new ChatServer(new ServerSettings(bindAddress, roomName, password, idleTimeout, maxMessageBytes,
-                    maxMembers, messagesPerSecond, messageBurst, historySize, callbackExecutor), listener);
+                    maxMembers, messagesPerSecond, messageBurst, historySize, callbackExecutor, resumeWindow), listener);
         }
     }
 }

@@ -203,6 +203,17 @@ final class ClientListenerBridge implements ClientEventSink {
         return reason == null ? new ChatException(message) : new MessageRefusedException(reason, message, detail);
     }
 
+    @Override
+    public void reconnecting(CloseReason cause) {
+        LeaveReason leaveReason = LeaveReasons.of(cause);
+        callbacks.execute(() -> listener.onReconnecting(leaveReason));
+    }
+
+    @Override
+    public void reconnected(boolean nothingMissed) {
+        callbacks.execute(() -> listener.onReconnected(nothingMissed));
+    }
+
     /** Fails every unconfirmed send and tells the listener. Called once (the runtime sees to it). */
     @Override
     public void disconnected(CloseReason reason) {

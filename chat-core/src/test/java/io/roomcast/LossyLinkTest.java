@@ -42,8 +42,13 @@ class LossyLinkTest {
 
     private ChatClient join(InetSocketAddress via, String username, RecordingClientListener listener)
             throws Exception {
+        return join(via, username, listener, ChatClient.DEFAULT_RECONNECT);
+    }
+
+    private ChatClient join(InetSocketAddress via, String username, RecordingClientListener listener,
+                            Duration reconnect) throws Exception {
         ChatClient client = ChatClient.builder().server(via).username(username).password("secret")
-                .listener(listener).build();
+                .reconnect(reconnect).listener(listener).build();
         closeables.add(client);
         client.connect();
         return client;
@@ -119,7 +124,7 @@ class LossyLinkTest {
         RecordingClientListener joanEvents = new RecordingClientListener();
         RecordingClientListener egaEvents = new RecordingClientListener();
         join(server.localAddress(), "joan", joanEvents);
-        join(egaLink.address(), "ega", egaEvents);
+        join(egaLink.address(), "ega", egaEvents, Duration.ZERO); // the outage is terminal, as before #12
         joanEvents.assertJoined("ega");
 
         egaLink.silence();

@@ -90,6 +90,11 @@ final class LossyRelay implements AutoCloseable {
         silent = true;
     }
 
+    /** Ends a {@link #silence}: datagrams go through again, from the same relay addresses. */
+    void restore() {
+        silent = false;
+    }
+
     /** Every datagram forwarded so far, in order. */
     java.util.List<Captured> captured() {
         synchronized (captured) {

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class RecordingClientListener implements ChatClientListener {
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    sealed interface Event permits Message, Joined, Left, Disconnected, History, Private, Announced {
+    sealed interface Event permits Message, Joined, Left, Disconnected, History, Private, Announced, Reconnecting,
+            Reconnected {
     }
 
     record History(List<ChatMessage> messages) implements Event {
@@ -38,6 +39,12 @@ final class RecordingClientListener implements ChatClientListener {
     }
 
     record Disconnected(LeaveReason reason) implements Event {
+    }
+
+    record Reconnecting(LeaveReason cause) implements Event {
+    }
+
+    record Reconnected(boolean nothingMissed) implements Event {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -93,6 +100,16 @@ final class RecordingClientListener implements ChatClientListener {
     @Override
     public void onDisconnected(LeaveReason reason) {
         record(new Disconnected(reason));
+    }
+
+    @Override
+    public void onReconnecting(LeaveReason cause) {
+        record(new Reconnecting(cause));
+    }
+
+    @Override
+    public void onReconnected(boolean nothingMissed) {
+        record(new Reconnected(nothingMissed));
     }
 
     private void record(Event event) {
@@ -162,6 +179,14 @@ final class RecordingClientListener implements ChatClientListener {
 
     void assertDisconnected(LeaveReason reason) throws InterruptedException {
         assertThat(next()).isEqualTo(new Disconnected(reason));
+    }
+
+    void assertReconnecting(LeaveReason cause) throws InterruptedException {
+        assertThat(next()).isEqualTo(new Reconnecting(cause));
+    }
+
+    void assertReconnected(boolean nothingMissed) throws InterruptedException {
+        assertThat(next()).isEqualTo(new Reconnected(nothingMissed));
     }
 
     /** Nothing else has been recorded. */

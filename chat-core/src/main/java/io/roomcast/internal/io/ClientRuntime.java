@@ -76,7 +76,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
             throws IOException {
         String name = "roomcast-client-" + settings.username();
         ClientConfig config = new ClientConfig(settings.server(), settings.username(), settings.password(), GROUP,
-                settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos());
+                settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos(), settings.reconnect().toNanos());
         this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks", this::roomAgain);
         // never the application's executor: a listener blocked on a future may be occupying it
         this.completions = new CallbackDispatcher(null, name + "-futures");
@@ -135,7 +135,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
      */
     public void send(String text, LongConsumer queued, Runnable notInRoom) {
         boolean accepted = commands.execute(now -> {
-            if (engine.isJoined()) {
+            if (engine.acceptsSends()) { // joined, or reconnecting with room to queue
                 queued.accept(engine.send(text));
             } else {
                 completions.execute(notInRoom);
@@ -154,7 +154,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
      */
     public void sendPrivate(String recipient, String text, LongConsumer queued, Runnable notInRoom) {
         boolean accepted = commands.execute(now -> {
-            if (engine.isJoined()) {
+            if (engine.acceptsSends()) {
                 queued.accept(engine.sendPrivate(recipient, text));
             } else {
                 completions.execute(notInRoom);
@@ -280,6 +280,17 @@ public final class ClientRuntime<E extends ClientEventSink> {
         @Override
         public void sendRefused(long messageId, ErrorCode code, String detail) {
             events.sendRefused(messageId, code, detail);
+        }
+
+        @Override
+        public void reconnecting(CloseReason cause) {
+            events.reconnecting(cause);
+        }
+
+        @Override
+        public void reconnected(boolean nothingMissed) {
+            members = snapshot(engine.members());
+            events.reconnected(nothingMissed);
         }
 
         @Override

@@ -13,15 +13,17 @@ import java.util.concurrent.Executor;
  * @param password         the room password, possibly empty
  * @param connectTimeout   how long to try to join before giving up
  * @param idleTimeout      how long the server may stay silent
+ * @param reconnect        how long the client tries to resume its session after an outage (zero: never)
  * @param callbackExecutor the executor for listener calls (never send futures), or {@code null} for a dispatcher
  *                         thread of the client's own
  */
 public record ClientSettings(InetSocketAddress server, String username, String password, Duration connectTimeout,
-                             Duration idleTimeout, Executor callbackExecutor) {
+                             Duration idleTimeout, Executor callbackExecutor, Duration reconnect) {
     /** Everything but the password. */
     @Override
     public String toString() {
         return "ClientSettings[server=" + server + ", username=" + username + ", connectTimeout=" + connectTimeout
-                + ", idleTimeout=" + idleTimeout + ", callbackExecutor=" + callbackExecutor + "]";
+                + ", idleTimeout=" + idleTimeout + ", callbackExecutor=" + callbackExecutor + ", reconnect=" + reconnect
+                + "]";
     }
 }

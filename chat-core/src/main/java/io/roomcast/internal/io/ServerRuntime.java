@@ -65,7 +65,7 @@ public final class ServerRuntime {
         ServerConfig config = ServerConfig.of(roomName, GROUP, SrpVerifier.create(GROUP, roomName,
                         settings.password(), random), settings.idleTimeout().toNanos(), settings.maxMessageBytes(),
                 settings.maxMembers()).withRateLimit(settings.messagesPerSecond(), settings.messageBurst())
-                .withHistorySize(settings.historySize());
+                .withHistorySize(settings.historySize()).withResumeWindow(settings.resumeWindow().toNanos());
         this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks");
         this.commands = new CommandQueue();
         this.offload = new PooledOffload(name + "-srp", OFFLOAD_THREADS, commands);

@@ -17,16 +17,18 @@ import java.util.concurrent.Executor;
  * @param messagesPerSecond the rate each member's token bucket refills at
  * @param messageBurst      how many messages a member may send at once
  * @param historySize       how many of the last messages a newcomer receives
+ * @param resumeWindow      how long a timed-out member's session and name are held for it (zero: none)
  * @param callbackExecutor  the executor for listener calls, or {@code null} for a dispatcher thread of the server's own
  */
 public record ServerSettings(InetSocketAddress bindAddress, String roomName, String password, Duration idleTimeout,
                              int maxMessageBytes, int maxMembers, double messagesPerSecond, int messageBurst,
-                             int historySize, Executor callbackExecutor) {
+                             int historySize, Executor callbackExecutor, Duration resumeWindow) {
     /** Everything but the password. */
     @Override
     public String toString() {
         return "ServerSettings[bindAddress=" + bindAddress + ", roomName=" + roomName + ", idleTimeout=" + idleTimeout
                 + ", maxMessageBytes=" + maxMessageBytes + ", maxMembers=" + maxMembers + ", messagesPerSecond="
-                + messagesPerSecond + ", messageBurst=" + messageBurst + ", historySize=" + historySize + ", callbackExecutor=" + callbackExecutor + "]";
+                + messagesPerSecond + ", messageBurst=" + messageBurst + ", historySize=" + historySize + ", callbackExecutor=" + callbackExecutor
+                + ", resumeWindow=" + resumeWindow + "]";
     }
 }
