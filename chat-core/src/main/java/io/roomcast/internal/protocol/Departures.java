@@ -34,13 +34,16 @@ final class Departures {
     private final ServerStats stats;
     private final ServerEventSink sink;
     private final LongSupplier wallClockMillis;
+    /** Where a member that fell behind the log is held, so that it may resume (with history). */
+    private final HeldSessions held;
 
     /**
      * @param replies         where a CLOSE to a member dropped for not keeping up goes
      * @param wallClockMillis the wall clock that stamps leave events
      */
     Departures(MemberTable members, Room room, PrivateMessages privateMessages, Queue<Datagram> replies,
-               ServerStats stats, ServerEventSink sink, LongSupplier wallClockMillis) {
+               ServerStats stats, ServerEventSink sink, LongSupplier wallClockMillis, HeldSessions held) {
+        this.held = held;
         this.members = members;
         this.room = room;
         this.privateMessages = privateMessages;
@@ -171,6 +174,9 @@ final class Departures {
             // the next event such a member needs has left the log: it can never catch up
             for (RoomMember member : tooSlow) {
                 log.debug("{} fell too far behind the room", member.username);
+                if (members.contains(member) && !member.expelled()) {
+                    held.hold(member); // cut off while the room was busy: it may come back, with history
+                }
                 removeFromRoom(member, CloseReason.TOO_SLOW, true);
             }
         }

@@ -39,6 +39,8 @@ final class HeldSessions {
     }
 
     private final Map<BytesKey, Held> byId = new LinkedHashMap<>();
+    /** The engine's clock at its current call ({@link #at}): when a session is held from code without a clock. */
+    private long nowNanos;
     private final Room room;
     private final long windowNanos;
     private final int capacity;
@@ -53,6 +55,11 @@ final class HeldSessions {
         this.capacity = capacity;
     }
 
+    /** The engine's clock for the call it is handling: every entry point sets it first. */
+    void at(long now) {
+        this.nowNanos = now;
+    }
+
     /** {@code true} if sessions may be resumed at all. */
     boolean enabled() {
         return windowNanos > 0;
@@ -64,10 +71,13 @@ final class HeldSessions {
     }
 
     /**
-     * The member has just timed out and left the room: its session is held, its name reserved. Its
-     * resume key moves here (the member's copy is cleared, so forgetting the member does not wipe it).
+     * The member is leaving the room unreachable (it timed out, or fell behind the room log while
+     * silent): its session is held from the engine's current time ({@link #at}), its name reserved.
+     * Its resume key moves here (the member's copy is cleared, so forgetting the member does not
+     * wipe it). Nothing for a member the host removed or one already gone.
      */
-    void hold(RoomMember member, long now) {
+    void hold(RoomMember member) {
+        long now = nowNanos;
         if (!enabled() || member.resumeKey == null || member.resumeId == null) {
             return;
         }

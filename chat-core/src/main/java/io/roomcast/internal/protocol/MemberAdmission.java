@@ -124,7 +124,8 @@ final class MemberAdmission implements HandshakeResponder.Admission {
      */
     void timeOut(long now, RoomMember member, boolean tellMember) {
         if (!member.expelled() && members.contains(member)) {
-            held.hold(member, now); // takes its resume key before leaving wipes the member's
+            held.at(now);
+            held.hold(member); // takes its resume key before leaving wipes the member's
         }
         departures.removeFromRoom(member, CloseReason.TIMED_OUT, tellMember);
     }

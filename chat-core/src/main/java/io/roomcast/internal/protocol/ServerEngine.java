@@ -85,7 +85,8 @@ public final class ServerEngine implements DatagramEngine {
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
         this.privateMessages = new PrivateMessages(members, sink, stats);
-        this.departures = new Departures(members, room, privateMessages, replies, stats, sink, wallClockMillis);
+        this.departures = new Departures(members, room, privateMessages, replies, stats, sink, wallClockMillis,
+                held);
         this.moderation = new Moderation(members, room, departures, wallClockMillis, () -> closing);
         this.admission = new MemberAdmission(config, room, members, handshakes, held, departures, replies, sink,
                 random, wallClockMillis, refusalDetails, reassemblyBudget, stats);
@@ -144,6 +145,7 @@ public final class ServerEngine implements DatagramEngine {
      * having left. The engine finishes once all have acknowledged or the close timeout passed.
      */
     public void close(long nowNanos) {
+        held.at(nowNanos);
         if (closing) {
             return;
         }
@@ -162,6 +164,7 @@ public final class ServerEngine implements DatagramEngine {
      * @return {@code false} if no such member is in the room, or the room is closing
      */
     public boolean kick(long nowNanos, String username) {
+        held.at(nowNanos);
         return moderation.kick(nowNanos, username);
     }
 
@@ -170,6 +173,7 @@ public final class ServerEngine implements DatagramEngine {
      * with {@code BANNED}), for {@code durationNanos}.
      */
     public void ban(long nowNanos, String username, long durationNanos) {
+        held.at(nowNanos);
         moderation.ban(nowNanos, username, durationNanos);
     }
 
@@ -184,6 +188,7 @@ public final class ServerEngine implements DatagramEngine {
      * @return {@code false} if no such member is in the room, or the room is closing
      */
     public boolean mute(long nowNanos, String username, long durationNanos) {
+        held.at(nowNanos);
         return moderation.mute(nowNanos, username, durationNanos);
     }
 
@@ -194,6 +199,7 @@ public final class ServerEngine implements DatagramEngine {
 
     /** The host's announcement to the room: a room event. @return {@code false} if the room is closing */
     public boolean announce(long nowNanos, String text) {
+        held.at(nowNanos);
         return moderation.announce(text);
     }
 
@@ -206,6 +212,7 @@ public final class ServerEngine implements DatagramEngine {
 
     @Override
     public void handleDatagram(long nowNanos, ByteBuffer datagram, InetSocketAddress source) {
+        held.at(nowNanos);
         int received = datagram.remaining();
         stats.datagramsIn++;
         stats.bytesIn += received;
@@ -289,6 +296,7 @@ public final class ServerEngine implements DatagramEngine {
 
     @Override
     public void handleTimeout(long nowNanos) {
+        held.at(nowNanos);
         handshakes.expire(nowNanos);
         held.expire(nowNanos);
         // while closing every member is visited (its CLOSE re-sends); otherwise only those due

@@ -309,4 +309,59 @@ class ResumeSimulationTest {
         assertThat(room.sink("joan").disconnected).isEqualTo(CloseReason.LEFT);
         assertThat(room.client("joan").isFinished()).isTrue();
     }
+
+    @Test
+    void aClientBackAfterTheLogWrappedGetsHistoryAndIsToldItMissedSome() {
+        SimulatedRoom room = SimulatedRoom.builder(31).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(WINDOW).withLogCapacity(16).withHistorySize(5)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        cut(room, joanAt);
+        for (int i = 0; i < 30; i++) {
+            room.send("ega", "b" + i);
+            room.runFor(SECOND / 5);
+        }
+        room.runFor(IDLE);
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(room.runUntil(() -> joan.log.contains("reconnected false") && joan.historyCalls > 1, 30 * SECOND))
+                .as(joan.log.toString()).isTrue();
+        room.send("ega", "c1");
+        assertThat(room.runUntil(() -> !joan.messages.isEmpty(), 10 * SECOND)).isTrue();
+
+        assertThat(texts(joan.history)).endsWith("b25", "b26", "b27", "b28", "b29");
+        assertThat(texts(joan.messages)).containsExactly("c1");
+        assertThat(joan.disconnected).isNull();
+    }
+
+    @Test
+    void sendsQueueWhileReconnectingUpToTheSendWindowThenAreRefusedAtOnce() {
+        SimulatedRoom room = SimulatedRoom.builder(37).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        cut(room, joanAt);
+        room.runFor(IDLE + SECOND);
+        ClientEngine joan = room.client("joan");
+        assertThat(joan.isReconnecting()).isTrue();
+        int queued = 0;
+        while (joan.acceptsSends()) {
+            room.send("joan", "q" + queued++);
+        }
+        assertThat(queued).isEqualTo(ProtocolLimits.SEND_WINDOW);
+
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+        int expected = queued;
+        assertThat(room.runUntil(() -> room.sink("joan").accepted.size() == expected, 30 * SECOND)).isTrue();
+        List<String> egaGot = new ArrayList<>();
+        room.sink("ega").messages.forEach(message -> egaGot.add(message.text()));
+        assertThat(egaGot).hasSize(expected).doesNotHaveDuplicates().startsWith("q0", "q1").endsWith("q63");
+        assertThat(joan.acceptsSends()).isTrue();
+    }
 }
