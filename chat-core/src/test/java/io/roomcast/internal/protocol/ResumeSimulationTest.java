@@ -364,4 +364,54 @@ class ResumeSimulationTest {
         assertThat(egaGot).hasSize(expected).doesNotHaveDuplicates().startsWith("q0", "q1").endsWith("q63");
         assertThat(joan.acceptsSends()).isTrue();
     }
+
+    @ParameterizedTest
+    @ValueSource(longs = {41, 42, 43})
+    void aReconnectUnderTwentyPercentLossIsStillGaplessAndOnce(long seed) {
+        SimulatedRoom room = SimulatedRoom.builder(seed).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        room.network().conditions(SimulatedNetwork.Conditions.lossy(0.2, 0.05, 20));
+        RecordingClientSink joan = room.sink("joan");
+        List<String> said = new ArrayList<>();
+        List<Long> joanSent = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            if (i == 10) {
+                cut(room, joanAt);
+            }
+            if (i == 20) {
+                room.network().heal(joanAt, SimulatedRoom.SERVER);
+                room.network().heal(SimulatedRoom.SERVER, joanAt);
+            }
+            said.add("m" + i);
+            room.send("ega", "m" + i);
+            if (i % 5 == 2) {
+                room.act(() -> joanSent.add(room.client("joan").send("j" + joanSent.size())));
+            }
+            room.runFor(i >= 10 && i < 20 ? 2 * SECOND : SECOND / 2);
+        }
+        assertThat(room.runUntil(() -> joan.accepted.size() == joanSent.size()
+                && joan.messages.stream().filter(m -> m.sender().equals("ega")).count() == said.size(), 60 * SECOND))
+                .as(joan.log.toString()).isTrue();
+
+        List<String> fromEga = new ArrayList<>();
+        joan.messages.forEach(message -> {
+            if (message.sender().equals("ega")) {
+                fromEga.add(message.text());
+            }
+        });
+        assertThat(fromEga).isEqualTo(said);
+        List<String> egaGot = new ArrayList<>();
+        room.sink("ega").messages.forEach(message -> {
+            if (message.sender().equals("joan")) {
+                egaGot.add(message.text());
+            }
+        });
+        assertThat(egaGot).hasSize(joanSent.size()).doesNotHaveDuplicates();
+        assertThat(joan.log).contains("reconnected true");
+        assertThat(joan.disconnected).isNull();
+    }
 }
