@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * client.send("halo");
  * }</pre>
  *
- * <p>Lifecycle: built → connecting ({@link #connect()}) → joined → closing ({@link #close()}) →
- * closed. A client connects at most once; to join again, build a new one. A client that
- * failed to connect is closed. Its configuration is immutable.
+ * <p>Lifecycle: built → connecting ({@link #connect()}) → joined (⇄ reconnecting, after an
+ * outage: {@link ChatClientListener#onReconnecting}, {@link ChatClientListener#onReconnected};
+ * see {@link Builder#reconnect}) → closing ({@link #close()}) → closed. A client connects at most
+ * once; to join again, build a new one. A client that failed to connect is closed. Its
+ * configuration is immutable.
  *
  * <p>Threading: all methods are thread-safe. The connection runs on one I/O thread per
  * client. Listener calls run on a dispatcher thread (or the builder's executor), one at a time,

@@ -63,6 +63,8 @@ public final class ClientEngine implements DatagramEngine {
     private final ResumeCredential credential = new ResumeCredential();
     /** While reconnecting: the attempts' schedule. */
     private Reconnection reconnection;
+    /** The server admitted a new member instead of resuming: its connection is only closed, never read. */
+    private boolean abandoned;
 
     /**
      * A client engine; call {@link #start(long)} to begin the handshake.
@@ -456,9 +458,17 @@ public final class ClientEngine implements DatagramEngine {
      */
     private void resumed(long now, ClientHandshake.Welcome welcome) {
         if (!welcome.resumed()) {
+            // the server no longer held the session and admitted a new member under the name: that
+            // is not this session coming back, so the new member leaves at once (one CLOSE, as
+            // close() while joining does), its events unread, and the client ends as it would have
             log.debug("the server no longer held the session: it admitted a new member instead");
-            discardAttemptKeys();
-            finish(CloseReason.TIMED_OUT); // that stray member times out on the server
+            credential.wipe();
+            abandoned = true;
+            connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
+            connection.startClosing(CloseReason.LEFT, now, 0);
+            state = State.CLOSING;
+            closedBy = null; // reported here; nothing after it
+            sink.disconnected(CloseReason.TIMED_OUT);
             return;
         }
         boolean nothingMissed = welcome.nothingMissed();
@@ -524,7 +534,7 @@ public final class ClientEngine implements DatagramEngine {
     private final class ServerFrames implements Connection.Frames {
         @Override
         public boolean take(Frame frame, long now) {
-            if (events == null && !(frame instanceof Frame.Close || frame instanceof Frame.CloseAck)) {
+            if ((events == null || abandoned) && !(frame instanceof Frame.Close || frame instanceof Frame.CloseAck)) {
                 return true; // closed while the PROOF was out: nothing but the close matters now
             }
             if (frame instanceof EventFrame event) {
@@ -541,7 +551,7 @@ public final class ClientEngine implements DatagramEngine {
                 outbox.pathChallenged(challenge.data()); // our address changed; prove we receive here
             } else if (frame instanceof Frame.Close close) {
                 closeAck = connection.packetOf(Frame.CloseAck.INSTANCE);
-                closedBy = close.reason();
+                closedBy = abandoned ? null : close.reason(); // an abandoned client has reported its end
             } else if (frame instanceof Frame.CloseAck && state == State.CLOSING) {
                 finish(CloseReason.LEFT);
             }

@@ -414,4 +414,27 @@ class ResumeSimulationTest {
         assertThat(joan.log).contains("reconnected true");
         assertThat(joan.disconnected).isNull();
     }
+
+    @Test
+    void aClientBackAfterTheServerLostItsSessionEndsAndLeavesNoGhost() {
+        SimulatedRoom room = SimulatedRoom.builder(47).build(); // the engine-level default: no resume window
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        cut(room, joanAt);
+        room.runFor(IDLE + 2 * SECOND);
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(room.runUntil(() -> joan.disconnected != null, 20 * SECOND)).as(joan.log.toString()).isTrue();
+        room.runFor(2 * SECOND);
+
+        assertThat(joan.disconnected).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(joan.log).contains("reconnecting TIMED_OUT").doesNotContain("reconnected true", "reconnected false");
+        assertThat(joan.log.get(joan.log.size() - 1)).isEqualTo("disconnected TIMED_OUT");
+        assertThat(room.server().memberNames()).as("the member admitted by mistake left at once")
+                .containsExactly("ega");
+        assertThat(room.client("joan").isFinished()).isTrue();
+    }
 }
