@@ -77,6 +77,22 @@ class BuilderValidationTest {
     }
 
     @Test
+    void reconnectAndResumeWindowMayBeZeroButNotNegative() {
+        assertThatThrownBy(() -> ChatClient.builder().reconnect(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("reconnect");
+        assertThatThrownBy(() -> ChatServer.builder().resumeWindow(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("resumeWindow");
+        assertThatThrownBy(() -> ChatClient.builder().reconnect(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("reconnect");
+        assertThatThrownBy(() -> ChatServer.builder().resumeWindow(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("resumeWindow");
+        assertThat(ChatClient.builder().reconnect(Duration.ZERO)).isNotNull();
+        assertThat(ChatServer.builder().resumeWindow(Duration.ZERO)).isNotNull();
+        assertThat(ChatClient.DEFAULT_RECONNECT).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ChatServer.DEFAULT_RESUME_WINDOW).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void serverWithoutBindAddressNamesTheField() {
         assertThatThrownBy(() -> ChatServer.builder().password("secret").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("bind");
