@@ -440,7 +440,7 @@ public final class ClientEngine implements DatagramEngine {
             case TIMED_OUT, UNREACHABLE, REFUSED -> reconnection.attemptFailed(nowNanos, random);
             default -> {
                 log.debug("the server refused the resume: {} ({})", failure, detail);
-                finish(CloseReason.TIMED_OUT);
+                finish(failure == ClientEventSink.ConnectFailure.BANNED ? CloseReason.BANNED : CloseReason.TIMED_OUT);
             }
         }
     }

@@ -437,4 +437,24 @@ class ResumeSimulationTest {
                 .containsExactly("ega");
         assertThat(room.client("joan").isFinished()).isTrue();
     }
+
+    @Test
+    void aMemberBannedWhileAwayIsRefusedItsResumeAndEndsBanned() {
+        SimulatedRoom room = SimulatedRoom.builder(53).configure(config -> config.withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        cut(room, joanAt);
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+        room.act(() -> room.server().ban(room.now(), "joan", 60 * SECOND));
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(room.runUntil(() -> joan.disconnected != null, 20 * SECOND)).as(joan.log.toString()).isTrue();
+        assertThat(joan.disconnected).isEqualTo(CloseReason.BANNED);
+        assertThat(room.server().memberNames()).isEmpty();
+        assertThat(room.server().heldSessions().size()).as("the refused resume used the session up").isZero();
+    }
 }
