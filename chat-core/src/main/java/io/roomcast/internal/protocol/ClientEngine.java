@@ -121,7 +121,7 @@ public final class ClientEngine implements DatagramEngine {
     /** The sink has room again after {@link ClientEventSink#hasRoom()} said no: held-back events go to it now. */
     public void resumeDelivery(long nowNanos) {
         this.nowNanos = nowNanos;
-        if (events != null && (state == State.JOINED || state == State.CLOSING)) {
+        if (events != null && (state == State.JOINED || state == State.CLOSING || state == State.RECONNECTING)) {
             events.deliverHeld(delivery.roomOrder);
             privateEvents.deliverHeld(delivery.privateOrder);
         }

@@ -457,4 +457,40 @@ class ResumeSimulationTest {
         assertThat(room.server().memberNames()).isEmpty();
         assertThat(room.server().heldSessions().size()).as("the refused resume used the session up").isZero();
     }
+
+    @Test
+    void eventsHeldBackForASlowApplicationAcrossAnOutageArriveOnceInOrder() {
+        SimulatedRoom room = SimulatedRoom.builder(59).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        RecordingClientSink joan = room.sink("joan");
+        joan.room = false; // the application takes nothing for a while
+        List<String> said = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            said.add("a" + i);
+            room.send("ega", "a" + i);
+        }
+        room.runFor(SECOND); // received and held back, not delivered
+        cut(room, joanAt);
+        for (int i = 0; i < 5; i++) {
+            said.add("b" + i);
+            room.send("ega", "b" + i);
+        }
+        room.runFor(IDLE + SECOND);
+        assertThat(room.client("joan").isReconnecting()).isTrue();
+        joan.room = true; // it catches up on what it held while the client is away
+        room.act(() -> room.client("joan").resumeDelivery(room.now()));
+        assertThat(joan.messages).hasSize(5);
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+
+        assertThat(room.runUntil(() -> joan.messages.size() == said.size(), 30 * SECOND)).as(joan.log.toString())
+                .isTrue();
+        room.runFor(2 * SECOND);
+        assertThat(texts(joan.messages)).isEqualTo(said);
+        assertThat(joan.log).contains("reconnected true");
+    }
 }
