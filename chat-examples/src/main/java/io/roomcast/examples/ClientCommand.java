@@ -284,6 +284,17 @@ final class ClientCommand implements Callable<Integer> {
         }
 
         @Override
+        public void onReconnecting(LeaveReason cause) {
+            print("-- connection lost, reconnecting…");
+        }
+
+        @Override
+        public void onReconnected(boolean nothingMissed) {
+            print(nothingMissed ? "-- back (nothing missed)"
+                    : "-- back (some messages were missed; showing recent history)");
+        }
+
+        @Override
         public void onDisconnected(LeaveReason reason) {
             disconnectedFor = reason;
             String why = switch (reason) {
