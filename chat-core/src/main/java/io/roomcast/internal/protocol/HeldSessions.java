@@ -4,9 +4,12 @@ import io.roomcast.internal.crypto.ResumeProof;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.Frame;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -30,9 +33,13 @@ final class HeldSessions {
      * @param lastProcessedId the last message id the room processed from it
      * @param joinSequence    the sequence of its original join: a resume asking for events before it gets history
      * @param untilNanos      when the session lapses
+     * @param refusals        ERROR frames the member had not acknowledged (queued or in flight when it
+     *                        was cut off), in id order, sent first on resume; at most
+     *                        {@link IncomingMessages#MAX_QUEUED_REFUSALS} (128), so a held session
+     *                        holds a bounded amount and the store at most {@code capacity} times it
      */
     record Held(BytesKey resumeId, String displayName, byte[] resumeKey, long lastProcessedId, long joinSequence,
-                long untilNanos) {
+                long untilNanos, List<Frame.Error> refusals) {
         void wipe() {
             Arrays.fill(resumeKey, (byte) 0);
         }
@@ -85,8 +92,15 @@ final class HeldSessions {
             Iterator<Held> oldest = byId.values().iterator();
             drop(oldest.next());
         }
+        List<Frame.Error> inFlight = new ArrayList<>();
+        member.connection.forEachInFlight(sent -> {
+            if (sent != null) { // a packet with no content (an ACK, a PING)
+                inFlight.addAll(sent.errors());
+            }
+        });
         Held held = new Held(new BytesKey(member.resumeId), member.username, member.resumeKey,
-                member.incoming.lastProcessedId(), member.joinSequence, now + windowNanos);
+                member.incoming.lastProcessedId(), member.joinSequence, now + windowNanos,
+                List.copyOf(member.incoming.unacknowledgedRefusals(inFlight)));
         member.resumeKey = null;
         byId.put(held.resumeId(), held);
         room.hold(held.displayName());

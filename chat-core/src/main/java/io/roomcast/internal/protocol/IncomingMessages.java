@@ -6,6 +6,7 @@ import io.roomcast.internal.wire.Frame;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -278,6 +279,40 @@ final class IncomingMessages {
             return false;
         }
         return refusals.putIfAbsent(refusal.messageId(), refusal) == null;
+    }
+
+    /**
+     * The refusals the member has not acknowledged: those queued and those in packets still in
+     * flight ({@code inFlight}), in message-id order, at most {@link #MAX_QUEUED_REFUSALS} (the
+     * lowest ids kept): what a held session keeps so that the refusals reach the client when it
+     * resumes ({@link #requeue}).
+     */
+    List<Frame.Error> unacknowledgedRefusals(List<Frame.Error> inFlight) {
+        TreeMap<Long, Frame.Error> byId = new TreeMap<>();
+        for (Frame.Error error : refusals.values()) {
+            byId.putIfAbsent(error.messageId(), error);
+        }
+        for (Frame.Error error : inFlight) {
+            byId.putIfAbsent(error.messageId(), error);
+        }
+        List<Frame.Error> kept = new ArrayList<>(Math.min(byId.size(), MAX_QUEUED_REFUSALS));
+        for (Frame.Error error : byId.values()) {
+            if (kept.size() == MAX_QUEUED_REFUSALS) {
+                break;
+            }
+            kept.add(error);
+        }
+        return kept;
+    }
+
+    /**
+     * A resumed member's refusals its earlier session had not had acknowledged go out first
+     * (counted already when they were made); at most {@link #MAX_QUEUED_REFUSALS} of them.
+     */
+    void requeue(List<Frame.Error> errors) {
+        for (Frame.Error error : errors) {
+            queue(error);
+        }
     }
 
     /** {@code true} if ERROR frames wait to be sent. */

@@ -98,6 +98,9 @@ final class MemberAdmission implements HandshakeResponder.Admission {
                 config.eventWindow(), config.packetWindow(), now);
         long lastProcessedId = resumed != null ? resumed.lastProcessedId() : 0;
         member.incoming.continueAfter(lastProcessedId);
+        if (resumed != null) {
+            member.incoming.requeue(resumed.refusals()); // refusals the old connection lost go out first
+        }
         member.joinSequence = joined.sequence();
         member.resumeId = new byte[WireFormat.RESUME_ID_BYTES]; // a resume rotates both the id and the key
         random.nextBytes(member.resumeId);

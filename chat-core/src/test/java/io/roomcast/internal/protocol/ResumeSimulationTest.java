@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import java.net.InetSocketAddress;
@@ -88,6 +89,43 @@ class ResumeSimulationTest {
         assertThat(room.server().memberNames()).containsExactly("ega", "joan");
         assertThat(room.server().heldSessions().size()).isZero();
         assertThat(room.sink("ega").log).containsSubsequence("<-- joan TIMED_OUT", "--> joan");
+    }
+
+    @Test
+    void aRefusalLostWithTheOldConnectionReachesTheClientOnceWhenItResumes() {
+        SimulatedRoom room = SimulatedRoom.builder(23).configure(config -> config.withRateLimit(0.5, 1)
+                .withResumeWindow(6 * IDLE)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(6 * IDLE), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        RecordingClientSink joan = room.sink("joan");
+        room.runFor(3 * SECOND); // joan's bucket is full: one message, then refusals for two seconds
+
+        room.network().partition(SimulatedRoom.SERVER, joanAt); // nothing more reaches joan
+        long accepted = room.send("joan", "r0");
+        long refused = room.send("joan", "r1"); // over the rate limit: its ERROR goes into the cut
+        assertThat(room.runUntil(() -> texts(room.sink("ega").messages).contains("r0")
+                && room.server().memberNames().contains("joan"), 10 * SECOND)).isTrue();
+        room.runFor(SECOND); // the ERROR went out, and was lost, more than once
+        room.network().partition(joanAt, SimulatedRoom.SERVER);
+        long during = room.send("joan", "r2"); // sent while away: goes again after the resume
+        room.runFor(2 * IDLE);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        assertThat(joan.refused).as("the ERROR never reached joan").isEmpty();
+
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+        assertThat(room.runUntil(() -> joan.accepted.size() == 2 && !joan.refused.isEmpty(), 60 * SECOND))
+                .as(joan.log.toString()).isTrue();
+        room.runFor(5 * SECOND);
+
+        assertThat(joan.refused).as("refused once, with its refusal").containsExactly(refused);
+        assertThat(joan.refusedWith).containsExactly(ErrorCode.RATE_LIMITED);
+        assertThat(joan.accepted).as("confirmed once each").containsExactlyInAnyOrder(accepted, during);
+        assertThat(texts(room.sink("ega").messages)).containsExactly("r0", "r2");
+        assertThat(joan.log).containsSubsequence("reconnecting TIMED_OUT", "reconnected true");
+        assertThat(joan.disconnected).isNull();
     }
 
     @Test
