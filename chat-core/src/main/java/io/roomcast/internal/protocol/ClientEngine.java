@@ -416,6 +416,7 @@ public final class ClientEngine implements DatagramEngine {
         state = State.RECONNECTING;
         reconnection = new Reconnection(nowNanos, config.reconnectNanos());
         log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
+        delivery.reconnecting();
         sink.reconnecting(cause);
         reconnectTimers(nowNanos);
     }
@@ -477,7 +478,7 @@ public final class ClientEngine implements DatagramEngine {
         delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
         reconnection = null;
         log.debug("resumed ({})", nothingMissed ? "nothing missed" : "history instead of what was missed");
-        sink.reconnected(nothingMissed);
+        // the sink hears reconnected once the replay reaches the client's own JOINED, or after the history
         if (!nothingMissed) {
             events.start(delivery.roomOrder);
         }
