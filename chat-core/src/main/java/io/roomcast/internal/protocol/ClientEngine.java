@@ -99,7 +99,7 @@ public final class ClientEngine implements DatagramEngine {
      * before the WELCOME or once the keys are wiped.
      */
     ResumeTicket resumeTicket() {
-        return session.credential.copy(deliveredSequence());
+        return session.credential.copy(session.deliveredSequence());
     }
 
     /**
@@ -214,19 +214,9 @@ public final class ClientEngine implements DatagramEngine {
         return state == State.FINISHED;
     }
 
-    /** Events held back waiting for a gap to fill, for tests that check memory bounds. */
-    int heldBackCount() {
-        return session.events == null ? 0 : session.events.heldBackCount();
-    }
-
-    /** Bytes of incomplete fragmented events held, for tests that check memory bounds. */
-    long fragmentBytes() {
-        return session.events == null ? 0 : session.events.fragmentBytes();
-    }
-
-    /** Messages not yet confirmed, for tests. */
-    int unconfirmedCount() {
-        return session.window == null ? 0 : session.window.size();
+    /** The session's parts (its stream, window and connection), for tests. */
+    ClientSession session() {
+        return session;
     }
 
     /** The session keys (the connection's, and the welcome key) once the PROOF is due, else null: for tests. */
@@ -239,15 +229,6 @@ public final class ClientEngine implements DatagramEngine {
         return handshake == null ? 0 : handshake.strayAnswers();
     }
 
-    /** The last room sequence number delivered, for tests. */
-    long deliveredSequence() {
-        return session.events == null ? 0 : session.events.delivered();
-    }
-
-    /** The connection to the server once joined (null before), for tests that speak through it as a hostile member would. */
-    Connection<ClientOutbox.Sent> connection() {
-        return session.connection;
-    }
 
     // ---------------------------------------------------------------- input
 
@@ -398,7 +379,7 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     /**
-     * The server took the resume: a new connection carries on the  Unconfirmed messages go
+     * The server took the resume: a new connection carries on the session. Unconfirmed messages go
      * again with their ids, except those the room had processed: with nothing missed the replayed
      * log confirms the room's; otherwise (history instead) they, and private ones, are confirmed now.
      */

@@ -88,4 +88,19 @@ final class ClientSession {
     long deliveredSequence() {
         return events == null ? 0 : events.delivered();
     }
+
+    /** Events held back waiting for a gap to fill, for tests that check memory bounds. */
+    int heldBackCount() {
+        return events == null ? 0 : events.heldBackCount();
+    }
+
+    /** Bytes of incomplete fragmented events held, for tests that check memory bounds. */
+    long fragmentBytes() {
+        return events == null ? 0 : events.fragmentBytes();
+    }
+
+    /** Messages not yet confirmed, for tests. */
+    int unconfirmedCount() {
+        return window == null ? 0 : window.size();
+    }
 }
