@@ -98,10 +98,11 @@ public interface ChatClientListener {
 
     /**
      * This client is back in the room as itself, after {@link #onReconnecting}. With
-     * {@code nothingMissed}, every room event it missed follows, in the room's order and exactly
-     * once, before any later one; otherwise the room's log no longer held them all, and
-     * {@link #onHistory} follows with the room's recent messages instead: there is a gap. Messages
-     * sent before or during the outage are delivered exactly once either way.
+     * {@code nothingMissed}, it comes after every room event the client missed has been given, in
+     * the room's order and exactly once, and before the live events that follow; otherwise the
+     * room's log no longer held them all, and it comes right after {@link #onHistory}, which gave
+     * the room's recent messages instead: there is a gap. Messages sent before or during the outage
+     * are delivered exactly once either way.
      *
      * @param nothingMissed {@code true} if no room event was lost to the outage
      */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@code NEW} → {@code HANDSHAKE} → {@code JOINED} (⇄ {@code RECONNECTING}) →
  * {@code CLOSING} → {@code FINISHED}. With a reconnect time, a client that stops hearing from the
- * server does not finish: it resumes its session ({@link Reconnection}, {@link ResumeTicket}),
+ * server does not finish: it resumes its {@link ClientSession} ({@link Reconnection}, {@link ResumeTicket}),
  * keeping its send window (unconfirmed messages go again with their ids; new ones queue) and its
  * place in the room stream. Once joined, room events are delivered in sequence order with no gap and no
  * duplicate, messages are re-sent until the server confirms them, and the connection is kept
@@ -50,17 +50,12 @@ public final class ClientEngine implements DatagramEngine {
     private long nowNanos;
 
     private ClientHandshake handshake;
-    private Connection<ClientOutbox.Sent> connection;
-    private EventReorderBuffer events;
-    private EventReorderBuffer privateEvents;
-    private SendWindow window;
-    private ClientOutbox outbox;
+    private final ClientSession session;
     /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
     private long leaveDeadlineNanos = Long.MAX_VALUE;
     /** A CLOSE_ACK for the server's CLOSE, sent once; then the engine finishes. */
     private byte[] closeAck;
     private CloseReason closedBy;
-    private final ResumeCredential credential = new ResumeCredential();
     /** While reconnecting: the attempts' schedule. */
     private Reconnection reconnection;
     /** The server admitted a new member instead of resuming: its connection is only closed, never read. */
@@ -77,6 +72,9 @@ public final class ClientEngine implements DatagramEngine {
         this.sink = sink;
         this.random = random;
         this.delivery = new EventDelivery(sink, Username.key(config.username()), () -> nowNanos, this::closeIfDrained);
+        this.session = new ClientSession(delivery,
+                () -> malformed.dropped(config.server(), "a reassembled event did not decode"),
+                () -> state == State.JOINED && closeAck == null);
     }
 
     /** Sends HELLO and starts the connect timeout. */
@@ -101,7 +99,7 @@ public final class ClientEngine implements DatagramEngine {
      * before the WELCOME or once the keys are wiped.
      */
     ResumeTicket resumeTicket() {
-        return credential.copy(deliveredSequence());
+        return session.credential.copy(session.deliveredSequence());
     }
 
     /**
@@ -115,15 +113,15 @@ public final class ClientEngine implements DatagramEngine {
         if (!acceptsSends()) {
             throw new IllegalStateException("not in the room");
         }
-        return window.add(text);
+        return session.window.add(text);
     }
 
     /** The sink has room again after {@link ClientEventSink#hasRoom()} said no: held-back events go to it now. */
     public void resumeDelivery(long nowNanos) {
         this.nowNanos = nowNanos;
-        if (events != null && (state == State.JOINED || state == State.CLOSING || state == State.RECONNECTING)) {
-            events.deliverHeld(delivery.roomOrder);
-            privateEvents.deliverHeld(delivery.privateOrder);
+        if (session.events != null && (state == State.JOINED || state == State.CLOSING || state == State.RECONNECTING)) {
+            session.events.deliverHeld(delivery.roomOrder);
+            session.privateEvents.deliverHeld(delivery.privateOrder);
         }
     }
 
@@ -138,7 +136,7 @@ public final class ClientEngine implements DatagramEngine {
         if (!acceptsSends()) {
             throw new IllegalStateException("not in the room");
         }
-        return window.add(recipient, text);
+        return session.window.add(recipient, text);
     }
 
     /**
@@ -147,7 +145,7 @@ public final class ClientEngine implements DatagramEngine {
      */
     public boolean acceptsSends() {
         return isJoined() || state == State.RECONNECTING && leaveDeadlineNanos == Long.MAX_VALUE
-                && window.size() < ProtocolLimits.SEND_WINDOW;
+                && session.window.size() < ProtocolLimits.SEND_WINDOW;
     }
 
     /** {@code true} while reconnecting. */
@@ -177,8 +175,8 @@ public final class ClientEngine implements DatagramEngine {
             case HANDSHAKE -> {
                 if (handshake.proofSent()) {
                     // the server may already have admitted us: tell it, once, so no ghost member lingers
-                    connection = handshake.connection(config.idleTimeoutNanos(), nowNanos, Connection.noContent());
-                    connection.startClosing(CloseReason.LEFT, nowNanos, 0);
+                    session.connection = handshake.connection(config.idleTimeoutNanos(), nowNanos, Connection.noContent());
+                    session.connection.startClosing(CloseReason.LEFT, nowNanos, 0);
                     state = State.CLOSING;
                     sink.connectFailed(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
                 } else {
@@ -187,7 +185,7 @@ public final class ClientEngine implements DatagramEngine {
             }
             case RECONNECTING -> finish(CloseReason.LEFT);
             case JOINED -> {
-                if (window.isEmpty()) {
+                if (session.window.isEmpty()) {
                     startClosing();
                 } else if (leaveDeadlineNanos == Long.MAX_VALUE) {
                     // like a TCP close: what was sent before close() still goes out, for a bounded time
@@ -200,7 +198,7 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     private void closeIfDrained() {
-        if (state == State.JOINED && leaveDeadlineNanos != Long.MAX_VALUE && window.isEmpty()) {
+        if (state == State.JOINED && leaveDeadlineNanos != Long.MAX_VALUE && session.window.isEmpty()) {
             startClosing();
         }
     }
@@ -208,7 +206,7 @@ public final class ClientEngine implements DatagramEngine {
     private void startClosing() {
         state = State.CLOSING;
         closedBy = CloseReason.LEFT;
-        connection.startClosing(CloseReason.LEFT, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
+        session.connection.startClosing(CloseReason.LEFT, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
     }
 
     @Override
@@ -216,19 +214,9 @@ public final class ClientEngine implements DatagramEngine {
         return state == State.FINISHED;
     }
 
-    /** Events held back waiting for a gap to fill, for tests that check memory bounds. */
-    int heldBackCount() {
-        return events == null ? 0 : events.heldBackCount();
-    }
-
-    /** Bytes of incomplete fragmented events held, for tests that check memory bounds. */
-    long fragmentBytes() {
-        return events == null ? 0 : events.fragmentBytes();
-    }
-
-    /** Messages not yet confirmed, for tests. */
-    int unconfirmedCount() {
-        return window == null ? 0 : window.size();
+    /** The session's parts (its stream, window and connection), for tests. */
+    ClientSession session() {
+        return session;
     }
 
     /** The session keys (the connection's, and the welcome key) once the PROOF is due, else null: for tests. */
@@ -241,15 +229,6 @@ public final class ClientEngine implements DatagramEngine {
         return handshake == null ? 0 : handshake.strayAnswers();
     }
 
-    /** The last room sequence number delivered, for tests. */
-    long deliveredSequence() {
-        return events == null ? 0 : events.delivered();
-    }
-
-    /** The connection to the server once joined (null before), for tests that speak through it as a hostile member would. */
-    Connection<ClientOutbox.Sent> connection() {
-        return connection;
-    }
 
     // ---------------------------------------------------------------- input
 
@@ -268,8 +247,8 @@ public final class ClientEngine implements DatagramEngine {
                 }
             } else if (state == State.JOINED || state == State.CLOSING) {
                 ShortHeader header = ProtectedPackets.peekHeader(datagram);
-                if (header.connectionId() == connection.id()) {
-                    connection.receive(nowNanos, datagram, header, frames);
+                if (header.connectionId() == session.connection.id()) {
+                    session.connection.receive(nowNanos, datagram, header, frames);
                 }
             }
         } catch (MalformedPacketException e) {
@@ -290,31 +269,10 @@ public final class ClientEngine implements DatagramEngine {
             resumed(now, welcome);
             return;
         }
-        window = new SendWindow(welcome.maxMessageBytes());
-        connect(now, welcome, true);
-        delivery.joined(welcome.members(), window, outbox, privateEvents);
-        sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
-        events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
-    }
-
-    /**
-     * The handshake's WELCOME opens a connection: a new private stream (and room stream, if
-     * {@code newRoomStream}) and outbox over the send window; the credential is the WELCOME's.
-     */
-    private void connect(long now, ClientHandshake.Welcome welcome, boolean newRoomStream) {
-        Runnable undecodable = () -> malformed.dropped(config.server(), "a reassembled event did not decode");
-        int maxEventBytes = welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES;
-        if (newRoomStream) {
-            events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), delivery::history,
-                    maxEventBytes, undecodable);
-        }
-        privateEvents = EventReorderBuffer.privateStream(maxEventBytes, undecodable);
-        credential.welcomed(welcome.resumeId(), handshake.keys());
-        outbox = new ClientOutbox(window, events, privateEvents, () -> state == State.JOINED && closeAck == null,
-                now);
-        connection = handshake.connection(welcome.idleTimeoutNanos(), now, outbox);
-        outbox.attach(connection);
+        session.join(now, handshake, welcome);
         state = State.JOINED;
+        sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
+        session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
     }
 
     // ---------------------------------------------------------------- timers
@@ -327,21 +285,21 @@ public final class ClientEngine implements DatagramEngine {
             case JOINED -> {
                 if (nowNanos >= leaveDeadlineNanos) {
                     startClosing();
-                } else if (connection.idleExpired(nowNanos)) {
+                } else if (session.connection.idleExpired(nowNanos)) {
                     log.debug("the server fell silent for {} ms",
-                            TimeUnit.NANOSECONDS.toMillis(connection.idleTimeoutNanos()));
+                            TimeUnit.NANOSECONDS.toMillis(session.connection.idleTimeoutNanos()));
                     lost(CloseReason.TIMED_OUT);
-                } else if (nowNanos >= staleAtNanos()) {
+                } else if (nowNanos >= session.staleAtNanos()) {
                     // a live server re-sends until acknowledged, so an event this stale will never complete
                     log.debug("an event stayed incomplete for twice the idle timeout");
                     lost(CloseReason.TIMED_OUT);
                 } else {
-                    connection.onTimers(nowNanos);
+                    session.connection.onTimers(nowNanos);
                 }
             }
             case RECONNECTING -> reconnectTimers(nowNanos);
             case CLOSING -> {
-                if (connection.closeFinished(nowNanos)) {
+                if (session.connection.closeFinished(nowNanos)) {
                     finish(CloseReason.LEFT);
                 }
             }
@@ -355,22 +313,14 @@ public final class ClientEngine implements DatagramEngine {
         return switch (state) {
             case HANDSHAKE -> handshake.nextDeadlineNanos();
             case JOINED -> {
-                long next = Math.min(connection.nextDeadlineNanos(false), outbox.deadlineNanos());
-                next = Math.min(next, staleAtNanos());
+                long next = Math.min(session.connection.nextDeadlineNanos(false), session.outbox.deadlineNanos());
+                next = Math.min(next, session.staleAtNanos());
                 yield Math.min(next, leaveDeadlineNanos);
             }
-            case RECONNECTING -> reconnection.attempting()
-                    ? Math.min(handshake.nextDeadlineNanos(), reconnection.nextDeadlineNanos())
-                    : reconnection.nextDeadlineNanos();
-            case CLOSING -> connection.nextDeadlineNanos(false);
+            case RECONNECTING -> reconnection.nextDeadlineNanos(handshake);
+            case CLOSING -> session.connection.nextDeadlineNanos(false);
             default -> Long.MAX_VALUE;
         };
-    }
-
-    /** When an incomplete event in either stream counts as abandoned. */
-    private long staleAtNanos() {
-        long idle = connection.idleTimeoutNanos();
-        return Math.min(events.staleAtNanos(idle), privateEvents.staleAtNanos(idle));
     }
 
     // ---------------------------------------------------------------- output
@@ -380,10 +330,7 @@ public final class ClientEngine implements DatagramEngine {
         this.nowNanos = nowNanos;
         switch (state) {
             case HANDSHAKE, RECONNECTING -> {
-                if (state == State.RECONNECTING && !reconnection.attempting()) {
-                    return null;
-                }
-                byte[] packet = handshake.packetToSend();
+                byte[] packet = state == State.HANDSHAKE ? handshake.packetToSend() : reconnection.packetToSend(handshake);
                 if (packet == null) {
                     return null;
                 }
@@ -396,7 +343,7 @@ public final class ClientEngine implements DatagramEngine {
                     finish(closedBy);
                     return config.server();
                 }
-                return connection.writePacket(nowNanos, out) ? config.server() : null;
+                return session.connection.writePacket(nowNanos, out) ? config.server() : null;
             }
             default -> {
                 return null;
@@ -408,46 +355,26 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The server fell silent: reconnect if this client may (and can prove its session), else finish. */
     private void lost(CloseReason cause) {
-        if (config.reconnectNanos() <= 0 || !credential.held() || leaveDeadlineNanos != Long.MAX_VALUE) {
+        if (config.reconnectNanos() <= 0 || !session.credential.held() || leaveDeadlineNanos != Long.MAX_VALUE) {
             finish(cause);
             return;
         }
         handshake.keys().destroy(); // the old connection is over; the resume key lives on here
         state = State.RECONNECTING;
-        reconnection = new Reconnection(nowNanos, config.reconnectNanos());
+        reconnection = new Reconnection(nowNanos, config, random);
         log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
+        delivery.reconnecting();
         sink.reconnecting(cause);
         reconnectTimers(nowNanos);
     }
 
     private void reconnectTimers(long now) {
-        if (reconnection.over(now)) {
-            log.debug("could not resume within the reconnect time");
+        ClientHandshake attempt = reconnection.onTimers(now, handshake, handshakeOutcome, session.credential,
+                session.events.delivered());
+        if (attempt == null) {
             finish(CloseReason.TIMED_OUT);
-        } else if (reconnection.attempting()) {
-            handshake.onTimeout(now, handshakeOutcome);
-        } else if (reconnection.attemptDue(now)) {
-            long attemptNanos = reconnection.attemptStarted(now);
-            handshake = new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now,
-                    credential.ticket(events.delivered()));
-        }
-    }
-
-    /** A resume attempt failed: without an answer, the next follows; refused, the session is over. */
-    private void attemptFailed(ClientEventSink.ConnectFailure failure, String detail) {
-        discardAttemptKeys();
-        switch (failure) {
-            case TIMED_OUT, UNREACHABLE, REFUSED -> reconnection.attemptFailed(nowNanos, random);
-            default -> {
-                log.debug("the server refused the resume: {} ({})", failure, detail);
-                finish(failure == ClientEventSink.ConnectFailure.BANNED ? CloseReason.BANNED : CloseReason.TIMED_OUT);
-            }
-        }
-    }
-
-    private void discardAttemptKeys() {
-        if (handshake.keys() != null) {
-            handshake.keys().destroy();
+        } else {
+            handshake = attempt;
         }
     }
 
@@ -462,24 +389,22 @@ public final class ClientEngine implements DatagramEngine {
             // is not this session coming back, so the new member leaves at once (one CLOSE, as
             // close() while joining does), its events unread, and the client ends as it would have
             log.debug("the server no longer held the session: it admitted a new member instead");
-            credential.wipe();
+            session.credential.wipe();
             abandoned = true;
-            connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
-            connection.startClosing(CloseReason.LEFT, now, 0);
+            session.connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
+            session.connection.startClosing(CloseReason.LEFT, now, 0);
             state = State.CLOSING;
             closedBy = null; // reported here; nothing after it
             sink.disconnected(CloseReason.TIMED_OUT);
             return;
         }
-        boolean nothingMissed = welcome.nothingMissed();
-        delivery.resumedSends(welcome.lastProcessedId(), nothingMissed);
-        connect(now, welcome, !nothingMissed);
-        delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
+        boolean nothingMissed = session.resume(now, handshake, welcome);
+        state = State.JOINED;
         reconnection = null;
         log.debug("resumed ({})", nothingMissed ? "nothing missed" : "history instead of what was missed");
-        sink.reconnected(nothingMissed);
+        // the sink hears reconnected once the replay reaches the client's own JOINED, or after the history
         if (!nothingMissed) {
-            events.start(delivery.roomOrder);
+            session.events.start(delivery.roomOrder);
         }
     }
 
@@ -510,7 +435,7 @@ public final class ClientEngine implements DatagramEngine {
         if (handshake != null && handshake.keys() != null) {
             handshake.keys().destroy();
         }
-        credential.wipe();
+        session.credential.wipe();
     }
 
     /** Where the handshake's outcome goes. */
@@ -523,7 +448,10 @@ public final class ClientEngine implements DatagramEngine {
         @Override
         public void failed(ClientEventSink.ConnectFailure failure, String detail) {
             if (state == State.RECONNECTING) {
-                attemptFailed(failure, detail);
+                CloseReason end = reconnection.attemptFailed(nowNanos, handshake, failure, detail);
+                if (end != null) {
+                    finish(end);
+                }
             } else {
                 failConnect(failure, detail);
             }
@@ -534,23 +462,23 @@ public final class ClientEngine implements DatagramEngine {
     private final class ServerFrames implements Connection.Frames {
         @Override
         public boolean take(Frame frame, long now) {
-            if ((events == null || abandoned) && !(frame instanceof Frame.Close || frame instanceof Frame.CloseAck)) {
+            if ((session.events == null || abandoned) && !(frame instanceof Frame.Close || frame instanceof Frame.CloseAck)) {
                 return true; // closed while the PROOF was out: nothing but the close matters now
             }
             if (frame instanceof EventFrame event) {
-                return events.take(event, delivery.roomOrder);
+                return session.events.take(event, delivery.roomOrder);
             } else if (frame instanceof Frame.Fragment fragment) {
-                return events.take(fragment, now, delivery.roomOrder);
+                return session.events.take(fragment, now, delivery.roomOrder);
             } else if (frame instanceof Frame.PrivateEvent entry) {
-                return privateEvents.take(entry.event(), delivery.privateOrder);
+                return session.privateEvents.take(entry.event(), delivery.privateOrder);
             } else if (frame instanceof Frame.PrivateFragment fragment) {
-                return privateEvents.take(fragment.fragment(), now, delivery.privateOrder);
+                return session.privateEvents.take(fragment.fragment(), now, delivery.privateOrder);
             } else if (frame instanceof Frame.Error error) {
                 delivery.refused(error);
             } else if (frame instanceof Frame.PathChallenge challenge) {
-                outbox.pathChallenged(challenge.data()); // our address changed; prove we receive here
+                session.outbox.pathChallenged(challenge.data()); // our address changed; prove we receive here
             } else if (frame instanceof Frame.Close close) {
-                closeAck = connection.packetOf(Frame.CloseAck.INSTANCE);
+                closeAck = session.connection.packetOf(Frame.CloseAck.INSTANCE);
                 closedBy = abandoned ? null : close.reason(); // an abandoned client has reported its end
             } else if (frame instanceof Frame.CloseAck && state == State.CLOSING) {
                 finish(CloseReason.LEFT);

@@ -54,8 +54,10 @@ public interface ClientEventSink {
     }
 
     /**
-     * The client resumed its session. With {@code nothingMissed} every event it missed follows, in
-     * order, before any later one; otherwise the room's history came instead ({@link #history}).
+     * The client resumed its session. With {@code nothingMissed}, called once every room event it
+     * missed has been given, in order (when the room stream reaches the client's own JOINED, which
+     * is not reported), before any later one; otherwise the room's log no longer held them, and this
+     * comes right after the room's history ({@link #history}) that came instead.
      */
     default void reconnected(boolean nothingMissed) {
     }

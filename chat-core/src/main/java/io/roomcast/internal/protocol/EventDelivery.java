@@ -40,6 +40,15 @@ final class EventDelivery {
     private EventReorderBuffer privateEvents;
     /** Whether the history (possibly empty) has been handed over for this join. */
     private boolean historyGiven;
+    /**
+     * Resumes (nothing missed) whose own JOINED the room stream has not reached yet: the listener
+     * is told the client is back when the last of them is reached, after every event it missed.
+     */
+    private int resumesToReach;
+    /** A resume with a gap waits for its history: the listener is told right after it. */
+    private boolean gapToReport;
+    /** Between losing the server and resuming: nothing is reported back meanwhile. */
+    private boolean reconnecting;
 
     /**
      * @param usernameKey {@link Username#key} of this client's name: the room's messages with it are its own
@@ -73,11 +82,15 @@ final class EventDelivery {
      * the replayed events bring the list up to date.
      */
     void resumed(List<String> names, ClientOutbox reports, EventReorderBuffer privateStream) {
+        reconnecting = false;
         if (names != null) {
             members.clear();
             historyGiven = false;
+            resumesToReach = 0;
+            gapToReport = true;
             joined(names, window, reports, privateStream);
         } else {
+            resumesToReach++;
             this.outbox = reports;
             this.privateEvents = privateStream;
         }
@@ -101,6 +114,11 @@ final class EventDelivery {
         });
     }
 
+    /** The client lost the server: it reports no return until it has resumed. */
+    void reconnecting() {
+        reconnecting = true;
+    }
+
     /** The usernames in the room, this client's included, in the order they joined. */
     List<String> members() {
         return new ArrayList<>(members.values());
@@ -111,6 +129,10 @@ final class EventDelivery {
         outbox.eventDelivered(now.getAsLong()); // tells the server the history is complete
         historyGiven = true;
         sink.history(messages);
+        if (gapToReport) {
+            gapToReport = false;
+            sink.reconnected(false);
+        }
         privateEvents.deliverHeld(privateOrder); // private messages that came meanwhile waited for it
     }
 
@@ -139,6 +161,9 @@ final class EventDelivery {
                 // only a resumed session's stream holds its own leave and join (the outage as the
                 // room logged it): the client is in the room, and its listener is not told about itself
                 members.put(usernameKey, name);
+                if (event.kind() == EventKind.JOINED && resumesToReach > 0 && --resumesToReach == 0 && !reconnecting) {
+                    sink.reconnected(true); // every event missed has been given; live ones follow
+                }
                 return;
             }
             switch (event.kind()) {

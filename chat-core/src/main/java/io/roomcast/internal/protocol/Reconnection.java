@@ -1,7 +1,10 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.wire.CloseReason;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When a client that lost the server tries to resume its session: the first attempt at once, then,
@@ -9,11 +12,14 @@ import java.util.concurrent.TimeUnit;
  * doubling up to {@link #MAX_BACKOFF_NANOS}, each drawn between {@code 1 - JITTER} of it and all
  * of it so that clients cut off together do not all come back together; every attempt (a
  * handshake re-sending its HELLO) lasts at most {@link #ATTEMPT_TIMEOUT_NANOS}, and all of it ends
- * at the deadline ({@code ClientConfig.reconnectNanos} after the outage was noticed).
+ * at the deadline ({@code ClientConfig.reconnectNanos} after the outage was noticed). It starts the
+ * attempts ({@link ClientHandshake}s resuming the session) and says what a failed one means.
  *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class Reconnection {
+    private static final Logger log = LoggerFactory.getLogger(Reconnection.class);
+
     /** The wait after the first failed attempt. */
     static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** The longest wait between attempts. */
@@ -23,15 +29,75 @@ final class Reconnection {
     /** The longest one attempt lasts before it counts as failed and the next is scheduled. */
     static final long ATTEMPT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    private final ClientConfig config;
+    private final Random random;
     private final long deadlineNanos;
     private long backoffNanos = FIRST_BACKOFF_NANOS;
     private long nextAttemptNanos;
     private boolean attempting;
 
-    /** Reconnecting starts at {@code nowNanos}, for {@code forNanos}: the first attempt is due at once. */
-    Reconnection(long nowNanos, long forNanos) {
-        this.deadlineNanos = nowNanos + forNanos;
+    /**
+     * Reconnecting starts at {@code nowNanos}, for {@code config}'s reconnect time: the first attempt
+     * is due at once.
+     *
+     * @param random for the jitter and the attempts' handshakes
+     */
+    Reconnection(long nowNanos, ClientConfig config, Random random) {
+        this.config = config;
+        this.random = random;
+        this.deadlineNanos = nowNanos + config.reconnectNanos();
         this.nextAttemptNanos = nowNanos;
+    }
+
+    /**
+     * The timers at {@code now}: the running attempt's re-sends and timeout, or, when one is due, a
+     * new attempt resuming the session with {@code credential} from room sequence {@code delivered}.
+     *
+     * @return the attempt's handshake ({@code attempt} or the new one), or null once the reconnect time is over
+     */
+    ClientHandshake onTimers(long now, ClientHandshake attempt, ClientHandshake.Outcome outcome,
+                             ResumeCredential credential, long delivered) {
+        if (over(now)) {
+            log.debug("could not resume within the reconnect time");
+            return null;
+        }
+        if (attempting) {
+            attempt.onTimeout(now, outcome);
+        } else if (attemptDue(now)) {
+            long attemptNanos = attemptStarted(now);
+            return new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now, credential.ticket(delivered));
+        }
+        return attempt;
+    }
+
+    /**
+     * {@code attempt} failed: without an answer the next follows (null); refused, the session is over
+     * for the reason returned.
+     */
+    CloseReason attemptFailed(long now, ClientHandshake attempt, ClientEventSink.ConnectFailure failure, String detail) {
+        if (attempt.keys() != null) {
+            attempt.keys().destroy();
+        }
+        switch (failure) {
+            case TIMED_OUT, UNREACHABLE, REFUSED -> {
+                attemptFailed(now, random);
+                return null;
+            }
+            default -> {
+                log.debug("the server refused the resume: {} ({})", failure, detail);
+                return failure == ClientEventSink.ConnectFailure.BANNED ? CloseReason.BANNED : CloseReason.TIMED_OUT;
+            }
+        }
+    }
+
+    /** The next deadline: the running attempt's, the next attempt or the end. */
+    long nextDeadlineNanos(ClientHandshake attempt) {
+        return attempting ? Math.min(attempt.nextDeadlineNanos(), nextDeadlineNanos()) : nextDeadlineNanos();
+    }
+
+    /** The running attempt's next packet, or null (none, or no attempt running). */
+    byte[] packetToSend(ClientHandshake attempt) {
+        return attempting ? attempt.packetToSend() : null;
     }
 
     /** {@code true} once the time to reconnect is over. */

@@ -35,7 +35,7 @@ final class HostileMember extends TimerlessEngine {
      * at its address, speaking through its connection. The client itself gets nothing more.
      */
     static HostileMember takeOver(SimulatedRoom room, String username) {
-        HostileMember hostile = new HostileMember(room.client(username).connection(), SimulatedRoom.SERVER);
+        HostileMember hostile = new HostileMember(room.client(username).session().connection, SimulatedRoom.SERVER);
         room.network().attach(room.address(username), hostile);
         return hostile;
     }

@@ -138,7 +138,7 @@ class IncompleteMessageBudgetTest {
         while (ega.messages.isEmpty() && room.now() - start < 60 * SECOND) {
             room.runFor(10 * MS);
             mostHeld = Math.max(mostHeld, joanHeld.incoming.bytesHeld());
-            mostFragmentBytes = Math.max(mostFragmentBytes, egaClient.fragmentBytes());
+            mostFragmentBytes = Math.max(mostFragmentBytes, egaClient.session().fragmentBytes());
         }
 
         assertThat(ega.messages).extracting(RecordingClientSink.Delivered::text).containsExactly(text.toString());

@@ -189,7 +189,7 @@ class IncompleteTransferTest {
         network.runFor(SECOND);
 
         long firstFragment = egaNode.firstLargeFrom(SERVER, sent);
-        assertThat(clients.get(1).fragmentBytes()).as("the event is held, incomplete").isPositive();
+        assertThat(clients.get(1).session().fragmentBytes()).as("the event is held, incomplete").isPositive();
         assertThat(serverNode.lost).as("the rest of it is lost").isPositive();
         assertThat(joan.messages).extracting(RecordingClientSink.Delivered::text).as("the room went on")
                 .containsExactly(large);

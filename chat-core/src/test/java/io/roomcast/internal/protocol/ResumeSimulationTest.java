@@ -313,6 +313,19 @@ class ResumeSimulationTest {
             assertThat(joan.disconnected).isNull();
             assertThat(joanSent).as("joan sent during the partition").isNotEmpty();
             assertThat(joan.log).containsSubsequence("reconnecting TIMED_OUT", "reconnected true");
+            assertThat(joan.log).as("reported back once").containsOnlyOnce("reconnected true");
+            int back = joan.log.indexOf("reconnected true");
+            int lastMissed = indexOfEnding(joan.log, "<ega> b9");
+            assertThat(lastMissed).as("seed %d: every missed event before onReconnected: %s", seed, joan.log)
+                    .isBetween(0, back - 1);
+            for (int i = 0; i < joan.log.size(); i++) {
+                if (joan.log.get(i).contains("<joan> j")) {
+                    assertThat(i).as("joan's own sends, processed after its return, come after it").isGreaterThan(back);
+                }
+            }
+            room.send("ega", "c2");
+            assertThat(room.runUntil(() -> indexOfEnding(joan.log, "<ega> c2") >= 0, 10 * SECOND)).isTrue();
+            assertThat(indexOfEnding(joan.log, "<ega> c2")).as("live events after it").isGreaterThan(back);
             assertThat(room.server().memberNames()).containsExactlyInAnyOrder("joan", "ega");
         }
     }
@@ -371,6 +384,10 @@ class ResumeSimulationTest {
         assertThat(room.runUntil(() -> !joan.messages.isEmpty(), 10 * SECOND)).isTrue();
 
         assertThat(texts(joan.history)).endsWith("b25", "b26", "b27", "b28", "b29");
+        int back = joan.log.indexOf("reconnected false");
+        assertThat(joan.log.get(back - 1)).as("onReconnected(false) right after the history: %s", joan.log)
+                .startsWith("history ");
+        assertThat(indexOfEnding(joan.log, "<ega> c1")).isGreaterThan(back);
         assertThat(texts(joan.messages)).containsExactly("c1");
         assertThat(joan.disconnected).isNull();
     }
@@ -530,5 +547,15 @@ class ResumeSimulationTest {
         room.runFor(2 * SECOND);
         assertThat(texts(joan.messages)).isEqualTo(said);
         assertThat(joan.log).contains("reconnected true");
+    }
+
+    /** The index of the first log line ending with {@code suffix}, or -1. */
+    private static int indexOfEnding(List<String> log, String suffix) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).endsWith(suffix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -135,8 +135,8 @@ class RoomPropertyTest {
 
         // quiesce: the room has everything, every live member has all of it and every message confirmed
         network.runUntil(() -> actors.values().stream().filter(Actor::live).allMatch(actor ->
-                        actor.engine.deliveredSequence() == server.room().log().lastSequence()
-                                && actor.engine.unconfirmedCount() == 0)
+                        actor.engine.session().deliveredSequence() == server.room().log().lastSequence()
+                                && actor.engine.session().unconfirmedCount() == 0)
                         && actors.values().stream().filter(a -> a.crashed && a.sink.joined())
                         .allMatch(a -> serverSink.left.stream().anyMatch(l -> l.username().equals(a.name))),
                 120 * SECOND);
@@ -169,9 +169,9 @@ class RoomPropertyTest {
                     .isLessThanOrEqualTo(2 * config.packetWindow() * 64);
         }
         for (Actor actor : actors.values()) {
-            assertThat(actor.engine.heldBackCount()).as("%s: events held back by %s", replay, actor.name)
+            assertThat(actor.engine.session().heldBackCount()).as("%s: events held back by %s", replay, actor.name)
                     .isLessThanOrEqualTo(ProtocolLimits.MAX_HELD_BACK_EVENTS);
-            assertThat(actor.engine.fragmentBytes()).as("%s: fragment bytes held by %s", replay, actor.name)
+            assertThat(actor.engine.session().fragmentBytes()).as("%s: fragment bytes held by %s", replay, actor.name)
                     .isLessThanOrEqualTo(ProtocolLimits.MAX_FRAGMENT_BYTES
                             + Reassembly.footprint(MAX_MESSAGE_BYTES + EventFrame.MAX_OVERHEAD_BYTES));
         }
@@ -203,7 +203,7 @@ class RoomPropertyTest {
             }
             if (actor.live()) {
                 // nothing accepted is lost: a live member has everything the room has
-                assertThat(actor.engine.deliveredSequence()).as("%s: %s is up to date", replay, actor.name)
+                assertThat(actor.engine.session().deliveredSequence()).as("%s: %s is up to date", replay, actor.name)
                         .isEqualTo(server.room().log().lastSequence());
                 // every message it sent was accepted, once, in its sending order
                 List<String> mine = serverSink.accepted.stream().filter(m -> m.sender().equals(actor.name))

@@ -38,7 +38,7 @@ class SlowApplicationTest {
         room.act(() -> IntStream.range(0, count).forEach(i -> room.client("ega").send("m" + i)));
         int[] mostHeld = {0};
         boolean confirmed = room.runUntil(() -> {
-            mostHeld[0] = Math.max(mostHeld[0], watched.heldBackCount());
+            mostHeld[0] = Math.max(mostHeld[0], watched.session().heldBackCount());
             return room.sink("ega").accepted.size() == count || room.sink("joan").disconnected != null;
         }, 60 * SECOND);
         assertThat(confirmed).as("ega's messages confirmed, or joan removed").isTrue();
@@ -50,7 +50,7 @@ class SlowApplicationTest {
         SimulatedRoom room = room(41, ServerConfig.DEFAULT_LOG_CAPACITY);
         RecordingClientSink joan = room.sink("joan");
         ClientEngine joanEngine = room.client("joan");
-        long delivered = joanEngine.deliveredSequence();
+        long delivered = joanEngine.session().deliveredSequence();
         int seenBefore = joan.sequences.size();
         joan.room = false;
 
@@ -58,9 +58,9 @@ class SlowApplicationTest {
         room.runFor(SECOND); // whatever the server will still send joan arrives
 
         assertThat(joan.messages).as("nothing reaches an application without room").isEmpty();
-        assertThat(joanEngine.deliveredSequence()).isEqualTo(delivered);
+        assertThat(joanEngine.session().deliveredSequence()).isEqualTo(delivered);
         assertThat(mostHeld).isLessThanOrEqualTo(ProtocolLimits.MAX_HELD_BACK_EVENTS);
-        assertThat(joanEngine.heldBackCount()).as("the server sent up to its event window, no further")
+        assertThat(joanEngine.session().heldBackCount()).as("the server sent up to its event window, no further")
                 .isEqualTo(ProtocolLimits.MAX_HELD_BACK_EVENTS);
         assertThat(room.server().members()).filteredOn(member -> member.username.equals("joan"))
                 .singleElement().satisfies(member -> assertThat(member.events.delivered())

@@ -1,0 +1,106 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.wire.EventFrame;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A {@link ClientEngine}'s session in the room, across the connections that carry it: what outlives
+ * an outage — the {@link SendWindow} (unconfirmed messages go again with their ids), the room
+ * stream's {@link EventReorderBuffer} (it continues where it was) and the {@link ResumeCredential}
+ * — and the parts of the current connection, made anew at every WELCOME: the {@link Connection},
+ * its {@link ClientOutbox} and the private stream.
+ *
+ * <p>Not thread-safe: owned by the client engine's thread.
+ */
+final class ClientSession {
+    final ResumeCredential credential = new ResumeCredential();
+    private final EventDelivery delivery;
+    private final Runnable undecodable;
+    /** Whether the outbox may add messages and reports to packets now. */
+    private final BooleanSupplier sending;
+
+    /** Set at the first WELCOME; kept across an outage. */
+    SendWindow window;
+    /** Set at the first WELCOME; kept across an outage unless the resume brings history instead. */
+    EventReorderBuffer events;
+    /** The current connection's parts: made anew at every WELCOME. */
+    EventReorderBuffer privateEvents;
+    ClientOutbox outbox;
+    Connection<ClientOutbox.Sent> connection;
+
+    /**
+     * @param undecodable told when a reassembled event does not decode
+     * @param sending     whether the outbox may add messages and reports to packets now
+     */
+    ClientSession(EventDelivery delivery, Runnable undecodable, BooleanSupplier sending) {
+        this.delivery = delivery;
+        this.undecodable = undecodable;
+        this.sending = sending;
+    }
+
+    /** The first WELCOME: a send window, both streams and a connection; the room's stream is not started yet. */
+    void join(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
+        window = new SendWindow(welcome.maxMessageBytes());
+        open(now, handshake, welcome, true);
+        delivery.joined(welcome.members(), window, outbox, privateEvents);
+    }
+
+    /**
+     * A resuming WELCOME: unconfirmed messages go again with their ids, except those the room had
+     * processed (with nothing missed the replayed log confirms the room's; otherwise they, and
+     * private ones, are confirmed now); a new connection and private stream, and a new room stream
+     * (to be started) unless nothing was missed.
+     *
+     * @return whether nothing was missed
+     */
+    boolean resume(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
+        boolean nothingMissed = welcome.nothingMissed();
+        delivery.resumedSends(welcome.lastProcessedId(), nothingMissed);
+        open(now, handshake, welcome, !nothingMissed);
+        delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
+        return nothingMissed;
+    }
+
+    /**
+     * The handshake's WELCOME opens a connection: a new private stream (and room stream, if
+     * {@code newRoomStream}) and outbox over the send window; the credential is the WELCOME's.
+     */
+    private void open(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome, boolean newRoomStream) {
+        int maxEventBytes = welcome.maxMessageBytes() + EventFrame.MAX_OVERHEAD_BYTES;
+        if (newRoomStream) {
+            events = new EventReorderBuffer(welcome.joinSequence(), welcome.historyCount(), delivery::history,
+                    maxEventBytes, undecodable);
+        }
+        privateEvents = EventReorderBuffer.privateStream(maxEventBytes, undecodable);
+        credential.welcomed(welcome.resumeId(), handshake.keys());
+        outbox = new ClientOutbox(window, events, privateEvents, sending, now);
+        connection = handshake.connection(welcome.idleTimeoutNanos(), now, outbox);
+        outbox.attach(connection);
+    }
+
+    /** When an incomplete event in either stream counts as abandoned. */
+    long staleAtNanos() {
+        long idle = connection.idleTimeoutNanos();
+        return Math.min(events.staleAtNanos(idle), privateEvents.staleAtNanos(idle));
+    }
+
+    /** The last room sequence number delivered (0 before the WELCOME). */
+    long deliveredSequence() {
+        return events == null ? 0 : events.delivered();
+    }
+
+    /** Events held back waiting for a gap to fill, for tests that check memory bounds. */
+    int heldBackCount() {
+        return events == null ? 0 : events.heldBackCount();
+    }
+
+    /** Bytes of incomplete fragmented events held, for tests that check memory bounds. */
+    long fragmentBytes() {
+        return events == null ? 0 : events.fragmentBytes();
+    }
+
+    /** Messages not yet confirmed, for tests. */
+    int unconfirmedCount() {
+        return window == null ? 0 : window.size();
+    }
+}
