@@ -31,7 +31,9 @@ final class HeldSessions {
      * @param displayName     the member's name, reserved while held
      * @param resumeKey       the key its resume proof is checked with; wiped when the session ends
      * @param lastProcessedId the last message id the room processed from it
-     * @param joinSequence    the sequence of its original join: a resume asking for events before it gets history
+     * @param joinSequence    the floor of its stream (the join history was last sent for, or the
+     *                        delivered position a gapless resume continued from): a resume asking
+     *                        for events before it gets history
      * @param untilNanos      when the session lapses
      * @param refusals        ERROR frames the member had not acknowledged (queued or in flight when it
      *                        was cut off), in id order, sent first on resume; at most

@@ -101,7 +101,10 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         if (resumed != null) {
             member.incoming.requeue(resumed.refusals()); // refusals the old connection lost go out first
         }
-        member.joinSequence = joined.sequence();
+        // the floor a later resume must reach to continue without a gap: on a gapless resume the
+        // member's delivered position (a second outage before the replay caught up is no gap),
+        // else the join that history was sent for
+        member.joinSequence = nothingMissed ? lastDelivered : joined.sequence();
         member.resumeId = new byte[WireFormat.RESUME_ID_BYTES]; // a resume rotates both the id and the key
         random.nextBytes(member.resumeId);
         member.resumeKey = keys.takeResumeKey();

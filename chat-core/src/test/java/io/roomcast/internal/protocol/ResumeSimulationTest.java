@@ -558,4 +558,40 @@ class ResumeSimulationTest {
         }
         return -1;
     }
+
+    /** Second outage before the replay of the first resume reached the resume's own JOINED: the log still holds everything. */
+    @Test
+    void aSecondResumeBeforeTheReplayCaughtUpIsNotAGap() {
+        SimulatedRoom room = SimulatedRoom.builder(41).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(WINDOW).withLogCapacity(8192).withHistorySize(0)).build();
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        room.send("ega", "a1");
+        assertThat(room.runUntil(() -> room.sink("joan").messages.size() == 1, 10 * SECOND)).isTrue();
+        ResumeTicket first = room.client("joan").resumeTicket();
+        cut(room, room.address("joan"));
+        room.send("ega", "b1");
+        room.send("ega", "b2");
+        room.runFor(IDLE + 2 * SECOND);
+
+        InetSocketAddress second = new InetSocketAddress("127.0.0.3", 20_000);
+        ClientEngine resumed = room.resume("joan", first, second);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        ResumeTicket rotated = resumed.resumeTicket();
+        // the client lost the link again before its listener was given b1 (it reports what it delivered)
+        ResumeTicket again = new ResumeTicket(rotated.resumeId(), rotated.resumeKey(), first.lastDelivered());
+        cut(room, second);
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+
+        room.resume("joan", again, new InetSocketAddress("127.0.0.4", 20_000));
+        RecordingClientSink third = room.sink("joan");
+        assertThat(room.runUntil(third::joined, 10 * SECOND)).isTrue();
+        room.runFor(2 * SECOND);
+        List<String> texts = new ArrayList<>();
+        third.messages.forEach(m -> texts.add(m.text()));
+        assertThat(third.joinSequence).as("stream continues after lastDelivered (nothingMissed)")
+                .isEqualTo(first.lastDelivered());
+        assertThat(texts).containsExactly("b1", "b2");
+    }
 }
