@@ -125,6 +125,7 @@ final class Departures {
         if (member.resumeKey != null) {
             java.util.Arrays.fill(member.resumeKey, (byte) 0);
         }
+        member.dropPreviousResume();
     }
 
     /**

@@ -100,7 +100,18 @@ final class HeldSessions {
                 inFlight.addAll(sent.errors());
             }
         });
-        Held held = new Held(new BytesKey(member.resumeId), member.username, member.resumeKey,
+        byte[] id = member.resumeId;
+        byte[] key = member.resumeKey;
+        if (member.unconfirmed() && member.previousResumeKey != null) {
+            // resumed, but the client may never have had the WELCOME with the rotated id: hold
+            // the session under the id it knows
+            Arrays.fill(key, (byte) 0);
+            id = member.previousResumeId;
+            key = member.previousResumeKey;
+            member.previousResumeKey = null;
+        }
+        member.dropPreviousResume();
+        Held held = new Held(new BytesKey(id), member.username, key,
                 member.incoming.lastProcessedId(), member.joinSequence, now + windowNanos,
                 List.copyOf(member.incoming.unacknowledgedRefusals(inFlight)));
         member.resumeKey = null;
@@ -126,8 +137,9 @@ final class HeldSessions {
         }
         BytesKey key = new BytesKey(resumeId);
         if (inRoom != null && byId.get(key) == null) {
-            if (inRoom.resumeKey == null || !sameName(inRoom.username, username)
-                    || !ResumeProof.verify(inRoom.resumeKey, clientProof, resumeProof)) {
+            byte[] inRoomKey = inRoom.resumeKeyFor(resumeId);
+            if (inRoomKey == null || !sameName(inRoom.username, username)
+                    || !ResumeProof.verify(inRoomKey, clientProof, resumeProof)) {
                 return null;
             }
             timeOut.accept(inRoom, CloseReason.TIMED_OUT);

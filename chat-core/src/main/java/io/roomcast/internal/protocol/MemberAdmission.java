@@ -8,7 +8,6 @@ import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.WireFormat;
-import java.util.Arrays;
 import java.util.Queue;
 import java.util.Random;
 import java.util.function.LongSupplier;
@@ -70,9 +69,12 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         RoomMember inRoom = null;
         if (handshake.resumeId().length > 0) {
             for (RoomMember member : members.all()) {
-                if (member.resumeId != null && Arrays.equals(member.resumeId, handshake.resumeId())
+                if (!member.unconfirmed()) {
+                    member.dropPreviousResume(); // confirmed: only the rotated id resumes it now
+                }
+                if (member.resumeKeyFor(handshake.resumeId()) != null
                         && !member.expelled() && !member.connection.isClosing()) {
-                    inRoom = member;
+                    inRoom = member; // still present, or resumed but its WELCOME lost (unconfirmed)
                 }
             }
         }
@@ -109,7 +111,10 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         random.nextBytes(member.resumeId);
         member.resumeKey = keys.takeResumeKey();
         if (resumed != null) {
-            resumed.wipe();
+            // the WELCOME with the rotated id may be lost: the resumed id stays valid until the
+            // client's first authenticated packet confirms the new connection
+            member.previousResumeId = resumed.resumeId().bytes();
+            member.previousResumeKey = resumed.resumeKey();
         }
         member.welcome = handshakes.welcome(handshake, nothingMissed ? lastDelivered : joined.sequence(),
                 nothingMissed ? 0 : history.count(),

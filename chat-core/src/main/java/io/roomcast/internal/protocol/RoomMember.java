@@ -50,6 +50,42 @@ final class RoomMember implements Connection.Content<RoomMember.Sent> {
     byte[] resumeKey;
     /** The welcome, kept until the member's first short-header packet shows it arrived. */
     WelcomeParts welcome;
+    /**
+     * A resumed member's previous resume id and key (those of the session it resumed), still valid
+     * while its connection is unconfirmed ({@link #welcome} not yet acknowledged): the WELCOME
+     * with the rotated ones may have been lost, and the client then tries again with these.
+     * Wiped when the member is confirmed (at the next resume lookup), held or forgotten.
+     */
+    byte[] previousResumeId;
+    byte[] previousResumeKey;
+
+    /** {@code true} while the member's WELCOME has not been acknowledged by an authenticated packet. */
+    boolean unconfirmed() {
+        return welcome != null;
+    }
+
+    /** The member is confirmed (or gone): the previous resume key is of no use any more. */
+    void dropPreviousResume() {
+        if (previousResumeKey != null) {
+            java.util.Arrays.fill(previousResumeKey, (byte) 0);
+        }
+        previousResumeKey = null;
+        previousResumeId = null;
+    }
+
+    /**
+     * The resume key the client presenting {@code id} must prove: the current one, or, while the
+     * member is unconfirmed, the previous one; {@code null} if {@code id} names neither.
+     */
+    byte[] resumeKeyFor(byte[] id) {
+        if (resumeId != null && java.util.Arrays.equals(resumeId, id)) {
+            return resumeKey;
+        }
+        if (unconfirmed() && previousResumeId != null && java.util.Arrays.equals(previousResumeId, id)) {
+            return previousResumeKey;
+        }
+        return null;
+    }
 
     /** Why the host removed this member, or {@code null}; it then only drains what the room logged before. */
     CloseReason expelledFor;

@@ -41,6 +41,11 @@ class ResumeSimulationTest {
         room.network().partition(SimulatedRoom.SERVER, address);
     }
 
+    private static void heal(SimulatedRoom room, InetSocketAddress address) {
+        room.network().heal(address, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, address);
+    }
+
     private static List<String> texts(List<RecordingClientSink.Delivered> delivered) {
         List<String> texts = new ArrayList<>();
         delivered.forEach(message -> texts.add(message.text()));
@@ -593,5 +598,34 @@ class ResumeSimulationTest {
         assertThat(third.joinSequence).as("stream continues after lastDelivered (nothingMissed)")
                 .isEqualTo(first.lastDelivered());
         assertThat(texts).containsExactly("b1", "b2");
+    }
+
+    /** The server admits the resume, but the WELCOME is lost until the attempt times out. */
+    @Test
+    void aLostResumeWelcomeDoesNotEndTheSession() {
+        SimulatedRoom room = SimulatedRoom.builder(43).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(6 * IDLE)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(6 * IDLE), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        cut(room, joanAt);
+        room.runFor(2 * IDLE);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        long c0 = room.network().datagramsSent(joanAt, SimulatedRoom.SERVER);
+        heal(room, joanAt);
+        assertThat(room.runUntil(() -> room.network().datagramsSent(joanAt, SimulatedRoom.SERVER) >= c0 + 2,
+                30 * SECOND)).isTrue();
+        room.network().partition(SimulatedRoom.SERVER, joanAt); // the PROOF is on its way; what answers it is lost
+        room.runFor(6 * SECOND);
+        heal(room, joanAt);
+        room.runFor(20 * SECOND);
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(joan.disconnected).as(joan.log.toString()).isNull();
+        assertThat(joan.log).as("resumed, not a fresh join").anyMatch(line -> line.startsWith("reconnected"));
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+        assertThat(room.server().heldSessions().size()).isZero();
+        room.send("ega", "after");
+        assertThat(room.runUntil(() -> texts(joan.messages).contains("after"), 10 * SECOND)).isTrue();
     }
 }
