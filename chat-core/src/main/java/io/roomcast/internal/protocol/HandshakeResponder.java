@@ -46,6 +46,12 @@ final class HandshakeResponder {
          * (single use), or {@code null}: then it is a fresh join, and a held name is refused.
          */
         HeldSessions.Held claim(long nowNanos, Handshake handshake, HandshakePacket.Proof proof);
+
+        /**
+         * A claimed session's resume was refused for a reason that may pass (the room is full):
+         * the session is held again, as it was, for a later attempt.
+         */
+        void unclaim(HeldSessions.Held resumed);
     }
 
     /**
@@ -352,8 +358,10 @@ final class HandshakeResponder {
         }
         if (refusal.isPresent()) {
             VerifiedProof.discard(verified);
-            if (resumed != null) {
-                resumed.wipe(); // refused (banned, full): the session is over
+            if (resumed != null && refusal.get().reason() == RejectReason.ROOM_FULL) {
+                admission.unclaim(resumed); // the room may have space at the next attempt
+            } else if (resumed != null) {
+                resumed.wipe(); // refused (banned): the session is over
             }
             refuse(now, started, refusal.get().reason(), refusal.get().detail());
             return;

@@ -154,6 +154,27 @@ final class HeldSessions {
         return held;
     }
 
+    /**
+     * A session {@link #claim}ed for a resume that was then refused for a reason that may pass
+     * (the room was full): held again as it was, with its name and its original lapse time (gone at
+     * once if that passed meanwhile). The store stays in lapse order and within its bound.
+     */
+    void putBack(Held held) {
+        if (held.untilNanos() <= nowNanos) {
+            held.wipe();
+            return;
+        }
+        while (byId.size() >= capacity) {
+            drop(byId.values().iterator().next());
+        }
+        List<Held> all = new ArrayList<>(byId.values());
+        all.add(held);
+        all.sort(java.util.Comparator.comparingLong(Held::untilNanos));
+        byId.clear();
+        all.forEach(each -> byId.put(each.resumeId(), each));
+        room.hold(held.displayName());
+    }
+
     private static boolean sameName(String a, String b) {
         return Username.key(a).equals(Username.key(b));
     }

@@ -83,6 +83,11 @@ final class MemberAdmission implements HandshakeResponder.Admission {
     }
 
     @Override
+    public void unclaim(HeldSessions.Held resumed) {
+        held.putBack(resumed);
+    }
+
+    @Override
     public void admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof,
                       HeldSessions.Held resumed, long lastDelivered) {
         RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history

@@ -46,6 +46,10 @@ class ResumeSimulationTest {
         room.network().heal(SimulatedRoom.SERVER, address);
     }
 
+    private static ResumeTicket copy(ResumeTicket ticket) {
+        return new ResumeTicket(ticket.resumeId().clone(), ticket.resumeKey().clone(), ticket.lastDelivered());
+    }
+
     private static List<String> texts(List<RecordingClientSink.Delivered> delivered) {
         List<String> texts = new ArrayList<>();
         delivered.forEach(message -> texts.add(message.text()));
@@ -627,5 +631,37 @@ class ResumeSimulationTest {
         assertThat(room.server().heldSessions().size()).isZero();
         room.send("ega", "after");
         assertThat(room.runUntil(() -> texts(joan.messages).contains("after"), 10 * SECOND)).isTrue();
+    }
+
+    /** A resume refused ROOM_FULL keeps its held session: once there is room, the same ticket resumes, gapless. */
+    @Test
+    void aResumeRefusedBecauseTheRoomIsFullKeepsTheSessionHeld() {
+        SimulatedRoom room = SimulatedRoom.builder(59).maxMembers(2).configure(config -> config
+                .withRateLimit(10_000, 10_000).withResumeWindow(WINDOW).withLogCapacity(8192).withHistorySize(0))
+                .build();
+        ResumeTicket ticket = joanHeardEverything(room, List.of("a1"));
+        cut(room, room.address("joan"));
+        room.send("ega", "b1");
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+        assertThat(room.join("bob")).as("a held name does not count towards the room's size").isTrue();
+
+        room.resume("joan", copy(ticket), new InetSocketAddress("127.0.0.3", 20_000));
+        RecordingClientSink refused = room.sink("joan");
+        assertThat(room.runUntil(() -> refused.connectFailure != null, 10 * SECOND)).as(refused.log.toString())
+                .isTrue();
+        assertThat(refused.log.toString()).contains("the room is full");
+        assertThat(room.server().heldSessions().size()).as("the session is still held").isEqualTo(1);
+        assertThat(room.join("joan")).as("and so is its name").isFalse();
+
+        room.act(() -> room.client("bob").close(room.now()));
+        assertThat(room.runUntil(() -> room.server().memberNames().size() == 1, 10 * SECOND)).isTrue();
+        room.resume("joan", copy(ticket), new InetSocketAddress("127.0.0.4", 20_000));
+        RecordingClientSink after = room.sink("joan");
+        assertThat(room.runUntil(() -> texts(after.messages).contains("b1"), 10 * SECOND)).as(after.log.toString())
+                .isTrue();
+        assertThat(after.joinSequence).isEqualTo(ticket.lastDelivered());
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+        assertThat(room.server().heldSessions().size()).isZero();
     }
 }
