@@ -155,6 +155,14 @@ final class Connection<S> {
     }
 
     /** Hands {@code action} what each packet in flight carried (null for a PING), oldest first. */
+    /**
+     * {@code true} if a packet sent to the peer has gone unacknowledged for a probe timeout or
+     * longer: what is sent to it is going unanswered (it may be cut off).
+     */
+    boolean unanswered(long nowNanos) {
+        return recovery.unansweredFor(nowNanos, ReceivedPackets.MAX_ACK_DELAY_NANOS);
+    }
+
     void forEachInFlight(Consumer<S> action) {
         recovery.forEachInFlight(action);
     }

@@ -175,10 +175,17 @@ final class Departures {
             // the next event such a member needs has left the log: it can never catch up
             for (RoomMember member : tooSlow) {
                 log.debug("{} fell too far behind the room", member.username);
-                if (members.contains(member) && !member.expelled()) {
-                    held.hold(member); // cut off while the room was busy: it may come back, with history
+                if (held.enabled() && member.connection.unanswered(held.now()) && members.contains(member)
+                        && !member.expelled()) {
+                    // cut off while the room was busy: its session is held for it to come back,
+                    // with history, and it is not told CLOSE (a client that got one would end for
+                    // good, and its name would stay held for nobody)
+                    held.hold(member);
+                    removeFromRoom(member, CloseReason.TOO_SLOW, false);
+                } else {
+                    // listening but not keeping up: told TOO_SLOW, it ends, and its name is free
+                    removeFromRoom(member, CloseReason.TOO_SLOW, true);
                 }
-                removeFromRoom(member, CloseReason.TOO_SLOW, true);
             }
         }
     }

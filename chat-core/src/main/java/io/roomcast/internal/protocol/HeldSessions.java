@@ -69,6 +69,11 @@ final class HeldSessions {
         this.nowNanos = now;
     }
 
+    /** The engine's clock at its current call ({@link #at}). */
+    long now() {
+        return nowNanos;
+    }
+
     /** {@code true} if sessions may be resumed at all. */
     boolean enabled() {
         return windowNanos > 0;

@@ -118,6 +118,12 @@ final class LossRecovery<P> {
         return true;
     }
 
+    /** {@code true} if a packet has been in flight, unacknowledged, for a probe timeout or longer. */
+    boolean unansweredFor(long nowNanos, long maxAckDelayNanos) {
+        return !inFlight.isEmpty()
+                && nowNanos - inFlight.firstEntry().getValue().sentAtNanos() >= rtt.probeTimeout(maxAckDelayNanos);
+    }
+
     /** Consecutive probe timeouts without an acknowledgement. */
     int probeCount() {
         return probeCount;

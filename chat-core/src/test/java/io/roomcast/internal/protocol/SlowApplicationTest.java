@@ -114,4 +114,23 @@ class SlowApplicationTest {
         assertThat(joan.messages).extracting(RecordingClientSink.Delivered::text).last().isEqualTo("mine");
         assertThat(List.copyOf(joan.accepted)).containsExactly(id);
     }
+
+    /** With a resume window, an application that never catches up is told TOO_SLOW and its name is not held for it. */
+    @Test
+    void anApplicationToldTooSlowDoesNotKeepItsNameHeld() {
+        SimulatedRoom room = SimulatedRoom.builder(43).configure(config -> config.withLogCapacity(2_048)
+                .withRateLimit(100_000, 100_000).withResumeWindow(60 * SECOND)).build();
+        assertThat(room.join("joan")).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        assertThat(room.runUntil(() -> room.sink("joan").log.contains("--> ega"), SECOND)).isTrue();
+        RecordingClientSink joan = room.sink("joan");
+        joan.room = false;
+
+        egaSendsAndRun(room, 2_100, room.client("joan"));
+        assertThat(room.runUntil(() -> joan.disconnected != null, 10 * SECOND)).isTrue();
+
+        assertThat(joan.disconnected).isEqualTo(CloseReason.TOO_SLOW);
+        assertThat(room.server().heldSessions().size()).as("told to end: nothing held for it").isZero();
+        assertThat(room.join("joan")).as("its name is free at once").isTrue();
+    }
 }
