@@ -86,4 +86,29 @@ class HeldSessionsTest {
         assertThat(held.size()).isZero();
         assertThat(room.checkAdmission("ega")).isEmpty();
     }
+
+    @Test
+    void aSessionPutBackAfterARefusalIsHeldAgainInLapseOrderUntilItsOriginalLapse() {
+        held.at(0);
+        timedOut("joan", 1);
+        held.at(10);
+        timedOut("ega", 2);
+        byte[] m1 = new byte[32];
+        HeldSessions.Held joan = held.claim(id(1), "joan", m1, proof(1, m1), null, (m, r) -> { });
+        assertThat(joan).isNotNull();
+
+        held.putBack(joan); // its resume was refused ROOM_FULL
+        assertThat(held.size()).isEqualTo(2);
+        assertThat(room.checkAdmission("joan")).as("held again").isPresent();
+        assertThat(held.nextExpiryNanos()).as("the earliest lapse first").isEqualTo(WINDOW);
+        held.expire(WINDOW);
+        assertThat(room.checkAdmission("joan")).as("lapsed at its original time").isEmpty();
+        assertThat(room.checkAdmission("ega")).isPresent();
+        assertThat(held.claim(id(2), "ega", m1, proof(2, m1), null, (m, r) -> { })).isNotNull();
+
+        held.at(WINDOW + 20);
+        held.putBack(joan); // its resume refused again, past its lapse
+        assertThat(held.size()).as("a session put back after its lapse is gone").isZero();
+        assertThat(room.checkAdmission("joan")).isEmpty();
+    }
 }
