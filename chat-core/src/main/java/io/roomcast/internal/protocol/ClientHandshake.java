@@ -59,7 +59,7 @@ final class ClientHandshake {
     /** What the server's WELCOME said. */
     record Welcome(String roomName, List<String> members, int maxMessageBytes, long idleTimeoutNanos,
                    long joinSequence, int historyCount, byte[] resumeId, boolean resumed, boolean nothingMissed,
-                   long lastProcessedId) {
+                   long lastProcessedId, long[] refusedIds) {
     }
 
     private final ClientConfig config;
@@ -306,7 +306,7 @@ final class ClientHandshake {
         due = false;
         outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
                 TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence(), first.historyCount(),
-                first.resumeId(), first.resumed(), first.nothingMissed(), first.lastProcessedId()));
+                first.resumeId(), first.resumed(), first.nothingMissed(), first.lastProcessedId(), first.refusedIds()));
         return false;
     }
 
