@@ -551,6 +551,32 @@ class ResumeSimulationTest {
     }
 
     @Test
+    void aResumeRefusedBecauseTheRoomFilledWhileAwayEndsTheClientAtOnce() {
+        SimulatedRoom room = SimulatedRoom.builder(61).maxMembers(2)
+                .configure(config -> config.withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        cut(room, joanAt);
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        assertThat(room.join("kai")).as("a held name does not count towards the room's size").isTrue();
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+        long healed = room.now();
+
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(room.runUntil(() -> joan.disconnected != null, 20 * SECOND)).as(joan.log.toString()).isTrue();
+        assertThat(room.now() - healed).as("ended at the refusal, not at the end of the reconnect time")
+                .isLessThan(10 * SECOND);
+        assertThat(joan.disconnected).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(joan.log).contains("reconnecting TIMED_OUT").doesNotContain("reconnected true", "reconnected false");
+        assertThat(room.client("joan").isFinished()).isTrue();
+        assertThat(room.server().memberNames()).containsExactlyInAnyOrder("ega", "kai");
+    }
+
+    @Test
     void eventsHeldBackForASlowApplicationAcrossAnOutageArriveOnceInOrder() {
         SimulatedRoom room = SimulatedRoom.builder(59).configure(config -> config.withRateLimit(10_000, 10_000)
                 .withResumeWindow(WINDOW)).build();
