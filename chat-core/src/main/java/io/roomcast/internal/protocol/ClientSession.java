@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
 import java.util.function.BooleanSupplier;
 
@@ -60,6 +61,16 @@ final class ClientSession {
         open(now, handshake, welcome, !nothingMissed);
         delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
         return nothingMissed;
+    }
+
+    /**
+     * A WELCOME that admitted a new member instead of resuming this session: the credential is
+     * wiped, and its connection only closes (one CLOSE, its content never read).
+     */
+    void abandon(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
+        credential.wipe();
+        connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
+        connection.startClosing(CloseReason.LEFT, now, 0);
     }
 
     /**
