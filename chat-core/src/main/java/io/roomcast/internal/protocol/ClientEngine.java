@@ -3,7 +3,6 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
@@ -42,7 +41,7 @@ public final class ClientEngine implements DatagramEngine {
     private final ClientEventSink sink;
     private final Random random;
     private final ClientHandshake.Outcome handshakeOutcome = new HandshakeOutcome();
-    private final Connection.Frames frames = new ServerFrames();
+    private final Connection.Frames frames;
     private final EventDelivery delivery;
     private State state = State.NEW;
     private final MalformedDatagrams malformed = new MalformedDatagrams(log);
@@ -75,6 +74,7 @@ public final class ClientEngine implements DatagramEngine {
         this.session = new ClientSession(delivery,
                 () -> malformed.dropped(config.server(), "a reassembled event did not decode"),
                 () -> state == State.JOINED && closeAck == null);
+        this.frames = new ServerFrames(session, delivery, new FramesClosing());
     }
 
     /** Sends HELLO and starts the connect timeout. */
@@ -389,10 +389,8 @@ public final class ClientEngine implements DatagramEngine {
             // is not this session coming back, so the new member leaves at once (one CLOSE, as
             // close() while joining does), its events unread, and the client ends as it would have
             log.debug("the server no longer held the session: it admitted a new member instead");
-            session.credential.wipe();
             abandoned = true;
-            session.connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
-            session.connection.startClosing(CloseReason.LEFT, now, 0);
+            session.abandon(now, handshake, welcome);
             state = State.CLOSING;
             closedBy = null; // reported here; nothing after it
             sink.disconnected(CloseReason.TIMED_OUT);
@@ -458,32 +456,24 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
-    /** What the server's packets carry, besides ACKs. */
-    private final class ServerFrames implements Connection.Frames {
+    /** The engine's part of {@link ServerFrames}: whether content is read, and the close handshake. */
+    private final class FramesClosing implements ServerFrames.Closing {
         @Override
-        public boolean take(Frame frame, long now) {
-            if ((session.events == null || abandoned) && !(frame instanceof Frame.Close || frame instanceof Frame.CloseAck)) {
-                return true; // closed while the PROOF was out: nothing but the close matters now
-            }
-            if (frame instanceof EventFrame event) {
-                return session.events.take(event, delivery.roomOrder);
-            } else if (frame instanceof Frame.Fragment fragment) {
-                return session.events.take(fragment, now, delivery.roomOrder);
-            } else if (frame instanceof Frame.PrivateEvent entry) {
-                return session.privateEvents.take(entry.event(), delivery.privateOrder);
-            } else if (frame instanceof Frame.PrivateFragment fragment) {
-                return session.privateEvents.take(fragment.fragment(), now, delivery.privateOrder);
-            } else if (frame instanceof Frame.Error error) {
-                delivery.refused(error);
-            } else if (frame instanceof Frame.PathChallenge challenge) {
-                session.outbox.pathChallenged(challenge.data()); // our address changed; prove we receive here
-            } else if (frame instanceof Frame.Close close) {
-                closeAck = session.connection.packetOf(Frame.CloseAck.INSTANCE);
-                closedBy = abandoned ? null : close.reason(); // an abandoned client has reported its end
-            } else if (frame instanceof Frame.CloseAck && state == State.CLOSING) {
+        public boolean readsContent() {
+            return session.events != null && !abandoned;
+        }
+
+        @Override
+        public void closedByServer(CloseReason reason) {
+            closeAck = session.connection.packetOf(Frame.CloseAck.INSTANCE);
+            closedBy = abandoned ? null : reason; // an abandoned client has reported its end
+        }
+
+        @Override
+        public void closeAcknowledged() {
+            if (state == State.CLOSING) {
                 finish(CloseReason.LEFT);
             }
-            return true;
         }
 
         @Override

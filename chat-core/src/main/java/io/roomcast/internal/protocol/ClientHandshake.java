@@ -59,10 +59,12 @@ final class ClientHandshake {
     /** What the server's WELCOME said. */
     record Welcome(String roomName, List<String> members, int maxMessageBytes, long idleTimeoutNanos,
                    long joinSequence, int historyCount, byte[] resumeId, boolean resumed, boolean nothingMissed,
-                   long lastProcessedId) {
+                   long lastProcessedId, long[] refusedIds) {
     }
 
     private final ClientConfig config;
+    /** Why the server refused this attempt (VERSION for a version mismatch), or null. */
+    private RejectReason rejectedFor;
     /** The session this handshake resumes, or {@code null}. */
     private final ResumeTicket resume;
     private final Random random;
@@ -191,6 +193,7 @@ final class ClientHandshake {
             if (proof == null && reject.reason() == RejectReason.SERVER_BUSY) {
                 waitOutBusy(now, reject.detail());
             } else {
+                rejectedFor = reject.reason();
                 outcome.failed(failureFor(reject), reject.detail());
             }
         } else if (packet instanceof HandshakePacket.Retry retry && proof == null) {
@@ -198,6 +201,7 @@ final class ClientHandshake {
             hello = helloWithToken(retry.token());
             restartResends(now);
         } else if (packet instanceof HandshakePacket.VersionMismatch mismatch && proof == null) {
+            rejectedFor = RejectReason.VERSION;
             outcome.failed(ClientEventSink.ConnectFailure.REFUSED, "the server speaks protocol versions "
                     + mismatch.supportedVersions() + "; this client speaks " + WireFormat.VERSION);
         }
@@ -306,8 +310,16 @@ final class ClientHandshake {
         due = false;
         outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
                 TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence(), first.historyCount(),
-                first.resumeId(), first.resumed(), first.nothingMissed(), first.lastProcessedId()));
+                first.resumeId(), first.resumed(), first.nothingMissed(), first.lastProcessedId(), first.refusedIds()));
         return false;
+    }
+
+    /**
+     * {@code true} if the server refused this attempt for a reason another attempt would meet
+     * again: the room is full, or the server does not speak this client's protocol version.
+     */
+    boolean refusedForGood() {
+        return rejectedFor == RejectReason.ROOM_FULL || rejectedFor == RejectReason.VERSION;
     }
 
     private static ClientEventSink.ConnectFailure failureFor(HandshakePacket.Reject reject) {

@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
 import java.util.function.BooleanSupplier;
 
@@ -48,17 +49,28 @@ final class ClientSession {
     /**
      * A resuming WELCOME: unconfirmed messages go again with their ids, except those the room had
      * processed (with nothing missed the replayed log confirms the room's; otherwise they, and
-     * private ones, are confirmed now); a new connection and private stream, and a new room stream
+     * private ones, are confirmed now, except those the WELCOME names refused: their ERROR
+     * follows); a new connection and private stream, and a new room stream
      * (to be started) unless nothing was missed.
      *
      * @return whether nothing was missed
      */
     boolean resume(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
         boolean nothingMissed = welcome.nothingMissed();
-        delivery.resumedSends(welcome.lastProcessedId(), nothingMissed);
+        delivery.resumedSends(welcome.lastProcessedId(), welcome.refusedIds(), nothingMissed);
         open(now, handshake, welcome, !nothingMissed);
         delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
         return nothingMissed;
+    }
+
+    /**
+     * A WELCOME that admitted a new member instead of resuming this session: the credential is
+     * wiped, and its connection only closes (one CLOSE, its content never read).
+     */
+    void abandon(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
+        credential.wipe();
+        connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
+        connection.startClosing(CloseReason.LEFT, now, 0);
     }
 
     /**

@@ -98,12 +98,17 @@ final class EventDelivery {
 
     /**
      * The session resumed: every unconfirmed message goes again from its start with its id, except
-     * those the room had processed ({@code id <= lastProcessedId}). Of those, with nothing missed a
-     * room message is confirmed by its replayed event; otherwise, and for a private message (whose
-     * confirmation was in the old private stream), it is confirmed now, with no sequence or time.
+     * those the room had processed ({@code id <= lastProcessedId}). Of those, one the room refused
+     * ({@code refusedIds}, increasing) stays unconfirmed: its ERROR comes again right after the
+     * WELCOME and settles it. Of the rest, with nothing missed a room message is confirmed by its
+     * replayed event; otherwise, and for a private message (whose confirmation was in the old
+     * private stream), it is confirmed now, with no sequence or time.
      */
-    void resumedSends(long lastProcessedId, boolean nothingMissed) {
+    void resumedSends(long lastProcessedId, long[] refusedIds, boolean nothingMissed) {
         window.rewind(lastProcessedId, message -> {
+            if (java.util.Arrays.binarySearch(refusedIds, message.id) >= 0) {
+                return; // settled by its ERROR
+            }
             if (message.recipient != null) {
                 window.settle(message.id);
                 sink.privateSent(message.id, message.recipient, message.text, 0);

@@ -123,7 +123,8 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         }
         member.welcome = handshakes.welcome(handshake, nothingMissed ? lastDelivered : joined.sequence(),
                 nothingMissed ? 0 : history.count(),
-                new WelcomeParts.Resume(member.resumeId, resumed != null, nothingMissed, lastProcessedId), keys,
+                new WelcomeParts.Resume(member.resumeId, resumed != null, nothingMissed, lastProcessedId,
+                        WelcomeParts.Resume.refusedIds(resumed)), keys,
                 serverProof);
         members.add(member);
         member.welcome.sendFirst(member.address, replies); // before anything this join causes

@@ -71,8 +71,9 @@ final class Reconnection {
     }
 
     /**
-     * {@code attempt} failed: without an answer the next follows (null); refused, the session is over
-     * for the reason returned.
+     * {@code attempt} failed: without an answer, or refused for a passing reason (busy, throttled),
+     * the next follows (null); refused otherwise (banned, name taken, room full, another protocol
+     * version), the session is over for the reason returned.
      */
     CloseReason attemptFailed(long now, ClientHandshake attempt, ClientEventSink.ConnectFailure failure, String detail) {
         if (attempt.keys() != null) {
@@ -80,6 +81,10 @@ final class Reconnection {
         }
         switch (failure) {
             case TIMED_OUT, UNREACHABLE, REFUSED -> {
+                if (attempt.refusedForGood()) { // room full, or another protocol version: retrying would not help
+                    log.info("the server refused the resume: {}", detail);
+                    return CloseReason.TIMED_OUT;
+                }
                 attemptFailed(now, random);
                 return null;
             }

@@ -2,6 +2,7 @@ package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.PacketProtector;
 import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.WelcomeBody;
 import io.roomcast.internal.wire.WireFormat;
@@ -33,12 +34,29 @@ final class WelcomeParts {
      * @param resumeId        the new session's handle
      * @param resumed         whether this admits a resume
      * @param nothingMissed   whether the stream starts right after the client's last delivered event
-     * @param lastProcessedId the last message id the room accepted from the member (0 for a fresh join)
+     * @param lastProcessedId the last message id the room processed from the member (0 for a fresh join)
+     * @param refusedIds      ids of the refusals re-sent after the WELCOME ({@link WelcomeBody#refusedIds})
      */
-    record Resume(byte[] resumeId, boolean resumed, boolean nothingMissed, long lastProcessedId) {
+    record Resume(byte[] resumeId, boolean resumed, boolean nothingMissed, long lastProcessedId, long[] refusedIds) {
         /** A fresh join's fields. */
         static Resume fresh(byte[] resumeId) {
-            return new Resume(resumeId, false, false, 0);
+            return new Resume(resumeId, false, false, 0, new long[0]);
+        }
+
+        /**
+         * The ids of a held session's refusals as a WELCOME names them: in increasing order, at
+         * most {@link WelcomeBody#MAX_REFUSED_IDS}, within {@link WelcomeBody#MAX_REFUSED_DISTANCE}
+         * below {@code lastProcessedId} (a client's send window keeps them far closer); none for a
+         * fresh join.
+         */
+        static long[] refusedIds(HeldSessions.Held held) {
+            if (held == null) {
+                return new long[0];
+            }
+            return held.refusals().stream().mapToLong(Frame.Error::messageId)
+                    .filter(id -> id > 0 && id <= held.lastProcessedId()
+                            && held.lastProcessedId() - id <= WelcomeBody.MAX_REFUSED_DISTANCE)
+                    .sorted().distinct().limit(WelcomeBody.MAX_REFUSED_IDS).toArray();
         }
     }
 
@@ -59,7 +77,7 @@ final class WelcomeParts {
         List<List<String>> split = new ArrayList<>();
         List<String> current = new ArrayList<>();
         int fixed = HandshakePacket.Welcome.CLEAR_BYTES + PacketProtector.TAG_BYTES
-                + WelcomeBody.FIXED_BYTES;
+                + WelcomeBody.FIXED_BYTES + WelcomeBody.refusedIdsBytes(resume.refusedIds().length);
         int size = fixed;
         for (String name : members) {
             int nameBytes = 1 + name.getBytes(StandardCharsets.UTF_8).length;
@@ -76,7 +94,8 @@ final class WelcomeParts {
         for (int i = 0; i < split.size(); i++) {
             WelcomeBody body = new WelcomeBody(joinSequence, maxMessageBytes,
                     TimeUnit.NANOSECONDS.toMillis(handshake.idleTimeoutNanos()), historyCount, resume.resumeId(),
-                    resume.resumed(), resume.nothingMissed(), resume.lastProcessedId(), split.get(i));
+                    resume.resumed(), resume.nothingMissed(), resume.lastProcessedId(), resume.refusedIds(),
+                    split.get(i));
             HandshakePacket.Welcome clear = new HandshakePacket.Welcome(handshake.connectionId(), serverProof, i,
                     split.size(), new byte[0]);
             byte[] sealed = keys.welcome().seal(i, clear.associatedData(), body.toBytes());

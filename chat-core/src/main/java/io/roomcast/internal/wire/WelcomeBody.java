@@ -26,38 +26,89 @@ import java.util.Objects;
  *                          delivered event; {@code false} means normal history instead (a gap)
  * @param lastProcessedId   for a resume: the last message id the room accepted from this member,
  *                          so the client re-sends only later ones; 0 otherwise
+ * @param refusedIds        for a resume: ids at or below {@code lastProcessedId} that the room
+ *                          refused and whose ERROR goes again right after this WELCOME (the
+ *                          old connection may have lost it), in increasing order, at most
+ *                          {@link #MAX_REFUSED_IDS}, each within {@link #MAX_REFUSED_DISTANCE}
+ *                          below {@code lastProcessedId}; the client leaves them for their ERROR
  * @param members           this part's share of the usernames in the room, the new member included
  */
 public record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeoutMillis, int historyCount,
                    byte[] resumeId, boolean resumed, boolean nothingMissed, long lastProcessedId,
-                   List<String> members) {
-    /** Bytes of a body besides its member names. */
-    public static final int FIXED_BYTES = 8 + 4 + 8 + 2 + WireFormat.RESUME_ID_BYTES + 1 + 1 + 8 + 2;
+                   long[] refusedIds, List<String> members) {
+    /** At most this many refused ids in a WELCOME (as many as a held session keeps refusals). */
+    public static final int MAX_REFUSED_IDS = 128;
+    /** How far below {@code lastProcessedId} a refused id may be: each goes as a u16 distance. */
+    public static final int MAX_REFUSED_DISTANCE = 0xFFFF;
+    /** Bytes of a body besides its member names and refused ids. */
+    public static final int FIXED_BYTES = 8 + 4 + 8 + 2 + WireFormat.RESUME_ID_BYTES + 1 + 1 + 8 + 1 + 2;
 
-    /** Defensive copy of the member list; checks the resume id's length. */
+    /** Defensive copies of the member list and the ids; checks the resume id's length and the ids. */
     public WelcomeBody {
         members = List.copyOf(members);
+        refusedIds = refusedIds.clone();
         if (resumeId.length != WireFormat.RESUME_ID_BYTES) {
             throw new IllegalArgumentException("resume id of " + resumeId.length + " bytes");
         }
+        if (!refusedIdsValid(refusedIds, lastProcessedId)) {
+            throw new IllegalArgumentException("refused ids out of order, range or bound");
+        }
+    }
+
+    /** A body without refused ids. */
+    public WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeoutMillis, int historyCount,
+                       byte[] resumeId, boolean resumed, boolean nothingMissed, long lastProcessedId,
+                       List<String> members) {
+        this(joinSequence, maxMessageBytes, idleTimeoutMillis, historyCount, resumeId, resumed, nothingMissed,
+                lastProcessedId, new long[0], members);
+    }
+
+    /** The refused ids, a copy. */
+    @Override
+    public long[] refusedIds() {
+        return refusedIds.clone();
+    }
+
+    /** Bytes the refused ids take in a body. */
+    public static int refusedIdsBytes(int count) {
+        return 2 * count;
+    }
+
+    private static boolean refusedIdsValid(long[] ids, long lastProcessedId) {
+        if (ids.length > MAX_REFUSED_IDS) {
+            return false;
+        }
+        long previous = 0;
+        for (long id : ids) {
+            if (id <= previous || id > lastProcessedId || lastProcessedId - id > MAX_REFUSED_DISTANCE) {
+                return false;
+            }
+            previous = id;
+        }
+        return true;
     }
 
     /** A body for a fresh join. */
     public WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeoutMillis, int historyCount,
                        byte[] resumeId, List<String> members) {
-        this(joinSequence, maxMessageBytes, idleTimeoutMillis, historyCount, resumeId, false, false, 0, members);
+        this(joinSequence, maxMessageBytes, idleTimeoutMillis, historyCount, resumeId, false, false, 0, new long[0],
+                members);
     }
 
     /** The body's bytes, to be sealed. */
     public byte[] toBytes() {
-        int length = FIXED_BYTES;
+        int length = FIXED_BYTES + refusedIdsBytes(refusedIds.length);
         for (String member : members) {
             length += 1 + member.getBytes(StandardCharsets.UTF_8).length;
         }
         ByteBuffer out = ByteBuffer.allocate(length);
         out.putLong(joinSequence).putInt(maxMessageBytes).putLong(idleTimeoutMillis)
                 .putShort((short) historyCount).put(resumeId).put((byte) (resumed ? 1 : 0))
-                .put((byte) (nothingMissed ? 1 : 0)).putLong(lastProcessedId).putShort((short) members.size());
+                .put((byte) (nothingMissed ? 1 : 0)).putLong(lastProcessedId).put((byte) refusedIds.length);
+        for (long id : refusedIds) {
+            out.putShort((short) (lastProcessedId - id));
+        }
+        out.putShort((short) members.size());
         for (String member : members) {
             WireWriter.string8(out, member);
         }
@@ -82,6 +133,17 @@ public record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeo
         if (lastProcessedId < 0 || (!resumed && (nothingMissed || lastProcessedId != 0))) {
             throw new MalformedPacketException("welcome with impossible resume fields");
         }
+        int refusedCount = in.u8();
+        if (refusedCount > MAX_REFUSED_IDS || (!resumed && refusedCount != 0)) {
+            throw new MalformedPacketException("welcome with " + refusedCount + " refused ids");
+        }
+        long[] refusedIds = new long[refusedCount];
+        for (int i = 0; i < refusedCount; i++) {
+            refusedIds[i] = lastProcessedId - in.u16();
+        }
+        if (!refusedIdsValid(refusedIds, lastProcessedId)) {
+            throw new MalformedPacketException("welcome with refused ids out of order or range");
+        }
         int count = in.u16();
         // every name takes at least two bytes, so an absurd count fails here, before any allocation
         if (count * 2 > in.remaining()) {
@@ -93,7 +155,7 @@ public record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeo
         }
         in.expectEnd();
         return new WelcomeBody(joinSequence, maxMessageBytes, idleTimeoutMillis, historyCount, resumeId, resumed,
-                nothingMissed, lastProcessedId, members);
+                nothingMissed, lastProcessedId, refusedIds, members);
     }
 
     private static boolean flag(WireReader in) throws MalformedPacketException {
@@ -111,7 +173,8 @@ public record WelcomeBody(long joinSequence, int maxMessageBytes, long idleTimeo
                 && maxMessageBytes == that.maxMessageBytes && idleTimeoutMillis == that.idleTimeoutMillis
                 && historyCount == that.historyCount && Arrays.equals(resumeId, that.resumeId)
                 && resumed == that.resumed && nothingMissed == that.nothingMissed
-                && lastProcessedId == that.lastProcessedId && members.equals(that.members);
+                && lastProcessedId == that.lastProcessedId && Arrays.equals(refusedIds, that.refusedIds)
+                && members.equals(that.members);
     }
 
     @Override

@@ -138,6 +138,43 @@ class ResumeSimulationTest {
     }
 
     @Test
+    void aPrivateMessageRefusedWhileItsErrorWasLostFailsOnceAfterTheResumeAndIsNeverReportedSent() {
+        SimulatedRoom room = SimulatedRoom.builder(29).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(6 * IDLE)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(6 * IDLE), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        RecordingClientSink joan = room.sink("joan");
+
+        room.network().partition(SimulatedRoom.SERVER, joanAt); // nothing more reaches joan
+        long[] ids = new long[2];
+        room.act(() -> {
+            ids[0] = room.client("joan").sendPrivate("nobody", "hello?"); // refused: its ERROR goes into the cut
+            ids[1] = room.client("joan").sendPrivate("ega", "hi"); // delivered: its confirmation is lost too
+        });
+        assertThat(room.runUntil(() -> room.sink("ega").privates.size() == 1, 10 * SECOND)).isTrue();
+        room.runFor(SECOND); // the ERROR went out, and was lost, more than once
+        room.network().partition(joanAt, SimulatedRoom.SERVER);
+        room.runFor(2 * IDLE);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        assertThat(joan.refused).as("the ERROR never reached joan").isEmpty();
+
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+        assertThat(room.runUntil(() -> !joan.refused.isEmpty() && !joan.privateSent.isEmpty(), 60 * SECOND))
+                .as(joan.log.toString()).isTrue();
+        room.runFor(5 * SECOND);
+
+        assertThat(joan.refused).as("refused once, with its refusal").containsExactly(ids[0]);
+        assertThat(joan.refusedWith).containsExactly(ErrorCode.NO_SUCH_MEMBER);
+        assertThat(joan.privateSent).as("only the delivered one, once").containsExactly(ids[1]);
+        assertThat(room.sink("ega").privates).hasSize(1);
+        assertThat(joan.log).containsSubsequence("reconnecting TIMED_OUT", "reconnected true");
+        assertThat(joan.disconnected).isNull();
+    }
+
+    @Test
     void theHeldNameCannotBeTakenDuringTheWindowAndIsFreeAfterIt() {
         SimulatedRoom room = room(7, 8192, 0);
         joanHeardEverything(room, List.of("a1"));
@@ -520,6 +557,32 @@ class ResumeSimulationTest {
         assertThat(joan.disconnected).isEqualTo(CloseReason.BANNED);
         assertThat(room.server().memberNames()).isEmpty();
         assertThat(room.server().heldSessions().size()).as("the refused resume used the session up").isZero();
+    }
+
+    @Test
+    void aResumeRefusedBecauseTheRoomFilledWhileAwayEndsTheClientAtOnce() {
+        SimulatedRoom room = SimulatedRoom.builder(61).maxMembers(2)
+                .configure(config -> config.withResumeWindow(WINDOW)).build();
+        InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        cut(room, joanAt);
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        assertThat(room.join("kai")).as("a held name does not count towards the room's size").isTrue();
+        room.network().heal(joanAt, SimulatedRoom.SERVER);
+        room.network().heal(SimulatedRoom.SERVER, joanAt);
+        long healed = room.now();
+
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(room.runUntil(() -> joan.disconnected != null, 20 * SECOND)).as(joan.log.toString()).isTrue();
+        assertThat(room.now() - healed).as("ended at the refusal, not at the end of the reconnect time")
+                .isLessThan(10 * SECOND);
+        assertThat(joan.disconnected).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(joan.log).contains("reconnecting TIMED_OUT").doesNotContain("reconnected true", "reconnected false");
+        assertThat(room.client("joan").isFinished()).isTrue();
+        assertThat(room.server().memberNames()).containsExactlyInAnyOrder("ega", "kai");
     }
 
     @Test

@@ -169,6 +169,24 @@ class CodecTest {
     }
 
     @Test
+    void refusedIdsOfAWelcomeBodyRoundTripAndAreChecked() throws MalformedPacketException {
+        WelcomeBody body = new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), true, false, 70_000L,
+                new long[] {5_000, 69_000, 70_000}, List.of("joan"));
+        WelcomeBody decoded = WelcomeBody.decode(ByteBuffer.wrap(body.toBytes()));
+        assertThat(decoded).isEqualTo(body);
+        assertThat(decoded.refusedIds()).containsExactly(5_000, 69_000, 70_000);
+        assertThatThrownBy(() -> new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), true, false, 10L,
+                new long[] {3, 2}, List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), true, false, 10L,
+                new long[] {11}, List.of())).isInstanceOf(IllegalArgumentException.class);
+        byte[] bytes = new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), true, false, 10L, new long[] {4},
+                List.of()).toBytes();
+        bytes[8 + 4 + 8 + 2 + 16 + 1 + 1 + 8] = (byte) (WelcomeBody.MAX_REFUSED_IDS + 1); // the count
+        assertThatThrownBy(() -> WelcomeBody.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedPacketException.class);
+    }
+
+    @Test
     void resumeFieldsOfAWelcomeBodyRoundTrip() throws MalformedPacketException {
         WelcomeBody body = new WelcomeBody(77, 16384, 15_000, 0, filled(16, 2), true, true, 41L, List.of("joan"));
         WelcomeBody decoded = WelcomeBody.decode(ByteBuffer.wrap(body.toBytes()));
