@@ -259,7 +259,8 @@ final class ClientHandshake {
         roomName = challenge.roomName();
         keys = srp.sessionKeys(clientNonce, challenge.serverNonce()); // and K is wiped
         proof = resume == null ? new HandshakePacket.Proof(connectionId, m1).toBytes()
-                : new HandshakePacket.Proof(connectionId, m1, ResumeProof.make(resume.resumeKey(), m1),
+                : new HandshakePacket.Proof(connectionId, m1, ResumeProof.make(resume.resumeKey(), m1,
+                        resume.resumeId(), resume.lastDelivered()),
                         resume.lastDelivered()).toBytes();
         restartResends(now);
     }

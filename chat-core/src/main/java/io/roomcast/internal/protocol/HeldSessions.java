@@ -132,11 +132,12 @@ final class HeldSessions {
      * {@code timeOut} and held.
      *
      * @param clientProof the new handshake's {@code M1}, which the resume proof covers
+     * @param lastDelivered the PROOF's delivered position, which the resume proof covers too
      * @param inRoom      the member still in the room with that resume id, or {@code null}
      * @param timeOut     removes such a member with {@code TIMED_OUT} (which holds its session)
      */
-    Held claim(byte[] resumeId, String username, byte[] clientProof, byte[] resumeProof, RoomMember inRoom,
-               BiConsumer<RoomMember, CloseReason> timeOut) {
+    Held claim(byte[] resumeId, String username, byte[] clientProof, long lastDelivered, byte[] resumeProof,
+               RoomMember inRoom, BiConsumer<RoomMember, CloseReason> timeOut) {
         if (!enabled() || resumeId.length == 0 || resumeProof.length == 0) {
             return null;
         }
@@ -144,14 +145,14 @@ final class HeldSessions {
         if (inRoom != null && byId.get(key) == null) {
             byte[] inRoomKey = inRoom.resumeKeyFor(resumeId);
             if (inRoomKey == null || !sameName(inRoom.username, username)
-                    || !ResumeProof.verify(inRoomKey, clientProof, resumeProof)) {
+                    || !ResumeProof.verify(inRoomKey, clientProof, resumeId, lastDelivered, resumeProof)) {
                 return null;
             }
             timeOut.accept(inRoom, CloseReason.TIMED_OUT);
         }
         Held held = byId.get(key);
         if (held == null || !sameName(held.displayName(), username)
-                || !ResumeProof.verify(held.resumeKey(), clientProof, resumeProof)) {
+                || !ResumeProof.verify(held.resumeKey(), clientProof, resumeId, lastDelivered, resumeProof)) {
             return null;
         }
         byId.remove(key);

@@ -78,8 +78,8 @@ final class MemberAdmission implements HandshakeResponder.Admission {
                 }
             }
         }
-        return held.claim(handshake.resumeId(), handshake.username(), proof.clientProof(), proof.resumeProof(),
-                inRoom, (member, reason) -> timeOut(now, member, false));
+        return held.claim(handshake.resumeId(), handshake.username(), proof.clientProof(), proof.lastDelivered(),
+                proof.resumeProof(), inRoom, (member, reason) -> timeOut(now, member, false));
     }
 
     @Override

@@ -41,13 +41,27 @@ class ResumeProofTest {
     void aProofChecksOnlyWithItsKeyAndItsHandshake() {
         byte[] key = bytes(4, 32);
         byte[] m1 = bytes(5, 32);
-        byte[] proof = ResumeProof.make(key, m1);
+        byte[] id = bytes(8, 16);
+        byte[] proof = ResumeProof.make(key, m1, id, 41);
 
         assertThat(proof).hasSize(ResumeProof.BYTES);
-        assertThat(ResumeProof.verify(key, m1, proof)).isTrue();
-        assertThat(ResumeProof.verify(bytes(6, 32), m1, proof)).as("another session's key").isFalse();
-        assertThat(ResumeProof.verify(key, bytes(7, 32), proof)).as("another handshake's M1").isFalse();
-        assertThat(ResumeProof.verify(key, m1, Arrays.copyOf(proof, 31))).as("truncated").isFalse();
-        assertThat(ResumeProof.verify(key, m1, new byte[0])).as("empty").isFalse();
+        assertThat(ResumeProof.verify(key, m1, id, 41, proof)).isTrue();
+        assertThat(ResumeProof.verify(bytes(6, 32), m1, id, 41, proof)).as("another session's key").isFalse();
+        assertThat(ResumeProof.verify(key, bytes(7, 32), id, 41, proof)).as("another handshake's M1").isFalse();
+        assertThat(ResumeProof.verify(key, m1, id, 41, Arrays.copyOf(proof, 31))).as("truncated").isFalse();
+        assertThat(ResumeProof.verify(key, m1, id, 41, new byte[0])).as("empty").isFalse();
+    }
+
+    @Test
+    void aProofDoesNotVerifyForAnotherDeliveredPositionOrResumeId() {
+        byte[] key = bytes(4, 32);
+        byte[] m1 = bytes(5, 32);
+        byte[] id = bytes(8, 16);
+        byte[] proof = ResumeProof.make(key, m1, id, 41);
+
+        assertThat(ResumeProof.verify(key, m1, id, 57, proof)).as("a later lastDelivered").isFalse();
+        assertThat(ResumeProof.verify(key, m1, id, 40, proof)).as("an earlier lastDelivered").isFalse();
+        assertThat(ResumeProof.verify(key, m1, bytes(9, 16), 41, proof)).as("another resume id").isFalse();
+        assertThat(ResumeProof.verify(key, m1, new byte[0], 41, proof)).as("no resume id").isFalse();
     }
 }

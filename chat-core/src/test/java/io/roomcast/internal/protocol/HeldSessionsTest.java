@@ -39,7 +39,7 @@ class HeldSessionsTest {
     private static byte[] proof(int id, byte[] m1) {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) (100 + id));
-        return ResumeProof.make(key, m1);
+        return ResumeProof.make(key, m1, id(id), 0);
     }
 
     private static byte[] id(int id) {
@@ -69,14 +69,14 @@ class HeldSessionsTest {
         byte[] m1 = new byte[32];
 
         assertThat(joan.resumeKey).as("moved to the store").isNull();
-        assertThat(held.claim(id(1), "joan", m1, proof(2, m1), null, (m, r) -> { })).as("wrong key").isNull();
-        assertThat(held.claim(id(1), "ega", m1, proof(1, m1), null, (m, r) -> { })).as("wrong name").isNull();
-        assertThat(held.claim(id(1), "joan", new byte[32], proof(1, new byte[] {1}), null, (m, r) -> { }))
+        assertThat(held.claim(id(1), "joan", m1, 0, proof(2, m1), null, (m, r) -> { })).as("wrong key").isNull();
+        assertThat(held.claim(id(1), "ega", m1, 0, proof(1, m1), null, (m, r) -> { })).as("wrong name").isNull();
+        assertThat(held.claim(id(1), "joan", new byte[32], 0, proof(1, new byte[] {1}), null, (m, r) -> { }))
                 .as("another handshake's proof").isNull();
-        HeldSessions.Held claimed = held.claim(id(1), "JOAN", m1, proof(1, m1), null, (m, r) -> { });
+        HeldSessions.Held claimed = held.claim(id(1), "JOAN", m1, 0, proof(1, m1), null, (m, r) -> { });
         assertThat(claimed).isNotNull();
         assertThat(room.checkAdmission("joan")).as("released for the resume").isEmpty();
-        assertThat(held.claim(id(1), "joan", m1, proof(1, m1), null, (m, r) -> { })).as("single use").isNull();
+        assertThat(held.claim(id(1), "joan", m1, 0, proof(1, m1), null, (m, r) -> { })).as("single use").isNull();
 
         timedOut("ega", 2);
         assertThat(held.nextExpiryNanos()).isEqualTo(WINDOW);
@@ -94,7 +94,7 @@ class HeldSessionsTest {
         held.at(10);
         timedOut("ega", 2);
         byte[] m1 = new byte[32];
-        HeldSessions.Held joan = held.claim(id(1), "joan", m1, proof(1, m1), null, (m, r) -> { });
+        HeldSessions.Held joan = held.claim(id(1), "joan", m1, 0, proof(1, m1), null, (m, r) -> { });
         assertThat(joan).isNotNull();
 
         held.putBack(joan); // its resume was refused ROOM_FULL
@@ -104,7 +104,7 @@ class HeldSessionsTest {
         held.expire(WINDOW);
         assertThat(room.checkAdmission("joan")).as("lapsed at its original time").isEmpty();
         assertThat(room.checkAdmission("ega")).isPresent();
-        assertThat(held.claim(id(2), "ega", m1, proof(2, m1), null, (m, r) -> { })).isNotNull();
+        assertThat(held.claim(id(2), "ega", m1, 0, proof(2, m1), null, (m, r) -> { })).isNotNull();
 
         held.at(WINDOW + 20);
         held.putBack(joan); // its resume refused again, past its lapse
