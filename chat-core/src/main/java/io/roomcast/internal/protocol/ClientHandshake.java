@@ -309,6 +309,13 @@ final class ClientHandshake {
         welcomeParts = null;
         keys.welcome().destroy(); // every part is open: nothing else uses the welcome key
         due = false;
+        if (resume != null && first.resumed() && first.nothingMissed()
+                && first.joinSequence() != resume.lastDelivered()) {
+            // the stream would not continue right after what the listener was given: a failed resume
+            outcome.failed(ClientEventSink.ConnectFailure.SERVER_NOT_AUTHENTIC, "the resumed stream starts after "
+                    + first.joinSequence() + ", not after the last delivered event " + resume.lastDelivered());
+            return false;
+        }
         outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
                 TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence(), first.historyCount(),
                 first.resumeId(), first.resumed(), first.nothingMissed(), first.lastProcessedId(), first.refusedIds()));

@@ -237,6 +237,52 @@ class ResumeSimulationTest {
         assertThat(room.server().memberNames()).containsExactly("ega", "joan");
     }
 
+    /** Someone on the path rewrites the PROOF's lastDelivered (review bug 5): the server must not skip events. */
+    @Test
+    void aPathThatRewritesLastDeliveredInTheProofResumesNobodyAndSkipsNothing() {
+        SimulatedRoom room = room(12, 8192, 0);
+        ResumeTicket ticket = joanHeardEverything(room, List.of("a1", "a2"));
+        cut(room, room.address("joan"));
+        List<String> during = List.of("b1", "b2", "b3", "b4", "b5");
+        during.forEach(text -> room.send("ega", text));
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+
+        InetSocketAddress second = new InetSocketAddress("127.0.0.3", 20_000);
+        List<Long> rewritten = new ArrayList<>();
+        room.network().rewrite(second, SimulatedRoom.SERVER, datagram -> {
+            try {
+                if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))
+                        && HandshakePacket.decode(ByteBuffer.wrap(datagram)) instanceof HandshakePacket.Proof proof
+                        && proof.resumeProof().length > 0) {
+                    rewritten.add(proof.lastDelivered());
+                    return new HandshakePacket.Proof(proof.connectionId(), proof.clientProof(), proof.resumeProof(),
+                            proof.lastDelivered() + 3).toBytes(); // skip b1..b3
+                }
+            } catch (MalformedPacketException e) {
+                // not a handshake packet: as it was
+            }
+            return datagram;
+        });
+        room.resume("joan", copy(ticket), second);
+        RecordingClientSink tampered = room.sink("joan");
+        assertThat(room.runUntil(() -> tampered.connectFailure != null || tampered.joined(), 20 * SECOND)).isTrue();
+        room.runFor(2 * SECOND);
+        assertThat(rewritten).as("the PROOF was rewritten").isNotEmpty().allMatch(at -> at == ticket.lastDelivered());
+        assertThat(tampered.joined()).as("no resume from a rewritten position: " + tampered.log).isFalse();
+        assertThat(tampered.messages).isEmpty();
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        assertThat(room.server().heldSessions().size()).as("the session is still held").isEqualTo(1);
+
+        room.network().rewrite(second, SimulatedRoom.SERVER, null);
+        room.resume("joan", ticket, new InetSocketAddress("127.0.0.4", 20_000));
+        RecordingClientSink after = room.sink("joan");
+        assertThat(room.runUntil(() -> after.messages.size() == during.size(), 10 * SECOND)).as(after.log.toString())
+                .isTrue();
+        assertThat(after.joinSequence).isEqualTo(ticket.lastDelivered());
+        assertThat(texts(after.messages)).containsExactlyElementsOf(during);
+    }
+
     @Test
     void aResumeAfterTheLogWrappedGetsHistoryInstead() {
         SimulatedRoom room = room(13, 16, 5);

@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A deterministic network for sans-I/O engines: a virtual clock, and links that lose, duplicate,
@@ -131,6 +132,7 @@ public final class SimulatedNetwork {
     private Map<Link, Conditions> linkConditions = new HashMap<>();
     private Map<Link, Long> linkFreeAt = new HashMap<>();
     private Map<Link, List<byte[]>> taps = new HashMap<>();
+    private Map<Link, UnaryOperator<byte[]>> rewriters = new HashMap<>();
     private Map<Link, Long> sentBetween = new HashMap<>();
     private Map<InetSocketAddress, Long> lastDeliveryFrom = new HashMap<>();
     private PriorityQueue<InFlight> inFlight = new PriorityQueue<>(SimulatedNetwork::deliveryOrder);
@@ -246,6 +248,7 @@ public final class SimulatedNetwork {
         linkConditions = withoutLinks(linkConditions, gone);
         linkFreeAt = withoutLinks(linkFreeAt, gone);
         taps = withoutLinks(taps, gone);
+        rewriters = withoutLinks(rewriters, gone);
         sentBetween = withoutLinks(sentBetween, gone);
         Map<InetSocketAddress, Long> heard = new HashMap<>();
         lastDeliveryFrom.forEach((address, at) -> {
@@ -318,6 +321,18 @@ public final class SimulatedNetwork {
     /** From now on every datagram from {@code from} to {@code to} is also copied into {@code copies}. */
     public void tap(InetSocketAddress from, InetSocketAddress to, List<byte[]> copies) {
         taps.put(new Link(from, to), copies);
+    }
+
+    /**
+     * From now on every datagram from {@code from} to {@code to} is replaced by what
+     * {@code rewriter} makes of a copy of it (someone on the path); {@code null} stops it.
+     */
+    public void rewrite(InetSocketAddress from, InetSocketAddress to, UnaryOperator<byte[]> rewriter) {
+        if (rewriter == null) {
+            rewriters.remove(new Link(from, to));
+        } else {
+            rewriters.put(new Link(from, to), rewriter);
+        }
     }
 
     /** The virtual time, in nanoseconds; it starts at 1,000 seconds. */
@@ -520,6 +535,10 @@ public final class SimulatedNetwork {
         List<byte[]> tap = taps.get(link);
         if (tap != null) {
             tap.add(bytes.clone());
+        }
+        UnaryOperator<byte[]> rewriter = rewriters.get(link);
+        if (rewriter != null) {
+            bytes = rewriter.apply(bytes.clone());
         }
         Conditions path = linkConditions.getOrDefault(link, conditions);
         long departure = now;
