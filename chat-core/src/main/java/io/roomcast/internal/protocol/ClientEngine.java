@@ -3,7 +3,6 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
@@ -52,13 +51,10 @@ public final class ClientEngine implements DatagramEngine {
     private final ClientSession session;
     /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
     private long leaveDeadlineNanos = Long.MAX_VALUE;
-    /** A CLOSE_ACK for the server's CLOSE, sent once; then the engine finishes. */
-    private byte[] closeAck;
-    private CloseReason closedBy;
+    /** The close handshake with the server, and what the end reports (set once, after the session it reads). */
+    private ClientClosing closing;
     /** While reconnecting: the attempts' schedule. */
     private Reconnection reconnection;
-    /** The server admitted a new member instead of resuming: its connection is only closed, never read. */
-    private boolean abandoned;
 
     /**
      * A client engine; call {@link #start(long)} to begin the handshake.
@@ -73,8 +69,13 @@ public final class ClientEngine implements DatagramEngine {
         this.delivery = new EventDelivery(sink, Username.key(config.username()), () -> nowNanos, this::closeIfDrained);
         this.session = new ClientSession(delivery,
                 () -> malformed.dropped(config.server(), "a reassembled event did not decode"),
-                () -> state == State.JOINED && closeAck == null);
-        this.frames = new ServerFrames(session, delivery, new FramesClosing());
+                () -> state == State.JOINED && !closing.ackOwed());
+        this.closing = new ClientClosing(session, () -> state == State.FINISHED, () -> {
+            if (state == State.CLOSING) {
+                finish(CloseReason.LEFT);
+            }
+        });
+        this.frames = new ServerFrames(session, delivery, closing);
     }
 
     /** Sends HELLO and starts the connect timeout. */
@@ -205,7 +206,7 @@ public final class ClientEngine implements DatagramEngine {
 
     private void startClosing() {
         state = State.CLOSING;
-        closedBy = CloseReason.LEFT;
+        closing.leaving();
         session.connection.startClosing(CloseReason.LEFT, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
     }
 
@@ -228,7 +229,6 @@ public final class ClientEngine implements DatagramEngine {
     long strayHandshakeAnswers() {
         return handshake == null ? 0 : handshake.strayAnswers();
     }
-
 
     // ---------------------------------------------------------------- input
 
@@ -262,17 +262,6 @@ public final class ClientEngine implements DatagramEngine {
             failConnect(ClientEventSink.ConnectFailure.UNREACHABLE,
                     "nothing is listening at " + config.server() + " (port unreachable)");
         }
-    }
-
-    private void joined(long now, ClientHandshake.Welcome welcome) {
-        if (state == State.RECONNECTING) {
-            resumed(now, welcome);
-            return;
-        }
-        session.join(now, handshake, welcome);
-        state = State.JOINED;
-        sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
-        session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
     }
 
     // ---------------------------------------------------------------- timers
@@ -338,9 +327,9 @@ public final class ClientEngine implements DatagramEngine {
                 return config.server();
             }
             case JOINED, CLOSING -> {
-                if (closeAck != null) {
-                    out.put(closeAck);
-                    finish(closedBy);
+                if (closing.ackOwed()) {
+                    out.put(closing.takeAck());
+                    finish(closing.closedBy());
                     return config.server();
                 }
                 return session.connection.writePacket(nowNanos, out) ? config.server() : null;
@@ -389,10 +378,9 @@ public final class ClientEngine implements DatagramEngine {
             // is not this session coming back, so the new member leaves at once (one CLOSE, as
             // close() while joining does), its events unread, and the client ends as it would have
             log.debug("the server no longer held the session: it admitted a new member instead");
-            abandoned = true;
+            closing.abandoned(); // reported here; nothing after it
             session.abandon(now, handshake, welcome);
             state = State.CLOSING;
-            closedBy = null; // reported here; nothing after it
             sink.disconnected(CloseReason.TIMED_OUT);
             return;
         }
@@ -419,10 +407,9 @@ public final class ClientEngine implements DatagramEngine {
             return;
         }
         boolean wasJoined = state == State.JOINED || state == State.RECONNECTING
-                || state == State.CLOSING && closedBy != null;
+                || state == State.CLOSING && closing.closedBy() != null;
         state = State.FINISHED;
         discardKeys();
-        closeAck = null;
         if (wasJoined) {
             sink.disconnected(reason);
         }
@@ -440,7 +427,14 @@ public final class ClientEngine implements DatagramEngine {
     private final class HandshakeOutcome implements ClientHandshake.Outcome {
         @Override
         public void joined(long now, ClientHandshake.Welcome welcome) {
-            ClientEngine.this.joined(now, welcome);
+            if (state == State.RECONNECTING) {
+                resumed(now, welcome);
+                return;
+            }
+            session.join(now, handshake, welcome);
+            state = State.JOINED;
+            sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
+            session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
         }
 
         @Override
@@ -453,32 +447,6 @@ public final class ClientEngine implements DatagramEngine {
             } else {
                 failConnect(failure, detail);
             }
-        }
-    }
-
-    /** The engine's part of {@link ServerFrames}: whether content is read, and the close handshake. */
-    private final class FramesClosing implements ServerFrames.Closing {
-        @Override
-        public boolean readsContent() {
-            return session.events != null && !abandoned;
-        }
-
-        @Override
-        public void closedByServer(CloseReason reason) {
-            closeAck = session.connection.packetOf(Frame.CloseAck.INSTANCE);
-            closedBy = abandoned ? null : reason; // an abandoned client has reported its end
-        }
-
-        @Override
-        public void closeAcknowledged() {
-            if (state == State.CLOSING) {
-                finish(CloseReason.LEFT);
-            }
-        }
-
-        @Override
-        public boolean ended() {
-            return state == State.FINISHED || closeAck != null;
         }
     }
 }
