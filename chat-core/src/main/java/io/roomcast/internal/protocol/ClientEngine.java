@@ -1,6 +1,5 @@
 package io.roomcast.internal.protocol;
 
-import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.HandshakePacket;
@@ -220,14 +219,9 @@ public final class ClientEngine implements DatagramEngine {
         return session;
     }
 
-    /** The session keys (the connection's, and the welcome key) once the PROOF is due, else null: for tests. */
-    SessionKeys keys() {
-        return handshake == null ? null : handshake.keys();
-    }
-
-    /** Handshake answers dropped because they did not echo this client's HELLO nonce, for tests. */
-    long strayHandshakeAnswers() {
-        return handshake == null ? 0 : handshake.strayAnswers();
+    /** The current handshake (its keys, its stray answers), or null before {@link #start}: for tests. */
+    ClientHandshake handshake() {
+        return handshake;
     }
 
     // ---------------------------------------------------------------- input
@@ -274,13 +268,7 @@ public final class ClientEngine implements DatagramEngine {
             case JOINED -> {
                 if (nowNanos >= leaveDeadlineNanos) {
                     startClosing();
-                } else if (session.connection.idleExpired(nowNanos)) {
-                    log.debug("the server fell silent for {} ms",
-                            TimeUnit.NANOSECONDS.toMillis(session.connection.idleTimeoutNanos()));
-                    lost(CloseReason.TIMED_OUT);
-                } else if (nowNanos >= session.staleAtNanos()) {
-                    // a live server re-sends until acknowledged, so an event this stale will never complete
-                    log.debug("an event stayed incomplete for twice the idle timeout");
+                } else if (session.serverLost(nowNanos)) {
                     lost(CloseReason.TIMED_OUT);
                 } else {
                     session.connection.onTimers(nowNanos);
@@ -301,11 +289,7 @@ public final class ClientEngine implements DatagramEngine {
     public long nextDeadlineNanos() {
         return switch (state) {
             case HANDSHAKE -> handshake.nextDeadlineNanos();
-            case JOINED -> {
-                long next = Math.min(session.connection.nextDeadlineNanos(false), session.outbox.deadlineNanos());
-                next = Math.min(next, session.staleAtNanos());
-                yield Math.min(next, leaveDeadlineNanos);
-            }
+            case JOINED -> Math.min(session.nextDeadlineNanos(), leaveDeadlineNanos);
             case RECONNECTING -> reconnection.nextDeadlineNanos(handshake);
             case CLOSING -> session.connection.nextDeadlineNanos(false);
             default -> Long.MAX_VALUE;
@@ -374,10 +358,7 @@ public final class ClientEngine implements DatagramEngine {
      */
     private void resumed(long now, ClientHandshake.Welcome welcome) {
         if (!welcome.resumed()) {
-            // the server no longer held the session and admitted a new member under the name: that
-            // is not this session coming back, so the new member leaves at once (one CLOSE, as
-            // close() while joining does), its events unread, and the client ends as it would have
-            log.debug("the server no longer held the session: it admitted a new member instead");
+            // not this session coming back: the new member leaves at once, and the client ends as it would have
             closing.abandoned(); // reported here; nothing after it
             session.abandon(now, handshake, welcome);
             state = State.CLOSING;

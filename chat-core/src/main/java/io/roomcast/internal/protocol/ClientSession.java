@@ -2,7 +2,10 @@ package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ClientEngine}'s session in the room, across the connections that carry it: what outlives
@@ -14,6 +17,8 @@ import java.util.function.BooleanSupplier;
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
     final ResumeCredential credential = new ResumeCredential();
     private final EventDelivery delivery;
     private final Runnable undecodable;
@@ -64,10 +69,13 @@ final class ClientSession {
     }
 
     /**
-     * A WELCOME that admitted a new member instead of resuming this session: the credential is
-     * wiped, and its connection only closes (one CLOSE, its content never read).
+     * A WELCOME that admitted a new member instead of resuming this session (the server no longer
+     * held it, and the name was free): the credential is wiped, and the new member leaves at once,
+     * its connection only closed (one CLOSE, as {@code close()} while joining does; its content
+     * never read).
      */
     void abandon(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
+        log.debug("the server no longer held the session: it admitted a new member instead");
         credential.wipe();
         connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
         connection.startClosing(CloseReason.LEFT, now, 0);
@@ -88,6 +96,29 @@ final class ClientSession {
         outbox = new ClientOutbox(window, events, privateEvents, sending, now);
         connection = handshake.connection(welcome.idleTimeoutNanos(), now, outbox);
         outbox.attach(connection);
+    }
+
+    /**
+     * {@code true} if the server is lost at {@code now}: silent for the idle timeout, or an event
+     * left incomplete past {@link #staleAtNanos()} (a live server re-sends until acknowledged, so an
+     * event this stale will never complete).
+     */
+    boolean serverLost(long now) {
+        if (connection.idleExpired(now)) {
+            log.debug("the server fell silent for {} ms", TimeUnit.NANOSECONDS.toMillis(connection.idleTimeoutNanos()));
+            return true;
+        }
+        if (now >= staleAtNanos()) {
+            log.debug("an event stayed incomplete for twice the idle timeout");
+            return true;
+        }
+        return false;
+    }
+
+    /** The next deadline while joined: the connection's timers, the outbox's, an incomplete event's. */
+    long nextDeadlineNanos() {
+        long next = Math.min(connection.nextDeadlineNanos(false), outbox.deadlineNanos());
+        return Math.min(next, staleAtNanos());
     }
 
     /** When an incomplete event in either stream counts as abandoned. */
