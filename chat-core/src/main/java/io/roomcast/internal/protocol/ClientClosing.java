@@ -5,7 +5,8 @@ import io.roomcast.internal.wire.Frame;
 import java.util.function.BooleanSupplier;
 
 /**
- * How the client's session ends, and the engine's part of {@link ServerFrames}: the CLOSE_ACK owed
+ * How the client's session ends, and the engine's part of {@link ServerFrames}: the drain before
+ * the client's CLOSE (messages sent before {@code close()} still go out, for a bounded time), the CLOSE_ACK owed
  * for the server's CLOSE (sent once, then the engine finishes), the reason to report at the end
  * ({@code LEFT} once the client closes, the server's reason once it closes, none once the end is
  * reported), and whether the current connection is one the client only closes (a resume the server
@@ -24,11 +25,33 @@ final class ClientClosing implements ServerFrames.Closing {
     private CloseReason closedBy;
     /** The server admitted a new member instead of resuming: its connection is only closed, never read. */
     private boolean abandoned;
+    /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
+    private long leaveDeadlineNanos = Long.MAX_VALUE;
 
     ClientClosing(ClientSession session, BooleanSupplier finished, Runnable acknowledged) {
         this.session = session;
         this.finished = finished;
         this.acknowledged = acknowledged;
+    }
+
+    /**
+     * {@code close()} while messages wait for the server: like a TCP close, what was sent before it
+     * still goes out, for at most {@link Timing#LEAVE_DRAIN_NANOS} from the first such call.
+     */
+    void drainBeforeLeaving(long now) {
+        if (leaveDeadlineNanos == Long.MAX_VALUE) {
+            leaveDeadlineNanos = now + Timing.LEAVE_DRAIN_NANOS;
+        }
+    }
+
+    /** {@code true} once {@code close()} waits for messages to reach the server. */
+    boolean draining() {
+        return leaveDeadlineNanos != Long.MAX_VALUE;
+    }
+
+    /** When CLOSE goes out even if messages still wait ({@code Long.MAX_VALUE} if not draining). */
+    long leaveDeadlineNanos() {
+        return leaveDeadlineNanos;
     }
 
     /** The client leaves: its end is reported {@code LEFT}. */

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +47,6 @@ public final class ClientEngine implements DatagramEngine {
 
     private ClientHandshake handshake;
     private final ClientSession session;
-    /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
-    private long leaveDeadlineNanos = Long.MAX_VALUE;
     /** The close handshake with the server, and what the end reports (set once, after the session it reads). */
     private ClientClosing closing;
     /** While reconnecting: the attempts' schedule. */
@@ -119,9 +116,8 @@ public final class ClientEngine implements DatagramEngine {
     /** The sink has room again after {@link ClientEventSink#hasRoom()} said no: held-back events go to it now. */
     public void resumeDelivery(long nowNanos) {
         this.nowNanos = nowNanos;
-        if (session.events != null && (state == State.JOINED || state == State.CLOSING || state == State.RECONNECTING)) {
-            session.events.deliverHeld(delivery.roomOrder);
-            session.privateEvents.deliverHeld(delivery.privateOrder);
+        if (state == State.JOINED || state == State.CLOSING || state == State.RECONNECTING) {
+            session.deliverHeld();
         }
     }
 
@@ -144,7 +140,7 @@ public final class ClientEngine implements DatagramEngine {
      * at most {@link ProtocolLimits#SEND_WINDOW} unconfirmed).
      */
     public boolean acceptsSends() {
-        return isJoined() || state == State.RECONNECTING && leaveDeadlineNanos == Long.MAX_VALUE
+        return isJoined() || state == State.RECONNECTING && !closing.draining()
                 && session.window.size() < ProtocolLimits.SEND_WINDOW;
     }
 
@@ -155,7 +151,7 @@ public final class ClientEngine implements DatagramEngine {
 
     /** {@code true} while joined and not closing. */
     public boolean isJoined() {
-        return state == State.JOINED && leaveDeadlineNanos == Long.MAX_VALUE;
+        return state == State.JOINED && !closing.draining();
     }
 
     /** The usernames in the room, this client's included, in the order they joined. */
@@ -175,8 +171,7 @@ public final class ClientEngine implements DatagramEngine {
             case HANDSHAKE -> {
                 if (handshake.proofSent()) {
                     // the server may already have admitted us: tell it, once, so no ghost member lingers
-                    session.connection = handshake.connection(config.idleTimeoutNanos(), nowNanos, Connection.noContent());
-                    session.connection.startClosing(CloseReason.LEFT, nowNanos, 0);
+                    session.leaveUnjoined(nowNanos, handshake, config.idleTimeoutNanos());
                     state = State.CLOSING;
                     sink.connectFailed(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
                 } else {
@@ -187,9 +182,8 @@ public final class ClientEngine implements DatagramEngine {
             case JOINED -> {
                 if (session.window.isEmpty()) {
                     startClosing();
-                } else if (leaveDeadlineNanos == Long.MAX_VALUE) {
-                    // like a TCP close: what was sent before close() still goes out, for a bounded time
-                    leaveDeadlineNanos = nowNanos + Timing.LEAVE_DRAIN_NANOS;
+                } else {
+                    closing.drainBeforeLeaving(nowNanos);
                 }
             }
             default -> {
@@ -198,7 +192,7 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     private void closeIfDrained() {
-        if (state == State.JOINED && leaveDeadlineNanos != Long.MAX_VALUE && session.window.isEmpty()) {
+        if (state == State.JOINED && closing.draining() && session.window.isEmpty()) {
             startClosing();
         }
     }
@@ -266,7 +260,7 @@ public final class ClientEngine implements DatagramEngine {
         switch (state) {
             case HANDSHAKE -> handshake.onTimeout(nowNanos, handshakeOutcome);
             case JOINED -> {
-                if (nowNanos >= leaveDeadlineNanos) {
+                if (nowNanos >= closing.leaveDeadlineNanos()) {
                     startClosing();
                 } else if (session.serverLost(nowNanos)) {
                     lost(CloseReason.TIMED_OUT);
@@ -289,7 +283,7 @@ public final class ClientEngine implements DatagramEngine {
     public long nextDeadlineNanos() {
         return switch (state) {
             case HANDSHAKE -> handshake.nextDeadlineNanos();
-            case JOINED -> Math.min(session.nextDeadlineNanos(), leaveDeadlineNanos);
+            case JOINED -> Math.min(session.nextDeadlineNanos(), closing.leaveDeadlineNanos());
             case RECONNECTING -> reconnection.nextDeadlineNanos(handshake);
             case CLOSING -> session.connection.nextDeadlineNanos(false);
             default -> Long.MAX_VALUE;
@@ -328,22 +322,20 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The server fell silent: reconnect if this client may (and can prove its session), else finish. */
     private void lost(CloseReason cause) {
-        if (config.reconnectNanos() <= 0 || !session.credential.held() || leaveDeadlineNanos != Long.MAX_VALUE) {
+        reconnection = Reconnection.start(nowNanos, config, random, session.credential, closing.draining());
+        if (reconnection == null) {
             finish(cause);
             return;
         }
         handshake.keys().destroy(); // the old connection is over; the resume key lives on here
         state = State.RECONNECTING;
-        reconnection = new Reconnection(nowNanos, config, random);
-        log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
         delivery.reconnecting();
         sink.reconnecting(cause);
         reconnectTimers(nowNanos);
     }
 
     private void reconnectTimers(long now) {
-        ClientHandshake attempt = reconnection.onTimers(now, handshake, handshakeOutcome, session.credential,
-                session.events.delivered());
+        ClientHandshake attempt = reconnection.onTimers(now, handshake, handshakeOutcome, session);
         if (attempt == null) {
             finish(CloseReason.TIMED_OUT);
         } else {

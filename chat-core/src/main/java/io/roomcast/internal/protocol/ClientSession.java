@@ -69,6 +69,23 @@ final class ClientSession {
     }
 
     /**
+     * {@code close()} during a handshake whose PROOF went out: the server may already have admitted
+     * the client, so a connection opens only to tell it, once (one CLOSE, its content never read).
+     */
+    void leaveUnjoined(long now, ClientHandshake handshake, long idleTimeoutNanos) {
+        connection = handshake.connection(idleTimeoutNanos, now, Connection.noContent());
+        connection.startClosing(CloseReason.LEFT, now, 0);
+    }
+
+    /** The application has room again: events held back in either stream go to it now (none before the WELCOME). */
+    void deliverHeld() {
+        if (events != null) {
+            events.deliverHeld(delivery.roomOrder);
+            privateEvents.deliverHeld(delivery.privateOrder);
+        }
+    }
+
+    /**
      * A WELCOME that admitted a new member instead of resuming this session (the server no longer
      * held it, and the name was free): the credential is wiped, and the new member leaves at once,
      * its connection only closed (one CLOSE, as {@code close()} while joining does; its content
