@@ -92,14 +92,6 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     /**
-     * What resuming this session takes (a copy of the key: the caller wipes it), or {@code null}
-     * before the WELCOME or once the keys are wiped.
-     */
-    ResumeTicket resumeTicket() {
-        return session.credential.copy(session.deliveredSequence());
-    }
-
-    /**
      * Queues a message for the room.
      *
      * @return its message id, which {@link ClientEventSink#sendAccepted} and
@@ -208,7 +200,7 @@ public final class ClientEngine implements DatagramEngine {
         return state == State.FINISHED;
     }
 
-    /** The session's parts (its stream, window and connection), for tests. */
+    /** The session's parts (its stream, window, connection and resume ticket), for tests. */
     ClientSession session() {
         return session;
     }

@@ -144,6 +144,14 @@ final class ClientSession {
         return Math.min(events.staleAtNanos(idle), privateEvents.staleAtNanos(idle));
     }
 
+    /**
+     * What resuming this session takes (a copy of the key: the caller wipes it), or {@code null}
+     * before the WELCOME or once the keys are wiped: for tests.
+     */
+    ResumeTicket resumeTicket() {
+        return credential.copy(deliveredSequence());
+    }
+
     /** The last room sequence number delivered (0 before the WELCOME). */
     long deliveredSequence() {
         return events == null ? 0 : events.delivered();
