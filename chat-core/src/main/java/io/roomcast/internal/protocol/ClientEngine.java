@@ -1,9 +1,7 @@
 package io.roomcast.internal.protocol;
 
-import io.roomcast.internal.crypto.SessionKeys;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
@@ -11,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,15 +47,10 @@ public final class ClientEngine implements DatagramEngine {
 
     private ClientHandshake handshake;
     private final ClientSession session;
-    /** Set by close() while messages wait for the server: CLOSE goes out once they are confirmed or this passes. */
-    private long leaveDeadlineNanos = Long.MAX_VALUE;
-    /** A CLOSE_ACK for the server's CLOSE, sent once; then the engine finishes. */
-    private byte[] closeAck;
-    private CloseReason closedBy;
+    /** The close handshake with the server, and what the end reports (set once, after the session it reads). */
+    private ClientClosing closing;
     /** While reconnecting: the attempts' schedule. */
     private Reconnection reconnection;
-    /** The server admitted a new member instead of resuming: its connection is only closed, never read. */
-    private boolean abandoned;
 
     /**
      * A client engine; call {@link #start(long)} to begin the handshake.
@@ -73,8 +65,13 @@ public final class ClientEngine implements DatagramEngine {
         this.delivery = new EventDelivery(sink, Username.key(config.username()), () -> nowNanos, this::closeIfDrained);
         this.session = new ClientSession(delivery,
                 () -> malformed.dropped(config.server(), "a reassembled event did not decode"),
-                () -> state == State.JOINED && closeAck == null);
-        this.frames = new ServerFrames(session, delivery, new FramesClosing());
+                () -> state == State.JOINED && !closing.ackOwed());
+        this.closing = new ClientClosing(session, () -> state == State.FINISHED, () -> {
+            if (state == State.CLOSING) {
+                finish(CloseReason.LEFT);
+            }
+        });
+        this.frames = new ServerFrames(session, delivery, closing);
     }
 
     /** Sends HELLO and starts the connect timeout. */
@@ -95,14 +92,6 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     /**
-     * What resuming this session takes (a copy of the key: the caller wipes it), or {@code null}
-     * before the WELCOME or once the keys are wiped.
-     */
-    ResumeTicket resumeTicket() {
-        return session.credential.copy(session.deliveredSequence());
-    }
-
-    /**
      * Queues a message for the room.
      *
      * @return its message id, which {@link ClientEventSink#sendAccepted} and
@@ -119,9 +108,8 @@ public final class ClientEngine implements DatagramEngine {
     /** The sink has room again after {@link ClientEventSink#hasRoom()} said no: held-back events go to it now. */
     public void resumeDelivery(long nowNanos) {
         this.nowNanos = nowNanos;
-        if (session.events != null && (state == State.JOINED || state == State.CLOSING || state == State.RECONNECTING)) {
-            session.events.deliverHeld(delivery.roomOrder);
-            session.privateEvents.deliverHeld(delivery.privateOrder);
+        if (state == State.JOINED || state == State.CLOSING || state == State.RECONNECTING) {
+            session.deliverHeld();
         }
     }
 
@@ -144,7 +132,7 @@ public final class ClientEngine implements DatagramEngine {
      * at most {@link ProtocolLimits#SEND_WINDOW} unconfirmed).
      */
     public boolean acceptsSends() {
-        return isJoined() || state == State.RECONNECTING && leaveDeadlineNanos == Long.MAX_VALUE
+        return isJoined() || state == State.RECONNECTING && !closing.draining()
                 && session.window.size() < ProtocolLimits.SEND_WINDOW;
     }
 
@@ -155,7 +143,7 @@ public final class ClientEngine implements DatagramEngine {
 
     /** {@code true} while joined and not closing. */
     public boolean isJoined() {
-        return state == State.JOINED && leaveDeadlineNanos == Long.MAX_VALUE;
+        return state == State.JOINED && !closing.draining();
     }
 
     /** The usernames in the room, this client's included, in the order they joined. */
@@ -175,8 +163,7 @@ public final class ClientEngine implements DatagramEngine {
             case HANDSHAKE -> {
                 if (handshake.proofSent()) {
                     // the server may already have admitted us: tell it, once, so no ghost member lingers
-                    session.connection = handshake.connection(config.idleTimeoutNanos(), nowNanos, Connection.noContent());
-                    session.connection.startClosing(CloseReason.LEFT, nowNanos, 0);
+                    session.leaveUnjoined(nowNanos, handshake, config.idleTimeoutNanos());
                     state = State.CLOSING;
                     sink.connectFailed(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
                 } else {
@@ -187,9 +174,8 @@ public final class ClientEngine implements DatagramEngine {
             case JOINED -> {
                 if (session.window.isEmpty()) {
                     startClosing();
-                } else if (leaveDeadlineNanos == Long.MAX_VALUE) {
-                    // like a TCP close: what was sent before close() still goes out, for a bounded time
-                    leaveDeadlineNanos = nowNanos + Timing.LEAVE_DRAIN_NANOS;
+                } else {
+                    closing.drainBeforeLeaving(nowNanos);
                 }
             }
             default -> {
@@ -198,14 +184,14 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     private void closeIfDrained() {
-        if (state == State.JOINED && leaveDeadlineNanos != Long.MAX_VALUE && session.window.isEmpty()) {
+        if (state == State.JOINED && closing.draining() && session.window.isEmpty()) {
             startClosing();
         }
     }
 
     private void startClosing() {
         state = State.CLOSING;
-        closedBy = CloseReason.LEFT;
+        closing.leaving();
         session.connection.startClosing(CloseReason.LEFT, nowNanos, Timing.CLOSE_TIMEOUT_NANOS);
     }
 
@@ -214,21 +200,15 @@ public final class ClientEngine implements DatagramEngine {
         return state == State.FINISHED;
     }
 
-    /** The session's parts (its stream, window and connection), for tests. */
+    /** The session's parts (its stream, window, connection and resume ticket), for tests. */
     ClientSession session() {
         return session;
     }
 
-    /** The session keys (the connection's, and the welcome key) once the PROOF is due, else null: for tests. */
-    SessionKeys keys() {
-        return handshake == null ? null : handshake.keys();
+    /** The current handshake (its keys, its stray answers), or null before {@link #start}: for tests. */
+    ClientHandshake handshake() {
+        return handshake;
     }
-
-    /** Handshake answers dropped because they did not echo this client's HELLO nonce, for tests. */
-    long strayHandshakeAnswers() {
-        return handshake == null ? 0 : handshake.strayAnswers();
-    }
-
 
     // ---------------------------------------------------------------- input
 
@@ -264,17 +244,6 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
-    private void joined(long now, ClientHandshake.Welcome welcome) {
-        if (state == State.RECONNECTING) {
-            resumed(now, welcome);
-            return;
-        }
-        session.join(now, handshake, welcome);
-        state = State.JOINED;
-        sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
-        session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
-    }
-
     // ---------------------------------------------------------------- timers
 
     @Override
@@ -283,15 +252,9 @@ public final class ClientEngine implements DatagramEngine {
         switch (state) {
             case HANDSHAKE -> handshake.onTimeout(nowNanos, handshakeOutcome);
             case JOINED -> {
-                if (nowNanos >= leaveDeadlineNanos) {
+                if (nowNanos >= closing.leaveDeadlineNanos()) {
                     startClosing();
-                } else if (session.connection.idleExpired(nowNanos)) {
-                    log.debug("the server fell silent for {} ms",
-                            TimeUnit.NANOSECONDS.toMillis(session.connection.idleTimeoutNanos()));
-                    lost(CloseReason.TIMED_OUT);
-                } else if (nowNanos >= session.staleAtNanos()) {
-                    // a live server re-sends until acknowledged, so an event this stale will never complete
-                    log.debug("an event stayed incomplete for twice the idle timeout");
+                } else if (session.serverLost(nowNanos)) {
                     lost(CloseReason.TIMED_OUT);
                 } else {
                     session.connection.onTimers(nowNanos);
@@ -312,11 +275,7 @@ public final class ClientEngine implements DatagramEngine {
     public long nextDeadlineNanos() {
         return switch (state) {
             case HANDSHAKE -> handshake.nextDeadlineNanos();
-            case JOINED -> {
-                long next = Math.min(session.connection.nextDeadlineNanos(false), session.outbox.deadlineNanos());
-                next = Math.min(next, session.staleAtNanos());
-                yield Math.min(next, leaveDeadlineNanos);
-            }
+            case JOINED -> Math.min(session.nextDeadlineNanos(), closing.leaveDeadlineNanos());
             case RECONNECTING -> reconnection.nextDeadlineNanos(handshake);
             case CLOSING -> session.connection.nextDeadlineNanos(false);
             default -> Long.MAX_VALUE;
@@ -338,9 +297,9 @@ public final class ClientEngine implements DatagramEngine {
                 return config.server();
             }
             case JOINED, CLOSING -> {
-                if (closeAck != null) {
-                    out.put(closeAck);
-                    finish(closedBy);
+                if (closing.ackOwed()) {
+                    out.put(closing.takeAck());
+                    finish(closing.closedBy());
                     return config.server();
                 }
                 return session.connection.writePacket(nowNanos, out) ? config.server() : null;
@@ -355,22 +314,20 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The server fell silent: reconnect if this client may (and can prove its session), else finish. */
     private void lost(CloseReason cause) {
-        if (config.reconnectNanos() <= 0 || !session.credential.held() || leaveDeadlineNanos != Long.MAX_VALUE) {
+        reconnection = Reconnection.start(nowNanos, config, random, session.credential, closing.draining());
+        if (reconnection == null) {
             finish(cause);
             return;
         }
         handshake.keys().destroy(); // the old connection is over; the resume key lives on here
         state = State.RECONNECTING;
-        reconnection = new Reconnection(nowNanos, config, random);
-        log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
         delivery.reconnecting();
         sink.reconnecting(cause);
         reconnectTimers(nowNanos);
     }
 
     private void reconnectTimers(long now) {
-        ClientHandshake attempt = reconnection.onTimers(now, handshake, handshakeOutcome, session.credential,
-                session.events.delivered());
+        ClientHandshake attempt = reconnection.onTimers(now, handshake, handshakeOutcome, session);
         if (attempt == null) {
             finish(CloseReason.TIMED_OUT);
         } else {
@@ -385,14 +342,10 @@ public final class ClientEngine implements DatagramEngine {
      */
     private void resumed(long now, ClientHandshake.Welcome welcome) {
         if (!welcome.resumed()) {
-            // the server no longer held the session and admitted a new member under the name: that
-            // is not this session coming back, so the new member leaves at once (one CLOSE, as
-            // close() while joining does), its events unread, and the client ends as it would have
-            log.debug("the server no longer held the session: it admitted a new member instead");
-            abandoned = true;
+            // not this session coming back: the new member leaves at once, and the client ends as it would have
+            closing.abandoned(); // reported here; nothing after it
             session.abandon(now, handshake, welcome);
             state = State.CLOSING;
-            closedBy = null; // reported here; nothing after it
             sink.disconnected(CloseReason.TIMED_OUT);
             return;
         }
@@ -419,10 +372,9 @@ public final class ClientEngine implements DatagramEngine {
             return;
         }
         boolean wasJoined = state == State.JOINED || state == State.RECONNECTING
-                || state == State.CLOSING && closedBy != null;
+                || state == State.CLOSING && closing.closedBy() != null;
         state = State.FINISHED;
         discardKeys();
-        closeAck = null;
         if (wasJoined) {
             sink.disconnected(reason);
         }
@@ -440,7 +392,14 @@ public final class ClientEngine implements DatagramEngine {
     private final class HandshakeOutcome implements ClientHandshake.Outcome {
         @Override
         public void joined(long now, ClientHandshake.Welcome welcome) {
-            ClientEngine.this.joined(now, welcome);
+            if (state == State.RECONNECTING) {
+                resumed(now, welcome);
+                return;
+            }
+            session.join(now, handshake, welcome);
+            state = State.JOINED;
+            sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
+            session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
         }
 
         @Override
@@ -453,32 +412,6 @@ public final class ClientEngine implements DatagramEngine {
             } else {
                 failConnect(failure, detail);
             }
-        }
-    }
-
-    /** The engine's part of {@link ServerFrames}: whether content is read, and the close handshake. */
-    private final class FramesClosing implements ServerFrames.Closing {
-        @Override
-        public boolean readsContent() {
-            return session.events != null && !abandoned;
-        }
-
-        @Override
-        public void closedByServer(CloseReason reason) {
-            closeAck = session.connection.packetOf(Frame.CloseAck.INSTANCE);
-            closedBy = abandoned ? null : reason; // an abandoned client has reported its end
-        }
-
-        @Override
-        public void closeAcknowledged() {
-            if (state == State.CLOSING) {
-                finish(CloseReason.LEFT);
-            }
-        }
-
-        @Override
-        public boolean ended() {
-            return state == State.FINISHED || closeAck != null;
         }
     }
 }

@@ -2,7 +2,10 @@ package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.EventFrame;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ClientEngine}'s session in the room, across the connections that carry it: what outlives
@@ -14,6 +17,8 @@ import java.util.function.BooleanSupplier;
  * <p>Not thread-safe: owned by the client engine's thread.
  */
 final class ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
     final ResumeCredential credential = new ResumeCredential();
     private final EventDelivery delivery;
     private final Runnable undecodable;
@@ -64,10 +69,30 @@ final class ClientSession {
     }
 
     /**
-     * A WELCOME that admitted a new member instead of resuming this session: the credential is
-     * wiped, and its connection only closes (one CLOSE, its content never read).
+     * {@code close()} during a handshake whose PROOF went out: the server may already have admitted
+     * the client, so a connection opens only to tell it, once (one CLOSE, its content never read).
+     */
+    void leaveUnjoined(long now, ClientHandshake handshake, long idleTimeoutNanos) {
+        connection = handshake.connection(idleTimeoutNanos, now, Connection.noContent());
+        connection.startClosing(CloseReason.LEFT, now, 0);
+    }
+
+    /** The application has room again: events held back in either stream go to it now (none before the WELCOME). */
+    void deliverHeld() {
+        if (events != null) {
+            events.deliverHeld(delivery.roomOrder);
+            privateEvents.deliverHeld(delivery.privateOrder);
+        }
+    }
+
+    /**
+     * A WELCOME that admitted a new member instead of resuming this session (the server no longer
+     * held it, and the name was free): the credential is wiped, and the new member leaves at once,
+     * its connection only closed (one CLOSE, as {@code close()} while joining does; its content
+     * never read).
      */
     void abandon(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
+        log.debug("the server no longer held the session: it admitted a new member instead");
         credential.wipe();
         connection = handshake.connection(welcome.idleTimeoutNanos(), now, Connection.noContent());
         connection.startClosing(CloseReason.LEFT, now, 0);
@@ -90,10 +115,41 @@ final class ClientSession {
         outbox.attach(connection);
     }
 
+    /**
+     * {@code true} if the server is lost at {@code now}: silent for the idle timeout, or an event
+     * left incomplete past {@link #staleAtNanos()} (a live server re-sends until acknowledged, so an
+     * event this stale will never complete).
+     */
+    boolean serverLost(long now) {
+        if (connection.idleExpired(now)) {
+            log.debug("the server fell silent for {} ms", TimeUnit.NANOSECONDS.toMillis(connection.idleTimeoutNanos()));
+            return true;
+        }
+        if (now >= staleAtNanos()) {
+            log.debug("an event stayed incomplete for twice the idle timeout");
+            return true;
+        }
+        return false;
+    }
+
+    /** The next deadline while joined: the connection's timers, the outbox's, an incomplete event's. */
+    long nextDeadlineNanos() {
+        long next = Math.min(connection.nextDeadlineNanos(false), outbox.deadlineNanos());
+        return Math.min(next, staleAtNanos());
+    }
+
     /** When an incomplete event in either stream counts as abandoned. */
     long staleAtNanos() {
         long idle = connection.idleTimeoutNanos();
         return Math.min(events.staleAtNanos(idle), privateEvents.staleAtNanos(idle));
+    }
+
+    /**
+     * What resuming this session takes (a copy of the key: the caller wipes it), or {@code null}
+     * before the WELCOME or once the keys are wiped: for tests.
+     */
+    ResumeTicket resumeTicket() {
+        return credential.copy(deliveredSequence());
     }
 
     /** The last room sequence number delivered (0 before the WELCOME). */

@@ -50,13 +50,27 @@ final class Reconnection {
     }
 
     /**
+     * The server fell silent at {@code nowNanos}: reconnecting starts if the client may ({@code config}
+     * has a reconnect time, it is not leaving) and can prove its session ({@code credential} held);
+     * else null.
+     */
+    static Reconnection start(long nowNanos, ClientConfig config, Random random, ResumeCredential credential,
+                              boolean leaving) {
+        if (config.reconnectNanos() <= 0 || !credential.held() || leaving) {
+            return null;
+        }
+        log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
+        return new Reconnection(nowNanos, config, random);
+    }
+
+    /**
      * The timers at {@code now}: the running attempt's re-sends and timeout, or, when one is due, a
-     * new attempt resuming the session with {@code credential} from room sequence {@code delivered}.
+     * new attempt resuming {@code session} (its credential, from its last delivered room sequence).
      *
      * @return the attempt's handshake ({@code attempt} or the new one), or null once the reconnect time is over
      */
     ClientHandshake onTimers(long now, ClientHandshake attempt, ClientHandshake.Outcome outcome,
-                             ResumeCredential credential, long delivered) {
+                             ClientSession session) {
         if (over(now)) {
             log.debug("could not resume within the reconnect time");
             return null;
@@ -65,7 +79,7 @@ final class Reconnection {
             attempt.onTimeout(now, outcome);
         } else if (attemptDue(now)) {
             long attemptNanos = attemptStarted(now);
-            return new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now, credential.ticket(delivered));
+            return new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now, session.credential.ticket(session.events.delivered()));
         }
         return attempt;
     }

@@ -26,7 +26,7 @@ class KeysWipedTest {
     private record Ends(SessionKeys client, PacketProtector clientToServer, PacketProtector serverToClient,
                         RoomMember member) {
         static Ends of(SimulatedRoom room, String username) {
-            SessionKeys keys = room.client(username).keys();
+            SessionKeys keys = room.client(username).handshake().keys();
             RoomMember member = room.server().members().stream().filter(m -> m.username.equals(username))
                     .findFirst().orElseThrow();
             return new Ends(keys, keys.clientToServer(), keys.serverToClient(), member);
@@ -111,7 +111,7 @@ class KeysWipedTest {
         assertThat(room.runUntil(guesser::isFinished, SimulatedRoom.JOIN_LIMIT_NANOS)).as(seed).isTrue();
 
         assertThat(room.sink("mallory").connectFailure).as(seed).isEqualTo(ClientEventSink.ConnectFailure.BAD_PASSWORD);
-        assertThat(guesser.keys()).as("%s: keys were derived when the PROOF went out", seed).isNotNull();
-        assertThat(guesser.keys().isDestroyed()).as(seed).isTrue();
+        assertThat(guesser.handshake().keys()).as("%s: keys were derived when the PROOF went out", seed).isNotNull();
+        assertThat(guesser.handshake().keys().isDestroyed()).as(seed).isTrue();
     }
 }

@@ -62,7 +62,7 @@ class ResumeSimulationTest {
         assertThat(room.join("ega")).isTrue();
         before.forEach(text -> room.send("ega", text));
         assertThat(room.runUntil(() -> room.sink("joan").messages.size() == before.size(), 10 * SECOND)).isTrue();
-        return room.client("joan").resumeTicket();
+        return room.client("joan").session().resumeTicket();
     }
 
     @ParameterizedTest
@@ -202,7 +202,7 @@ class ResumeSimulationTest {
         room.network().tap(second, SimulatedRoom.SERVER, wire);
         room.resume("joan", first, second);
         assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
-        ResumeTicket rotated = room.client("joan").resumeTicket();
+        ResumeTicket rotated = room.client("joan").session().resumeTicket();
         assertThat(rotated.resumeId()).as("rotated").isNotEqualTo(first.resumeId());
         byte[] capturedId = null;
         byte[] capturedProof = null;
@@ -329,7 +329,7 @@ class ResumeSimulationTest {
     void withoutAResumeWindowNothingIsHeld() {
         SimulatedRoom room = SimulatedRoom.builder(19).build();
         assertThat(room.join("joan")).isTrue();
-        ResumeTicket ticket = room.client("joan").resumeTicket();
+        ResumeTicket ticket = room.client("joan").session().resumeTicket();
         cut(room, room.address("joan"));
         room.runFor(IDLE + 2 * SECOND);
         assertThat(room.server().heldSessions().size()).isZero();
@@ -686,7 +686,7 @@ class ResumeSimulationTest {
         assertThat(room.join("ega")).isTrue();
         room.send("ega", "a1");
         assertThat(room.runUntil(() -> room.sink("joan").messages.size() == 1, 10 * SECOND)).isTrue();
-        ResumeTicket first = room.client("joan").resumeTicket();
+        ResumeTicket first = room.client("joan").session().resumeTicket();
         cut(room, room.address("joan"));
         room.send("ega", "b1");
         room.send("ega", "b2");
@@ -695,7 +695,7 @@ class ResumeSimulationTest {
         InetSocketAddress second = new InetSocketAddress("127.0.0.3", 20_000);
         ClientEngine resumed = room.resume("joan", first, second);
         assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
-        ResumeTicket rotated = resumed.resumeTicket();
+        ResumeTicket rotated = resumed.session().resumeTicket();
         // the client lost the link again before its listener was given b1 (it reports what it delivered)
         ResumeTicket again = new ResumeTicket(rotated.resumeId(), rotated.resumeKey(), first.lastDelivered());
         cut(room, second);

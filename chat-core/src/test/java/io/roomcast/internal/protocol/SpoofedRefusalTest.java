@@ -57,7 +57,7 @@ class SpoofedRefusalTest {
         });
 
         assertThat(room.join("joan")).as("%s: %s", seed, room.sink("joan").log).isTrue();
-        assertThat(room.client("joan").strayHandshakeAnswers()).as(seed)
+        assertThat(room.client("joan").handshake().strayAnswers()).as(seed)
                 .isEqualTo(2L * (RejectReason.values().length + 1)); // after the HELLO and after the PROOF
         room.runFor(SECOND);
         assertThat(room.sink("joan").disconnected).as(seed).isNull();
