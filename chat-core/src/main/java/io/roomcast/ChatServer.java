@@ -289,7 +289,7 @@ public final class ChatServer implements Closeable {
         log.info("room '{}' on {} closed", settings.roomName(), running.localAddress());
     }
 
-    /** Listener calls dropped because the listener was too far behind; 0 before {@link #start()}. For tests, until stats are public. */
+    /** Listener calls dropped because the listener was too far behind; 0 before {@link #start()}. For tests: {@link #stats()} does not count them yet. */
     long droppedListenerCalls() {
         ServerRuntime started = runtime;
         return started == null ? 0 : started.droppedCallbacks();
