@@ -218,11 +218,7 @@ public final class ChatClient implements Closeable {
     }
 
     private static void checkSize(ClientRuntime<ClientListenerBridge> running, String text) {
-        int bytes = TextRules.utf8Length(text);
-        if (bytes > running.maxMessageBytes()) {
-            throw new IllegalArgumentException("message is " + bytes + " bytes of UTF-8; the room's limit is "
-                    + running.maxMessageBytes());
-        }
+        Arguments.utf8AtMost(text, running.maxMessageBytes(), "message");
     }
 
     /**
@@ -335,10 +331,7 @@ public final class ChatClient implements Closeable {
          */
         public Builder server(String host, int port) {
             Objects.requireNonNull(host, "host");
-            if (port < 1 || port > 0xFFFF) {
-                throw new IllegalArgumentException("port: " + port + " is out of range 1-65535");
-            }
-            return server(new InetSocketAddress(host, port));
+            return server(new InetSocketAddress(host, Arguments.inRange(port, 1, 0xFFFF, "port")));
         }
 
         /**
@@ -410,7 +403,7 @@ public final class ChatClient implements Closeable {
          * @throws IllegalArgumentException if it is zero or negative
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -425,7 +418,7 @@ public final class ChatClient implements Closeable {
          * @throws IllegalArgumentException if it is zero or negative
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = positive(timeout, "idleTimeout");
+            this.idleTimeout = Arguments.positive(timeout, "idleTimeout");
             return this;
         }
 
@@ -467,14 +460,6 @@ public final class ChatClient implements Closeable {
             }
             return new ChatClient(new ClientSettings(server, username, password, connectTimeout, idleTimeout,
                     callbackExecutor, reconnect), listener);
-        }
-
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": must be positive, was " + value);
-            }
-            return value;
         }
     }
 }

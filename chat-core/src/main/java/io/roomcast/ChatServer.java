@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * listener calls run on a dispatcher thread (or the builder's executor), never on the I/O
  * thread, one at a time, in the room's order. The room never waits for the listener: past 1,024
  * waiting calls, messages and joins are dropped (see {@link ChatServerListener}).
+ *
+ * <p>Host commands ({@link #kick}, {@link #ban}, {@link #unban}, {@link #mute}, {@link #unmute},
+ * {@link #announce}): thread-safe, callable from any thread including listener calls; each runs on
+ * the room's I/O thread, in room order with everything else (a message the room accepted before a
+ * kick or mute is delivered, one sent after it is not), and returns once the room has applied it.
+ * Names are compared as the room compares them (case and compatibility forms ignored). Bans and
+ * mutes live in the running server's memory: they are not kept across runs.
  */
 public final class ChatServer implements Closeable {
     private enum State { NEW, RUNNING, CLOSED }
@@ -146,11 +153,7 @@ public final class ChatServer implements Closeable {
      * room accepted before the kick is delivered, nothing the member sends after it is. The member
      * may join again; use {@link #ban} to keep it out.
      *
-     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
-     * has applied it.
-     *
-     * @param username the member's name, compared as the room compares names (case and
-     *                 compatibility forms ignored)
+     * @param username the member's name
      * @return {@code true} if such a member was in the room and was removed; {@code false} if not,
      *         or if the server is not running
      */
@@ -170,9 +173,6 @@ public final class ChatServer implements Closeable {
      * {@link BannedException}. A ban outlives the member's leaving; banning a name again
      * replaces its ban. A name that is not in the room is banned by name only.
      *
-     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
-     * has applied it. Bans live in the running server's memory: they are not kept across runs.
-     *
      * @param username the name to ban
      * @param duration how long, positive
      * @throws IllegalArgumentException if {@code duration} is zero or negative, or the name breaks
@@ -181,7 +181,7 @@ public final class ChatServer implements Closeable {
      */
     public void ban(String username, Duration duration) {
         Objects.requireNonNull(username, "username");
-        requirePositive(duration, "duration");
+        Arguments.positive(duration, "duration");
         TextRules.usernameProblem(username).ifPresent(problem -> {
             throw new IllegalArgumentException("username: " + problem);
         });
@@ -194,9 +194,7 @@ public final class ChatServer implements Closeable {
     /**
      * Lifts a ban: the name, and the address its ban covered, may join again.
      *
-     * <p>Thread-safe, callable from any thread including listener calls.
-     *
-     * @param username the banned name, in any case or compatibility form
+     * @param username the banned name
      * @return {@code true} if the name was banned; {@code false} if not (or the ban had lapsed), or
      *         if the server is not running
      */
@@ -213,10 +211,7 @@ public final class ChatServer implements Closeable {
      * so messages the room accepted before it are delivered. It is kept by name: leaving and
      * joining again does not lift it. Muting again replaces the mute.
      *
-     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
-     * has applied it.
-     *
-     * @param username the member's name, in any case or compatibility form
+     * @param username the member's name
      * @param duration how long, positive
      * @return {@code true} if such a member was in the room and is now muted; {@code false} if not,
      *         or if the server is not running
@@ -224,7 +219,7 @@ public final class ChatServer implements Closeable {
      */
     public boolean mute(String username, Duration duration) {
         Objects.requireNonNull(username, "username");
-        requirePositive(duration, "duration");
+        Arguments.positive(duration, "duration");
         ServerRuntime running = runtime;
         return running != null && running.mute(username, duration);
     }
@@ -232,9 +227,7 @@ public final class ChatServer implements Closeable {
     /**
      * Lifts a mute before it lapses.
      *
-     * <p>Thread-safe, callable from any thread including listener calls.
-     *
-     * @param username the muted name, in any case or compatibility form
+     * @param username the muted name
      * @return {@code true} if the name was muted; {@code false} if not (or the mute had lapsed), or
      *         if the server is not running
      */
@@ -249,20 +242,12 @@ public final class ChatServer implements Closeable {
      * room order ({@link ChatClientListener#onAnnouncement}). It is not rate limited and not part
      * of history.
      *
-     * <p>Thread-safe, callable from any thread including listener calls; returns once the room
-     * has logged it.
-     *
      * @param text the text, at most the room's maximum message size in bytes of UTF-8
      * @throws IllegalArgumentException if the text is larger than the room allows
      * @throws IllegalStateException    if the server is not running
      */
     public void announce(String text) {
-        Objects.requireNonNull(text, "text");
-        int bytes = TextRules.utf8Length(text);
-        if (bytes > settings.maxMessageBytes()) {
-            throw new IllegalArgumentException("announcement is " + bytes + " bytes of UTF-8; the room's limit is "
-                    + settings.maxMessageBytes());
-        }
+        Arguments.utf8AtMost(text, settings.maxMessageBytes(), "announcement");
         ServerRuntime running = runtime;
         if (running == null || !running.announce(text)) {
             throw new IllegalStateException("the server is not running");
@@ -279,13 +264,6 @@ public final class ChatServer implements Closeable {
     public ServerStats stats() {
         ServerRuntime running = runtime;
         return ServerStats.of(running == null ? null : running.stats());
-    }
-
-    private static void requirePositive(Duration duration, String name) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(name + ": must be positive, was " + duration);
-        }
     }
 
     /**
@@ -313,7 +291,7 @@ public final class ChatServer implements Closeable {
         log.info("room '{}' on {} closed", settings.roomName(), running.localAddress());
     }
 
-    /** Listener calls dropped because the listener was too far behind; 0 before {@link #start()}. For tests, until stats are public. */
+    /** Listener calls dropped because the listener was too far behind; 0 before {@link #start()}. For tests: {@link #stats()} does not count them yet. */
     long droppedListenerCalls() {
         ServerRuntime started = runtime;
         return started == null ? 0 : started.droppedCallbacks();
@@ -374,10 +352,7 @@ public final class ChatServer implements Closeable {
          */
         public Builder bind(String host, int port) {
             Objects.requireNonNull(host, "host");
-            if (port < 0 || port > 0xFFFF) {
-                throw new IllegalArgumentException("port: " + port + " is out of range 0-65535");
-            }
-            return bind(new InetSocketAddress(host, port));
+            return bind(new InetSocketAddress(host, Arguments.inRange(port, 0, 0xFFFF, "port")));
         }
 
         /**
@@ -448,11 +423,7 @@ public final class ChatServer implements Closeable {
          * @throws IllegalArgumentException if it is zero or negative
          */
         public Builder idleTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "idleTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("idleTimeout: must be positive, was " + timeout);
-            }
-            this.idleTimeout = timeout;
+            this.idleTimeout = Arguments.positive(timeout, "idleTimeout");
             return this;
         }
 
@@ -467,11 +438,7 @@ public final class ChatServer implements Closeable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxMessageBytes(int bytes) {
-            if (bytes < 1 || bytes > LARGEST_MAX_MESSAGE_BYTES) {
-                throw new IllegalArgumentException("maxMessageBytes: " + bytes + " is out of range 1-"
-                        + LARGEST_MAX_MESSAGE_BYTES);
-            }
-            this.maxMessageBytes = bytes;
+            this.maxMessageBytes = Arguments.inRange(bytes, 1, LARGEST_MAX_MESSAGE_BYTES, "maxMessageBytes");
             return this;
         }
 
@@ -484,10 +451,7 @@ public final class ChatServer implements Closeable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxMembers(int members) {
-            if (members < 1 || members > 0xFFFF) {
-                throw new IllegalArgumentException("maxMembers: " + members + " is out of range 1-65535");
-            }
-            this.maxMembers = members;
+            this.maxMembers = Arguments.inRange(members, 1, 0xFFFF, "maxMembers");
             return this;
         }
 
@@ -528,11 +492,7 @@ public final class ChatServer implements Closeable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder historySize(int messages) {
-            if (messages < 0 || messages > MAX_HISTORY_SIZE) {
-                throw new IllegalArgumentException("historySize: " + messages + " is out of range 0-"
-                        + MAX_HISTORY_SIZE);
-            }
-            this.historySize = messages;
+            this.historySize = Arguments.inRange(messages, 0, MAX_HISTORY_SIZE, "historySize");
             return this;
         }
 

@@ -55,6 +55,14 @@ class RoomFeaturesTest {
         return client;
     }
 
+    /** Joan joins, then ega, and joan has seen ega arrive. */
+    private void joanThenEga(ChatServer server, RecordingClientListener joanEvents, RecordingClientListener egaEvents)
+            throws Exception {
+        join(server, "joan", joanEvents);
+        join(server, "ega", egaEvents);
+        joanEvents.assertJoined("ega");
+    }
+
     private static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
@@ -211,9 +219,7 @@ class RoomFeaturesTest {
         ChatServer server = startServer(0);
         RecordingClientListener joanEvents = new RecordingClientListener();
         RecordingClientListener egaEvents = new RecordingClientListener();
-        join(server, "joan", joanEvents);
-        join(server, "ega", egaEvents);
-        joanEvents.assertJoined("ega");
+        joanThenEga(server, joanEvents, egaEvents);
 
         assertThat(server.kick("EGA")).isTrue();
 
@@ -231,9 +237,7 @@ class RoomFeaturesTest {
         ChatServer server = startServer(0);
         RecordingClientListener joanEvents = new RecordingClientListener();
         RecordingClientListener egaEvents = new RecordingClientListener();
-        join(server, "joan", joanEvents);
-        join(server, "ega", egaEvents);
-        joanEvents.assertJoined("ega");
+        joanThenEga(server, joanEvents, egaEvents);
 
         server.ban("ega", Duration.ofHours(1));
 
