@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,13 +28,27 @@ import picocli.CommandLine.Option;
  * {@link Passwords}), username. On joining it shows the
  * room's recent messages between {@link EventFormat#EARLIER} and {@link EventFormat#NOW}. Lines
  * typed are sent; {@code /msg NAME TEXT} sends privately, {@code /who}, {@code /help},
- * {@code /quit}; {@code exit} alone also leaves. The exit status says how the session ended
+ * {@code /quit}; {@code exit} alone also leaves. When the server falls silent it shows
+ * {@link #RECONNECTING} and the client tries to come back as itself: then {@link #BACK} after the
+ * events it missed, or {@link #BACK_WITH_GAP} before the room's recent history if the room no
+ * longer held them all. Lines typed meanwhile are queued ({@link #QUEUED}) and marked
+ * {@link #SENT} once the room confirms them. The exit status says how the session ended
  * ({@link ExitStatus}): kicked or banned by the host, it is not 0.
  */
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Join a chat room.",
         footer = {"", Passwords.HELP})
 final class ClientCommand implements Callable<Integer> {
     static final String DEFAULT_SERVER = "127.0.0.1:" + ServerCommand.DEFAULT_PORT;
+    /** Shown when the connection to the server is lost and the client tries to come back. */
+    static final String RECONNECTING = "-- connection lost, reconnecting…";
+    /** Shown when the client is back and every room event it missed has been shown. */
+    static final String BACK = "-- back (nothing missed)";
+    /** Shown when the client is back but the room no longer held all it missed: the room's recent history follows. */
+    static final String BACK_WITH_GAP = "-- back (some messages were missed; showing recent history)";
+    /** Before a line typed while reconnecting: the client sends it once it is back. */
+    static final String QUEUED = "-- queued: ";
+    /** Before a line typed while reconnecting, once the room has confirmed it. */
+    static final String SENT = "-- sent: ";
 
     @Option(names = "--server", description = "HOST:PORT of the room (default: " + DEFAULT_SERVER + ").")
     String server;
@@ -181,11 +196,24 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Sends a line to the room. The room's echo of it ({@code 12:01 <joan> hi}) shows it sent; a
+     * refusal is shown instead. Typed while the client is reconnecting, the line is queued by the
+     * client: shown as {@code -- queued: hi} at once, and as {@code -- sent: hi} once the room has
+     * confirmed it after the client is back (its echo comes then too).
+     */
     private static void send(ClientScreen screen, ChatClient client, String line) {
+        boolean queued = screen.reconnecting();
         try {
-            client.send(line).whenComplete((message, failure) -> {
+            CompletableFuture<ChatMessage> sent = client.send(line);
+            if (queued) {
+                screen.print(QUEUED + TerminalText.escape(line));
+            }
+            sent.whenComplete((message, failure) -> {
                 if (failure != null) {
                     screen.print(RefusalText.of(failure, null));
+                } else if (queued) {
+                    screen.print(SENT + TerminalText.escape(message.text()));
                 }
             });
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -193,11 +221,19 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    /** Sends a private message; shows it as {@code -> *ega* hi} once the room confirms it, or why not. */
+    /**
+     * Sends a private message; shows it as {@code -> *ega* hi} once the room confirms it, or why not.
+     * Typed while the client is reconnecting, it is shown as {@code -- queued for ega: hi} first.
+     */
     private static void sendPrivate(ClientScreen screen, ChatClient client, EventFormat format, String recipient,
                                     String text) {
+        boolean queued = screen.reconnecting();
         try {
-            client.sendPrivate(recipient, text).whenComplete((sent, failure) -> screen.print(failure == null
+            CompletableFuture<PrivateMessage> future = client.sendPrivate(recipient, text);
+            if (queued) {
+                screen.print("-- queued for " + TerminalText.escape(recipient) + ": " + TerminalText.escape(text));
+            }
+            future.whenComplete((sent, failure) -> screen.print(failure == null
                     ? format.privateSent(sent.timestamp(), sent.recipient(), sent.text())
                     : RefusalText.of(failure, recipient)));
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -216,6 +252,10 @@ final class ClientCommand implements Callable<Integer> {
         private final Object lock = new Object();
         private List<String> held = new ArrayList<>(); // guarded by lock; null once shown
         private volatile LeaveReason disconnectedFor;
+        /** Between onReconnecting and onReconnected or onDisconnected. */
+        private volatile boolean reconnecting;
+        /** Whether {@link #BACK_WITH_GAP} was shown, before the history; listener thread only. */
+        private boolean backShown;
 
         ClientScreen(ChatConsole console, EventFormat format) {
             this.console = console;
@@ -241,6 +281,11 @@ final class ClientCommand implements Callable<Integer> {
             }
         }
 
+        /** Whether the client is trying to come back after an outage: what is sent now is queued. */
+        boolean reconnecting() {
+            return reconnecting;
+        }
+
         /** Why the client is out of the room, or {@code null} while it is in it. */
         LeaveReason disconnectedFor() {
             return disconnectedFor;
@@ -248,6 +293,11 @@ final class ClientCommand implements Callable<Integer> {
 
         @Override
         public void onHistory(List<ChatMessage> messages) {
+            if (reconnecting && !backShown) {
+                // back with a gap: the library calls onReconnected(false) after the history, the screen says it before
+                print(BACK_WITH_GAP);
+                backShown = true;
+            }
             if (messages.isEmpty()) {
                 return;
             }
@@ -285,17 +335,23 @@ final class ClientCommand implements Callable<Integer> {
 
         @Override
         public void onReconnecting(LeaveReason cause) {
-            print("-- connection lost, reconnecting…");
+            reconnecting = true;
+            backShown = false;
+            print(RECONNECTING);
         }
 
         @Override
         public void onReconnected(boolean nothingMissed) {
-            print(nothingMissed ? "-- back (nothing missed)"
-                    : "-- back (some messages were missed; showing recent history)");
+            if (!backShown) {
+                print(nothingMissed ? BACK : BACK_WITH_GAP);
+            }
+            backShown = false;
+            reconnecting = false;
         }
 
         @Override
         public void onDisconnected(LeaveReason reason) {
+            reconnecting = false;
             disconnectedFor = reason;
             String why = switch (reason) {
                 case LEFT -> null;
