@@ -150,7 +150,7 @@ public final class ChatClient implements Closeable {
      * (through {@link ChatClientListener#onMessage}). The message is re-sent until the server
      * confirms it. While the client is reconnecting it is queued, and goes once the session is
      * resumed; at most 64 messages (room and private) wait unconfirmed while reconnecting, and a
-     * send past that fails at once with a {@link ChatException}.
+     * send past that gets a future that fails at once with a {@link ChatException}.
      *
      * @param text the text; at most the room's maximum message size in bytes of UTF-8 (a lone
      *             surrogate is sent as {@code ?})
