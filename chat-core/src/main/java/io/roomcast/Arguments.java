@@ -6,19 +6,35 @@ import java.util.Objects;
 
 /**
  * The argument checks the public API shares: each throws {@link IllegalArgumentException} naming
- * the argument, so the builders and host commands say the same thing the same way.
+ * the argument (and {@link NullPointerException} naming it if it is null), so the builders and host
+ * commands say the same thing the same way. Every duration the API takes passes through
+ * {@link #positive} or {@link #notNegative}, which cap it at {@link ChatServer#LONGEST_DURATION}: in
+ * nanoseconds that is far from overflowing, also when added to a clock reading or doubled.
  */
 final class Arguments {
     private Arguments() {
     }
 
-    /** {@code value}, if it is positive. */
+    /** {@code value}, if it is positive, at most {@link ChatServer#LONGEST_DURATION}. */
     static Duration positive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + ": must be positive, was " + value);
         }
-        return value;
+        return atMostLongest(value);
+    }
+
+    /** {@code value}, if it is zero or positive, at most {@link ChatServer#LONGEST_DURATION}. */
+    static Duration notNegative(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + ": must not be negative, was " + value);
+        }
+        return atMostLongest(value);
+    }
+
+    private static Duration atMostLongest(Duration value) {
+        return value.compareTo(ChatServer.LONGEST_DURATION) > 0 ? ChatServer.LONGEST_DURATION : value;
     }
 
     /** {@code value}, if it is within {@code min..max}. */

@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * thread of the client's own, one at a time, in the order the room confirmed the messages, so a
  * listener may wait for one. Neither ever runs on the I/O thread nor on the caller's thread; a
  * future and the listener call for the same message are not ordered with each other.
+ *
+ * <p>Arguments: a {@code null} argument throws {@link NullPointerException} naming it, in every
+ * method here and in the {@link Builder}. A {@link Duration} longer than {@link #LONGEST_DURATION}
+ * (10,000 days) is taken as that long.
  */
 public final class ChatClient implements Closeable {
     private enum State { NEW, CONNECTING, JOINED, CLOSED }
@@ -55,6 +59,12 @@ public final class ChatClient implements Closeable {
     public static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(30);
     /** The default idle timeout: the server's, {@link ChatServer#DEFAULT_IDLE_TIMEOUT}. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = ChatServer.DEFAULT_IDLE_TIMEOUT;
+    /** The longest duration the builder takes, {@link ChatServer#LONGEST_DURATION}: a longer one is taken as this. */
+    public static final Duration LONGEST_DURATION = ChatServer.LONGEST_DURATION;
+
+    /** Why a send fails at once: see {@link #send}. */
+    private static final String NOT_SENT = "the client is not in the room, or is reconnecting with 64 messages"
+            + " already waiting";
 
     private final ClientSettings settings;
     private final ChatClientListener listener;
@@ -86,7 +96,8 @@ public final class ChatClient implements Closeable {
      *
      * @throws AuthenticationException   if the server refused the password, or could not prove
      *                                   that it knows it (not the room you meant)
-     * @throws UsernameTakenException    if another member has the username (ignoring case)
+     * @throws UsernameTakenException    if another member has the username (ignoring case), or the
+     *                                   server holds it for a member that may resume its session
      * @throws InvalidUsernameException  if the server's username rule refuses it
      * @throws BannedException           if the host banned this username or this client's address
      * @throws ChatException             if the server did not answer within the connect timeout,
@@ -137,7 +148,9 @@ public final class ChatClient implements Closeable {
      * Sends a message to the room. The server stamps it with this client's username, the room
      * sequence number and the time, and delivers it to every member, this client included
      * (through {@link ChatClientListener#onMessage}). The message is re-sent until the server
-     * confirms it.
+     * confirms it. While the client is reconnecting it is queued, and goes once the session is
+     * resumed; at most 64 messages (room and private) wait unconfirmed while reconnecting, and a
+     * send past that gets a future that fails at once with a {@link ChatException}.
      *
      * @param text the text; at most the room's maximum message size in bytes of UTF-8 (a lone
      *             surrogate is sent as {@code ?})
@@ -150,7 +163,11 @@ public final class ChatClient implements Closeable {
      *         completes when the room's event for the message reaches the client, which may be
      *         before the listener's {@code onMessage} for it. Dependent stages attached without an
      *         executor run on that thread too: one that blocks delays later completions, so give
-     *         blocking work an executor ({@code thenAcceptAsync(action, executor)}).
+     *         blocking work an executor ({@code thenAcceptAsync(action, executor)}). Across an outage
+     *         ({@link Builder#reconnect}) it completes once, normally if the room accepted the message
+     *         (its sequence and time are 0 and {@link java.time.Instant#EPOCH} when the room had
+     *         accepted it before the outage and the client came back with a gap, not knowing them);
+     *         a message the room had not processed goes again after the resume.
      * @throws IllegalArgumentException if the text is larger than the room allows; the message
      *                                  names both sizes
      * @throws IllegalStateException    if {@link #connect()} has not succeeded (a client that
@@ -162,7 +179,7 @@ public final class ChatClient implements Closeable {
         checkSize(running, text);
         CompletableFuture<ChatMessage> future = new CompletableFuture<>();
         running.send(text, messageId -> running.events().expectConfirmation(messageId, future),
-                () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
+                () -> future.completeExceptionally(new ChatException(NOT_SENT)));
         return future;
     }
 
@@ -182,7 +199,10 @@ public final class ChatClient implements Closeable {
      *         name is in the room; {@code RATE_LIMITED}, {@code TOO_LARGE} or {@code MUTED}) or a
      *         {@link ChatException} if the client was disconnected or closed first. It completes
      *         where {@link #send}'s futures do: on the client's futures thread, never on the I/O
-     *         thread, the calling thread or the listener's, so a listener may block on it.
+     *         thread, the calling thread or the listener's, so a listener may block on it. It is
+     *         queued while reconnecting, as {@link #send}'s messages are; one the server had accepted
+     *         before an outage completes after the resume with time {@link java.time.Instant#EPOCH}
+     *         (its confirmation was lost with the old connection).
      * @throws IllegalArgumentException if the recipient breaks the username rule or the text is
      *                                  larger than the room allows
      * @throws IllegalStateException    if {@link #connect()} has not succeeded
@@ -200,7 +220,7 @@ public final class ChatClient implements Closeable {
         CompletableFuture<PrivateMessage> future = new CompletableFuture<>();
         running.sendPrivate(name, text,
                 messageId -> running.events().expectPrivateConfirmation(messageId, recipient, future),
-                () -> future.completeExceptionally(new ChatException("the client is no longer in the room")));
+                () -> future.completeExceptionally(new ChatException(NOT_SENT)));
         return future;
     }
 
@@ -260,6 +280,12 @@ public final class ChatClient implements Closeable {
      * close has begun fail at once. Blocks until done, and until every send future has completed
      * and the listener calls already queued have run (unless called from a listener). Idempotent.
      * A {@link #connect()} in progress on another thread fails.
+     *
+     * <p>While reconnecting, close ends at once: the listener gets {@code onDisconnected(LEFT)},
+     * unconfirmed messages fail, and the server, which cannot be told, goes on holding the member
+     * as if it were still cut off: other members see it leave {@link LeaveReason#TIMED_OUT} when
+     * the server's idle timeout passes (if that has not happened yet), and its name stays taken
+     * until the server's resume window ({@link ChatServer.Builder#resumeWindow}) has lapsed after that.
      */
     @Override
     public void close() {
@@ -286,7 +312,9 @@ public final class ChatClient implements Closeable {
 
     /**
      * Configures a {@link ChatClient}. Mutable and not thread-safe; {@link #build()} validates
-     * and copies, so one builder can build several clients.
+     * and copies, so one builder can build several clients. Every method that takes an object
+     * throws {@link NullPointerException}, naming the parameter, if it is {@code null}; durations
+     * longer than {@link ChatClient#LONGEST_DURATION} are taken as that long.
      */
     public static final class Builder {
         private InetSocketAddress server;
@@ -308,6 +336,7 @@ public final class ChatClient implements Closeable {
          * @param address a resolved address with a port from 1 to 65535
          * @return this builder
          * @throws IllegalArgumentException if the address is unresolved or its port is 0
+         * @throws NullPointerException     if the address is null
          */
         public Builder server(InetSocketAddress address) {
             Objects.requireNonNull(address, "server");
@@ -328,6 +357,7 @@ public final class ChatClient implements Closeable {
          * @param port 1 to 65535
          * @return this builder
          * @throws IllegalArgumentException if the port is out of range or the host cannot be resolved
+         * @throws NullPointerException     if the host is null
          */
         public Builder server(String host, int port) {
             Objects.requireNonNull(host, "host");
@@ -347,6 +377,7 @@ public final class ChatClient implements Closeable {
          * @param username the username
          * @return this builder
          * @throws IllegalArgumentException if it breaks the rule; the message states the rule
+         * @throws NullPointerException     if it is null
          */
         public Builder username(String username) {
             Objects.requireNonNull(username, "username");
@@ -362,6 +393,7 @@ public final class ChatClient implements Closeable {
          *
          * @param password the password, may be empty
          * @return this builder
+         * @throws NullPointerException if the password is null
          */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password");
@@ -373,6 +405,7 @@ public final class ChatClient implements Closeable {
          *
          * @param listener the listener
          * @return this builder
+         * @throws NullPointerException if the listener is null
          */
         public Builder listener(ChatClientListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -388,6 +421,7 @@ public final class ChatClient implements Closeable {
          *
          * @param executor the executor
          * @return this builder
+         * @throws NullPointerException if the executor is null
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
@@ -398,9 +432,10 @@ public final class ChatClient implements Closeable {
          * How long {@link ChatClient#connect()} tries before it fails. Default:
          * {@link ChatClient#DEFAULT_CONNECT_TIMEOUT}.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration; at most {@link ChatClient#LONGEST_DURATION} (longer is taken as that)
          * @return this builder
          * @throws IllegalArgumentException if it is zero or negative
+         * @throws NullPointerException     if it is null
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
@@ -413,9 +448,10 @@ public final class ChatClient implements Closeable {
          * connection uses the smaller of this and the server's idle timeout. Default:
          * {@link ChatClient#DEFAULT_IDLE_TIMEOUT}.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration; at most {@link ChatClient#LONGEST_DURATION} (longer is taken as that)
          * @return this builder
          * @throws IllegalArgumentException if it is zero or negative
+         * @throws NullPointerException     if it is null
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = Arguments.positive(timeout, "idleTimeout");
@@ -423,25 +459,28 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * How long the client tries to come back as itself after it stops hearing from the server:
-         * it calls {@link ChatClientListener#onReconnecting}, tries at once, then with growing,
-         * jittered pauses of up to a few seconds, and resumes its session (the password is proved
-         * again) if the server still holds it ({@link ChatServer.Builder#resumeWindow}); messages
-         * are queued meanwhile. Past this time, or if the server refuses,
-         * {@link ChatClientListener#onDisconnected} ends the client. Default:
+         * How long the client tries to come back as itself after it stops hearing from the server
+         * (for the idle timeout; an address change that path migration cannot follow shows the same
+         * way): it calls {@link ChatClientListener#onReconnecting}, tries at once, then after pauses
+         * of 250 ms doubling to 4 s (each shortened by up to half at random), and resumes its session
+         * if the server still holds it ({@link ChatServer.Builder#resumeWindow}). Each attempt proves
+         * the password again and presents a single-use credential of the old session. Messages are
+         * queued meanwhile (see {@link ChatClient#send}); what the client gets back is stated on
+         * {@link ChatClientListener#onReconnected}. Past this time, or if the server refuses (wrong
+         * password now, banned, room full, or it no longer holds the session),
+         * {@link ChatClientListener#onDisconnected} ends the client ({@link LeaveReason#BANNED} if
+         * banned meanwhile, else {@link LeaveReason#TIMED_OUT}). Default:
          * {@link ChatClient#DEFAULT_RECONNECT}.
          *
          * @param giveUpAfter zero or a positive duration; {@link Duration#ZERO} never reconnects
-         *                    (an outage ends the client at once)
+         *                    (an outage ends the client at once, as before reconnecting existed); at
+         *                    most {@link ChatClient#LONGEST_DURATION} (longer is taken as that)
          * @return this builder
          * @throws IllegalArgumentException if it is negative
+         * @throws NullPointerException     if it is null
          */
         public Builder reconnect(Duration giveUpAfter) {
-            Objects.requireNonNull(giveUpAfter, "reconnect");
-            if (giveUpAfter.isNegative()) {
-                throw new IllegalArgumentException("reconnect: must not be negative, was " + giveUpAfter);
-            }
-            this.reconnect = giveUpAfter;
+            this.reconnect = Arguments.notNegative(giveUpAfter, "reconnect");
             return this;
         }
 

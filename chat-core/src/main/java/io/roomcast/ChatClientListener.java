@@ -24,6 +24,13 @@ import java.util.List;
  * future: futures complete on another thread. While it waits, its own further calls wait too;
  * and a listener already more than 2,048 events behind waits for its own message's confirmation
  * until it catches up, so wait with a timeout.
+ *
+ * <p>Across an outage (see {@link ChatClient.Builder#reconnect}): {@link #onReconnecting}, then
+ * either every room event the listener missed — exactly once each, in room order, from the one after
+ * the last it was given — followed by {@code onReconnected(true)} and the live events, or (the
+ * room's log no longer held them all) {@link #onHistory} followed by {@code onReconnected(false)};
+ * or, if the client cannot come back, {@link #onDisconnected}. The client's own leave and join, which
+ * the room logged for the outage, are not reported to it.
  */
 public interface ChatClientListener {
     /**
@@ -34,6 +41,10 @@ public interface ChatClientListener {
      * Announcements, joins and leaves are not history. A client that leaves or is removed before
      * the whole history has arrived gets {@link #onDisconnected} without it.
      *
+     * <p>It is called once more for a resume with a gap, right before {@code onReconnected(false)}:
+     * then it holds the room's last messages before the resume, and may repeat messages the
+     * listener had before the outage (tell them apart by {@link ChatMessage#sequence()}).
+     *
      * @param messages the messages, oldest first; an unmodifiable list, possibly empty
      */
     default void onHistory(List<ChatMessage> messages) {
@@ -41,7 +52,8 @@ public interface ChatClientListener {
 
     /**
      * A message reached the room; this includes the client's own messages, so the order of
-     * these calls is the room's true order, the same for every member.
+     * these calls is the room's true order, the same for every member. After an outage the
+     * messages missed come here, each once, in that order, before {@code onReconnected(true)}.
      *
      * @param message the message as the server stamped it
      */
@@ -68,7 +80,12 @@ public interface ChatClientListener {
     }
 
     /**
-     * Another member joined the room after this client.
+     * Another member joined the room after this client. A member that lost its connection and
+     * resumed its session (see {@link ChatServer.Builder#resumeWindow}) is reported as it happened in
+     * the room: {@link #onMemberLeft onMemberLeft(name, TIMED_OUT)} when the server gave it up (or
+     * {@code TOO_SLOW}, if the room's log left it behind first; both at its resume, if it came back
+     * before the server noticed), then this when it is back. Members who joined or left during a gap
+     * (see {@link #onReconnected}) are not reported.
      *
      * @param username the new member's username
      */
@@ -76,7 +93,9 @@ public interface ChatClientListener {
     }
 
     /**
-     * Another member left the room.
+     * Another member left the room. For a member cut off from the server this is
+     * {@link LeaveReason#TIMED_OUT} (or {@code TOO_SLOW}), and, if it resumes its session, an
+     * {@link #onMemberJoined} for it follows (see there).
      *
      * @param username the member's username
      * @param reason   why it left
@@ -86,23 +105,39 @@ public interface ChatClientListener {
 
     /**
      * This client lost the server and is trying to come back as itself (see
-     * {@link ChatClient.Builder#reconnect}): not terminal. Messages passed to {@code send} meanwhile
-     * are queued; other members see this client leave ({@link LeaveReason#TIMED_OUT}) once the
-     * server notices, and join again when it is back. {@link #onReconnected} or
-     * {@link #onDisconnected} follows.
+     * {@link ChatClient.Builder#reconnect}): not terminal. Meanwhile no new room event arrives (only
+     * events that had arrived and waited for this listener), and messages passed to {@code send} or {@code sendPrivate} are queued (at most 64
+     * unconfirmed in all; past that a send's future fails at once with a {@link ChatException}).
+     * Other members see this client leave ({@link LeaveReason#TIMED_OUT}, or {@code TOO_SLOW}) once
+     * the server notices, and join again when it is back. {@link #onReconnected} or {@link #onDisconnected} follows; if
+     * the connection is lost again before {@code onReconnected} (while the missed events are being
+     * replayed), this is called again and {@code onReconnected} comes once, after all of them.
      *
-     * @param cause why the connection was lost, such as {@link LeaveReason#TIMED_OUT}
+     * @param cause why the connection was lost: {@link LeaveReason#TIMED_OUT}
      */
     default void onReconnecting(LeaveReason cause) {
     }
 
     /**
-     * This client is back in the room as itself, after {@link #onReconnecting}. With
-     * {@code nothingMissed}, it comes after every room event the client missed has been given, in
-     * the room's order and exactly once, and before the live events that follow; otherwise the
-     * room's log no longer held them all, and it comes right after {@link #onHistory}, which gave
-     * the room's recent messages instead: there is a gap. Messages sent before or during the outage
-     * are delivered exactly once either way.
+     * This client is back in the room as itself, after {@link #onReconnecting}.
+     *
+     * <p>With {@code nothingMissed}: every room event the listener missed — messages, joins,
+     * leaves, announcements, from the one after the last it was given — has been given before
+     * this call, each exactly once, in the room's order, and the live events follow it.
+     *
+     * <p>Otherwise the room's log no longer held all of them: this comes right after
+     * {@link #onHistory}, which gave the room's recent messages instead, and there is a gap. The
+     * events in it are not delivered; joins and leaves in it are not reported, and
+     * {@link ChatClient#members()} is the room's list again.
+     *
+     * <p>Either way, each message passed to {@code send} or {@code sendPrivate} before or during the
+     * outage reaches the room exactly once: the ones the room had accepted are not sent again and
+     * their futures complete normally, once; a refusal the old connection lost arrives now and fails
+     * its future; the rest are sent again after the resume. Private messages to this client that
+     * the server had accepted but not delivered when the connection was lost are lost (their
+     * senders' futures completed normally): the private stream starts afresh. Once the server has
+     * noticed the outage, private messages to this client are refused
+     * ({@link RefusalReason#NO_SUCH_MEMBER}) until it is back.
      *
      * @param nothingMissed {@code true} if no room event was lost to the outage
      */
@@ -114,7 +149,8 @@ public interface ChatClientListener {
      * server closed ({@link LeaveReason#SERVER_CLOSED}), the server fell silent
      * ({@link LeaveReason#TIMED_OUT}: with reconnecting on, only once it could not come back
      * within the reconnect time or the server refused the resume) or removed it. Terminal: no
-     * call to this listener follows it, and it is not called while a reconnect is still possible.
+     * call to this listener follows it, and it is not called while a reconnect is still possible
+     * ({@link ChatClient#close()} while reconnecting ends it at once, with {@code LEFT}).
      *
      * @param reason why
      */

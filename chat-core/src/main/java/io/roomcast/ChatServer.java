@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * kick or mute is delivered, one sent after it is not), and returns once the room has applied it.
  * Names are compared as the room compares them (case and compatibility forms ignored). Bans and
  * mutes live in the running server's memory: they are not kept across runs.
+ *
+ * <p>Arguments: a {@code null} argument throws {@link NullPointerException} naming it, in every
+ * method here and in the {@link Builder}. A {@link Duration} longer than {@link #LONGEST_DURATION}
+ * (10,000 days) is taken as that long, here and in both builders, so that no duration overflows the
+ * nanosecond clock it is added to.
  */
 public final class ChatServer implements Closeable {
     private enum State { NEW, RUNNING, CLOSED }
@@ -57,6 +62,12 @@ public final class ChatServer implements Closeable {
     public static final int MAX_HISTORY_SIZE = 1000;
     /** The default idle timeout: 15 seconds. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * The longest duration the API takes: 10,000 days (about 27 years). A longer one given to a
+     * builder or a host command ({@link #ban}, {@link #mute}) is taken as this, which is as good as
+     * forever.
+     */
+    public static final Duration LONGEST_DURATION = Duration.ofDays(10_000);
     /** The default time a timed-out member's session and name are held for it: 30 seconds. */
     public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(30);
     /** The default maximum message size: {@value} bytes of UTF-8 (16 KiB). */
@@ -174,19 +185,19 @@ public final class ChatServer implements Closeable {
      * replaces its ban. A name that is not in the room is banned by name only.
      *
      * @param username the name to ban
-     * @param duration how long, positive
+     * @param duration how long, positive; at most {@link #LONGEST_DURATION} (longer is taken as that)
      * @throws IllegalArgumentException if {@code duration} is zero or negative, or the name breaks
      *                                  the username rule (no member can have it)
      * @throws IllegalStateException    if the server is not running
      */
     public void ban(String username, Duration duration) {
         Objects.requireNonNull(username, "username");
-        Arguments.positive(duration, "duration");
+        Duration lasting = Arguments.positive(duration, "duration");
         TextRules.usernameProblem(username).ifPresent(problem -> {
             throw new IllegalArgumentException("username: " + problem);
         });
         ServerRuntime running = runtime;
-        if (running == null || !running.ban(username, duration)) {
+        if (running == null || !running.ban(username, lasting)) {
             throw new IllegalStateException("the server is not running");
         }
     }
@@ -212,16 +223,16 @@ public final class ChatServer implements Closeable {
      * joining again does not lift it. Muting again replaces the mute.
      *
      * @param username the member's name
-     * @param duration how long, positive
+     * @param duration how long, positive; at most {@link #LONGEST_DURATION} (longer is taken as that)
      * @return {@code true} if such a member was in the room and is now muted; {@code false} if not,
      *         or if the server is not running
      * @throws IllegalArgumentException if {@code duration} is zero or negative
      */
     public boolean mute(String username, Duration duration) {
         Objects.requireNonNull(username, "username");
-        Arguments.positive(duration, "duration");
+        Duration lasting = Arguments.positive(duration, "duration");
         ServerRuntime running = runtime;
-        return running != null && running.mute(username, duration);
+        return running != null && running.mute(username, lasting);
     }
 
     /**
@@ -305,7 +316,9 @@ public final class ChatServer implements Closeable {
 
     /**
      * Configures a {@link ChatServer}. Mutable and not thread-safe; {@link #build()} validates
-     * and copies, so one builder can build several servers.
+     * and copies, so one builder can build several servers. Every method that takes an object
+     * throws {@link NullPointerException}, naming the parameter, if it is {@code null}; durations
+     * longer than {@link ChatServer#LONGEST_DURATION} are taken as that long.
      */
     public static final class Builder {
         private InetSocketAddress bindAddress;
@@ -332,6 +345,7 @@ public final class ChatServer implements Closeable {
          * @param address a resolved address
          * @return this builder
          * @throws IllegalArgumentException if the address is unresolved
+         * @throws NullPointerException     if the address is null
          */
         public Builder bind(InetSocketAddress address) {
             Objects.requireNonNull(address, "bind");
@@ -349,6 +363,7 @@ public final class ChatServer implements Closeable {
          * @param port 0 to 65535; 0 picks any free port
          * @return this builder
          * @throws IllegalArgumentException if the port is out of range or the host cannot be resolved
+         * @throws NullPointerException     if the host is null
          */
         public Builder bind(String host, int port) {
             Objects.requireNonNull(host, "host");
@@ -361,6 +376,7 @@ public final class ChatServer implements Closeable {
          *
          * @param password the password, may be empty
          * @return this builder
+         * @throws NullPointerException if the password is null
          */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password");
@@ -373,6 +389,7 @@ public final class ChatServer implements Closeable {
          * @param roomName 1 to {@value ChatServer#MAX_ROOM_NAME_LENGTH} characters, no control characters
          * @return this builder
          * @throws IllegalArgumentException if the name is empty, too long or contains control characters
+         * @throws NullPointerException     if the name is null
          */
         public Builder roomName(String roomName) {
             Objects.requireNonNull(roomName, "roomName");
@@ -393,6 +410,7 @@ public final class ChatServer implements Closeable {
          *
          * @param listener the listener
          * @return this builder
+         * @throws NullPointerException if the listener is null
          */
         public Builder listener(ChatServerListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -406,6 +424,7 @@ public final class ChatServer implements Closeable {
          *
          * @param executor the executor
          * @return this builder
+         * @throws NullPointerException if the executor is null
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
@@ -418,9 +437,10 @@ public final class ChatServer implements Closeable {
          * cut-off member is removed. A client's own shorter timeout wins for its connection.
          * Default: {@link ChatServer#DEFAULT_IDLE_TIMEOUT}.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration; at most {@link ChatServer#LONGEST_DURATION} (longer is taken as that)
          * @return this builder
          * @throws IllegalArgumentException if it is zero or negative
+         * @throws NullPointerException     if it is null
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = Arguments.positive(timeout, "idleTimeout");
@@ -497,23 +517,25 @@ public final class ChatServer implements Closeable {
         }
 
         /**
-         * How long the server holds a member that timed out for it to come back as itself (see
-         * {@link ChatClient.Builder#reconnect}): its name is reserved meanwhile (nobody else can
-         * take it), and a client that proves it held the session resumes it with every event it
-         * missed that the room's log still holds. Other members see it leave
-         * ({@link LeaveReason#TIMED_OUT}) and join again. At most the room's member limit of sessions
-         * are held. Default: {@link ChatServer#DEFAULT_RESUME_WINDOW}.
+         * How long the server holds the session of a member it lost — silent for the idle timeout,
+         * or left behind by the room's log while silent — for it to come back as itself (see
+         * {@link ChatClient.Builder#reconnect}): its name is reserved meanwhile (a client joining
+         * with it gets a {@link UsernameTakenException}), and a client that proves it held the
+         * session (the password again, and a single-use credential of the old session) resumes it
+         * with every event it missed if the room's log still holds them, else with history. Other
+         * members and this server's listener see it leave ({@link LeaveReason#TIMED_OUT}, or
+         * {@link LeaveReason#TOO_SLOW} when the log left it behind) and join again when it is back.
+         * Held sessions do not count towards {@link #maxMembers}; at most that many are held, the
+         * oldest dropped first (its name free again). Default: {@link ChatServer#DEFAULT_RESUME_WINDOW}.
          *
-         * @param window zero or a positive duration; {@link Duration#ZERO} holds nothing (no resumption)
+         * @param window zero or a positive duration; {@link Duration#ZERO} holds nothing (no
+         *               resumption); at most {@link ChatServer#LONGEST_DURATION} (longer is taken as that)
          * @return this builder
          * @throws IllegalArgumentException if it is negative
+         * @throws NullPointerException     if it is null
          */
         public Builder resumeWindow(Duration window) {
-            Objects.requireNonNull(window, "resumeWindow");
-            if (window.isNegative()) {
-                throw new IllegalArgumentException("resumeWindow: must not be negative, was " + window);
-            }
-            this.resumeWindow = window;
+            this.resumeWindow = Arguments.notNegative(window, "resumeWindow");
             return this;
         }
 

@@ -17,7 +17,12 @@ package io.roomcast;
  */
 public interface ChatServerListener {
     /**
-     * A member proved the password and joined.
+     * A member proved the password and joined. A member that lost its connection and resumed its
+     * session ({@link ChatServer.Builder#resumeWindow}) joins again: {@link #onMemberLeft
+     * onMemberLeft(member, TIMED_OUT)} came when the server gave it up (or {@code TOO_SLOW}, if the
+     * room's log left it behind first; both at the resume, if it came back before the server
+     * noticed), then this, with the address it came back from — in room order, as every member
+     * sees it.
      *
      * @param member the new member
      */
@@ -44,7 +49,9 @@ public interface ChatServerListener {
 
     /**
      * A member left or was removed. When the server closes, this is called for every member with
-     * {@link LeaveReason#SERVER_CLOSED}.
+     * {@link LeaveReason#SERVER_CLOSED}. A member that fell silent leaves {@link LeaveReason#TIMED_OUT}
+     * (or {@code TOO_SLOW}); with a resume window its name stays reserved for it, and if it comes
+     * back, {@link #onMemberJoined} follows.
      *
      * @param member the member that left
      * @param reason why
