@@ -197,8 +197,12 @@ class ResumeEdgeCasesTest {
         assertThat(from(room.sink("ega"), "joan")).as("joan's sends reached the room").hasSize(joanSent.size());
         joanSends(room, joanSent); // queued while reconnecting
         room.network().heal(SERVER, JOAN_AT);
-        assertThat(room.runUntil(() -> joan.log.contains("reconnected true")
-                && joan.accepted.size() == joanSent.size(), 30 * SECOND)).as(joan.log.toString()).isTrue();
+        long healed = room.now();
+        assertThat(room.runUntil(() -> joan.log.contains("reconnected true"), 30 * SECOND)).as(joan.log.toString())
+                .isTrue();
+        assertThat(room.now() - healed).as("replaced at once, not held after the server's idle timeout")
+                .isLessThan(IDLE / 2);
+        assertThat(room.runUntil(() -> joan.accepted.size() == joanSent.size(), 10 * SECOND)).isTrue();
         room.runFor(2 * SECOND);
 
         assertThat(joanSent).hasSize(5);
