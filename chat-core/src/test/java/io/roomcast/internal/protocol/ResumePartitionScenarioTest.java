@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * only; every member reconnects by itself. A fourth member on a sound link records the room as it
  * happened. Afterwards every member's listener must have seen that room, from its join on, in room
  * order, once, with no gap (but for events about itself, which a client skips), and every message
- * a member was told the room accepted must be in every other member's view exactly once.
+ * a member was told the room accepted must be in every other member's view exactly once. Seeds
+ * above 5 run over a link that loses 5 % and duplicates 2 % of datagrams.
  */
 @ExtendWith(SimulationSeeds.class)
 @Timeout(120)
@@ -49,11 +50,14 @@ class ResumePartitionScenarioTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4, 5})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void everyMemberSeesTheRoomGaplessAndOnceAndItsAcceptedSendsLandOnce(long seed) {
         Random script = new Random(seed);
         SimulatedRoom room = SimulatedRoom.builder(seed * 6151).configure(config -> config
                 .withRateLimit(10_000, 10_000).withResumeWindow(10 * IDLE).withLogCapacity(8192)).build();
+        if (seed > 5) {
+            room.network().conditions(SimulatedNetwork.Conditions.lossy(0.05, 0.02, 10)); // before any engine draws
+        }
         assertThat(room.join("obs")).isTrue();
         List<Actor> actors = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
