@@ -56,7 +56,7 @@ class ResumePartitionScenarioTest {
         SimulatedRoom room = SimulatedRoom.builder(seed * 6151).configure(config -> config
                 .withRateLimit(10_000, 10_000).withResumeWindow(10 * IDLE).withLogCapacity(8192)).build();
         if (seed > 5) {
-            room.network().conditions(SimulatedNetwork.Conditions.lossy(0.05, 0.02, 10)); // before any engine draws
+            room.network().conditions(SimulatedNetwork.Conditions.lossy(0.05, 0.02, 10));
         }
         assertThat(room.join("obs")).isTrue();
         List<Actor> actors = new ArrayList<>();
