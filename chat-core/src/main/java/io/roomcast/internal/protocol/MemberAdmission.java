@@ -93,8 +93,11 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
         EventFrame joined = room.join(resumed != null ? resumed.displayName() : handshake.username(),
                 wallClockMillis.getAsLong());
+        // the client's position (proved, but a client may be hostile) must lie in its own stream and
+        // in the log: not below its floor nor below one before the log's first event, not past the
+        // last event before this join; no arithmetic on it, which would overflow at Long.MAX_VALUE
         boolean nothingMissed = resumed != null && lastDelivered >= resumed.joinSequence()
-                && lastDelivered + 1 >= room.log().firstSequence() && lastDelivered < joined.sequence();
+                && lastDelivered >= room.log().firstSequence() - 1 && lastDelivered < joined.sequence();
         TokenBucket rateLimit = new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now);
         EventStream stream = nothingMissed
                 ? new EventStream(room.log(), lastDelivered, config.eventWindow(), config.packetWindow())
