@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +33,14 @@ import picocli.CommandLine.Option;
  * a user sizes a server. See {@link LoadRun} for how the members send and what is counted.
  */
 @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Put a room under load with many real members in this process, and check that every member"
-                + " got every message, once and in order.",
-            "Members join, --join-concurrency at a time; then --senders of them send --rate messages per second"
+        description = {"Load a room with many members; check nothing is lost, duplicated or reordered.",
+            "Runs --members real members in this process. They join, --join-concurrency at a time (the first"
+                + " refused join stops further joins; the run goes on with those in the room). Then --senders of them"
+                + " send --rate messages per second"
                 + " in all, round robin, for --duration; every member receives. Each message carries its send"
-                + " time, so latency is send to receipt, measured on one clock. After sending, the run waits up to "
-                + "10s for what the room accepted to arrive (less once nothing has arrived for 2s).",
+                + " time, so latency is send to receipt, measured on one clock. After sending, the run waits for what"
+                + " the room accepted to arrive: until all has, or nothing has for 5s, or for 30s at most; what"
+                + " has not arrived by then is lost.",
             "Every second a progress line (on standard error with --json); at the end a summary: joins/s,"
                 + " messages/s, deliveries/s, latency percentiles, and the lost, duplicated and out-of-order counts."},
         footer = {"", "--local starts a room in this process on 127.0.0.1 with a password of its own, room for every"
@@ -50,15 +53,19 @@ import picocli.CommandLine.Option;
             "", "Bounds: at most " + LoadCommand.MAX_MEMBERS + " members, " + LoadCommand.MAX_RATE + " msg/s, "
                 + LoadCommand.MAX_DURATION_TEXT + " of sending, payloads of " + LoadMessage.HEADER_BYTES + " B (the"
                 + " tool's header) to 1 MiB.",
-            "", "Exit status:", "  0   every member joined and stayed; nothing lost, duplicated or out of order",
-            "  1   something was lost, duplicated or out of order, a member could not join or lost the room,"
-                + " or the password was wrong", "  2   bad options"})
+            ""}, exitCodeListHeading = "Exit status:%n", exitCodeList = {
+                "0:every member joined and stayed; nothing lost, duplicated or out of order",
+                "1:something was lost, duplicated or out of order; a member could not join or lost the room;"
+                    + " or the password was wrong",
+                "2:bad options, or --payload larger than the room allows"})
 public final class LoadCommand implements Callable<Integer> {
     static final int MAX_MEMBERS = 10_000;
     static final int MAX_RATE = 1_000_000;
     static final Duration MAX_DURATION = Duration.ofDays(1);
     static final String MAX_DURATION_TEXT = "1d";
     static final int MAX_JOIN_CONCURRENCY = 256;
+    /** How long Ctrl-C waits for the summary of what ran so far. */
+    static final Duration SUMMARY_ON_INTERRUPT = Duration.ofSeconds(3);
 
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "The room to load.")
     String server;
@@ -66,10 +73,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Start a room in this process instead (127.0.0.1, a free port).")
     boolean local;
 
-    @Option(names = "--members", defaultValue = "50", description = "Members that join (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--members", paramLabel = "N", defaultValue = "50", description = "Members that join (default: ${DEFAULT-VALUE}).")
     int members;
 
-    @Option(names = "--senders", defaultValue = "5", description = "How many of them send (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--senders", paramLabel = "N", defaultValue = "5", description = "How many of them send (default: ${DEFAULT-VALUE}).")
     int senders;
 
     @Option(names = "--rate", paramLabel = "MSGS_PER_SECOND", defaultValue = "100",
@@ -80,7 +87,7 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Bytes per message (default: ${DEFAULT-VALUE}; at least " + LoadMessage.HEADER_BYTES + ").")
     int payload;
 
-    @Option(names = "--duration", defaultValue = "10s", description = "How long to send, such as 30s or 5m"
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", description = "How long to send, such as 30s or 5m"
             + " (default: ${DEFAULT-VALUE}).")
     String duration;
 
@@ -88,7 +95,7 @@ public final class LoadCommand implements Callable<Integer> {
             + " (else $" + Passwords.ENVIRONMENT_VARIABLE + ", else typed without echo at a terminal).")
     Path passwordFile;
 
-    @Option(names = "--name-prefix", defaultValue = "load-",
+    @Option(names = "--name-prefix", paramLabel = "PREFIX", defaultValue = "load-",
             description = "Member i is named PREFIXi (default: ${DEFAULT-VALUE}).")
     String namePrefix;
 
@@ -161,7 +168,15 @@ public final class LoadCommand implements Callable<Integer> {
         PrintStream progress = json ? io.err() : io.out();
         progress.println(report.header(settings));
         LoadRun run = new LoadRun(settings);
-        Thread shutdown = new Thread(run::close, "roomcast-load-shutdown");
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            run.close();
+            try {
+                reported.await(SUMMARY_ON_INTERRUPT.toMillis(), TimeUnit.MILLISECONDS); // the summary of what ran so far
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "roomcast-load-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown); // Ctrl-C: members leave the room properly
         ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "roomcast-load-progress");
@@ -188,6 +203,14 @@ public final class LoadCommand implements Callable<Integer> {
                 // the hook is running: it closes the members too
             }
         }
+        try {
+            return report(report, result);
+        } finally {
+            reported.countDown();
+        }
+    }
+
+    private int report(LoadReport report, LoadResult result) {
         if (result.wrongPassword()) {
             io.err().println("roomcast load: wrong password: the room at " + server + " refused it ("
                     + TerminalText.escape(result.firstJoinFailure()) + ")");

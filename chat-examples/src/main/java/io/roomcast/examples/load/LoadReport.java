@@ -77,7 +77,8 @@ final class LoadReport {
         }
         latency.append("  max ").append(millis(result.latency().maxNanos()));
         lines.add(latency.toString());
-        lines.add("lost " + result.lost() + "  duplicated " + result.duplicated() + "  out of order " + result.outOfOrder());
+        lines.add(String.format(Locale.ROOT, "lost %d  duplicated %d  out of order %d  (waited %.1f s after sending)",
+                result.lost(), result.duplicated(), result.outOfOrder(), result.drainNanos() / 1e9));
         for (String problem : problems(result)) {
             lines.add((result.passed() ? "warning: " : "problem: ") + TerminalText.escape(problem));
         }
@@ -111,6 +112,7 @@ final class LoadReport {
         field(json, "refusedByReason", byReason.append('}').toString());
         field(json, "unconfirmed", result.unconfirmed());
         field(json, "messagesPerSecond", number(result.messagesPerSecond()));
+        field(json, "drainSeconds", number(result.drainNanos() / 1e9));
         field(json, "deliveries", result.deliveries());
         field(json, "deliverySeconds", number(result.deliveryNanos() / 1e9));
         field(json, "deliveriesPerSecond", number(result.deliveriesPerSecond()));
@@ -126,6 +128,7 @@ final class LoadReport {
         field(json, "outOfOrder", result.outOfOrder());
         field(json, "membersLeft", result.leftEarly());
         field(json, "reconnects", result.reconnects());
+        field(json, "interrupted", String.valueOf(result.interrupted()));
         field(json, "passed", String.valueOf(result.passed()));
         List<String> quotedProblems = problems(result).stream().map(LoadReport::quoted).toList();
         field(json, "problems", "[" + String.join(",", quotedProblems) + "]");
@@ -136,6 +139,10 @@ final class LoadReport {
     static List<String> problems(LoadResult result) {
         LoadRun.Settings settings = result.settings();
         List<String> problems = new ArrayList<>();
+        if (result.interrupted()) {
+            problems.add("interrupted: the members left while messages were in flight, so the counts are of what ran"
+                    + " so far, and messages still in flight count as lost");
+        }
         if (result.joined() < settings.members()) {
             problems.add(result.joined() + " of " + settings.members() + " members joined"
                     + (result.firstJoinFailure() == null ? "" : " (first refusal: " + result.firstJoinFailure() + ")"));

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param leftEarly         members that lost the room during the run (not closed by the run)
  * @param reconnects        times a member lost the server and tried to come back
  * @param wrongPassword     whether the room refused the password
+ * @param interrupted       whether the run was stopped (Ctrl-C) before it ended: its counts are partial
  * @param firstJoinFailure  why the first member that could not join could not, or {@code null}
  * @param firstLeave        which member first lost the room and why, or {@code null}
  * @param sendProblem       why the senders had to stop (a payload larger than the room allows), or {@code null}
@@ -31,7 +32,8 @@ import java.util.Map;
 record LoadResult(LoadRun.Settings settings, int joined, long joinNanos, long sent, long accepted,
                   Map<RefusalReason, Long> refused, long unconfirmed, long deliveries, long sendNanos,
                   long drainNanos, long deliveryNanos, LatencyHistogram.Snapshot latency, long lost, long duplicated,
-                  long outOfOrder, int leftEarly, int reconnects, boolean wrongPassword, String firstJoinFailure,
+                  long outOfOrder, int leftEarly, int reconnects, boolean wrongPassword, boolean interrupted,
+                  String firstJoinFailure,
                   String firstLeave, String sendProblem) {
 
     /** Messages refused, for any reason. */
@@ -56,7 +58,7 @@ record LoadResult(LoadRun.Settings settings, int joined, long joinNanos, long se
 
     /** Whether the room did its job: every member joined and stayed, nothing lost, duplicated or out of order. */
     boolean passed() {
-        return joined == settings.members() && leftEarly == 0 && sendProblem == null && lost == 0
+        return !interrupted && joined == settings.members() && leftEarly == 0 && sendProblem == null && lost == 0
                 && duplicated == 0 && outOfOrder == 0;
     }
 

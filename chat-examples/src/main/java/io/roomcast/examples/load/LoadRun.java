@@ -21,8 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * One load run: joins the members, a bounded number at a time; has the senders send at the total
@@ -41,10 +42,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Threading: {@link #run} on one thread; {@link #progress} and {@link #close} from any.
  */
 final class LoadRun implements AutoCloseable {
-    /** The longest the run waits, after sending, for what the room accepted to arrive. */
-    static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
-    /** The run stops waiting sooner when nothing has arrived for this long. */
-    static final Duration DRAIN_QUIET = Duration.ofSeconds(2);
+    /**
+     * The longest the run waits, after sending, for what the room accepted to arrive: long enough
+     * for an overloaded room to work off its backlog, so that late is not counted as lost.
+     */
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+    /**
+     * The run stops waiting sooner when nothing has arrived for this long: longer than the
+     * library's retransmission waits on a loaded machine.
+     */
+    static final Duration DRAIN_QUIET = Duration.ofSeconds(5);
     private static final long DRAIN_CHECK_MILLIS = 50;
 
     /** Where a run is. */
@@ -128,11 +135,14 @@ final class LoadRun implements AutoCloseable {
             long drainNanos = 0;
             if (!wrongPassword && joined.get() > 0) {
                 sendNanos = sendAll();
-                phase = Phase.DRAINING;
-                long drainStart = System.nanoTime();
-                drain();
-                drainNanos = System.nanoTime() - drainStart;
+                if (!closing) {
+                    phase = Phase.DRAINING;
+                    long drainStart = System.nanoTime();
+                    drain();
+                    drainNanos = System.nanoTime() - drainStart;
+                }
             }
+            boolean interrupted = closing; // closed from outside (Ctrl-C) before the run ended
             ledger.pruneRefused();
             long deliverySpan = Math.max(0, lastDelivery - sendStart);
             Map<RefusalReason, Long> refusals = new EnumMap<>(RefusalReason.class);
@@ -140,7 +150,7 @@ final class LoadRun implements AutoCloseable {
             return new LoadResult(settings, joined.get(), joinNanos, sent.get(), ledger.accepted(), refusals,
                     unconfirmed.sum(), ledger.deliveries(), sendNanos, drainNanos, deliverySpan, latency.snapshot(),
                     ledger.lost(), ledger.duplicated(), ledger.outOfOrder(), leftEarly.get(), reconnects.get(),
-                    wrongPassword, firstJoinFailure.get(), firstLeave.get(), sendProblem.get());
+                    wrongPassword, interrupted, firstJoinFailure.get(), firstLeave.get(), sendProblem.get());
         } finally {
             close();
         }
@@ -224,7 +234,7 @@ final class LoadRun implements AutoCloseable {
         long start = System.nanoTime();
         sendStart = start;
         phase = Phase.SENDING;
-        ScheduledFuture<?> ticks = pacer.scheduleAtFixedRate(() -> {
+        Future<?> ticks = schedule(done, () -> pacer.scheduleAtFixedRate(() -> {
             try {
                 long now = System.nanoTime();
                 long elapsed = now - start;
@@ -246,7 +256,7 @@ final class LoadRun implements AutoCloseable {
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
-        }, 0, tickNanos, TimeUnit.NANOSECONDS);
+        }, 0, tickNanos, TimeUnit.NANOSECONDS));
         try {
             done.join();
         } finally {
@@ -292,7 +302,7 @@ final class LoadRun implements AutoCloseable {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         waiting = drained;
         long[] last = {ledger.deliveries(), start};
-        ScheduledFuture<?> checks = pacer.scheduleWithFixedDelay(() -> {
+        Future<?> checks = schedule(drained, () -> pacer.scheduleWithFixedDelay(() -> {
             try {
                 long now = System.nanoTime();
                 long deliveries = ledger.deliveries();
@@ -309,11 +319,24 @@ final class LoadRun implements AutoCloseable {
             } catch (RuntimeException e) {
                 drained.completeExceptionally(e);
             }
-        }, 0, DRAIN_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }, 0, DRAIN_CHECK_MILLIS, TimeUnit.MILLISECONDS));
         try {
             drained.join();
         } finally {
             checks.cancel(false);
+        }
+    }
+
+    /**
+     * Schedules on the pacer, unless {@link #close} has stopped it (Ctrl-C): then {@code waitedFor}
+     * is complete, and the task is not needed.
+     */
+    private static Future<?> schedule(CompletableFuture<Void> waitedFor, Supplier<Future<?>> task) {
+        try {
+            return task.get();
+        } catch (RejectedExecutionException closed) {
+            waitedFor.complete(null);
+            return waitedFor;
         }
     }
 
