@@ -212,8 +212,8 @@ public final class LoadCommand implements Callable<Integer> {
 
     private int report(LoadReport report, LoadResult result) {
         if (result.wrongPassword()) {
-            io.err().println("roomcast load: wrong password: the room at " + server + " refused it ("
-                    + TerminalText.escape(result.firstJoinFailure()) + ")");
+            io.err().println("roomcast load: wrong password for the room at " + server + " (the password comes from"
+                    + " --password-file, else $" + Passwords.ENVIRONMENT_VARIABLE + ", else the terminal)");
             return ExitStatus.FAILED;
         }
         if (json) {

@@ -145,7 +145,7 @@ final class LoadReport {
         }
         if (result.joined() < settings.members()) {
             problems.add(result.joined() + " of " + settings.members() + " members joined"
-                    + (result.firstJoinFailure() == null ? "" : " (first refusal: " + result.firstJoinFailure() + ")"));
+                    + (result.firstJoinFailure() == null ? "" : " (first failure: " + result.firstJoinFailure() + ")"));
         }
         if (result.leftEarly() > 0) {
             problems.add(result.leftEarly() + " members lost the room during the run (first: " + result.firstLeave() + ")");

@@ -223,6 +223,9 @@ final class LoadRun implements AutoCloseable {
             }
         }
         ChatClient[] active = in.toArray(ChatClient[]::new);
+        if (active.length == 0) {
+            return 0; // every member that joined has lost the room already
+        }
         senders = active;
         long[] nextSequence = new long[active.length];
         long total = (long) Math.ceil(settings.rate() * (double) settings.duration().toNanos() / 1e9);

@@ -123,7 +123,7 @@ class LoadCommandTest {
                 "--members", "5", "--senders", "1", "--duration", "1s");
 
         assertThat(run.status).isEqualTo(1);
-        assertThat(run.err).startsWith("roomcast load: wrong password: the room at " + address() + " refused it");
+        assertThat(run.err).startsWith("roomcast load: wrong password for the room at " + address() + " (");
         assertThat(run.out).doesNotContain("PASS", "elapsed");
     }
 
