@@ -144,7 +144,7 @@ final class LoadRun implements AutoCloseable {
             }
             boolean interrupted = closing; // closed from outside (Ctrl-C) before the run ended
             ledger.pruneRefused();
-            long deliverySpan = Math.max(0, lastDelivery - sendStart);
+            long deliverySpan = ledger.deliveries() == 0 ? 0 : Math.max(0, lastDelivery - sendStart);
             Map<RefusalReason, Long> refusals = new EnumMap<>(RefusalReason.class);
             refused.forEach((reason, count) -> refusals.put(reason, count.sum()));
             return new LoadResult(settings, joined.get(), joinNanos, sent.get(), ledger.accepted(), refusals,
