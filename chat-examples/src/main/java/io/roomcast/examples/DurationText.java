@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * minutes, hours and days, in either case. At most {@link #LONGEST}, so that a slip of the
  * finger cannot ban someone for a thousand years.
  */
-final class DurationText {
+public final class DurationText {
     /** The longest duration accepted: 365 days. */
     static final Duration LONGEST = Duration.ofDays(365);
 
@@ -28,7 +28,7 @@ final class DurationText {
      * @throws IllegalArgumentException saying what is wrong, with examples, if {@code text} is not a
      *                                  duration, is zero, or is longer than {@link #LONGEST}
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String lower = text.strip().toLowerCase(Locale.ROOT);
         if (!WHOLE.matcher(lower).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: give a number and a unit (s, m, h, d), "
@@ -55,7 +55,7 @@ final class DurationText {
     }
 
     /** {@code duration} as {@link #parse} reads it, to the second: {@code 1h30m}, {@code 45s}, {@code 2d}. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         long seconds = Math.max(0, duration.toSeconds());
         if (seconds == 0) {
             return "0s";

@@ -124,7 +124,7 @@ public final class Passwords {
      *
      * @return the line, or {@code null} at the end of input (Ctrl-D) or on Ctrl-C
      */
-    static String readAt(Terminal terminal, String prompt) {
+    public static String readAt(Terminal terminal, String prompt) {
         LineReader reader = LineReaderBuilder.builder().terminal(terminal)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .variable(LineReader.DISABLE_HISTORY, true).build();

@@ -1,6 +1,7 @@
 package io.roomcast.examples;
 
 import io.roomcast.examples.bot.BotCommand;
+import io.roomcast.examples.load.LoadCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code roomcast} command: {@code roomcast server} hosts a room, {@code roomcast client}
- * joins one, {@code roomcast bot} runs a small bot in one.
+ * joins one, {@code roomcast bot} runs a small bot in one, {@code roomcast load} puts one under
+ * load with many members and checks that nothing is lost.
  */
 @Command(name = "roomcast", mixinStandardHelpOptions = true, versionProvider = Roomcast.Version.class,
         description = "A password-protected chat room over UDP.")
@@ -40,7 +42,8 @@ public final class Roomcast implements Runnable {
         CommandLine commandLine = new CommandLine(new Roomcast(io))
                 .addSubcommand(new ServerCommand(io))
                 .addSubcommand(new ClientCommand(io))
-                .addSubcommand(new BotCommand(io));
+                .addSubcommand(new BotCommand(io))
+                .addSubcommand(new LoadCommand(io));
         for (String session : List.of("client", "bot")) {
             commandLine.getSubcommands().get(session).getCommandSpec().usageMessage()
                     .exitCodeListHeading("Exit status:%n").exitCodeList(ExitStatus.MEANINGS);
