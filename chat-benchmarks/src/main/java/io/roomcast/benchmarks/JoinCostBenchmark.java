@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,6 +41,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the verifier prepares for the joins to come.</li>
  * </ul>
  *
+ * <p>{@code exponentiation=modPow} runs every exponentiation with {@link BigInteger#modPow}, as
+ * before the tables of fixed-base powers, beside {@code fixedBase}, as shipped, in the same run; the
+ * tables are built in setup or warm-up (after their first 24 uses), so the figures are a busy
+ * server's. {@link #roomVerifier} makes each verifier anew, so its table is never built there: a
+ * room builds it at its 25th join (about 9 ms of CPU, once).
+ *
  * <p>Each side replays exchanges recorded in setup (the private values come from seeded
  * {@link Random}s, so the recorded proofs stay valid), so neither side's figure contains the other's
  * work. Besides the average time, {@code :cpuMicros} divided by {@code :ops} is the benchmark
@@ -50,12 +57,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 4)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 @State(Scope.Thread)
 public class JoinCostBenchmark {
-    static final SrpGroup GROUP = SrpGroup.RFC5054_2048_SHA256;
+    /** {@code modPow}: every exponentiation with {@code BigInteger.modPow}, the yardstick; {@code fixedBase}: as shipped. */
+    @Param({"modPow", "fixedBase"})
+    public String exponentiation = "fixedBase";
+
     static final String ROOM = "benchmark";
     static final String PASSWORD = "correct horse battery staple";
     private static final int EXCHANGES = 8;
@@ -63,6 +73,7 @@ public class JoinCostBenchmark {
     private static final byte[] CLIENT_NONCE = new byte[16];
     private static final byte[] SERVER_NONCE = new byte[16];
 
+    private SrpGroup group;
     private SrpVerifier verifier;
     private Exchange[] exchanges;
     private int next;
@@ -75,13 +86,16 @@ public class JoinCostBenchmark {
     @Setup(Level.Trial)
     public void recordExchanges() throws SrpException {
         Random random = new Random(14);
-        verifier = SrpVerifier.create(GROUP, ROOM, PASSWORD, random);
+        SrpGroup wire = SrpGroup.RFC5054_2048_SHA256; // a group of its own, so each trial starts without tables
+        group = "modPow".equals(exponentiation) ? new SrpGroup(wire.n(), wire.g(), "SHA-256", Integer.MAX_VALUE)
+                : new SrpGroup(wire.n(), wire.g(), "SHA-256");
+        verifier = SrpVerifier.create(group, ROOM, PASSWORD, random);
         exchanges = new Exchange[EXCHANGES];
         for (int i = 0; i < EXCHANGES; i++) {
             long clientSeed = random.nextLong();
             long serverSeed = random.nextLong();
-            SrpClientSession client = new SrpClientSession(GROUP, new Random(clientSeed));
-            SrpServerSession server = new SrpServerSession(GROUP, verifier, client.publicValue(), new Random(serverSeed));
+            SrpClientSession client = new SrpClientSession(group, new Random(clientSeed));
+            SrpServerSession server = new SrpServerSession(group, verifier, client.publicValue(), new Random(serverSeed));
             byte[] m1 = client.respond(ROOM, PASSWORD, verifier.salt(), server.publicValue(), CONTEXT);
             byte[] m2 = server.verifyClient(m1, CONTEXT);
             client.verifyServer(m2);
@@ -94,7 +108,7 @@ public class JoinCostBenchmark {
     @Benchmark
     public int serverJoin(CpuTime cpu) throws SrpException {
         Exchange exchange = exchanges[next++ & (EXCHANGES - 1)];
-        SrpServerSession server = new SrpServerSession(GROUP, verifier, exchange.publicA,
+        SrpServerSession server = new SrpServerSession(group, verifier, exchange.publicA,
                 new Random(exchange.serverSeed));
         byte[] publicB = server.publicValue();
         byte[] m2 = server.verifyClient(exchange.clientProof, CONTEXT);
@@ -108,7 +122,7 @@ public class JoinCostBenchmark {
     @Benchmark
     public int clientJoin(CpuTime cpu) throws SrpException {
         Exchange exchange = exchanges[next++ & (EXCHANGES - 1)];
-        SrpClientSession client = new SrpClientSession(GROUP, new Random(exchange.clientSeed));
+        SrpClientSession client = new SrpClientSession(group, new Random(exchange.clientSeed));
         byte[] publicA = client.publicValue();
         byte[] m1 = client.respond(ROOM, PASSWORD, exchange.salt, exchange.publicB, CONTEXT);
         client.verifyServer(exchange.serverProof);
@@ -121,7 +135,7 @@ public class JoinCostBenchmark {
     /** A room's verifier, made once as the room starts; returns {@code v}'s lowest bits. */
     @Benchmark
     public int roomVerifier(CpuTime cpu) {
-        SrpVerifier made = SrpVerifier.create(GROUP, ROOM, PASSWORD, new Random(next++));
+        SrpVerifier made = SrpVerifier.create(group, ROOM, PASSWORD, new Random(next++));
         cpu.operationDone();
         return made.v().intValue();
     }
@@ -129,8 +143,8 @@ public class JoinCostBenchmark {
     /** {@code true} if the recorded exchanges replay: for the test that keeps this benchmark working. */
     boolean replaysMatch() throws SrpException {
         Exchange first = exchanges[0];
-        SrpServerSession server = new SrpServerSession(GROUP, verifier, first.publicA, new Random(first.serverSeed));
-        SrpClientSession client = new SrpClientSession(GROUP, new Random(first.clientSeed));
+        SrpServerSession server = new SrpServerSession(group, verifier, first.publicA, new Random(first.serverSeed));
+        SrpClientSession client = new SrpClientSession(group, new Random(first.clientSeed));
         return Arrays.equals(server.publicValue(), first.publicB) && Arrays.equals(client.publicValue(), first.publicA)
                 && new BigInteger(1, first.publicB).signum() > 0;
     }
