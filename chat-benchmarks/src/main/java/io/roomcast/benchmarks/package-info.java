@@ -13,6 +13,7 @@
  *   <li>{@link io.roomcast.benchmarks.CodecBenchmark} — one chat message through the codec and
  *       AES-GCM, with allocation per message ({@code -prof gc});</li>
  *   <li>{@link io.roomcast.benchmarks.HandshakeBenchmark} — joins per second;</li>
+ *   <li>{@link io.roomcast.benchmarks.JoinCostBenchmark} — the CPU one join costs the server and the client;</li>
  *   <li>{@link io.roomcast.benchmarks.IdleMemberMemoryBenchmark} — heap retained per idle member;</li>
  *   <li>{@link io.roomcast.benchmarks.LoopTurnBenchmark} — the server's timer bookkeeping per loop turn.</li>
  * </ul>

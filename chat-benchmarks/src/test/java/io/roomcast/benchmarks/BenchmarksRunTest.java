@@ -105,6 +105,26 @@ class BenchmarksRunTest {
     }
 
     @Test
+    void eachSideOfAJoinReplaysARecordedExchange() throws Exception {
+        for (String exponentiation : new String[] {"modPow", "fixedBase"}) {
+            JoinCostBenchmark benchmark = new JoinCostBenchmark();
+            benchmark.exponentiation = exponentiation;
+            benchmark.recordExchanges();
+            JoinCostBenchmark.CpuTime cpu = new JoinCostBenchmark.CpuTime();
+            cpu.startIteration();
+
+            assertThat(benchmark.replaysMatch()).isTrue();
+            for (int i = 0; i < 3; i++) { // each throws SrpException if its peer's recorded proof does not check
+                benchmark.serverJoin(cpu);
+                benchmark.clientJoin(cpu);
+            }
+            benchmark.roomVerifier(cpu);
+            assertThat(cpu.ops).isEqualTo(7);
+            assertThat(cpu.cpuMicrosPerOp()).isPositive();
+        }
+    }
+
+    @Test
     void theLoopTurnBenchmarkAsksARoomOfIdleMembers() {
         LoopTurnBenchmark benchmark = new LoopTurnBenchmark();
         benchmark.members = 20;

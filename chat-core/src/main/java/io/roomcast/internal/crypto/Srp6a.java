@@ -36,17 +36,17 @@ public final class Srp6a {
 
     /** {@code v = g^x % N}. */
     public static BigInteger verifier(SrpGroup group, BigInteger x) {
-        return group.g().modPow(x, group.n());
+        return group.powerOfG(x);
     }
 
     /** {@code A = g^a % N}. */
     public static BigInteger clientPublic(SrpGroup group, BigInteger a) {
-        return group.g().modPow(a, group.n());
+        return group.powerOfG(a);
     }
 
     /** {@code B = (k*v + g^b) % N}. */
     public static BigInteger serverPublic(SrpGroup group, BigInteger v, BigInteger b) {
-        return group.k().multiply(v).add(group.g().modPow(b, group.n())).mod(group.n());
+        return group.k().multiply(v).add(group.powerOfG(b)).mod(group.n());
     }
 
     /** {@code u = H(PAD(A) | PAD(B))}. */
@@ -57,14 +57,22 @@ public final class Srp6a {
     /** The client's premaster secret {@code S = (B - k*g^x) ^ (a + u*x) % N}. */
     public static BigInteger clientSecret(SrpGroup group, BigInteger b, BigInteger x, BigInteger a, BigInteger u) {
         BigInteger n = group.n();
-        BigInteger base = b.subtract(group.k().multiply(group.g().modPow(x, n))).mod(n);
+        BigInteger base = b.subtract(group.k().multiply(group.powerOfG(x))).mod(n);
         return base.modPow(a.add(u.multiply(x)), n);
     }
 
     /** The server's premaster secret {@code S = (A * v^u) ^ b % N}. */
     public static BigInteger serverSecret(SrpGroup group, BigInteger a, BigInteger v, BigInteger u, BigInteger b) {
+        return serverSecretFromPower(group, a, v.modPow(u, group.n()), b);
+    }
+
+    /**
+     * The same {@code S = (A * v^u) ^ b % N} from {@code v^u}, which the server computes from its
+     * verifier's table of powers ({@link SrpVerifier#powerOfV}).
+     */
+    static BigInteger serverSecretFromPower(SrpGroup group, BigInteger a, BigInteger vToTheU, BigInteger b) {
         BigInteger n = group.n();
-        return a.multiply(v.modPow(u, n)).mod(n).modPow(b, n);
+        return a.multiply(vToTheU).mod(n).modPow(b, n);
     }
 
     /** The session key {@code K = H(PAD(S))}. */

@@ -10,8 +10,9 @@ import java.util.Objects;
  * An SRP group: the safe prime {@code N}, the generator {@code g} and the hash function that
  * SRP-6a uses with them (RFC 5054 section 2 and Appendix A).
  *
- * <p>Immutable and thread-safe. {@link MessageDigest} instances are created per call, so
- * the group can be shared freely.
+ * <p>Thread-safe, and immutable but for the table of powers of {@code g} it builds once it is
+ * used often ({@link FixedBase}: about 840 KiB at 2048 bits, shared by every session in the
+ * process). {@link MessageDigest} instances are created per call, so the group can be shared freely.
  */
 public final class SrpGroup {
 
@@ -47,6 +48,9 @@ public final class SrpGroup {
     private final String hashAlgorithm;
     private final int length;
     private final BigInteger k;
+    private final int exponentBits;
+    private final int buildAfterUses;
+    private final FixedBase generator;
 
     /**
      * A group from its parameters.
@@ -56,12 +60,26 @@ public final class SrpGroup {
      * @param hashAlgorithm a {@link MessageDigest} algorithm name, such as {@code SHA-256}
      */
     public SrpGroup(BigInteger n, BigInteger g, String hashAlgorithm) {
+        this(n, g, hashAlgorithm, FixedBase.BUILD_AFTER_USES);
+    }
+
+    /**
+     * A group whose tables of powers (of {@code g}, and of the verifiers it makes) are built after
+     * {@code buildAfterUses} exponentiations: 0 for tests that check the tables from the first use,
+     * {@link Integer#MAX_VALUE} for {@link BigInteger#modPow} throughout (the benchmark's yardstick).
+     *
+     * @param buildAfterUses 0 or more
+     */
+    public SrpGroup(BigInteger n, BigInteger g, String hashAlgorithm, int buildAfterUses) {
+        this.buildAfterUses = buildAfterUses;
         this.n = Objects.requireNonNull(n, "n");
         this.g = Objects.requireNonNull(g, "g");
         this.hashAlgorithm = Objects.requireNonNull(hashAlgorithm, "hashAlgorithm");
         this.length = (n.bitLength() + 7) / 8;
         newDigest(); // fail at construction, not in the middle of a handshake
         this.k = new BigInteger(1, hash(pad(n), pad(g)));
+        this.exponentBits = Math.max(SrpClientSession.PRIVATE_BITS, 8 * hashLength());
+        this.generator = fixedBase(g);
     }
 
     /** A group for the RFC 5054 Appendix B test vectors: 1024 bits with the given hash. */
@@ -92,6 +110,27 @@ public final class SrpGroup {
     /** The multiplier {@code k = H(N | PAD(g))}. */
     public BigInteger k() {
         return k;
+    }
+
+    /**
+     * {@code g^exponent % N}, from the group's table of powers of {@code g} once it is built.
+     * Equal to {@code g().modPow(exponent, n())}.
+     */
+    public BigInteger powerOfG(BigInteger exponent) {
+        return generator.pow(exponent);
+    }
+
+    /**
+     * Powers of another base fixed modulo {@code N} (a verifier), with a table that serves the
+     * exponents SRP-6a raises such bases to: the private values and hash outputs, whichever is wider.
+     */
+    FixedBase fixedBase(BigInteger base) {
+        return new FixedBase(base, n, exponentBits, FixedBase.WINDOW_BITS, buildAfterUses);
+    }
+
+    /** The powers of {@code g}: for tests and figures. */
+    FixedBase generator() {
+        return generator;
     }
 
     /** Bytes in {@code N}: the width every public value is padded to. */

@@ -57,7 +57,7 @@ public final class SrpServerSession {
      */
     public byte[] verifyClient(byte[] clientProof, byte[] context) throws SrpException {
         BigInteger u = Srp6a.requireNonZeroScrambler(Srp6a.u(group, publicA, publicB));
-        byte[] candidateKey = Srp6a.sessionKey(group, Srp6a.serverSecret(group, publicA, verifier.v(), u, b));
+        byte[] candidateKey = Srp6a.sessionKey(group, Srp6a.serverSecretFromPower(group, publicA, verifier.powerOfV(group, u), b));
         byte[] expected = Srp6a.clientProof(group, verifier.identity(), verifier.salt(), publicA, publicB,
                 candidateKey, context);
         if (!MessageDigest.isEqual(expected, clientProof)) {

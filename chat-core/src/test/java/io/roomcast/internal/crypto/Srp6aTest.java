@@ -76,6 +76,40 @@ class Srp6aTest {
     }
 
     @Test
+    void theVectorsHoldWithTheTablesOfPowersBuiltFromTheFirstUse() throws SrpException {
+        SrpGroup tabled = new SrpGroup(SrpGroup.RFC5054_1024_N, BigInteger.TWO, "SHA-1", 0);
+        assertThat(Srp6a.verifier(tabled, X)).isEqualTo(V);
+        assertThat(tabled.generator().table()).isNotNull();
+        SrpVerifier verifier = new SrpVerifier(I, SALT, V);
+        SrpClientSession client = new SrpClientSession(tabled, A_PRIVATE);
+        SrpServerSession server = new SrpServerSession(tabled, verifier, client.publicValue(), B_PRIVATE);
+        assertThat(new BigInteger(1, client.publicValue())).isEqualTo(A_PUBLIC);
+        assertThat(new BigInteger(1, server.publicValue())).isEqualTo(B_PUBLIC);
+
+        byte[] m1 = client.respond(I, P, SALT, server.publicValue(), CONTEXT);
+        client.verifyServer(server.verifyClient(m1, CONTEXT));
+
+        assertThat(verifier.powers().table()).isNotNull(); // v^u came from the table
+        assertThat(server.key().live()).isEqualTo(client.key().live()).isEqualTo(Srp6a.sessionKey(GROUP, S));
+    }
+
+    @Test
+    void sessionsAgreeBeforeAndAfterTheTablesAreBuilt() throws SrpException {
+        Random random = new Random(54);
+        SrpGroup group = new SrpGroup(SrpGroup.RFC5054_2048_SHA256.n(), BigInteger.TWO, "SHA-256", 3);
+        SrpVerifier verifier = SrpVerifier.create(group, "lobby", "secret", random);
+        for (int i = 0; i < 5; i++) {
+            SrpClientSession client = new SrpClientSession(group, random);
+            SrpServerSession server = new SrpServerSession(group, verifier, client.publicValue(), random);
+            byte[] m1 = client.respond("lobby", "secret", verifier.salt(), server.publicValue(), CONTEXT);
+            client.verifyServer(server.verifyClient(m1, CONTEXT));
+            assertThat(client.key().live()).isEqualTo(server.key().live());
+        }
+        assertThat(group.generator().table()).isNotNull();
+        assertThat(verifier.powers().table()).isNotNull();
+    }
+
+    @Test
     void theRoomcastGroupIsA2048BitSafePrime() {
         BigInteger n = SrpGroup.RFC5054_2048_SHA256.n();
         assertThat(n.bitLength()).isEqualTo(2048);
