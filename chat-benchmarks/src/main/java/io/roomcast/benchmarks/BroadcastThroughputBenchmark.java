@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code payload}-byte messages as fast as the end-to-end {@link DeliveryWindow} of
  * {@value #WINDOW} messages allows. The primary score is messages per second; the one that
  * matters is {@code :deliveries}, messages received by member listeners per second, summed
- * (the sender receives its own messages too, as every member does). The server's per-member
+ * (the sender receives its own messages too, as every member does); the one that compares across
+ * runs is {@code :cpuNanosPerDelivery}, the server's I/O thread's CPU time per delivery
+ * ({@link CpuPerDelivery}), beside the yardstick's sender's CPU time per datagram. The server's per-member
  * rate limit is raised out of the way. Nothing may be dropped: at teardown every member must
  * have received every message sent, or the run fails.
  *
@@ -58,6 +60,7 @@ public class BroadcastThroughputBenchmark {
     private AtomicLong[] received;
     private ChatClient sender;
     private String text;
+    private ThreadCpuClock serverLoop;
     private long sent;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -78,6 +81,7 @@ public class BroadcastThroughputBenchmark {
         room = new LoopbackRoom(members, this::countingListener);
         sender = room.members.get(0);
         text = LoopbackRoom.payload(payload);
+        serverLoop = room.serverLoopClock();
     }
 
     private ChatClientListener countingListener(int member) {
@@ -92,14 +96,16 @@ public class BroadcastThroughputBenchmark {
     }
 
     @Benchmark
-    public void broadcast(Deliveries deliveries) throws InterruptedException {
+    public void broadcast(Deliveries deliveries, CpuPerDelivery cpu) throws InterruptedException {
         if (!window.acquire(LOST_AFTER_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("a message did not reach every member within " + LOST_AFTER_SECONDS
                     + " s; sent " + sent + ", refused " + refused.get(), firstFailure.get());
         }
         sender.send(text).whenComplete(onAccepted);
         sent++;
-        deliveries.update(window.deliveries());
+        long total = window.deliveries();
+        deliveries.update(total);
+        cpu.update(total, serverLoop);
     }
 
     @TearDown(Level.Trial)

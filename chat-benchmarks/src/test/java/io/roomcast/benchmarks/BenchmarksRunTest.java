@@ -1,6 +1,7 @@
 package io.roomcast.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.roomcast.internal.protocol.SimulatedRoom;
 import io.roomcast.internal.wire.EventFrame;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class BenchmarksRunTest {
-    private static final int OPERATIONS = 20;
+    /** Enough operations to fill the delivery window thrice, so the CPU counter samples deliveries. */
+    private static final int OPERATIONS = 3 * BroadcastThroughputBenchmark.WINDOW;
 
     @Test
     void broadcastDeliversEveryMessageToEveryMember() throws Exception {
@@ -23,13 +25,48 @@ class BenchmarksRunTest {
         benchmark.members = 3;
         benchmark.payload = 32;
         benchmark.startRoom();
+        CpuPerDelivery cpu = new CpuPerDelivery();
+        cpu.startIteration();
         for (int i = 0; i < OPERATIONS; i++) {
-            benchmark.broadcast(new Deliveries());
+            benchmark.broadcast(new Deliveries(), cpu);
         }
         benchmark.checkNothingLostAndStop(); // throws if any member missed a message
 
         assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
         assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
+        assertThat(cpu.cpuNanosPerDelivery).as("the server loop's CPU time per delivery").isPositive().isFinite();
+    }
+
+    @Test
+    void theCpuCounterDividesTheThreadsCpuTimeByTheDeliveriesBetweenTheSamePoints() {
+        ThreadCpuClock clock = ThreadCpuClock.ofCurrentThread();
+        CpuPerDelivery cpu = new CpuPerDelivery();
+        cpu.startIteration();
+        assertThat(cpu.cpuNanosPerDelivery).isNaN();
+        long total = 500;
+        long cpuBefore = clock.cpuNanos();
+        cpu.update(total, clock);
+        long spin = 0;
+        for (int i = 1; i <= CpuPerDelivery.SAMPLE_EVERY; i++) {
+            for (int j = 0; j < 10_000; j++) {
+                spin += j ^ i; // burn a little CPU so the figure is measurable
+            }
+            total += 10;
+            cpu.update(total, clock);
+        }
+        long cpuAfter = clock.cpuNanos();
+        assertThat(spin).isNotZero();
+        long delivered = 10L * CpuPerDelivery.SAMPLE_EVERY;
+        assertThat(cpu.cpuNanosPerDelivery).isPositive()
+                .isLessThanOrEqualTo((double) (cpuAfter - cpuBefore) / delivered);
+    }
+
+    @Test
+    void aThreadCpuClockIsFoundByNameAndRefusesAnUnknownName() {
+        ThreadCpuClock mine = ThreadCpuClock.ofThreadNamed(Thread.currentThread().getName());
+        assertThat(mine.cpuNanos()).isPositive();
+        assertThatThrownBy(() -> ThreadCpuClock.ofThreadNamed("no such thread 7f3a"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no such thread 7f3a");
     }
 
     @Test
@@ -52,13 +89,16 @@ class BenchmarksRunTest {
         benchmark.members = 3;
         benchmark.payload = 256;
         benchmark.open();
+        CpuPerDelivery cpu = new CpuPerDelivery();
+        cpu.startIteration();
         for (int i = 0; i < OPERATIONS; i++) {
-            benchmark.fanout(new Deliveries());
+            benchmark.fanout(new Deliveries(), cpu);
         }
         benchmark.close(); // waits for the window to drain; throws if a datagram was lost
 
         assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
         assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
+        assertThat(cpu.cpuNanosPerDelivery).as("the sender's CPU time per datagram").isPositive().isFinite();
     }
 
     @Test
