@@ -62,7 +62,7 @@ public class RawFanoutBenchmark {
     private DeliveryWindow window;
     private ByteBuffer message;
     private long sent;
-    private ThreadCpuClock senderClock;
+    private CpuPerDelivery senderCpu;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
@@ -114,8 +114,15 @@ public class RawFanoutBenchmark {
         }
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        if (senderCpu != null) {
+            senderCpu.startIteration();
+        }
+    }
+
     @Benchmark
-    public void fanout(Deliveries deliveries, CpuPerDelivery cpu) throws InterruptedException, IOException {
+    public void fanout(Deliveries deliveries) throws InterruptedException, IOException {
         if (!window.acquire(BroadcastThroughputBenchmark.LOST_AFTER_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("a datagram was lost on loopback after " + sent + " messages", drainFailure);
         }
@@ -126,10 +133,10 @@ public class RawFanoutBenchmark {
         sent++;
         long total = window.deliveries();
         deliveries.update(total);
-        if (senderClock == null) {
-            senderClock = ThreadCpuClock.ofCurrentThread(); // the JMH thread that sends
+        if (senderCpu == null) {
+            senderCpu = new CpuPerDelivery(ThreadCpuClock.ofCurrentThread()); // the JMH thread that sends
         }
-        cpu.update(total, senderClock);
+        senderCpu.update(total);
     }
 
     @TearDown(Level.Trial)
@@ -151,6 +158,11 @@ public class RawFanoutBenchmark {
                 receiver.close();
             }
         }
+    }
+
+    /** The sender's CPU time per datagram, for the smoke test; {@code null} before the first operation. */
+    CpuPerDelivery senderCpu() {
+        return senderCpu;
     }
 
     /** Messages sent so far, for the smoke test. */

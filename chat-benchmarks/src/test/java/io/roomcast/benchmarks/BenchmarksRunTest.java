@@ -25,40 +25,50 @@ class BenchmarksRunTest {
         benchmark.members = 3;
         benchmark.payload = 32;
         benchmark.startRoom();
-        CpuPerDelivery cpu = new CpuPerDelivery();
-        cpu.startIteration();
         for (int i = 0; i < OPERATIONS; i++) {
-            benchmark.broadcast(new Deliveries(), cpu);
+            benchmark.broadcast(new Deliveries());
         }
         benchmark.checkNothingLostAndStop(); // throws if any member missed a message
 
         assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
         assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
-        assertThat(cpu.cpuNanosPerDelivery).as("the server loop's CPU time per delivery").isPositive().isFinite();
+        assertThat(benchmark.serverCpu().nanosPerDelivery()).as("the server loop's CPU time per delivery")
+                .isPositive().isFinite();
     }
 
     @Test
     void theCpuCounterDividesTheThreadsCpuTimeByTheDeliveriesBetweenTheSamePoints() {
         ThreadCpuClock clock = ThreadCpuClock.ofCurrentThread();
-        CpuPerDelivery cpu = new CpuPerDelivery();
+        CpuPerDelivery cpu = new CpuPerDelivery(clock);
         cpu.startIteration();
-        assertThat(cpu.cpuNanosPerDelivery).isNaN();
+        assertThat(cpu.nanosPerDelivery()).isNaN();
         long total = 500;
         long cpuBefore = clock.cpuNanos();
-        cpu.update(total, clock);
+        cpu.update(total);
         long spin = 0;
         for (int i = 1; i <= CpuPerDelivery.SAMPLE_EVERY; i++) {
             for (int j = 0; j < 10_000; j++) {
                 spin += j ^ i; // burn a little CPU so the figure is measurable
             }
             total += 10;
-            cpu.update(total, clock);
+            cpu.update(total);
         }
         long cpuAfter = clock.cpuNanos();
         assertThat(spin).isNotZero();
         long delivered = 10L * CpuPerDelivery.SAMPLE_EVERY;
-        assertThat(cpu.cpuNanosPerDelivery).isPositive()
+        assertThat(cpu.nanosPerDelivery()).isPositive()
                 .isLessThanOrEqualTo((double) (cpuAfter - cpuBefore) / delivered);
+        assertThat(CpuPerDelivery.activeFigure()).isEqualTo(cpu.nanosPerDelivery());
+
+        new CpuPerDeliveryProfiler().beforeIteration(null, null);
+        assertThat(CpuPerDelivery.activeFigure()).as("a new iteration reports only what it measured").isNaN();
+        assertThat(new CpuPerDeliveryProfiler().afterIteration(null, null, null)).isEmpty();
+    }
+
+    @Test
+    void theJarsEntryPointAddsTheCpuProfilerToWhateverTheUserAsked() {
+        assertThat(BenchmarkMain.withCpuProfiler(new String[] {"Broadcast", "-f", "1"}))
+                .containsExactly("Broadcast", "-f", "1", "-prof", CpuPerDeliveryProfiler.class.getName());
     }
 
     @Test
@@ -89,16 +99,15 @@ class BenchmarksRunTest {
         benchmark.members = 3;
         benchmark.payload = 256;
         benchmark.open();
-        CpuPerDelivery cpu = new CpuPerDelivery();
-        cpu.startIteration();
         for (int i = 0; i < OPERATIONS; i++) {
-            benchmark.fanout(new Deliveries(), cpu);
+            benchmark.fanout(new Deliveries());
         }
         benchmark.close(); // waits for the window to drain; throws if a datagram was lost
 
         assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
         assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
-        assertThat(cpu.cpuNanosPerDelivery).as("the sender's CPU time per datagram").isPositive().isFinite();
+        assertThat(benchmark.senderCpu().nanosPerDelivery()).as("the sender's CPU time per datagram")
+                .isPositive().isFinite();
     }
 
     @Test
