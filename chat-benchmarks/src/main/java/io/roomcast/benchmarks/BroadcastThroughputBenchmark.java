@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code payload}-byte messages as fast as the end-to-end {@link DeliveryWindow} of
  * {@value #WINDOW} messages allows. The primary score is messages per second; the one that
  * matters is {@code :deliveries}, messages received by member listeners per second, summed
- * (the sender receives its own messages too, as every member does). The server's per-member
+ * (the sender receives its own messages too, as every member does); the one that compares across
+ * runs is {@code :cpuNanosPerDelivery}, the server's I/O thread's CPU time per delivery
+ * ({@link CpuPerDelivery}), beside the yardstick's sender's CPU time per datagram. The server's per-member
  * rate limit is raised out of the way. Nothing may be dropped: at teardown every member must
  * have received every message sent, or the run fails.
  *
@@ -58,6 +60,7 @@ public class BroadcastThroughputBenchmark {
     private AtomicLong[] received;
     private ChatClient sender;
     private String text;
+    private CpuPerDelivery serverCpu;
     private long sent;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -78,6 +81,7 @@ public class BroadcastThroughputBenchmark {
         room = new LoopbackRoom(members, this::countingListener);
         sender = room.members.get(0);
         text = LoopbackRoom.payload(payload);
+        serverCpu = new CpuPerDelivery(room.serverLoopClock());
     }
 
     private ChatClientListener countingListener(int member) {
@@ -91,6 +95,11 @@ public class BroadcastThroughputBenchmark {
         };
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        serverCpu.startIteration();
+    }
+
     @Benchmark
     public void broadcast(Deliveries deliveries) throws InterruptedException {
         if (!window.acquire(LOST_AFTER_SECONDS, TimeUnit.SECONDS)) {
@@ -99,7 +108,9 @@ public class BroadcastThroughputBenchmark {
         }
         sender.send(text).whenComplete(onAccepted);
         sent++;
-        deliveries.update(window.deliveries());
+        long total = window.deliveries();
+        deliveries.update(total);
+        serverCpu.update(total);
     }
 
     @TearDown(Level.Trial)
@@ -124,6 +135,11 @@ public class BroadcastThroughputBenchmark {
         } finally {
             room.close();
         }
+    }
+
+    /** The server loop's CPU time per delivery, for the smoke test. */
+    CpuPerDelivery serverCpu() {
+        return serverCpu;
     }
 
     /** Messages sent so far, for the smoke test. */

@@ -49,6 +49,11 @@ final class LoopbackRoom implements AutoCloseable {
         }
     }
 
+    /** The CPU clock of the server's I/O thread, the one thread every message passes through. */
+    ThreadCpuClock serverLoopClock() {
+        return ThreadCpuClock.ofThreadNamed("roomcast-server-" + server.localAddress().getPort() + "-io");
+    }
+
     /** A client for this room, not yet connected. */
     ChatClient newClient(String username, ChatClientListener listener) {
         return ChatClient.builder()

@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link DatagramChannel} sends each {@code payload}-byte message as its own datagram to each of
  * {@code members} receiving channels on 127.0.0.1, which one selector thread drains. The same
  * end-to-end {@link DeliveryWindow} applies (so the sender cannot overrun the receivers' socket
- * buffers and "win" by losing datagrams); the score that compares is {@code :deliveries}.
+ * buffers and "win" by losing datagrams); the scores that compare are {@code :deliveries} and
+ * {@code :cpuNanosPerDelivery}, here the sending thread's CPU time per datagram sent (one datagram
+ * per delivery).
  * No encryption, no acknowledgements, no ordering, no coalescing, no listener dispatch.
  *
  * <p>{@code java -jar chat-benchmarks/target/benchmarks.jar "BroadcastThroughput|RawFanout"}
@@ -60,6 +62,7 @@ public class RawFanoutBenchmark {
     private DeliveryWindow window;
     private ByteBuffer message;
     private long sent;
+    private CpuPerDelivery senderCpu;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
@@ -111,6 +114,13 @@ public class RawFanoutBenchmark {
         }
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        if (senderCpu != null) {
+            senderCpu.startIteration();
+        }
+    }
+
     @Benchmark
     public void fanout(Deliveries deliveries) throws InterruptedException, IOException {
         if (!window.acquire(BroadcastThroughputBenchmark.LOST_AFTER_SECONDS, TimeUnit.SECONDS)) {
@@ -121,7 +131,12 @@ public class RawFanoutBenchmark {
             sender.send(message, address);
         }
         sent++;
-        deliveries.update(window.deliveries());
+        long total = window.deliveries();
+        deliveries.update(total);
+        if (senderCpu == null) {
+            senderCpu = new CpuPerDelivery(ThreadCpuClock.ofCurrentThread()); // the JMH thread that sends
+        }
+        senderCpu.update(total);
     }
 
     @TearDown(Level.Trial)
@@ -143,6 +158,11 @@ public class RawFanoutBenchmark {
                 receiver.close();
             }
         }
+    }
+
+    /** The sender's CPU time per datagram, for the smoke test; {@code null} before the first operation. */
+    CpuPerDelivery senderCpu() {
+        return senderCpu;
     }
 
     /** Messages sent so far, for the smoke test. */

@@ -1,6 +1,7 @@
 package io.roomcast.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.roomcast.internal.protocol.SimulatedRoom;
 import io.roomcast.internal.wire.EventFrame;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class BenchmarksRunTest {
-    private static final int OPERATIONS = 20;
+    /** Enough operations to fill the delivery window thrice, so the CPU counter samples deliveries. */
+    private static final int OPERATIONS = 3 * BroadcastThroughputBenchmark.WINDOW;
 
     @Test
     void broadcastDeliversEveryMessageToEveryMember() throws Exception {
@@ -30,6 +32,51 @@ class BenchmarksRunTest {
 
         assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
         assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
+        assertThat(benchmark.serverCpu().nanosPerDelivery()).as("the server loop's CPU time per delivery")
+                .isPositive().isFinite();
+    }
+
+    @Test
+    void theCpuCounterDividesTheThreadsCpuTimeByTheDeliveriesBetweenTheSamePoints() {
+        ThreadCpuClock clock = ThreadCpuClock.ofCurrentThread();
+        CpuPerDelivery cpu = new CpuPerDelivery(clock);
+        cpu.startIteration();
+        assertThat(cpu.nanosPerDelivery()).isNaN();
+        long total = 500;
+        long cpuBefore = clock.cpuNanos();
+        cpu.update(total);
+        long spin = 0;
+        for (int i = 1; i <= CpuPerDelivery.SAMPLE_EVERY; i++) {
+            for (int j = 0; j < 10_000; j++) {
+                spin += j ^ i; // burn a little CPU so the figure is measurable
+            }
+            total += 10;
+            cpu.update(total);
+        }
+        long cpuAfter = clock.cpuNanos();
+        assertThat(spin).isNotZero();
+        long delivered = 10L * CpuPerDelivery.SAMPLE_EVERY;
+        assertThat(cpu.nanosPerDelivery()).isPositive()
+                .isLessThanOrEqualTo((double) (cpuAfter - cpuBefore) / delivered);
+        assertThat(CpuPerDelivery.activeFigure()).isEqualTo(cpu.nanosPerDelivery());
+
+        new CpuPerDeliveryProfiler().beforeIteration(null, null);
+        assertThat(CpuPerDelivery.activeFigure()).as("a new iteration reports only what it measured").isNaN();
+        assertThat(new CpuPerDeliveryProfiler().afterIteration(null, null, null)).isEmpty();
+    }
+
+    @Test
+    void theJarsEntryPointAddsTheCpuProfilerToWhateverTheUserAsked() {
+        assertThat(BenchmarkMain.withCpuProfiler(new String[] {"Broadcast", "-f", "1"}))
+                .containsExactly("Broadcast", "-f", "1", "-prof", CpuPerDeliveryProfiler.class.getName());
+    }
+
+    @Test
+    void aThreadCpuClockIsFoundByNameAndRefusesAnUnknownName() {
+        ThreadCpuClock mine = ThreadCpuClock.ofThreadNamed(Thread.currentThread().getName());
+        assertThat(mine.cpuNanos()).isPositive();
+        assertThatThrownBy(() -> ThreadCpuClock.ofThreadNamed("no such thread 7f3a"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no such thread 7f3a");
     }
 
     @Test
@@ -59,6 +106,8 @@ class BenchmarksRunTest {
 
         assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
         assertThat(benchmark.deliveries()).isEqualTo(3L * OPERATIONS);
+        assertThat(benchmark.senderCpu().nanosPerDelivery()).as("the sender's CPU time per datagram")
+                .isPositive().isFinite();
     }
 
     @Test
