@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Joins per second: a cold {@link ChatClient} (new socket, new threads) joins a running room on
  * loopback — the full SRP-6a handshake over the RFC 5054 2048-bit group on both sides, key
  * schedule, WELCOME — and leaves again. Client and server share this JVM's cores, so each join
- * pays for both sides' modular exponentiation (about 5 ms of CPU in all on the machine in
- * BENCHMARKS.md). {@link #joinAndLeave} is one client after another, which leaves a core idle
+ * pays for both sides' modular exponentiation ({@link JoinCostBenchmark} measures each side's
+ * CPU alone: about 0.7–1 ms for the server and 1.2 ms for the client on the machine in
+ * BENCHMARKS.md, with the fixed-base tables). {@link #joinAndLeave} is one client after another, which leaves a core idle
  * while the other side computes; {@link #fourJoiningAtOnce} is four clients joining at the same
  * time, as a busy server sees them, and is the figure for the server's rate of joins.
  *
