@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * SECURITY.md: "source IPs tracked for throttling: 65,536 (least recently seen forgotten)". The
- * throttle remembers at most {@link AttemptThrottle#MAX_TRACKED} address groups; one more forgets
- * the group seen least recently (its penalty with it), not the one added first, and however many
- * groups come, no more than the bound is remembered.
+ * SECURITY.md: "source IPs tracked for throttling: 65,536 (least recently seen forgotten)" and the
+ * password-proof penalty "10 s doubling to 10 min". The throttle remembers at most
+ * {@link AttemptThrottle#MAX_TRACKED} address groups; one more forgets the group seen least
+ * recently (its penalty with it), not the one added first, and however many groups come, no more
+ * than the bound is remembered.
  *
  * <p>A remembered group is observed through its penalty: every group here is penalised (or, for
  * the filler, asked about, which is all a HELLO does), and {@link AttemptThrottle#refusedForNanos}
@@ -52,6 +53,7 @@ class AttemptThrottleBoundTest {
         assertThat(throttle.refusedForNanos(early, SECOND)).as("a recently seen group keeps its penalty, though added first")
                 .isEqualTo(9 * SECOND);
         assertThat(throttle.refusedForNanos(newcomer, SECOND)).isEqualTo(9 * SECOND);
+        assertThat(AttemptThrottle.MAX_TRACKED).as("SECURITY.md: 65,536").isEqualTo(65_536);
     }
 
     @Test
@@ -74,6 +76,25 @@ class AttemptThrottleBoundTest {
         }
         assertThat(remembered).as("groups remembered").isEqualTo(AttemptThrottle.MAX_TRACKED);
         assertThat(firstRemembered).as("the most recent ones").isEqualTo(groups - AttemptThrottle.MAX_TRACKED);
+    }
+
+    @Test
+    void thePenaltyDoublesFromTheWindowUpToTenMinutes() throws Exception {
+        AttemptThrottle throttle = new AttemptThrottle(FAILURES, 10 * SECOND);
+        InetAddress guesser = InetAddress.getByName("10.200.0.1");
+        long[] expectedSeconds = {10, 20, 40, 80, 160, 320, 600, 600, 600};
+        long now = 0;
+        for (long seconds : expectedSeconds) {
+            for (int i = 0; i < FAILURES; i++) {
+                assertThat(throttle.startCheck(guesser, now)).isEqualTo(AttemptThrottle.Check.GO);
+                throttle.checked(guesser, true, now);
+            }
+            assertThat(throttle.refusedForNanos(guesser, now)).as("offence after %d s", now / SECOND)
+                    .isEqualTo(seconds * SECOND);
+            now += seconds * SECOND; // the penalty is over: the next guesses may go
+            assertThat(throttle.refusedForNanos(guesser, now)).isZero();
+        }
+        assertThat(AttemptThrottle.MAX_PENALTY_NANOS).as("SECURITY.md: 10 min").isEqualTo(600 * SECOND);
     }
 
     /** Five wrong guesses from {@code address} at time 0: refused for 10 s. */
