@@ -34,6 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * rate limit is raised out of the way. Nothing may be dropped: at teardown every member must
  * have received every message sent, or the run fails.
  *
+ * <p>{@code members = 1000} is the scale figure: a room of a thousand real members in one JVM,
+ * which the shared client loops make possible (each client no longer owns threads); its setup
+ * joins them one after another, so it takes some seconds before the first iteration.
+ *
  * <p>Run beside its yardstick, in one invocation so their ratio is meaningful:
  * {@code java -jar chat-benchmarks/target/benchmarks.jar "BroadcastThroughput|RawFanout"}.
  */
@@ -49,7 +53,7 @@ public class BroadcastThroughputBenchmark {
     /** How long a message may take to reach everyone before the run counts it lost and fails. */
     static final long LOST_AFTER_SECONDS = 10;
 
-    @Param({"1", "10", "100"})
+    @Param({"1", "10", "100", "1000"})
     public int members;
 
     @Param({"32", "256"})

@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RawFanoutBenchmark {
     private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
 
-    @Param({"1", "10", "100"})
+    @Param({"1", "10", "100", "1000"})
     public int members;
 
     @Param({"32", "256"})
