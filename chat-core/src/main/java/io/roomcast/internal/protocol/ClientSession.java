@@ -62,6 +62,9 @@ final class ClientSession {
      */
     boolean resume(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
         boolean nothingMissed = welcome.nothingMissed();
+        if (nothingMissed) {
+            events.dropIncomplete(); // the replay sends them again, whole: their pieces came before the outage
+        }
         delivery.resumedSends(welcome.lastProcessedId(), welcome.refusedIds(), nothingMissed);
         open(now, handshake, welcome, !nothingMissed);
         delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
