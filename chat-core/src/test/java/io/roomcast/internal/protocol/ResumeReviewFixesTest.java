@@ -110,4 +110,90 @@ class ResumeReviewFixesTest {
         assertThat(count(egaSaw, "--> joan")).as(egaSaw.toString()).isEqualTo(1);
         assertThat(room.client("joan").isJoined()).isTrue();
     }
+
+    /**
+     * Review finding 2, first variant: the client got the resume WELCOME (a rotated id), then the
+     * link dropped before any of its packets reached the server, which held the unconfirmed
+     * member's session under the previous id only: the client's next resume was refused.
+     */
+    @Test
+    void theLinkDroppingRightAfterAResumeWelcomeArrivedDoesNotEndTheSession() {
+        SimulatedRoom room = roomWithJoanAndEga(71, 8 * IDLE);
+        RecordingClientSink joan = room.sink("joan");
+        cut(room, JOAN);
+        room.send("ega", "missed1");
+        room.runFor(2 * IDLE);
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, datagram -> {
+            if (isShortHeader(datagram)) {
+                cut(room, JOAN); // the first packet after the WELCOME: the link goes down both ways
+            }
+            return datagram;
+        });
+        heal(room, JOAN);
+        assertThat(room.runUntil(() -> room.client("joan").isJoined(), 20 * SECOND)).isTrue();
+        room.runFor(SECOND);
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, null);
+        room.send("ega", "missed2");
+        room.runFor(2 * IDLE); // both sides time out again
+        assertThat(room.server().memberNames()).containsExactly("ega");
+        heal(room, JOAN);
+        room.runFor(30 * SECOND);
+        room.send("ega", "live");
+        assertThat(room.runUntil(() -> countEnding(joan.log, "<ega> live") == 1, 10 * SECOND)).as(joan.log.toString())
+                .isTrue();
+
+        assertThat(joan.disconnected).as(joan.log.toString()).isNull();
+        assertThat(joan.log).contains("reconnected true").doesNotContain("reconnected false");
+        assertThat(countEnding(joan.log, "<ega> missed1")).isEqualTo(1);
+        assertThat(countEnding(joan.log, "<ega> missed2")).isEqualTo(1);
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+        assertThat(room.server().heldSessions().size()).isZero();
+    }
+
+    /**
+     * Review finding 2, second variant: the client got the resume WELCOME and its attempt with the
+     * rotated id reaches the server before the server timed the unconfirmed member out. The member
+     * was removed and held under the previous id, so the valid credential resumed nothing.
+     */
+    @Test
+    void aResumeWithTheRotatedIdBeforeTheServerNoticedTheDropResumes() {
+        SimulatedRoom room = roomWithJoanAndEga(73, 8 * IDLE);
+        cut(room, JOAN);
+        room.runFor(2 * IDLE);
+        ResumeTicket previous = room.client("joan").session().resumeTicket(); // what it resumes with
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, datagram -> {
+            if (isShortHeader(datagram)) {
+                cut(room, JOAN);
+            }
+            return datagram;
+        });
+        heal(room, JOAN);
+        assertThat(room.runUntil(() -> room.client("joan").isJoined(), 20 * SECOND)).isTrue();
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, null);
+        room.send("ega", "said meanwhile");
+        room.runFor(2 * SECOND);
+        assertThat(room.server().memberNames()).as("not timed out yet").containsExactly("ega", "joan");
+        ResumeTicket ticket = room.client("joan").session().resumeTicket();
+
+        // the client's next attempt, with the id the WELCOME gave it, from where it is now
+        room.resume("joan", ticket, new InetSocketAddress("127.0.0.6", 30_000));
+        RecordingClientSink back = room.sink("joan");
+        assertThat(room.runUntil(back::joined, 10 * SECOND)).as(back.log.toString()).isTrue();
+        assertThat(back.connectFailure).isNull();
+        room.runFor(2 * SECOND);
+        assertThat(back.joinSequence).as("nothing missed: it continues where it was")
+                .isEqualTo(ticket.lastDelivered());
+        assertThat(countEnding(back.log, "<ega> said meanwhile")).as(back.log.toString()).isEqualTo(1);
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+        assertThat(room.server().heldSessions().size()).isZero();
+
+        // single use: claimed with the rotated id, the session is not resumed with the previous one
+        room.resume("joan", previous, new InetSocketAddress("127.0.0.7", 30_000));
+        RecordingClientSink replay = room.sink("joan");
+        assertThat(room.runUntil(() -> replay.connectFailure != null, 10 * SECOND)).isTrue();
+        assertThat(replay.connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
+        assertThat(back.disconnected).isNull();
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+    }
 }
