@@ -72,10 +72,12 @@ final class ClientSession {
     }
 
     /**
-     * {@code close()} during a handshake whose PROOF went out: the server may already have admitted
-     * the client, so a connection opens only to tell it, once (one CLOSE, its content never read).
+     * {@code close()} during a handshake whose PROOF went out (joining, or resuming while
+     * reconnecting): the server may already have admitted the client, so a connection opens only
+     * to tell it, once (one CLOSE, its content never read). The credential is wiped.
      */
     void leaveUnjoined(long now, ClientHandshake handshake, long idleTimeoutNanos) {
+        credential.wipe();
         connection = handshake.connection(idleTimeoutNanos, now, Connection.noContent());
         connection.startClosing(CloseReason.LEFT, now, 0);
     }

@@ -196,4 +196,38 @@ class ResumeReviewFixesTest {
         assertThat(back.disconnected).isNull();
         assertThat(room.server().memberNames()).containsExactly("ega", "joan");
     }
+
+    /**
+     * Review finding 3: {@code close()} while reconnecting, after the attempt's PROOF went out,
+     * left the member the server had already admitted in the room (a ghost, then TIMED_OUT, then
+     * its name held for nobody).
+     */
+    @Test
+    void closingWhileReconnectingAfterTheProofWentOutLeavesTheRoomAtOnce() {
+        SimulatedRoom room = roomWithJoanAndEga(73, 6 * IDLE);
+        cut(room, JOAN);
+        room.runFor(2 * IDLE);
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, datagram -> {
+            if (isProof(datagram)) {
+                room.network().partition(SimulatedRoom.SERVER, JOAN); // its answer is lost
+            }
+            return datagram;
+        });
+        heal(room, JOAN);
+        assertThat(room.runUntil(() -> room.server().memberNames().contains("joan"), 20 * SECOND)).isTrue();
+        assertThat(room.client("joan").isReconnecting()).isTrue();
+        room.act(() -> room.client("joan").close(room.now()));
+        assertThat(room.sink("joan").disconnected).as("told at once").isEqualTo(CloseReason.LEFT);
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, null);
+        heal(room, JOAN);
+        room.runFor(5 * SECOND);
+
+        assertThat(room.server().memberNames()).as("no ghost").containsExactly("ega");
+        assertThat(room.sink("ega").log).contains("<-- joan LEFT");
+        room.runFor(IDLE);
+        assertThat(room.sink("ega").log).as("it left, it did not time out later")
+                .containsOnlyOnce("<-- joan LEFT");
+        assertThat(room.server().heldSessions().size()).as("nobody's name held").isZero();
+        assertThat(room.sink("joan").log).containsOnlyOnce("disconnected LEFT");
+    }
 }
