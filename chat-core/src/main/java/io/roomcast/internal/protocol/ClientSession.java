@@ -67,7 +67,7 @@ final class ClientSession {
         }
         delivery.resumedSends(welcome.lastProcessedId(), welcome.refusedIds(), nothingMissed);
         open(now, handshake, welcome, !nothingMissed);
-        delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
+        delivery.resumed(nothingMissed ? null : welcome.members(), welcome.resumedAt(), outbox, privateEvents);
         return nothingMissed;
     }
 

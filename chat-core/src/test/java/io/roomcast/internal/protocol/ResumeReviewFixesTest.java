@@ -230,4 +230,41 @@ class ResumeReviewFixesTest {
         assertThat(room.server().heldSessions().size()).as("nobody's name held").isZero();
         assertThat(room.sink("joan").log).containsOnlyOnce("disconnected LEFT");
     }
+
+    /**
+     * Review finding 4: a lost resume WELCOME puts two of the client's own JOINED events in the
+     * replay (the retry replaces the unconfirmed member); onReconnected came at the first, before
+     * what was said between them.
+     */
+    @Test
+    void afterALostResumeWelcomeOnReconnectedComesAfterEveryMissedEvent() {
+        SimulatedRoom room = roomWithJoanAndEga(43, 6 * IDLE);
+        RecordingClientSink joan = room.sink("joan");
+        cut(room, JOAN);
+        room.send("ega", "missed1");
+        room.runFor(2 * IDLE);
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, datagram -> {
+            if (isProof(datagram)) {
+                room.network().partition(SimulatedRoom.SERVER, JOAN); // the WELCOME is lost
+                room.network().rewrite(JOAN, SimulatedRoom.SERVER, null);
+            }
+            return datagram;
+        });
+        heal(room, JOAN);
+        assertThat(room.runUntil(() -> room.server().memberNames().contains("joan"), 20 * SECOND)).isTrue();
+        room.send("ega", "missed2"); // said while the first resume's WELCOME is lost
+        room.runFor(6 * SECOND);
+        heal(room, JOAN);
+        assertThat(room.runUntil(() -> joan.log.contains("reconnected true"), 20 * SECOND)).as(joan.log.toString())
+                .isTrue();
+        room.send("ega", "live");
+        assertThat(room.runUntil(() -> countEnding(joan.log, "<ega> live") == 1, 10 * SECOND)).isTrue();
+
+        int back = joan.log.indexOf("reconnected true");
+        assertThat(indexOfEnding(joan.log, "<ega> missed1")).as(joan.log.toString()).isBetween(0, back - 1);
+        assertThat(indexOfEnding(joan.log, "<ega> missed2")).as(joan.log.toString()).isBetween(0, back - 1);
+        assertThat(indexOfEnding(joan.log, "<ega> live")).as(joan.log.toString()).isGreaterThan(back);
+        assertThat(count(joan.log, "reconnected true")).isEqualTo(1);
+        assertThat(countEnding(joan.log, "<ega> missed2")).isEqualTo(1);
+    }
 }
