@@ -334,10 +334,11 @@ final class ClientHandshake {
 
     /**
      * {@code true} if the server refused this attempt for a reason another attempt would meet
-     * again: the room is full, or the server does not speak this client's protocol version.
+     * again: the server does not speak this client's protocol version. (A full room may have a
+     * seat at the next attempt, and a resume refused for it keeps its session held.)
      */
     boolean refusedForGood() {
-        return rejectedFor == RejectReason.ROOM_FULL || rejectedFor == RejectReason.VERSION;
+        return rejectedFor == RejectReason.VERSION;
     }
 
     private static ClientEventSink.ConnectFailure failureFor(HandshakePacket.Reject reject) {

@@ -267,4 +267,35 @@ class ResumeReviewFixesTest {
         assertThat(count(joan.log, "reconnected true")).isEqualTo(1);
         assertThat(countEnding(joan.log, "<ega> missed2")).isEqualTo(1);
     }
+
+    /**
+     * Review finding 6a: a resume refused ROOM_FULL ended the client, while the server kept its
+     * session held for it (for nobody, then). The client retries, and resumes once a seat frees.
+     */
+    @Test
+    void aResumeRefusedBecauseTheRoomIsFullResumesOnceASeatFreesWithinTheReconnectTime() {
+        SimulatedRoom room = SimulatedRoom.builder(67).maxMembers(2).configure(config -> config
+                .withRateLimit(10_000, 10_000).withResumeWindow(6 * IDLE)).build();
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(6 * IDLE), JOAN);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        RecordingClientSink joan = room.sink("joan");
+        cut(room, JOAN);
+        room.send("ega", "missed");
+        room.runFor(IDLE + 2 * SECOND);
+        assertThat(room.join("kai")).as("a held name does not count towards the room's size").isTrue();
+        heal(room, JOAN);
+        room.runFor(15 * SECOND);
+        assertThat(joan.disconnected).as("refused ROOM_FULL, it keeps trying: %s", joan.log).isNull();
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+
+        room.act(() -> room.client("kai").close(room.now()));
+        assertThat(room.runUntil(() -> joan.log.contains("reconnected true"), 30 * SECOND)).as(joan.log.toString())
+                .isTrue();
+        assertThat(joan.disconnected).isNull();
+        assertThat(countEnding(joan.log, "<ega> missed")).isEqualTo(1);
+        assertThat(indexOfEnding(joan.log, "<ega> missed")).isLessThan(joan.log.indexOf("reconnected true"));
+        assertThat(room.server().memberNames()).containsExactly("ega", "joan");
+        assertThat(room.server().heldSessions().size()).isZero();
+    }
 }
