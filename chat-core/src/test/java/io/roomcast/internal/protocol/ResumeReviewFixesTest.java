@@ -3,8 +3,11 @@ package io.roomcast.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.Frame;
 import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
+import io.roomcast.internal.wire.ShortHeader;
+import io.roomcast.internal.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -297,5 +300,76 @@ class ResumeReviewFixesTest {
         assertThat(indexOfEnding(joan.log, "<ega> missed")).isLessThan(joan.log.indexOf("reconnected true"));
         assertThat(room.server().memberNames()).containsExactly("ega", "joan");
         assertThat(room.server().heldSessions().size()).isZero();
+    }
+
+    /**
+     * Stalls joan's message: after the first large datagram, every datagram to the server large
+     * enough to carry a slice is spoilt (it fails authentication and is dropped); smaller ones
+     * (ACKs, PINGs) pass, so joan still answers.
+     */
+    private static void stallJoansSlices(SimulatedRoom room) {
+        int sliceDatagram = ShortHeader.BYTES + Frame.Send.OVERHEAD_BYTES + 1 + WireFormat.PROTECTION_OVERHEAD_BYTES;
+        boolean[] firstPassed = {false};
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, datagram -> {
+            if (isShortHeader(datagram) && datagram.length >= sliceDatagram) {
+                if (firstPassed[0]) {
+                    datagram[datagram.length - 1] ^= 1;
+                } else if (datagram.length >= 1000) {
+                    firstPassed[0] = true;
+                }
+            }
+            return datagram;
+        });
+    }
+
+    /**
+     * Review finding 6b, a member still answering: its message left incomplete for twice the idle
+     * timeout, it is told TIMED_OUT (and ends), and its name is not held for nobody.
+     */
+    @Test
+    void aMemberStillAnsweringThatLeavesAMessageIncompleteIsToldAndNothingIsHeld() {
+        SimulatedRoom room = roomWithJoanAndEga(89, 6 * IDLE);
+        stallJoansSlices(room);
+        room.act(() -> room.client("joan").send("y".repeat(4000)));
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(room.runUntil(() -> joan.disconnected != null, 3 * IDLE)).as(joan.log.toString()).isTrue();
+
+        assertThat(joan.disconnected).as("told").isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(room.runUntil(() -> room.sink("ega").log.contains("<-- joan TIMED_OUT"), 5 * SECOND)).isTrue();
+        assertThat(room.server().heldSessions().size()).as("nothing held for a client told it ended").isZero();
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, null);
+        assertThat(room.join("joan")).as("the name is free").isTrue();
+    }
+
+    /**
+     * Review finding 6b, a member cut off: its message left incomplete for twice the idle timeout
+     * while the server hears nothing from it, its session is held and it is not told; it resumes
+     * and the message arrives once.
+     */
+    @Test
+    void aMemberCutOffWithAMessageIncompleteIsHeldNotToldAndSendsItOnceAfterResuming() {
+        SimulatedRoom room = roomWithJoanAndEga(97, 8 * IDLE);
+        String text = "z".repeat(4000);
+        stallJoansSlices(room);
+        room.act(() -> room.client("joan").send(text));
+        room.runFor(IDLE + IDLE / 2);
+        room.network().rewrite(JOAN, SimulatedRoom.SERVER, null);
+        room.network().partition(JOAN, SimulatedRoom.SERVER); // the server hears nothing more from joan
+        assertThat(room.runUntil(() -> room.server().heldSessions().size() == 1, IDLE)).isTrue();
+        RecordingClientSink joan = room.sink("joan");
+        room.runFor(2 * SECOND);
+        assertThat(joan.disconnected).as("not told: %s", joan.log).isNull();
+        assertThat(room.runUntil(() -> room.client("joan").isReconnecting(), 2 * IDLE)).isTrue();
+        room.network().heal(JOAN, SimulatedRoom.SERVER);
+
+        assertThat(room.runUntil(() -> joan.log.contains("reconnected true"), 30 * SECOND)).as(joan.log.toString())
+                .isTrue();
+        assertThat(room.runUntil(() -> room.serverSink().messages.contains("joan: " + text), 10 * SECOND)).isTrue();
+        room.runFor(5 * SECOND);
+        assertThat(room.serverSink().messages.stream().filter(("joan: " + text)::equals).count()).isEqualTo(1);
+        assertThat(room.sink("ega").messages.stream().filter(message -> message.text().equals(text)).count())
+                .isEqualTo(1);
+        assertThat(room.sink("ega").log).containsOnlyOnce("<-- joan TIMED_OUT");
+        assertThat(room.client("joan").session().unconfirmedCount()).isZero();
     }
 }
