@@ -372,4 +372,30 @@ class ResumeReviewFixesTest {
         assertThat(room.sink("ega").log).containsOnlyOnce("<-- joan TIMED_OUT");
         assertThat(room.client("joan").session().unconfirmedCount()).isZero();
     }
+
+    /**
+     * Review finding 6c: a member cut off and left behind by the room log is held, so the others
+     * see it time out (as the issue says), not leave TOO_SLOW.
+     */
+    @Test
+    void aMemberCutOffAndLeftBehindByTheLogIsSeenToTimeOut() {
+        SimulatedRoom room = SimulatedRoom.builder(13).configure(config -> config.withRateLimit(10_000, 10_000)
+                .withResumeWindow(6 * IDLE).withLogCapacity(16).withHistorySize(5)).build();
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(6 * IDLE), JOAN);
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
+        assertThat(room.join("ega")).isTrue();
+        cut(room, JOAN);
+        for (int i = 0; i < 30; i++) {
+            room.send("ega", "b" + i);
+            room.runFor(SECOND / 5); // ega keeps up with the small log
+        }
+        assertThat(room.server().memberNames()).as("removed before its idle timeout").containsExactly("ega");
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+        assertThat(room.sink("ega").log).contains("<-- joan TIMED_OUT").doesNotContain("<-- joan TOO_SLOW");
+        heal(room, JOAN);
+        RecordingClientSink joan = room.sink("joan");
+        assertThat(room.runUntil(() -> joan.log.contains("reconnected false"), 2 * IDLE)).as(joan.log.toString())
+                .isTrue();
+        assertThat(joan.disconnected).isNull();
+    }
 }
