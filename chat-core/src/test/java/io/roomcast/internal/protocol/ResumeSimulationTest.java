@@ -205,32 +205,77 @@ class ResumeSimulationTest {
         ResumeTicket rotated = room.client("joan").session().resumeTicket();
         assertThat(rotated.resumeId()).as("rotated").isNotEqualTo(first.resumeId());
         byte[] capturedId = null;
-        byte[] capturedProof = null;
+        HandshakePacket.Proof captured = null;
         for (byte[] datagram : wire) {
             if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))) {
                 HandshakePacket packet = HandshakePacket.decode(ByteBuffer.wrap(datagram));
                 if (packet instanceof HandshakePacket.Hello hello) {
                     capturedId = hello.resumeId();
                 } else if (packet instanceof HandshakePacket.Proof proof) {
-                    capturedProof = proof.resumeProof();
+                    captured = proof;
                 }
             }
         }
         assertThat(capturedId).isEqualTo(first.resumeId());
-        assertThat(capturedProof).hasSize(32);
+        assertThat(captured).isNotNull();
+        assertThat(captured.resumeProof()).hasSize(32);
 
         cut(room, second); // joan is held again, under its new session
         room.runFor(IDLE + 2 * SECOND);
         assertThat(room.server().heldSessions().size()).isEqualTo(1);
-        // mallory knows the room password and has what crossed the wire, not the session's key
-        room.resume("joan", new ResumeTicket(capturedId, capturedProof, 0), new InetSocketAddress("127.0.0.9", 1));
-        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 20 * SECOND)).isTrue();
-        assertThat(room.sink("joan").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
-        room.resume("joan", new ResumeTicket(rotated.resumeId(), capturedProof, 0),
-                new InetSocketAddress("127.0.0.9", 2));
-        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 20 * SECOND)).isTrue();
-        assertThat(room.sink("joan").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
-        assertThat(room.server().memberNames()).containsExactly("ega");
+        // joan tries to resume that session: mallory, on the path, takes the PROOF and drops it, so
+        // the session stays held under the rotated id, with a resume proof for it that the server never saw
+        InetSocketAddress third = new InetSocketAddress("127.0.0.4", 20_001);
+        List<HandshakePacket.Proof> intercepted = new ArrayList<>();
+        room.network().rewrite(third, SimulatedRoom.SERVER, datagram -> {
+            try {
+                if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))
+                        && HandshakePacket.decode(ByteBuffer.wrap(datagram)) instanceof HandshakePacket.Proof proof) {
+                    intercepted.add(proof);
+                    room.network().partition(third, SimulatedRoom.SERVER); // this one is dropped
+                }
+            } catch (MalformedPacketException e) {
+                // not a handshake packet: as it was
+            }
+            return datagram;
+        });
+        room.resume("joan", copy(rotated), third);
+        assertThat(room.runUntil(() -> !intercepted.isEmpty(), 10 * SECOND)).isTrue();
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+
+        // mallory knows the room password and has what crossed the wire, not the sessions' keys: her
+        // own PROOF goes out with a captured resume proof (and its delivered position) in place of
+        // hers, unchanged: the first resume's for the first id, the intercepted one for the rotated id
+        List<byte[]> ids = List.of(capturedId, rotated.resumeId());
+        List<HandshakePacket.Proof> proofs = List.of(captured, intercepted.get(0));
+        for (int attempt = 0; attempt < ids.size(); attempt++) {
+            byte[] id = ids.get(attempt);
+            HandshakePacket.Proof replayed = proofs.get(attempt);
+            InetSocketAddress mallory = new InetSocketAddress("127.0.0.9", 1 + attempt);
+            List<byte[]> injected = new ArrayList<>();
+            room.network().rewrite(mallory, SimulatedRoom.SERVER, datagram -> {
+                try {
+                    if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))
+                            && HandshakePacket.decode(ByteBuffer.wrap(datagram)) instanceof HandshakePacket.Proof own) {
+                        injected.add(own.resumeProof());
+                        return new HandshakePacket.Proof(own.connectionId(), own.clientProof(),
+                                replayed.resumeProof().clone(), replayed.lastDelivered()).toBytes();
+                    }
+                } catch (MalformedPacketException e) {
+                    // not a handshake packet: as it was
+                }
+                return datagram;
+            });
+            room.resume("joan", new ResumeTicket(id.clone(), new byte[32], replayed.lastDelivered()), mallory);
+            RecordingClientSink attacker = room.sink("joan");
+            assertThat(room.runUntil(() -> attacker.connectFailure != null || attacker.joined(), 20 * SECOND))
+                    .isTrue();
+            assertThat(injected).as("the captured proof went in place of hers").isNotEmpty();
+            assertThat(attacker.joined()).as(attacker.log.toString()).isFalse();
+            assertThat(attacker.connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
+            assertThat(room.server().memberNames()).containsExactly("ega");
+            assertThat(room.server().heldSessions().size()).as("still held for joan").isEqualTo(1);
+        }
 
         room.resume("joan", rotated, new InetSocketAddress("127.0.0.4", 20_000));
         assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).as("the real one still can").isTrue();
