@@ -170,7 +170,16 @@ public final class ClientEngine implements DatagramEngine {
                     failConnect(ClientEventSink.ConnectFailure.CLOSED, "the client was closed");
                 }
             }
-            case RECONNECTING -> finish(CloseReason.LEFT);
+            case RECONNECTING -> {
+                if (reconnection.attempting() && handshake.proofSent()) {
+                    closing.abandoned(); // the server may have admitted the resume: told once, as while joining
+                    session.leaveUnjoined(nowNanos, handshake, config.idleTimeoutNanos());
+                    state = State.CLOSING;
+                    sink.disconnected(CloseReason.LEFT);
+                } else {
+                    finish(CloseReason.LEFT);
+                }
+            }
             case JOINED -> {
                 if (session.window.isEmpty()) {
                     startClosing();
@@ -335,11 +344,7 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
-    /**
-     * The server took the resume: a new connection carries on the session. Unconfirmed messages go
-     * again with their ids, except those the room had processed: with nothing missed the replayed
-     * log confirms the room's; otherwise (history instead) they, and private ones, are confirmed now.
-     */
+    /** The server took the resume: a new connection carries on the session ({@link ClientSession#resume}). */
     private void resumed(long now, ClientHandshake.Welcome welcome) {
         if (!welcome.resumed()) {
             // not this session coming back: the new member leaves at once, and the client ends as it would have

@@ -56,10 +56,17 @@ final class ClientHandshake {
         void failed(ClientEventSink.ConnectFailure failure, String detail);
     }
 
-    /** What the server's WELCOME said. */
+    /**
+     * What the server's WELCOME said.
+     *
+     * @param joinSequence where the room stream starts: after the join, or, for a resume with
+     *                     nothing missed, after the last event the listener was given
+     * @param resumedAt    for a resume with nothing missed, the sequence of its own JOINED (every
+     *                     event before it was missed, every one after it is live); else 0
+     */
     record Welcome(String roomName, List<String> members, int maxMessageBytes, long idleTimeoutNanos,
                    long joinSequence, int historyCount, byte[] resumeId, boolean resumed, boolean nothingMissed,
-                   long lastProcessedId, long[] refusedIds) {
+                   long lastProcessedId, long[] refusedIds, long resumedAt) {
     }
 
     private final ClientConfig config;
@@ -309,25 +316,29 @@ final class ClientHandshake {
         welcomeParts = null;
         keys.welcome().destroy(); // every part is open: nothing else uses the welcome key
         due = false;
-        if (resume != null && first.resumed() && first.nothingMissed()
-                && first.joinSequence() != resume.lastDelivered()) {
-            // the stream would not continue right after what the listener was given: a failed resume
-            outcome.failed(ClientEventSink.ConnectFailure.SERVER_NOT_AUTHENTIC, "the resumed stream starts after "
+        boolean continues = resume != null && first.resumed() && first.nothingMissed();
+        if (continues && first.joinSequence() <= resume.lastDelivered()) {
+            // the stream continues right after what the listener was given, up to the resume's JOINED
+            // (the WELCOME's join sequence): one at or before that point is a failed resume
+            outcome.failed(ClientEventSink.ConnectFailure.SERVER_NOT_AUTHENTIC, "the resume joined at "
                     + first.joinSequence() + ", not after the last delivered event " + resume.lastDelivered());
             return false;
         }
         outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
-                TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()), first.joinSequence(), first.historyCount(),
-                first.resumeId(), first.resumed(), first.nothingMissed(), first.lastProcessedId(), first.refusedIds()));
+                TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()),
+                continues ? resume.lastDelivered() : first.joinSequence(), first.historyCount(), first.resumeId(),
+                first.resumed(), first.nothingMissed(), first.lastProcessedId(), first.refusedIds(),
+                continues ? first.joinSequence() : 0));
         return false;
     }
 
     /**
      * {@code true} if the server refused this attempt for a reason another attempt would meet
-     * again: the room is full, or the server does not speak this client's protocol version.
+     * again: the server does not speak this client's protocol version. (A full room may have a
+     * seat at the next attempt, and a resume refused for it keeps its session held.)
      */
     boolean refusedForGood() {
-        return rejectedFor == RejectReason.ROOM_FULL || rejectedFor == RejectReason.VERSION;
+        return rejectedFor == RejectReason.VERSION;
     }
 
     private static ClientEventSink.ConnectFailure failureFor(HandshakePacket.Reject reject) {

@@ -62,17 +62,22 @@ final class ClientSession {
      */
     boolean resume(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
         boolean nothingMissed = welcome.nothingMissed();
+        if (nothingMissed) {
+            events.dropIncomplete(); // the replay sends them again, whole: their pieces came before the outage
+        }
         delivery.resumedSends(welcome.lastProcessedId(), welcome.refusedIds(), nothingMissed);
         open(now, handshake, welcome, !nothingMissed);
-        delivery.resumed(nothingMissed ? null : welcome.members(), outbox, privateEvents);
+        delivery.resumed(nothingMissed ? null : welcome.members(), welcome.resumedAt(), outbox, privateEvents);
         return nothingMissed;
     }
 
     /**
-     * {@code close()} during a handshake whose PROOF went out: the server may already have admitted
-     * the client, so a connection opens only to tell it, once (one CLOSE, its content never read).
+     * {@code close()} during a handshake whose PROOF went out (joining, or resuming while
+     * reconnecting): the server may already have admitted the client, so a connection opens only
+     * to tell it, once (one CLOSE, its content never read). The credential is wiped.
      */
     void leaveUnjoined(long now, ClientHandshake handshake, long idleTimeoutNanos) {
+        credential.wipe();
         connection = handshake.connection(idleTimeoutNanos, now, Connection.noContent());
         connection.startClosing(CloseReason.LEFT, now, 0);
     }

@@ -179,9 +179,10 @@ final class Departures {
                         && !member.expelled()) {
                     // cut off while the room was busy: its session is held for it to come back,
                     // with history, and it is not told CLOSE (a client that got one would end for
-                    // good, and its name would stay held for nobody)
+                    // good, and its name would stay held for nobody); the others see it time out,
+                    // as for every held member
                     held.hold(member);
-                    removeFromRoom(member, CloseReason.TOO_SLOW, false);
+                    removeFromRoom(member, CloseReason.TIMED_OUT, false);
                 } else {
                     // listening but not keeping up: told TOO_SLOW, it ends, and its name is free
                     removeFromRoom(member, CloseReason.TOO_SLOW, true);

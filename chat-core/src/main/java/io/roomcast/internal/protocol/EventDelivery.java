@@ -41,10 +41,11 @@ final class EventDelivery {
     /** Whether the history (possibly empty) has been handed over for this join. */
     private boolean historyGiven;
     /**
-     * Resumes (nothing missed) whose own JOINED the room stream has not reached yet: the listener
-     * is told the client is back when the last of them is reached, after every event it missed.
+     * The sequence of the own JOINED of the last resume with nothing missed, until the room stream
+     * reaches it (0: none): the listener is told the client is back there, after every event it
+     * missed (earlier own JOINEDs, of attempts whose WELCOME was lost, included).
      */
-    private int resumesToReach;
+    private long backAt;
     /** A resume with a gap waits for its history: the listener is told right after it. */
     private boolean gapToReport;
     /** Between losing the server and resuming: nothing is reported back meanwhile. */
@@ -79,18 +80,19 @@ final class EventDelivery {
      * The client resumed its session on a new connection: reports go through {@code reports}, and
      * a new private stream starts. With {@code names} (a gap: history comes instead of what was
      * missed) the member list is the room's now and the history is awaited again; without (null),
-     * the replayed events bring the list up to date.
+     * the replayed events bring the list up to date, and the listener hears the client is back at
+     * the resume's own JOINED ({@code joinedAt}).
      */
-    void resumed(List<String> names, ClientOutbox reports, EventReorderBuffer privateStream) {
+    void resumed(List<String> names, long joinedAt, ClientOutbox reports, EventReorderBuffer privateStream) {
         reconnecting = false;
         if (names != null) {
             members.clear();
             historyGiven = false;
-            resumesToReach = 0;
+            backAt = 0;
             gapToReport = true;
             joined(names, window, reports, privateStream);
         } else {
-            resumesToReach++;
+            backAt = joinedAt;
             this.outbox = reports;
             this.privateEvents = privateStream;
         }
@@ -166,7 +168,8 @@ final class EventDelivery {
                 // only a resumed session's stream holds its own leave and join (the outage as the
                 // room logged it): the client is in the room, and its listener is not told about itself
                 members.put(usernameKey, name);
-                if (event.kind() == EventKind.JOINED && resumesToReach > 0 && --resumesToReach == 0 && !reconnecting) {
+                if (event.kind() == EventKind.JOINED && event.sequence() == backAt && !reconnecting) {
+                    backAt = 0;
                     sink.reconnected(true); // every event missed has been given; live ones follow
                 }
                 return;

@@ -248,6 +248,16 @@ final class EventReorderBuffer {
         return true;
     }
 
+    /**
+     * Lets go of every incomplete fragmented event: the connection that carried them is over, and
+     * the one that resumes the stream sends each of them again, whole, from its first piece (its
+     * replay starts right after {@link #delivered()}). Kept, they would count as stalled since
+     * before the outage ({@link #staleAtNanos}).
+     */
+    void dropIncomplete() {
+        fragments.clear();
+    }
+
     /** When the least recently progressing fragmented event counts as abandoned, given the idle timeout. */
     long staleAtNanos(long idleTimeoutNanos) {
         return fragments.staleAtNanos(idleTimeoutNanos);

@@ -20,6 +20,9 @@ import java.util.function.BiConsumer;
  * sequence of its original join. Bounded: at most {@code capacity} sessions (the room's member
  * limit; the oldest is dropped first), each for at most the window. A session is used once: a
  * claim that succeeds removes it, and the resumed member gets a new resume id and key (rotation).
+ * A resumed member that was cut off before it confirmed its new connection is held under both the
+ * id it resumed with and the rotated one (the client may or may not have had the WELCOME that
+ * carried it): either claims it, once.
  *
  * <p>Not thread-safe: owned by the server engine's thread.
  */
@@ -39,15 +42,38 @@ final class HeldSessions {
      *                        was cut off), in id order, sent first on resume; at most
      *                        {@link IncomingMessages#MAX_QUEUED_REFUSALS} (128), so a held session
      *                        holds a bounded amount and the store at most {@code capacity} times it
+     * @param otherId         the other id that resumes it, or {@code null}: the rotated one of a
+     *                        member cut off before it confirmed its resumed connection
+     * @param otherKey        that id's resume key, or {@code null}
      */
     record Held(BytesKey resumeId, String displayName, byte[] resumeKey, long lastProcessedId, long joinSequence,
-                long untilNanos, List<Frame.Error> refusals) {
+                long untilNanos, List<Frame.Error> refusals, BytesKey otherId, byte[] otherKey) {
         void wipe() {
             Arrays.fill(resumeKey, (byte) 0);
+            if (otherKey != null) {
+                Arrays.fill(otherKey, (byte) 0);
+            }
+        }
+
+        /** The key a client presenting {@code id} must prove, or {@code null} if {@code id} names neither. */
+        private byte[] keyFor(BytesKey id) {
+            return id.equals(resumeId) ? resumeKey : id.equals(otherId) ? otherKey : null;
+        }
+
+        /** The session as claimed with {@code id}: only that id and its key; the other key is wiped. */
+        private Held claimedWith(BytesKey id) {
+            byte[] key = keyFor(id);
+            byte[] unused = key == resumeKey ? otherKey : resumeKey;
+            if (unused != null) {
+                Arrays.fill(unused, (byte) 0);
+            }
+            return new Held(id, displayName, key, lastProcessedId, joinSequence, untilNanos, refusals, null, null);
         }
     }
 
     private final Map<BytesKey, Held> byId = new LinkedHashMap<>();
+    /** The {@link Held#otherId} of held sessions that have one, to the id they are held under. */
+    private final Map<BytesKey, BytesKey> byOtherId = new java.util.HashMap<>();
     /** The engine's clock at its current call ({@link #at}): when a session is held from code without a clock. */
     private long nowNanos;
     private final Room room;
@@ -107,10 +133,14 @@ final class HeldSessions {
         });
         byte[] id = member.resumeId;
         byte[] key = member.resumeKey;
+        byte[] otherId = null;
+        byte[] otherKey = null;
         if (member.unconfirmed() && member.previousResumeKey != null) {
-            // resumed, but the client may never have had the WELCOME with the rotated id: hold
-            // the session under the id it knows
-            Arrays.fill(key, (byte) 0);
+            // resumed, but not confirmed: the client may never have had the WELCOME with the
+            // rotated id (it knows the one it resumed with), or had it and lost the link before
+            // any of its packets came through (it knows only the rotated one): either resumes it
+            otherId = id;
+            otherKey = key;
             id = member.previousResumeId;
             key = member.previousResumeKey;
             member.previousResumeKey = null;
@@ -118,9 +148,10 @@ final class HeldSessions {
         member.dropPreviousResume();
         Held held = new Held(new BytesKey(id), member.username, key,
                 member.incoming.lastProcessedId(), member.joinSequence, now + windowNanos,
-                List.copyOf(member.incoming.unacknowledgedRefusals(inFlight)));
+                List.copyOf(member.incoming.unacknowledgedRefusals(inFlight)),
+                otherId == null ? null : new BytesKey(otherId), otherKey);
         member.resumeKey = null;
-        byId.put(held.resumeId(), held);
+        index(held);
         room.hold(held.displayName());
     }
 
@@ -142,7 +173,7 @@ final class HeldSessions {
             return null;
         }
         BytesKey key = new BytesKey(resumeId);
-        if (inRoom != null && byId.get(key) == null) {
+        if (inRoom != null && find(key) == null) {
             byte[] inRoomKey = inRoom.resumeKeyFor(resumeId);
             if (inRoomKey == null || !sameName(inRoom.username, username)
                     || !ResumeProof.verify(inRoomKey, clientProof, resumeId, lastDelivered, resumeProof)) {
@@ -150,14 +181,38 @@ final class HeldSessions {
             }
             timeOut.accept(inRoom, CloseReason.TIMED_OUT);
         }
-        Held held = byId.get(key);
+        Held held = find(key);
         if (held == null || !sameName(held.displayName(), username)
-                || !ResumeProof.verify(held.resumeKey(), clientProof, resumeId, lastDelivered, resumeProof)) {
+                || !ResumeProof.verify(held.keyFor(key), clientProof, resumeId, lastDelivered, resumeProof)) {
             return null;
         }
-        byId.remove(key);
+        unindex(held); // single use: claimed with one id, the other resumes nothing either
         room.release(held.displayName());
+        return held.claimedWith(key);
+    }
+
+    /** The held session {@code id} resumes (the id it is held under, or its other one), or {@code null}. */
+    private Held find(BytesKey id) {
+        Held held = byId.get(id);
+        if (held == null) {
+            BytesKey heldUnder = byOtherId.get(id);
+            held = heldUnder == null ? null : byId.get(heldUnder);
+        }
         return held;
+    }
+
+    private void index(Held held) {
+        byId.put(held.resumeId(), held);
+        if (held.otherId() != null) {
+            byOtherId.put(held.otherId(), held.resumeId());
+        }
+    }
+
+    private void unindex(Held held) {
+        byId.remove(held.resumeId());
+        if (held.otherId() != null) {
+            byOtherId.remove(held.otherId());
+        }
     }
 
     /**
@@ -178,6 +233,9 @@ final class HeldSessions {
         all.sort(java.util.Comparator.comparingLong(Held::untilNanos));
         byId.clear();
         all.forEach(each -> byId.put(each.resumeId(), each));
+        if (held.otherId() != null) {
+            byOtherId.put(held.otherId(), held.resumeId());
+        }
         room.hold(held.displayName());
     }
 
@@ -193,6 +251,9 @@ final class HeldSessions {
                 return; // held in order, with the same window: the rest are later
             }
             it.remove();
+            if (held.otherId() != null) {
+                byOtherId.remove(held.otherId());
+            }
             room.release(held.displayName());
             held.wipe();
         }
@@ -212,7 +273,7 @@ final class HeldSessions {
     }
 
     private void drop(Held held) {
-        byId.remove(held.resumeId());
+        unindex(held);
         room.release(held.displayName());
         held.wipe();
     }

@@ -124,7 +124,9 @@ final class MemberAdmission implements HandshakeResponder.Admission {
             member.previousResumeId = resumed.resumeId().bytes();
             member.previousResumeKey = resumed.resumeKey();
         }
-        member.welcome = handshakes.welcome(handshake, nothingMissed ? lastDelivered : joined.sequence(),
+        // the join sequence is the resume's own JOINED even when the stream continues after lastDelivered:
+        // the client reports it is back there, after every missed event (its own earlier JOINEDs too)
+        member.welcome = handshakes.welcome(handshake, joined.sequence(),
                 nothingMissed ? 0 : history.count(),
                 new WelcomeParts.Resume(member.resumeId, resumed != null, nothingMissed, lastProcessedId,
                         WelcomeParts.Resume.refusedIds(resumed)), keys,

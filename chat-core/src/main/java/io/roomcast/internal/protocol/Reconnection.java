@@ -85,9 +85,10 @@ final class Reconnection {
     }
 
     /**
-     * {@code attempt} failed: without an answer, or refused for a passing reason (busy, throttled),
-     * the next follows (null); refused otherwise (banned, name taken, room full, another protocol
-     * version), the session is over for the reason returned.
+     * {@code attempt} failed: without an answer, or refused for a passing reason (busy, throttled,
+     * the room full: the server keeps the session held meanwhile), the next follows (null); refused
+     * otherwise (banned, name taken, wrong password, another protocol version), the session is over
+     * for the reason returned.
      */
     CloseReason attemptFailed(long now, ClientHandshake attempt, ClientEventSink.ConnectFailure failure, String detail) {
         if (attempt.keys() != null) {
@@ -95,7 +96,7 @@ final class Reconnection {
         }
         switch (failure) {
             case TIMED_OUT, UNREACHABLE, REFUSED -> {
-                if (attempt.refusedForGood()) { // room full, or another protocol version: retrying would not help
+                if (attempt.refusedForGood()) { // another protocol version: retrying would not help
                     log.info("the server refused the resume: {}", detail);
                     return CloseReason.TIMED_OUT;
                 }

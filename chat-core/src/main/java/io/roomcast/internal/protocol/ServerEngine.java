@@ -332,9 +332,15 @@ public final class ServerEngine implements DatagramEngine {
         }
         if (now >= member.incoming.staleAtNanos(connection.idleTimeoutNanos())) {
             // a live client re-sends until acknowledged, so a message this stale will never complete:
-            // the member stopped delivering what it started, which the room treats as a time-out
+            // the room treats it as a time-out. As in Departures.eventAppended, a member that looks
+            // cut off is held (to resume and send it again) and not told; one still answering is
+            // told TIMED_OUT (it ends) and nothing is held
             log.debug("{} left a message incomplete for twice the idle timeout", member.username);
-            admission.timeOut(now, member, true);
+            if (held.enabled() && connection.unanswered(now)) {
+                admission.timeOut(now, member, false);
+            } else {
+                departures.removeFromRoom(member, CloseReason.TIMED_OUT, true);
+            }
             return;
         }
         if (now >= member.privateStalledAtNanos()) {

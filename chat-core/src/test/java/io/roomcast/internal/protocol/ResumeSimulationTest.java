@@ -205,32 +205,77 @@ class ResumeSimulationTest {
         ResumeTicket rotated = room.client("joan").session().resumeTicket();
         assertThat(rotated.resumeId()).as("rotated").isNotEqualTo(first.resumeId());
         byte[] capturedId = null;
-        byte[] capturedProof = null;
+        HandshakePacket.Proof captured = null;
         for (byte[] datagram : wire) {
             if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))) {
                 HandshakePacket packet = HandshakePacket.decode(ByteBuffer.wrap(datagram));
                 if (packet instanceof HandshakePacket.Hello hello) {
                     capturedId = hello.resumeId();
                 } else if (packet instanceof HandshakePacket.Proof proof) {
-                    capturedProof = proof.resumeProof();
+                    captured = proof;
                 }
             }
         }
         assertThat(capturedId).isEqualTo(first.resumeId());
-        assertThat(capturedProof).hasSize(32);
+        assertThat(captured).isNotNull();
+        assertThat(captured.resumeProof()).hasSize(32);
 
         cut(room, second); // joan is held again, under its new session
         room.runFor(IDLE + 2 * SECOND);
         assertThat(room.server().heldSessions().size()).isEqualTo(1);
-        // mallory knows the room password and has what crossed the wire, not the session's key
-        room.resume("joan", new ResumeTicket(capturedId, capturedProof, 0), new InetSocketAddress("127.0.0.9", 1));
-        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 20 * SECOND)).isTrue();
-        assertThat(room.sink("joan").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
-        room.resume("joan", new ResumeTicket(rotated.resumeId(), capturedProof, 0),
-                new InetSocketAddress("127.0.0.9", 2));
-        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 20 * SECOND)).isTrue();
-        assertThat(room.sink("joan").connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
-        assertThat(room.server().memberNames()).containsExactly("ega");
+        // joan tries to resume that session: mallory, on the path, takes the PROOF and drops it, so
+        // the session stays held under the rotated id, with a resume proof for it that the server never saw
+        InetSocketAddress third = new InetSocketAddress("127.0.0.4", 20_001);
+        List<HandshakePacket.Proof> intercepted = new ArrayList<>();
+        room.network().rewrite(third, SimulatedRoom.SERVER, datagram -> {
+            try {
+                if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))
+                        && HandshakePacket.decode(ByteBuffer.wrap(datagram)) instanceof HandshakePacket.Proof proof) {
+                    intercepted.add(proof);
+                    room.network().partition(third, SimulatedRoom.SERVER); // this one is dropped
+                }
+            } catch (MalformedPacketException e) {
+                // not a handshake packet: as it was
+            }
+            return datagram;
+        });
+        room.resume("joan", copy(rotated), third);
+        assertThat(room.runUntil(() -> !intercepted.isEmpty(), 10 * SECOND)).isTrue();
+        assertThat(room.server().heldSessions().size()).isEqualTo(1);
+
+        // mallory knows the room password and has what crossed the wire, not the sessions' keys: her
+        // own PROOF goes out with a captured resume proof (and its delivered position) in place of
+        // hers, unchanged: the first resume's for the first id, the intercepted one for the rotated id
+        List<byte[]> ids = List.of(capturedId, rotated.resumeId());
+        List<HandshakePacket.Proof> proofs = List.of(captured, intercepted.get(0));
+        for (int attempt = 0; attempt < ids.size(); attempt++) {
+            byte[] id = ids.get(attempt);
+            HandshakePacket.Proof replayed = proofs.get(attempt);
+            InetSocketAddress mallory = new InetSocketAddress("127.0.0.9", 1 + attempt);
+            List<byte[]> injected = new ArrayList<>();
+            room.network().rewrite(mallory, SimulatedRoom.SERVER, datagram -> {
+                try {
+                    if (HandshakePacket.isLongHeader(ByteBuffer.wrap(datagram))
+                            && HandshakePacket.decode(ByteBuffer.wrap(datagram)) instanceof HandshakePacket.Proof own) {
+                        injected.add(own.resumeProof());
+                        return new HandshakePacket.Proof(own.connectionId(), own.clientProof(),
+                                replayed.resumeProof().clone(), replayed.lastDelivered()).toBytes();
+                    }
+                } catch (MalformedPacketException e) {
+                    // not a handshake packet: as it was
+                }
+                return datagram;
+            });
+            room.resume("joan", new ResumeTicket(id.clone(), new byte[32], replayed.lastDelivered()), mallory);
+            RecordingClientSink attacker = room.sink("joan");
+            assertThat(room.runUntil(() -> attacker.connectFailure != null || attacker.joined(), 20 * SECOND))
+                    .isTrue();
+            assertThat(injected).as("the captured proof went in place of hers").isNotEmpty();
+            assertThat(attacker.joined()).as(attacker.log.toString()).isFalse();
+            assertThat(attacker.connectFailure).isEqualTo(ClientEventSink.ConnectFailure.USERNAME_TAKEN);
+            assertThat(room.server().memberNames()).containsExactly("ega");
+            assertThat(room.server().heldSessions().size()).as("still held for joan").isEqualTo(1);
+        }
 
         room.resume("joan", rotated, new InetSocketAddress("127.0.0.4", 20_000));
         assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).as("the real one still can").isTrue();
@@ -605,26 +650,32 @@ class ResumeSimulationTest {
         assertThat(room.server().heldSessions().size()).as("the refused resume used the session up").isZero();
     }
 
+    /**
+     * A resume refused ROOM_FULL is retried (the server keeps the session held for it) until the
+     * reconnect time is over; then the client ends TIMED_OUT and the name lapses with the window.
+     */
     @Test
-    void aResumeRefusedBecauseTheRoomFilledWhileAwayEndsTheClientAtOnce() {
+    void aResumeRefusedBecauseTheRoomFilledWhileAwayIsRetriedUntilTheReconnectTimeIsOver() {
         SimulatedRoom room = SimulatedRoom.builder(61).maxMembers(2)
                 .configure(config -> config.withResumeWindow(WINDOW)).build();
         InetSocketAddress joanAt = new InetSocketAddress("127.0.0.5", 30_000);
-        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(WINDOW), joanAt);
+        room.add(room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD).withReconnect(4 * IDLE), joanAt);
         assertThat(room.runUntil(() -> room.sink("joan").joined(), 10 * SECOND)).isTrue();
         assertThat(room.join("ega")).isTrue();
+        long cutAt = room.now();
         cut(room, joanAt);
         room.runFor(IDLE + 2 * SECOND);
         assertThat(room.server().memberNames()).containsExactly("ega");
         assertThat(room.join("kai")).as("a held name does not count towards the room's size").isTrue();
-        room.network().heal(joanAt, SimulatedRoom.SERVER);
-        room.network().heal(SimulatedRoom.SERVER, joanAt);
-        long healed = room.now();
+        heal(room, joanAt);
 
         RecordingClientSink joan = room.sink("joan");
-        assertThat(room.runUntil(() -> joan.disconnected != null, 20 * SECOND)).as(joan.log.toString()).isTrue();
-        assertThat(room.now() - healed).as("ended at the refusal, not at the end of the reconnect time")
-                .isLessThan(10 * SECOND);
+        room.runFor(20 * SECOND);
+        assertThat(joan.disconnected).as("refused ROOM_FULL, still trying: %s", joan.log).isNull();
+        assertThat(room.client("joan").isReconnecting()).isTrue();
+        assertThat(room.server().heldSessions().size()).as("the session is still held").isEqualTo(1);
+        assertThat(room.runUntil(() -> joan.disconnected != null, 4 * IDLE)).as(joan.log.toString()).isTrue();
+        assertThat(room.now() - cutAt).as("at the end of the reconnect time").isGreaterThanOrEqualTo(4 * IDLE);
         assertThat(joan.disconnected).isEqualTo(CloseReason.TIMED_OUT);
         assertThat(joan.log).contains("reconnecting TIMED_OUT").doesNotContain("reconnected true", "reconnected false");
         assertThat(room.client("joan").isFinished()).isTrue();
