@@ -324,8 +324,10 @@ final class ClientHandshake {
                     + first.joinSequence() + ", not after the last delivered event " + resume.lastDelivered());
             return false;
         }
-        outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(),
-                TimeUnit.MILLISECONDS.toNanos(first.idleTimeoutMillis()),
+        // an honest server sends the smaller of both sides' timeouts; never take a longer one than ours
+        long idleTimeoutNanos = Math.min(config.idleTimeoutNanos(),
+                TimeUnit.MILLISECONDS.toNanos(Math.max(1, first.idleTimeoutMillis())));
+        outcome.joined(now, new Welcome(roomName, members, first.maxMessageBytes(), idleTimeoutNanos,
                 continues ? resume.lastDelivered() : first.joinSequence(), first.historyCount(), first.resumeId(),
                 first.resumed(), first.nothingMissed(), first.lastProcessedId(), first.refusedIds(),
                 continues ? first.joinSequence() : 0));
