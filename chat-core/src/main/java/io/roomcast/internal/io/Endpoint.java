@@ -101,7 +101,8 @@ public final class Endpoint {
         }
     }
 
-    private boolean awaitRemoved(Duration timeout) throws InterruptedException {
+    /** Waits up to {@code timeout} for the loop to remove the endpoint; {@code true} if it did. */
+    boolean awaitRemoved(Duration timeout) throws InterruptedException {
         return removed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 

@@ -86,8 +86,8 @@ public final class EventLoop {
     }
 
     /**
-     * A loop for one endpoint, whose thread ends when the endpoint is removed; the thread is a
-     * daemon if the creating thread is.
+     * A loop for one endpoint (a server's, or a client's with threads of its own), whose thread
+     * ends when its last endpoint is removed; the thread is a daemon if the creating thread is.
      *
      * @throws IOException if the selector cannot be opened
      */
