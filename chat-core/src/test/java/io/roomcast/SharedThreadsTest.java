@@ -3,6 +3,7 @@ package io.roomcast;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ class SharedThreadsTest {
     private static final int THREAD_BOUND = CORES + Math.max(8, 4 * CORES) + Math.max(2, CORES)
             + 1 + Math.max(1, Math.min(4, CORES / 2)) + 1;
 
+    private static final Duration GENEROUS = Duration.ofSeconds(60);
+
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @AfterEach
@@ -52,8 +55,9 @@ class SharedThreadsTest {
     }
 
     private ChatServer startServer(int maxMembers) throws Exception {
+        // generous timeouts: a crowd's joins and goodbyes keep a shared two-core machine busy for a while
         ChatServer server = ChatServer.builder().bind(ANY_LOOPBACK_PORT).password("secret").roomName("hall")
-                .maxMembers(maxMembers).rateLimit(10_000, 10_000).build();
+                .maxMembers(maxMembers).rateLimit(10_000, 10_000).idleTimeout(GENEROUS).build();
         closeables.add(server);
         server.start();
         return server;
@@ -61,7 +65,7 @@ class SharedThreadsTest {
 
     private ChatClient join(ChatServer server, String username, ChatClientListener listener) throws Exception {
         return join(ChatClient.builder().server(server.localAddress()).username(username).password("secret")
-                .listener(listener).dedicatedThreads(Boolean.getBoolean("dedicated")));
+                .listener(listener).connectTimeout(GENEROUS).idleTimeout(GENEROUS));
     }
 
     private ChatClient join(ChatClient.Builder builder) throws Exception {
@@ -71,10 +75,15 @@ class SharedThreadsTest {
         return client;
     }
 
+    /**
+     * A crowd of 300 by default: joins cost SRP work and every join and leave goes to every member,
+     * so a thousand take minutes on a busy two-core machine; {@code -Droomcast.crowd=1000} (and a
+     * patient machine) runs the full thousand.
+     */
     @Test
     @Timeout(120)
-    void aThousandClientsShareABoundedSetOfThreadsAndAllChatAndCloseCleanly() throws Exception {
-        int members = Integer.getInteger("crowd", 300); long t0 = System.nanoTime();
+    void aCrowdOfClientsSharesABoundedSetOfThreadsAndAllChatAndCloseCleanly() throws Exception {
+        int members = Integer.getInteger("roomcast.crowd", 300);
         int senders = 10;
         int perSender = 3;
         ChatServer server = startServer(members);
@@ -101,7 +110,6 @@ class SharedThreadsTest {
                 clients.add(joined.get(60, TimeUnit.SECONDS));
             }
             assertThat(server.members()).hasSize(members);
-            System.err.println("PHASE joined " + (System.nanoTime() - t0) / 1_000_000 + " ms threads " + mostThreads.get());
 
             List<CompletableFuture<ChatMessage>> sent = new ArrayList<>();
             for (int round = 0; round < perSender; round++) {
@@ -114,7 +122,6 @@ class SharedThreadsTest {
             }
             assertThat(delivered.await(60, TimeUnit.SECONDS)).as("every message reached every member").isTrue();
             int whileConnected = countThreads(ours);
-            System.err.println("PHASE delivered " + (System.nanoTime() - t0) / 1_000_000 + " ms threads " + whileConnected);
 
             List<Future<?>> closes = new ArrayList<>();
             for (ChatClient client : clients) {
@@ -123,9 +130,14 @@ class SharedThreadsTest {
             for (Future<?> closed : closes) {
                 closed.get(60, TimeUnit.SECONDS);
             }
-            System.err.println("PHASE closed " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            List<String> unclean = new ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                if (!List.copyOf(crowd.get(i).disconnections).equals(List.of(LeaveReason.LEFT))) {
+                    unclean.add(i + ": " + crowd.get(i).disconnections);
+                }
+            }
+            assertThat(unclean).as("members whose end was not LEFT alone").isEmpty();
             for (Member member : crowd) {
-                assertThat(member.disconnections).containsExactly(LeaveReason.LEFT);
                 assertThat(member.messages).hasSize(senders * perSender).allSatisfy((text, times) ->
                         assertThat(times).as("deliveries of %s", text).isEqualTo(1));
             }
@@ -279,6 +291,11 @@ class SharedThreadsTest {
         @Override
         public void onDisconnected(LeaveReason reason) {
             disconnections.add(reason);
+        }
+
+        @Override
+        public void onReconnecting(LeaveReason cause) {
+            disconnections.add(cause); // an outage on loopback: the machine starved the loops for an idle timeout
         }
     }
 
