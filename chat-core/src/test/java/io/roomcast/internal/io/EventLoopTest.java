@@ -19,6 +19,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -143,18 +146,37 @@ class EventLoopTest {
         AnsweringEngine staying = new AnsweringEngine("staying", peerAddress());
         Endpoint leaving = attach(loop, finishing);
         Endpoint stays = attach(loop, staying);
-        List<String> ran = new ArrayList<>();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
 
+        // the loop's thread waits in the first command while the others queue up behind it
+        leaving.commands.execute(at -> {
+            holding.countDown();
+            await(release);
+        });
+        assertThat(holding.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         leaving.commands.execute(at -> finishing.say("goodbye"));
         leaving.commands.execute(at -> finishing.finished = true);
         leaving.commands.execute(at -> ran.add("queued behind the finish"));
+        release.countDown();
 
         assertThat(receive()).isEqualTo("finishing goodbye");
         assertThat(leaving.awaitRemoved(WAIT)).isTrue();
         assertThat(ran).containsExactly("queued behind the finish");
         assertThat(leaving.channel.isOpen()).isFalse();
+        assertThat(leaving.commands.execute(at -> ran.add("given after"))).as("refused once removed").isFalse();
         send("ping", stays);
         assertThat(receive()).isEqualTo("staying got ping");
+        assertThat(ran).containsExactly("queued behind the finish");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
