@@ -36,13 +36,22 @@ import org.slf4j.LoggerFactory;
  * once; to join again, build a new one. A client that failed to connect is closed. Its
  * configuration is immutable.
  *
- * <p>Threading: all methods are thread-safe. The connection runs on one I/O thread per
- * client. Listener calls run on a dispatcher thread (or the builder's executor), one at a time,
- * in the room's order; at most 1,024 wait, and a listener that falls further behind holds the
- * room's events back (see {@link ChatClientListener}). {@link #send} futures complete on another
- * thread of the client's own, one at a time, in the order the room confirmed the messages, so a
- * listener may wait for one. Neither ever runs on the I/O thread nor on the caller's thread; a
- * future and the listener call for the same message are not ordered with each other.
+ * <p>Threading: all methods are thread-safe. By default the clients of a process share their
+ * threads, so that a thousand of them do not need two thousand: one I/O thread per core, to
+ * which clients are given in turn ({@code roomcast-shared-<n>-io}), four callback threads per
+ * core, at least eight ({@code roomcast-shared-<n>-callbacks}), and one futures thread per core,
+ * at least two ({@code roomcast-shared-<n>-futures}); all daemons, made when first needed, the
+ * callback and futures threads ending after 5 seconds without work. Listener calls of one client
+ * run one at a time, in the room's order, never overlapping, whichever shared thread runs them
+ * (or on the builder's executor); at most 1,024 wait, and a listener that falls further behind
+ * holds the room's events back (see {@link ChatClientListener}). {@link #send} futures complete
+ * one at a time, in the order the room confirmed the messages, on a futures thread, so a
+ * listener may wait for one. Neither ever runs on an I/O thread nor on the caller's thread; a
+ * future and the listener call for the same message are not ordered with each other. A listener
+ * that blocks holds up only its own client's calls, but occupies a shared callback thread while
+ * it blocks: if as many listeners block at once as there are callback threads, other clients'
+ * calls wait. A client whose listener may block for long, or that must not share an I/O thread,
+ * asks for threads of its own: {@link Builder#dedicatedThreads}.
  *
  * <p>Arguments: a {@code null} argument throws {@link NullPointerException} naming it, in every
  * method here and in the {@link Builder}. A {@link Duration} longer than {@link #LONGEST_DURATION}
@@ -157,8 +166,8 @@ public final class ChatClient implements Closeable {
      * @return a future that completes with the message as the room received it, or fails with a
      *         {@link MessageRefusedException} if the server refused it (rate limit, size, mute) or a
      *         {@link ChatException} if the client was disconnected or closed before the server's
-     *         confirmation arrived. It completes on the client's
-     *         futures thread ({@code roomcast-client-<username>-futures}), never on the I/O
+     *         confirmation arrived. It completes on a futures thread (shared, or the client's
+     *         own {@code roomcast-client-<username>-futures}), never on the I/O
      *         thread, the calling thread or the listener's, so a listener may block on it; it
      *         completes when the room's event for the message reaches the client, which may be
      *         before the listener's {@code onMessage} for it. Dependent stages attached without an
@@ -326,6 +335,7 @@ public final class ChatClient implements Closeable {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration reconnect = DEFAULT_RECONNECT;
+        private boolean dedicatedThreads;
 
         private Builder() {
         }
@@ -416,8 +426,8 @@ public final class ChatClient implements Closeable {
          * The executor that runs listener calls. Calls are still made one at a time, in order,
          * and at most 1,024 wait. The executor must run tasks on another thread than the one
          * that submits them. {@link ChatClient#send} futures never complete on it, so a listener
-         * may wait for one even on a single-threaded executor. Default: a dispatcher thread of
-         * the client's own.
+         * may wait for one even on a single-threaded executor. Default: the shared callback
+         * threads, or one of the client's own with {@link #dedicatedThreads}.
          *
          * @param executor the executor
          * @return this builder
@@ -485,6 +495,22 @@ public final class ChatClient implements Closeable {
         }
 
         /**
+         * Whether the client has threads of its own instead of sharing the process's (see the
+         * class's threading paragraph): its own I/O thread ({@code roomcast-client-<username>-io}),
+         * its own listener thread ({@code -callbacks}, unless {@link #callbackExecutor} is given) and
+         * its own futures thread ({@code -futures}), the last two ending after a second without work.
+         * Its I/O then never waits for other clients' and its listener never for theirs, at the cost
+         * of two or three threads per client. Default: {@code false}, shared threads.
+         *
+         * @param dedicated {@code true} for threads of the client's own
+         * @return this builder
+         */
+        public Builder dedicatedThreads(boolean dedicated) {
+            this.dedicatedThreads = dedicated;
+            return this;
+        }
+
+        /**
          * A client with this configuration, not yet connected.
          *
          * @return the client
@@ -498,7 +524,7 @@ public final class ChatClient implements Closeable {
                 throw new IllegalStateException("username: a username is required; call username(...)");
             }
             return new ChatClient(new ClientSettings(server, username, password, connectTimeout, idleTimeout,
-                    callbackExecutor, reconnect), listener);
+                    callbackExecutor, reconnect, dedicatedThreads), listener);
         }
     }
 }

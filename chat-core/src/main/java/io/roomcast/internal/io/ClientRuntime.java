@@ -22,9 +22,12 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * One client's connection: the connected channel, its {@link EventLoop}, the
- * {@link ClientEngine}, the SRP group and two {@link CallbackDispatcher}s, one for the listener
- * and one for completing futures, all wired here and nowhere else, and closed in order. What the
+ * One client's connection: the connected channel and its {@link ClientEngine}, an {@link Endpoint}
+ * on an {@link EventLoop} (a shared one, or one of its own if the settings ask for
+ * {@link ClientSettings#dedicatedThreads dedicated threads}), the SRP group and two
+ * {@link CallbackDispatcher}s, one for the listener and one for completing futures (over the
+ * {@link SharedClientThreads} pools, the application's executor for the listener, or threads of
+ * the client's own), all wired here and nowhere else, and closed in order. What the
  * engine knows of the room (members, room name, message limit) is published here for other
  * threads.
  *
@@ -46,13 +49,14 @@ public final class ClientRuntime<E extends ClientEventSink> {
      * @param listener runs listener calls, one at a time, in order; bounded as
      *                 {@link CallbackDispatcher#execute} says (terminal calls only — room events
      *                 are held back by the engine while it is full)
-     * @param futures  completes futures, one at a time, in order, on a thread of the client's own
+     * @param futures  completes futures, one at a time, in order, on a shared futures thread or one of
+     *                 the client's own, never the listener's
      */
     public record Callbacks(Executor listener, Executor futures) {
     }
 
     /**
-     * How long close waits for the engine to finish by itself before the loop is stopped: the
+     * How long close waits for the engine to finish by itself before its endpoint is removed: the
      * engine first lets messages already sent be confirmed (for at most 2 seconds), then re-sends
      * CLOSE until the server acknowledges it (for at most 1 second).
      */
@@ -64,9 +68,9 @@ public final class ClientRuntime<E extends ClientEventSink> {
     private final CallbackDispatcher completions;
     private final CommandQueue commands;
     private final ClientEngine engine;
-    private final EventLoop loop;
+    private final Endpoint endpoint;
     private final AtomicBoolean endReported = new AtomicBoolean();
-    // written on the I/O thread (and by close once the loop has stopped)
+    // written on the I/O thread (and by close once the endpoint is removed)
     private volatile boolean joined;
     private volatile String roomName;
     private volatile int maxMessageBytes;
@@ -77,16 +81,21 @@ public final class ClientRuntime<E extends ClientEventSink> {
         String name = "roomcast-client-" + settings.username();
         ClientConfig config = new ClientConfig(settings.server(), settings.username(), settings.password(), GROUP,
                 settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos(), settings.reconnect().toNanos());
-        this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks", this::roomAgain);
+        boolean own = settings.dedicatedThreads();
+        Executor listenerThreads = settings.callbackExecutor() != null ? settings.callbackExecutor()
+                : own ? null : SharedClientThreads.callbacks();
+        this.callbacks = new CallbackDispatcher(listenerThreads, name + "-callbacks", this::roomAgain);
         // never the application's executor: a listener blocked on a future may be occupying it
-        this.completions = new CallbackDispatcher(null, name + "-futures");
+        this.completions = new CallbackDispatcher(own ? null : SharedClientThreads.futures(), name + "-futures");
         this.events = events.apply(new Callbacks(callbacks, completions));
-        this.commands = new CommandQueue();
+        EventLoop loop = own ? EventLoop.dedicated(name + "-io") : SharedClientThreads.nextLoop();
+        this.commands = new CommandQueue(loop);
         try {
             this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom());
-            this.loop = new EventLoop(name + "-io", channel, engine, commands);
+            this.endpoint = loop.attach(channel, engine, commands);
         } catch (IOException | RuntimeException e) {
             commands.discard();
+            loop.abandon();
             throw e;
         }
     }
@@ -103,20 +112,16 @@ public final class ClientRuntime<E extends ClientEventSink> {
             throws IOException {
         InetSocketAddress server = settings.server();
         DatagramChannel channel = EventLoop.openChannel(server.getAddress());
-        ClientRuntime<E> runtime = null;
+        ClientRuntime<E> runtime;
         try {
             // a loopback server is reached from a loopback address; otherwise the system chooses
             channel.bind(server.getAddress().isLoopbackAddress() ? new InetSocketAddress(server.getAddress(), 0)
                     : null);
             channel.connect(server);
             runtime = new ClientRuntime<>(settings, channel, events);
-            runtime.loop.start();
             runtime.commands.execute(runtime.engine::start);
             return runtime;
         } catch (IOException | RuntimeException | Error e) {
-            if (runtime != null) { // the loop's thread did not start: nothing else will release its selector
-                runtime.commands.discard();
-            }
             channel.close();
             throw e;
         }
@@ -182,13 +187,13 @@ public final class ClientRuntime<E extends ClientEventSink> {
 
     /**
      * Leaves or gives up joining: the engine lets messages already sent go out and says goodbye,
-     * the loop stops (forced after {@link #LOOP_STOP_GRACE}), a joined client that the engine
+     * the endpoint is removed (forced after {@link #LOOP_STOP_GRACE}), a joined client that the engine
      * could not report as disconnected in time is reported as having left, and the futures and
      * listener calls already queued run. Call once.
      */
     public void close() {
         commands.execute(engine::close);
-        loop.awaitStopOrForce(LOOP_STOP_GRACE);
+        endpoint.awaitStopOrForce(LOOP_STOP_GRACE);
         if (joined) {
             reportEnd(CloseReason.LEFT);
         }

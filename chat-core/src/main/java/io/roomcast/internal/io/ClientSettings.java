@@ -14,16 +14,19 @@ import java.util.concurrent.Executor;
  * @param connectTimeout   how long to try to join before giving up
  * @param idleTimeout      how long the server may stay silent
  * @param reconnect        how long the client tries to resume its session after an outage (zero: never)
- * @param callbackExecutor the executor for listener calls (never send futures), or {@code null} for a dispatcher
- *                         thread of the client's own
+ * @param callbackExecutor the executor for listener calls (never send futures), or {@code null} for the
+ *                         client's threads (shared or its own)
+ * @param dedicatedThreads whether the client has an I/O thread and callback threads of its own rather than
+ *                         sharing the process's ({@link SharedClientThreads})
  */
 public record ClientSettings(InetSocketAddress server, String username, String password, Duration connectTimeout,
-                             Duration idleTimeout, Executor callbackExecutor, Duration reconnect) {
+                             Duration idleTimeout, Executor callbackExecutor, Duration reconnect,
+                             boolean dedicatedThreads) {
     /** Everything but the password. */
     @Override
     public String toString() {
         return "ClientSettings[server=" + server + ", username=" + username + ", connectTimeout=" + connectTimeout
                 + ", idleTimeout=" + idleTimeout + ", callbackExecutor=" + callbackExecutor + ", reconnect=" + reconnect
-                + "]";
+                + ", dedicatedThreads=" + dedicatedThreads + "]";
     }
 }

@@ -1,62 +1,76 @@
 package io.roomcast.internal.io;
 
-import java.io.IOException;
-import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The way into one {@link EventLoop}'s thread from any other: a command goes into a lock-free
- * queue and wakes the selector the thread sleeps in, and the thread runs it at its next turn with
- * the time. The queue holds that selector because a command must be able to wake it. It exists
- * before the loop and its engine, so that what the engine needs at construction (the
- * {@link PooledOffload}, which hands its results back as commands) can be given it then.
+ * The way into one {@link Endpoint} from any thread: a command goes into a lock-free queue, the
+ * queue tells its {@link EventLoop} once that it has work (however many commands follow before the
+ * loop gets to it), and the loop's thread runs the commands at its next turn with the time, then
+ * sends what the endpoint's engine has to send. It exists before the endpoint and its engine, so
+ * that what the engine needs at construction (the {@link PooledOffload}, which hands its results
+ * back as commands) can be given it then; commands given before the endpoint is
+ * {@link EventLoop#attach attached} run once it is.
  *
- * <p>Threads: {@link #execute} is called from any thread; {@link #runAll}, {@link #close} and the
- * selector belong to the loop's thread.
+ * <p>Threads: {@link #execute} is called from any thread; {@link #runAll} and {@link #close}
+ * from the loop's thread; {@link #discard} from the thread that gave up building the endpoint.
  */
 public final class CommandQueue {
     private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
 
     private final ConcurrentLinkedQueue<LongConsumer> commands = new ConcurrentLinkedQueue<>();
-    private final Selector selector;
+    private final EventLoop loop;
+    /** Whether the loop has been told of commands it has not yet started running. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile Endpoint endpoint; // set once, when attached
     private volatile boolean closed;
 
-    /**
-     * A queue with a new selector for its loop to sleep in.
-     *
-     * @throws IOException if the selector cannot be opened
-     */
-    public CommandQueue() throws IOException {
-        this.selector = Selector.open();
+    /** A queue into an endpoint that will be attached to {@code loop}. */
+    public CommandQueue(EventLoop loop) {
+        this.loop = loop;
     }
 
     /**
      * Runs {@code command} on the loop's thread with the current time in nanoseconds. Commands
-     * run in the order they were given. Commands still queued when the loop stops run then,
-     * after the engine has finished.
+     * run in the order they were given. Commands still queued when the endpoint is removed run
+     * then, after its engine has finished (or been given up on) and its channel is closed.
      *
-     * @return {@code false} if the loop had already stopped, so the command will never run
+     * @return {@code false} if the endpoint had already been removed, so the command will never run
      */
     public boolean execute(LongConsumer command) {
         commands.add(command);
         if (closed) {
-            // the loop's last drain may or may not have taken it: whoever removes it owns it
+            // the last drain may or may not have taken it: whoever removes it owns it
             return !commands.remove(command);
         }
-        selector.wakeup();
+        schedule();
         return true;
     }
 
-    /** The selector the loop's thread sleeps in; {@link #execute} wakes it. */
-    Selector selector() {
-        return selector;
+    /** The endpoint this queue leads into, or {@code null} before it is attached. */
+    Endpoint endpoint() {
+        return endpoint;
     }
 
-    /** Runs every command queued so far. Loop thread only. */
+    /** Attaches the queue to its endpoint and tells the loop, which registers the endpoint and runs what waits. */
+    void attach(Endpoint attached) {
+        endpoint = attached;
+        schedule();
+    }
+
+    private void schedule() {
+        if (endpoint != null && scheduled.compareAndSet(false, true)) {
+            loop.ready(this);
+        }
+    }
+
+    /** Runs every command queued so far, and those they queue. Loop thread only. */
     void runAll(long nowNanos) {
+        // cleared before draining: a command given from now on schedules the queue again
+        scheduled.set(false);
         LongConsumer command;
         while ((command = commands.poll()) != null) {
             try {
@@ -67,22 +81,23 @@ public final class CommandQueue {
         }
     }
 
-    /** Refuses further commands and closes the selector, for a loop that will never start. */
+    /** Refuses further commands and forgets those queued, for an endpoint that will never be attached. */
     void discard() {
         closed = true;
-        try {
-            selector.close();
-        } catch (IOException e) {
-            log.debug("closing the selector failed", e);
-        }
+        commands.clear();
     }
 
     /**
      * Refuses further commands, then runs those already queued. Called once by the loop's
-     * thread as it ends, after it has closed the selector.
+     * thread as it removes the endpoint.
      */
     void close(long nowNanos) {
         closed = true;
         runAll(nowNanos);
+    }
+
+    /** Whether commands are refused. */
+    boolean isClosed() {
+        return closed;
     }
 }

@@ -14,162 +14,304 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread that owns one non-blocking {@link DatagramChannel} and drives one
- * {@link DatagramEngine}: it feeds the engine every datagram and the time, sends what the
- * engine emits and sleeps in {@link Selector#select(long)} until the next datagram or the
- * engine's next deadline. An idle loop uses no CPU.
+ * One thread and one {@link Selector} that drive any number of {@link Endpoint}s, each a
+ * non-blocking {@link DatagramChannel} with its {@link DatagramEngine}: the loop feeds each engine
+ * its datagrams and the time, sends what it emits, and sleeps until a datagram arrives, a command
+ * comes or the earliest of the engines' deadlines. An idle loop uses no CPU.
  *
- * <p>Other threads talk to the loop only through its {@link CommandQueue}: commands go into a
- * queue and the selector is woken. The engine therefore needs no locks.
+ * <p>A turn: run the commands of the endpoints that have some (their queues told the loop, which
+ * was woken once for all of them); hand the time to the endpoints whose deadline has come (taken
+ * from a {@link DeadlineHeap}, never by scanning every endpoint); then, for each endpoint touched so
+ * far, and only those, run its timer if due, send what it has to send, remove it if its engine has
+ * finished, and file its next deadline; then sleep; then read at most {@link #MAX_READS_PER_TURN}
+ * datagrams from each endpoint whose channel is readable (so that one busy endpoint does not starve
+ * the others) and send a datagram kept back from a full socket buffer once its channel is writable.
+ * A turn's work is proportional to the endpoints that had something happen, not to all of them.
  *
- * <p>Lifecycle: new → running ({@link #start()}) → stopped, when the engine is finished or
- * {@link #awaitStopOrForce} runs out of patience; the channel and selector are closed as the
- * thread ends.
+ * <p>Failures are per endpoint: an engine that throws while handling a datagram, a timer or
+ * writing a datagram is logged and goes on, as it always has; one that throws anywhere else, or
+ * whose channel fails, is logged and its endpoint removed; the thread goes on for the others. Only
+ * a failing JVM ({@link VirtualMachineError}) ends the thread, removing every endpoint.
  *
- * <p>Threads: the channel, the selector, the buffers and the engine belong to the I/O thread;
- * {@link #start} and {@link #awaitStopOrForce} are called from others.
+ * <p>Two kinds: a {@link #dedicated} loop serves one endpoint (a server's, or a client's that asked
+ * for threads of its own) and ends with it; a {@link #shared} loop serves many clients' endpoints
+ * and lives as long as the process. Both start their thread when the first endpoint is attached.
+ *
+ * <p>Threads: the selector, the buffers, the heap and the endpoints' state belong to the loop's
+ * thread; {@link #attach}, {@link #ready} and the getters are called from any thread.
  */
 public final class EventLoop {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
-    /** Most datagrams read in one turn before the loop sends and checks timers again. */
+    /** Most datagrams read from one endpoint in one turn before the loop serves the others and sends. */
     private static final int MAX_READS_PER_TURN = 256;
-    /** After a forced stop, how long to wait for the thread to notice: it is at most one select away. */
-    private static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(2);
+    private static final AtomicLong ENDPOINT_IDS = new AtomicLong();
 
-    private final DatagramChannel channel;
-    private final DatagramEngine engine;
-    private final CommandQueue commands;
+    private final boolean endsWithItsEndpoints;
     private final Selector selector;
     private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean started = new AtomicBoolean();
+    /** Queues with commands the loop has not yet run. */
+    private final ConcurrentLinkedQueue<CommandQueue> ready = new ConcurrentLinkedQueue<>();
+    /** Whether a selector wake-up is on its way: commands given meanwhile need no other. */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    /** Attached and not yet removed. */
+    private final Set<Endpoint> endpoints = ConcurrentHashMap.newKeySet();
+    private volatile boolean ended;
     // I/O thread only
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(WireFormat.MAX_DATAGRAM_BYTES + 1);
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(WireFormat.MAX_DATAGRAM_BYTES);
-    private InetSocketAddress blockedDestination;
-    private volatile boolean shutdown;
+    private final DeadlineHeap deadlines = new DeadlineHeap();
+    private final List<Endpoint> touched = new ArrayList<>();
 
-    /**
-     * A loop for {@code engine} on {@code channel}, which must be open, taking commands from
-     * {@code commands}; the loop configures the channel non-blocking and closes it, and the
-     * queue's selector, when it stops.
-     *
-     * @throws IOException if the channel cannot be registered with the selector
-     */
-    public EventLoop(String threadName, DatagramChannel channel, DatagramEngine engine, CommandQueue commands)
-            throws IOException {
-        this.channel = channel;
-        this.engine = engine;
-        this.commands = commands;
-        this.selector = commands.selector();
-        channel.configureBlocking(false);
-        channel.register(selector, SelectionKey.OP_READ);
+    private EventLoop(String threadName, boolean endsWithItsEndpoints, boolean daemon) throws IOException {
+        this.endsWithItsEndpoints = endsWithItsEndpoints;
+        this.selector = Selector.open();
         this.thread = new Thread(this::run, threadName);
+        if (daemon) {
+            thread.setDaemon(true);
+        }
     }
 
-    /** A new channel of {@code address}'s family (IPv4 or IPv6), for a loop to bind or connect. */
+    /**
+     * A loop for one endpoint (a server's, or a client's with threads of its own), whose thread
+     * ends when its last endpoint is removed; the thread is a daemon if the creating thread is.
+     *
+     * @throws IOException if the selector cannot be opened
+     */
+    public static EventLoop dedicated(String threadName) throws IOException {
+        return new EventLoop(threadName, true, false);
+    }
+
+    /**
+     * A loop for many endpoints that runs, on a daemon thread, as long as the process.
+     *
+     * @throws IOException if the selector cannot be opened
+     */
+    static EventLoop shared(String threadName) throws IOException {
+        return new EventLoop(threadName, false, true);
+    }
+
+    /** A new channel of {@code address}'s family (IPv4 or IPv6), for an endpoint to bind or connect. */
     static DatagramChannel openChannel(InetAddress address) throws IOException {
         return DatagramChannel.open(address instanceof Inet6Address ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET);
     }
 
-    /** Starts the I/O thread. */
-    public void start() {
-        thread.start();
+    /**
+     * Adds an endpoint for {@code engine} on {@code channel}, which must be open, taking commands
+     * from {@code commands}, which must have been made for this loop; starts the thread if it has
+     * not started. The loop configures the channel non-blocking, and closes it when it removes the
+     * endpoint. At its next turn the loop registers the channel and runs the commands queued so far.
+     *
+     * @throws IOException if the channel cannot be made non-blocking, or the loop has ended
+     */
+    public Endpoint attach(DatagramChannel channel, DatagramEngine engine, CommandQueue commands) throws IOException {
+        channel.configureBlocking(false);
+        Endpoint endpoint = new Endpoint(this, channel, engine, commands, ENDPOINT_IDS.incrementAndGet());
+        endpoints.add(endpoint);
+        if (ended) { // whoever ended the loop may have missed it
+            endpoints.remove(endpoint);
+            throw new IOException("the event loop " + thread.getName() + " has ended");
+        }
+        if (started.compareAndSet(false, true)) {
+            thread.start();
+        }
+        commands.attach(endpoint);
+        return endpoint;
     }
 
-    /**
-     * Waits up to {@code grace} for the loop to stop by itself (its engine finishing), then stops
-     * it without waiting for the engine and waits up to {@link #FORCED_STOP_WAIT} more. Restores
-     * the interrupt flag if interrupted.
-     */
-    public void awaitStopOrForce(Duration grace) {
-        try {
-            if (!awaitStop(grace)) {
-                shutdownNow();
-                awaitStop(FORCED_STOP_WAIT);
-            }
-        } catch (InterruptedException e) {
-            shutdownNow();
-            Thread.currentThread().interrupt();
+    /** Releases the selector of a loop no endpoint was ever attached to; does nothing to one that started. */
+    void abandon() {
+        if (!started.get()) {
+            ended = true;
+            closeSelector();
         }
     }
 
-    private boolean awaitStop(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    /** How many endpoints are attached and not yet removed. */
+    int load() {
+        return endpoints.size();
     }
 
-    /** Stops the loop at its next turn without waiting for the engine to finish. */
-    private void shutdownNow() {
-        shutdown = true;
-        selector.wakeup();
+    /** Whether the thread has ended (a dedicated loop's endpoint is gone, or the JVM failed under it). */
+    boolean hasEnded() {
+        return ended;
+    }
+
+    /** The loop's thread name. */
+    String name() {
+        return thread.getName();
+    }
+
+    /**
+     * Called by a queue that has commands: lists it and wakes the selector, unless a wake-up is
+     * already on its way, so that a burst of commands costs one wake-up. Any thread.
+     */
+    void ready(CommandQueue queue) {
+        ready.add(queue);
+        if (wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
     }
 
     private void run() {
         try {
             loop();
-        } catch (ClosedChannelException e) {
-            log.debug("channel closed under the event loop");
         } catch (IOException | RuntimeException | Error e) {
-            log.error("event loop stopped by an unexpected failure", e);
+            log.error("event loop {} stopped by an unexpected failure", thread.getName(), e);
         } finally {
-            closeQuietly();
-            commands.close(System.nanoTime());
-            stopped.countDown();
+            ended = true;
+            long now = System.nanoTime();
+            for (Endpoint endpoint : endpoints) {
+                remove(endpoint, now);
+            }
+            runCommands(now); // of endpoints removed already: their queues refuse more
+            closeSelector();
         }
     }
 
     private void loop() throws IOException {
-        while (!shutdown) {
+        while (true) {
             long now = System.nanoTime();
-            commands.runAll(now);
-            handleDeadline(now);
-            flush(now);
-            if (engine.isFinished() && blockedDestination == null) {
+            runCommands(now);
+            Endpoint due;
+            while ((due = deadlines.pollDue(now)) != null) {
+                touch(due);
+            }
+            settleTouched(now);
+            if (endsWithItsEndpoints && endpoints.isEmpty()) {
                 return;
             }
-            long timeoutMillis = selectTimeoutMillis(engine.nextDeadlineNanos(), System.nanoTime());
+            long timeoutMillis = selectTimeoutMillis(deadlines.earliest(), System.nanoTime());
             if (timeoutMillis < 0) {
                 selector.selectNow();
             } else {
                 selector.select(timeoutMillis);
             }
-            boolean writable = false;
+            now = System.nanoTime();
             for (SelectionKey key : selector.selectedKeys()) {
-                writable |= key.isValid() && key.isWritable();
+                serveReadyKey(key, now);
             }
             selector.selectedKeys().clear();
-            now = System.nanoTime();
-            if (writable) {
-                flush(now);
-            }
-            receive(now);
         }
     }
 
-    private void handleDeadline(long now) {
-        if (engine.nextDeadlineNanos() <= now) {
+    /** Runs the commands of every queue that has some, registering endpoints new to the loop first. */
+    private void runCommands(long now) {
+        // cleared before draining: a queue that becomes ready from now on wakes the selector again
+        wakeupPending.set(false);
+        CommandQueue queue;
+        while ((queue = ready.poll()) != null) {
+            Endpoint endpoint = queue.endpoint();
+            if (endpoint.gone) {
+                queue.runAll(now); // commands that raced with the removal: the queue refuses further ones
+                continue;
+            }
+            if (endpoint.key == null && !register(endpoint, now)) {
+                continue;
+            }
+            queue.runAll(now);
+            touch(endpoint);
+        }
+    }
+
+    private boolean register(Endpoint endpoint, long now) {
+        try {
+            endpoint.key = endpoint.channel.register(selector, SelectionKey.OP_READ, endpoint);
+            return true;
+        } catch (IOException e) {
+            log.error("could not register a channel with event loop {}", thread.getName(), e);
+            remove(endpoint, now);
+            return false;
+        }
+    }
+
+    private void touch(Endpoint endpoint) {
+        if (!endpoint.touched) {
+            endpoint.touched = true;
+            touched.add(endpoint);
+        }
+    }
+
+    /** For each endpoint something happened to: its timer if due, its datagrams out, its end or its next deadline. */
+    private void settleTouched(long now) {
+        for (int i = 0; i < touched.size(); i++) {
+            Endpoint endpoint = touched.get(i);
+            endpoint.touched = false;
+            if (endpoint.gone) {
+                continue;
+            }
             try {
-                engine.handleTimeout(now);
+                handleDeadline(endpoint, now);
+                flush(endpoint, now);
+                if (endpoint.engine.isFinished() && endpoint.blockedDestination == null) {
+                    remove(endpoint, now);
+                } else {
+                    deadlines.update(endpoint, endpoint.engine.nextDeadlineNanos());
+                }
+            } catch (ClosedChannelException e) {
+                log.debug("channel closed under the event loop");
+                remove(endpoint, now);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                log.error("an endpoint failed on event loop {}; it is removed", thread.getName(), e);
+                remove(endpoint, now);
+            }
+        }
+        touched.clear();
+    }
+
+    private void serveReadyKey(SelectionKey key, long now) {
+        Endpoint endpoint = (Endpoint) key.attachment();
+        if (endpoint.gone || !key.isValid()) {
+            return;
+        }
+        touch(endpoint);
+        try {
+            if (key.isWritable()) {
+                flush(endpoint, now);
+            }
+            if (key.isReadable()) {
+                receive(endpoint, now);
+            }
+        } catch (ClosedChannelException e) {
+            log.debug("channel closed under the event loop");
+            remove(endpoint, now);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            log.error("an endpoint's channel failed on event loop {}; it is removed", thread.getName(), e);
+            remove(endpoint, now);
+        }
+    }
+
+    private void handleDeadline(Endpoint endpoint, long now) {
+        if (endpoint.engine.nextDeadlineNanos() <= now) {
+            try {
+                endpoint.engine.handleTimeout(now);
             } catch (RuntimeException e) {
                 log.error("the protocol engine failed handling a timer", e);
             }
         }
     }
 
-    private void receive(long now) throws IOException {
+    private void receive(Endpoint endpoint, long now) throws IOException {
+        DatagramEngine engine = endpoint.engine;
         for (int i = 0; i < MAX_READS_PER_TURN; i++) {
             receiveBuffer.clear();
             SocketAddress source;
             try {
-                source = channel.receive(receiveBuffer);
+                source = endpoint.channel.receive(receiveBuffer);
             } catch (PortUnreachableException e) {
                 engine.handleUnreachable(now);
                 continue;
@@ -189,19 +331,20 @@ public final class EventLoop {
         }
     }
 
-    private void flush(long now) throws IOException {
-        if (blockedDestination != null) {
-            if (channel.send(sendBuffer, blockedDestination) == 0) {
+    private void flush(Endpoint endpoint, long now) throws IOException {
+        DatagramChannel channel = endpoint.channel;
+        if (endpoint.blockedDestination != null) {
+            if (channel.send(endpoint.blocked(), endpoint.blockedDestination) == 0) {
                 return;
             }
-            blockedDestination = null;
-            channel.keyFor(selector).interestOps(SelectionKey.OP_READ);
+            endpoint.blockedDestination = null;
+            endpoint.key.interestOps(SelectionKey.OP_READ);
         }
         while (true) {
             sendBuffer.clear();
             InetSocketAddress destination;
             try {
-                destination = engine.pollDatagram(now, sendBuffer);
+                destination = endpoint.engine.pollDatagram(now, sendBuffer);
             } catch (RuntimeException e) {
                 log.error("the protocol engine failed writing a datagram", e);
                 return;
@@ -214,8 +357,10 @@ public final class EventLoop {
             try {
                 sent = channel.send(sendBuffer, destination);
             } catch (PortUnreachableException e) {
-                engine.handleUnreachable(now);
+                endpoint.engine.handleUnreachable(now);
                 continue;
+            } catch (ClosedChannelException e) {
+                throw e;
             } catch (IOException e) {
                 // e.g. no route to a member's address: that member will time out; the room goes on
                 log.debug("could not send to {}: {}", destination, e.toString());
@@ -223,11 +368,34 @@ public final class EventLoop {
             }
             if (sent == 0) {
                 // the socket buffer is full: keep this datagram and wait until the channel is writable
-                blockedDestination = destination;
-                channel.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                endpoint.block(sendBuffer, destination);
+                endpoint.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                 return;
             }
         }
+    }
+
+    /**
+     * Removes {@code endpoint}: out of the deadline order and the selector, its channel closed, then
+     * its queue closed, which runs the commands still queued. Loop thread; does nothing the second time.
+     */
+    void remove(Endpoint endpoint, long now) {
+        if (endpoint.gone) {
+            return;
+        }
+        endpoint.gone = true;
+        deadlines.remove(endpoint);
+        if (endpoint.key != null) {
+            endpoint.key.cancel();
+        }
+        try {
+            endpoint.channel.close();
+        } catch (IOException e) {
+            log.debug("closing the channel failed", e);
+        }
+        endpoints.remove(endpoint);
+        endpoint.commands.close(now);
+        endpoint.markRemoved();
     }
 
     private static long selectTimeoutMillis(long deadline, long now) {
@@ -241,16 +409,11 @@ public final class EventLoop {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
     }
 
-    private void closeQuietly() {
+    private void closeSelector() {
         try {
             selector.close();
         } catch (IOException e) {
             log.debug("closing the selector failed", e);
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            log.debug("closing the channel failed", e);
         }
     }
 }

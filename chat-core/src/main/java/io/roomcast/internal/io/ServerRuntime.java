@@ -23,7 +23,8 @@ import java.util.function.Function;
 import java.util.function.LongPredicate;
 
 /**
- * One open room: the bound channel, its {@link EventLoop}, the {@link ServerEngine}, the SRP
+ * One open room: the bound channel and its {@link ServerEngine}, an {@link Endpoint} alone on an
+ * {@link EventLoop} of its own (a dedicated loop: the room never shares its thread), the SRP
  * group and verifier, the {@link PooledOffload} for SRP work and the {@link CallbackDispatcher},
  * all wired here and nowhere else, and closed in order. The room never waits for its host's
  * listener: the sink offers it calls, and those past the dispatcher's bound are dropped and counted
@@ -35,7 +36,7 @@ import java.util.function.LongPredicate;
  */
 public final class ServerRuntime {
     /**
-     * How long close waits for the engine to finish by itself before the loop is stopped: the
+     * How long close waits for the engine to finish by itself before its endpoint is removed: the
      * engine re-sends {@code SERVER_CLOSED} until every member acknowledges it, for at most the
      * protocol's close timeout (1 second).
      */
@@ -51,7 +52,7 @@ public final class ServerRuntime {
     private final CommandQueue commands;
     private final PooledOffload offload;
     private final ServerEngine engine;
-    private final EventLoop loop;
+    private final Endpoint endpoint;
     private volatile Set<String> members = Set.of(); // written on the I/O thread
     /** The counters as the room closed; written once, on the I/O thread as it ends. */
     private volatile ServerStats finalStats;
@@ -67,15 +68,17 @@ public final class ServerRuntime {
                 settings.maxMembers()).withRateLimit(settings.messagesPerSecond(), settings.messageBurst())
                 .withHistorySize(settings.historySize()).withResumeWindow(settings.resumeWindow().toNanos());
         this.callbacks = new CallbackDispatcher(settings.callbackExecutor(), name + "-callbacks");
-        this.commands = new CommandQueue();
+        EventLoop loop = EventLoop.dedicated(name + "-io");
+        this.commands = new CommandQueue(loop);
         this.offload = new PooledOffload(name + "-srp", OFFLOAD_THREADS, commands);
         try {
             this.engine = new ServerEngine(config, new MemberListPublisher(events.apply(callbacks)), random,
                     System::currentTimeMillis, offload);
-            this.loop = new EventLoop(name + "-io", channel, engine, commands);
+            this.endpoint = loop.attach(channel, engine, commands);
         } catch (IOException | RuntimeException e) {
             offload.close();
             commands.discard();
+            loop.abandon();
             throw e;
         }
     }
@@ -92,17 +95,10 @@ public final class ServerRuntime {
     public static ServerRuntime start(ServerSettings settings, Function<CallbackDispatcher, ServerEventSink> events)
             throws IOException {
         DatagramChannel channel = EventLoop.openChannel(settings.bindAddress().getAddress());
-        ServerRuntime runtime = null;
         try {
             channel.bind(settings.bindAddress());
-            runtime = new ServerRuntime(settings, channel, events);
-            runtime.loop.start();
-            return runtime;
+            return new ServerRuntime(settings, channel, events);
         } catch (IOException | RuntimeException | Error e) {
-            if (runtime != null) { // the loop's thread did not start: nothing else will release these
-                runtime.offload.close();
-                runtime.commands.discard();
-            }
             channel.close();
             throw e;
         }
@@ -225,7 +221,7 @@ public final class ServerRuntime {
     public void close() {
         commands.execute(engine::close);
         commands.execute(now -> finalStats = engine.statsSnapshot()); // runs as the loop ends, if not before
-        loop.awaitStopOrForce(LOOP_STOP_GRACE);
+        endpoint.awaitStopOrForce(LOOP_STOP_GRACE);
         if (finalStats == null) {
             // the loop was stopped before it ran the command (or this thread was interrupted while
             // waiting): the engine is no longer driven, so its counters are read here
