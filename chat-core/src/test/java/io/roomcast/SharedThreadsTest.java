@@ -260,12 +260,24 @@ class SharedThreadsTest {
         Thread soloIo = threadNamed("roomcast-client-solo-io");
         assertThat(soloIo).as("solo's own I/O thread").isNotNull();
 
-        Thread completedOn = solo.send("hello").thenApply(message -> Thread.currentThread()).get(10, TimeUnit.SECONDS);
+        // a dependent added after the future completed runs on the caller: send a few, so that some
+        // are certainly still open when their dependent is added, and every other thread is checked
+        List<CompletableFuture<Thread>> completedOn = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            completedOn.add(solo.send("hello " + i).thenApply(message -> Thread.currentThread()));
+        }
         soloEvents.assertJoined("crowd");
-        soloEvents.assertMessage("solo", "hello");
-        crowdEvents.assertMessage("solo", "hello");
+        for (int i = 0; i < 5; i++) {
+            soloEvents.assertMessage("solo", "hello " + i);
+            crowdEvents.assertMessage("solo", "hello " + i);
+        }
 
-        assertThat(completedOn.getName()).isEqualTo("roomcast-client-solo-futures");
+        List<String> completers = new ArrayList<>();
+        for (CompletableFuture<Thread> future : completedOn) {
+            completers.add(future.get(10, TimeUnit.SECONDS).getName());
+        }
+        assertThat(completers).contains("roomcast-client-solo-futures")
+                .allSatisfy(name -> assertThat(name).isIn("roomcast-client-solo-futures", Thread.currentThread().getName()));
         assertThat(soloEvents.callbackThreads()).extracting(Thread::getName).containsOnly("roomcast-client-solo-callbacks");
         assertThat(crowdEvents.callbackThreads()).extracting(Thread::getName)
                 .allSatisfy(name -> assertThat(name).startsWith("roomcast-shared-").endsWith("-callbacks"));
