@@ -290,11 +290,14 @@ public final class ChatClient implements Closeable {
      * and the listener calls already queued have run (unless called from a listener). Idempotent.
      * A {@link #connect()} in progress on another thread fails.
      *
-     * <p>While reconnecting, close ends at once: the listener gets {@code onDisconnected(LEFT)},
-     * unconfirmed messages fail, and the server, which cannot be told, goes on holding the member
-     * as if it were still cut off: other members see it leave {@link LeaveReason#TIMED_OUT} when
-     * the server's idle timeout passes (if that has not happened yet), and its name stays taken
-     * until the server's resume window ({@link ChatServer.Builder#resumeWindow}) has lapsed after that.
+     * <p>While reconnecting, close ends at once: the listener gets {@code onDisconnected(LEFT)} and
+     * unconfirmed messages fail. If a resume attempt's PROOF has gone out, the server may have
+     * taken the client back: it is sent one CLOSE on that attempt's connection, and other members
+     * see it leave {@link LeaveReason#LEFT} at once, with nothing held for it. If no attempt has
+     * reached the server, it cannot be told: other members have seen {@link LeaveReason#TIMED_OUT},
+     * or see it when the server's idle timeout passes, and the name stays taken until the server's
+     * resume window ({@link ChatServer.Builder#resumeWindow}) has lapsed. That CLOSE goes once: if
+     * it is lost, the member stays in the room until the server's idle timeout.
      */
     @Override
     public void close() {
@@ -476,10 +479,14 @@ public final class ChatClient implements Closeable {
          * if the server still holds it ({@link ChatServer.Builder#resumeWindow}). Each attempt proves
          * the password again and presents a single-use credential of the old session. Messages are
          * queued meanwhile (see {@link ChatClient#send}); what the client gets back is stated on
-         * {@link ChatClientListener#onReconnected}. Past this time, or if the server refuses (wrong
-         * password now, banned, room full, or it no longer holds the session),
-         * {@link ChatClientListener#onDisconnected} ends the client ({@link LeaveReason#BANNED} if
-         * banned meanwhile, else {@link LeaveReason#TIMED_OUT}). Default:
+         * {@link ChatClientListener#onReconnected}. Past this time, or if the server refuses for a
+         * reason another attempt would meet too (wrong password now, banned, the name taken after
+         * the server let the session go, or another protocol version) or no longer holds the
+         * session, {@link ChatClientListener#onDisconnected} ends the client
+         * ({@link LeaveReason#BANNED} if banned meanwhile, else {@link LeaveReason#TIMED_OUT}). A
+         * room that is full when the client comes back is asked again, with the same pauses, until
+         * this time is over (the server holds the session meanwhile); so is a busy server. A room
+         * that has closed does not answer: the client tries until this time is over. Default:
          * {@link ChatClient#DEFAULT_RECONNECT}.
          *
          * @param giveUpAfter zero or a positive duration; {@link Duration#ZERO} never reconnects

@@ -82,9 +82,9 @@ public interface ChatClientListener {
     /**
      * Another member joined the room after this client. A member that lost its connection and
      * resumed its session (see {@link ChatServer.Builder#resumeWindow}) is reported as it happened in
-     * the room: {@link #onMemberLeft onMemberLeft(name, TIMED_OUT)} when the server gave it up (or
-     * {@code TOO_SLOW}, if the room's log left it behind first; both at its resume, if it came back
-     * before the server noticed), then this when it is back. Members who joined or left during a gap
+     * the room: {@link #onMemberLeft onMemberLeft(name, TIMED_OUT)} when the server gave it up (at
+     * its idle timeout, or earlier if the room's log left it behind while it was cut off; at its
+     * resume, if it came back before the server noticed), then this when it is back. Members who joined or left during a gap
      * (see {@link #onReconnected}) are not reported.
      *
      * @param username the new member's username
@@ -94,8 +94,9 @@ public interface ChatClientListener {
 
     /**
      * Another member left the room. For a member cut off from the server this is
-     * {@link LeaveReason#TIMED_OUT} (or {@code TOO_SLOW}), and, if it resumes its session, an
-     * {@link #onMemberJoined} for it follows (see there).
+     * {@link LeaveReason#TIMED_OUT}, and, if it resumes its session, an {@link #onMemberJoined} for
+     * it follows (see there). A member that is still connected but does not keep up leaves
+     * {@link LeaveReason#TOO_SLOW} and does not come back by itself.
      *
      * @param username the member's username
      * @param reason   why it left
@@ -108,8 +109,8 @@ public interface ChatClientListener {
      * {@link ChatClient.Builder#reconnect}): not terminal. Meanwhile no new room event arrives (only
      * events that had arrived and waited for this listener), and messages passed to {@code send} or {@code sendPrivate} are queued (at most 64
      * unconfirmed in all; past that a send's future fails at once with a {@link ChatException}).
-     * Other members see this client leave ({@link LeaveReason#TIMED_OUT}, or {@code TOO_SLOW}) once
-     * the server notices, and join again when it is back. {@link #onReconnected} or {@link #onDisconnected} follows; if
+     * Other members see this client leave ({@link LeaveReason#TIMED_OUT}) once the server notices,
+     * and join again when it is back. {@link #onReconnected} or {@link #onDisconnected} follows; if
      * the connection is lost again before {@code onReconnected} (while the missed events are being
      * replayed), this is called again and {@code onReconnected} comes once, after all of them.
      *

@@ -518,13 +518,16 @@ public final class ChatServer implements Closeable {
 
         /**
          * How long the server holds the session of a member it lost — silent for the idle timeout,
-         * or left behind by the room's log while silent — for it to come back as itself (see
+         * or, while what the server sends it goes unanswered, left behind by the room's log or with
+         * a message left incomplete for twice the idle timeout — for it to come back as itself (see
          * {@link ChatClient.Builder#reconnect}): its name is reserved meanwhile (a client joining
          * with it gets a {@link UsernameTakenException}), and a client that proves it held the
          * session (the password again, and a single-use credential of the old session) resumes it
          * with every event it missed if the room's log still holds them, else with history. Other
-         * members and this server's listener see it leave ({@link LeaveReason#TIMED_OUT}, or
-         * {@link LeaveReason#TOO_SLOW} when the log left it behind) and join again when it is back.
+         * members and this server's listener see it leave {@link LeaveReason#TIMED_OUT} and join
+         * again when it is back. A member that still answers is not held: one that fell behind the
+         * log leaves {@link LeaveReason#TOO_SLOW}, one whose message stalled {@code TIMED_OUT}, its
+         * name free at once.
          * Held sessions do not count towards {@link #maxMembers}; at most that many are held, the
          * oldest dropped first (its name free again). Default: {@link ChatServer#DEFAULT_RESUME_WINDOW}.
          *

@@ -19,9 +19,9 @@ public interface ChatServerListener {
     /**
      * A member proved the password and joined. A member that lost its connection and resumed its
      * session ({@link ChatServer.Builder#resumeWindow}) joins again: {@link #onMemberLeft
-     * onMemberLeft(member, TIMED_OUT)} came when the server gave it up (or {@code TOO_SLOW}, if the
-     * room's log left it behind first; both at the resume, if it came back before the server
-     * noticed), then this, with the address it came back from — in room order, as every member
+     * onMemberLeft(member, TIMED_OUT)} came when the server gave it up (at its idle timeout, or
+     * earlier if the room's log left it behind while it was cut off; at the resume, if it came back
+     * before the server noticed), then this, with the address it came back from — in room order, as every member
      * sees it.
      *
      * @param member the new member
@@ -50,8 +50,10 @@ public interface ChatServerListener {
     /**
      * A member left or was removed. When the server closes, this is called for every member with
      * {@link LeaveReason#SERVER_CLOSED}. A member that fell silent leaves {@link LeaveReason#TIMED_OUT}
-     * (or {@code TOO_SLOW}); with a resume window its name stays reserved for it, and if it comes
-     * back, {@link #onMemberJoined} follows.
+     * (also when, cut off, the room's log left it behind first; without a resume window that is
+     * {@link LeaveReason#TOO_SLOW}); with a resume window its name stays reserved for it, and if it
+     * comes back, {@link #onMemberJoined} follows. A member still connected that does not keep up
+     * leaves {@code TOO_SLOW}, and nothing is held for it.
      *
      * @param member the member that left
      * @param reason why

@@ -11,12 +11,17 @@ import java.util.Objects;
  * What a part of a {@link HandshakePacket.Welcome} says, once opened. Every part carries the
  * same fixed fields.
  *
- * @param joinSequence      the room sequence number of this member's own join event; the
- *                          member receives every event after it (for a resume with
- *                          {@code nothingMissed}: the stream starts after the client's
- *                          last delivered event instead, and this is that sequence)
+ * @param joinSequence      the room sequence number of this member's own join event (for a
+ *                          resume, the JOINED the resume logged); a fresh join or a resume
+ *                          with a gap receives every event after it, history before it. For a
+ *                          resume with {@code nothingMissed} the stream starts right after the
+ *                          client's last delivered event instead (which the client knows and
+ *                          its resume proof covers), the missed events first, then this JOINED,
+ *                          then live ones: a resuming client treats a WELCOME whose JOINED is
+ *                          not after its last delivered event as a failed resume
  * @param maxMessageBytes   the room's limit on message text, in UTF-8 bytes
- * @param idleTimeoutMillis the connection's idle timeout
+ * @param idleTimeoutMillis the connection's idle timeout: the smaller of the server's and the
+ *                          HELLO's; the client takes the smaller of this and its own
  * @param historyCount      how many history messages follow the welcome (each an event before
  *                          {@code joinSequence}), at most {@link WireFormat#MAX_HISTORY_MESSAGES}
  * @param resumeId          {@link WireFormat#RESUME_ID_BYTES} random bytes: the server's handle
@@ -24,8 +29,10 @@ import java.util.Objects;
  * @param resumed           {@code true} if this admitted a resume of a held session
  * @param nothingMissed     for a resume: the stream starts right after the client's last
  *                          delivered event; {@code false} means normal history instead (a gap)
- * @param lastProcessedId   for a resume: the last message id the room accepted from this member,
- *                          so the client re-sends only later ones; 0 otherwise
+ * @param lastProcessedId   for a resume: the highest message id the room processed from this
+ *                          member, accepted or refused, so the client re-sends only later ones
+ *                          (refusals whose ERROR it may not have had are in {@code refusedIds});
+ *                          0 otherwise
  * @param refusedIds        for a resume: ids at or below {@code lastProcessedId} that the room
  *                          refused and whose ERROR goes again right after this WELCOME (the
  *                          old connection may have lost it), in increasing order, at most
