@@ -7,8 +7,9 @@ import java.util.List;
  * that does nothing, so implement only what you need.
  *
  * <p>Threading: calls never run on the client's I/O thread nor on the thread that called a
- * client method. They run one after another, never overlapping, on the client's dispatcher
- * thread or on the builder's callback executor, in the room's order. A method that throws is
+ * client method. They run one after another, never overlapping, in the room's order, on the
+ * callback threads the clients of a process share, on threads of the client's own
+ * ({@link ChatClient.Builder#dedicatedThreads}) or on the builder's callback executor. A method that throws is
  * logged and delivery goes on. Arguments are never null.
  *
  * <p>A listener that cannot keep up: at most 1,024 calls wait for it. While that many wait, the
