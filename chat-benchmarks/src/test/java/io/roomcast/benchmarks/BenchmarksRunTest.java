@@ -80,6 +80,24 @@ class BenchmarksRunTest {
     }
 
     @Test
+    void everyHandOffArrivesAndComesBack() throws Exception {
+        HandOffBenchmark benchmark = new HandOffBenchmark();
+        benchmark.start();
+        try {
+            for (int i = 0; i < OPERATIONS; i++) { // each throws if its token did not come back
+                benchmark.semaphoreBaseline();
+                benchmark.commandToLoop();
+                benchmark.callbackToDispatcher();
+                benchmark.datagramToSelector();
+            }
+        } finally {
+            benchmark.stop();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("the selector and echo threads end").doesNotContain("handoff-selector", "handoff-echo");
+    }
+
+    @Test
     void theDeliveriesCounterCountsFromTheStartOfEachIteration() {
         Deliveries deliveries = new Deliveries();
         deliveries.startIteration();
