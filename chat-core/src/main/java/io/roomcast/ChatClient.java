@@ -509,6 +509,11 @@ public final class ChatClient implements Closeable {
          * Its I/O then never waits for other clients' and its listener never for theirs, at the cost
          * of two or three threads per client. Default: {@code false}, shared threads.
          *
+         * <p>Shared threads are daemons, so a connected client on them does not keep the JVM
+         * alive: a program whose {@code main} connects and returns exits, without leaving the room
+         * (the server sees it time out). Call {@link ChatClient#close()} before exiting; a client with
+         * threads of its own keeps the JVM alive until it is closed, as before threads were shared.
+         *
          * @param dedicated {@code true} for threads of the client's own
          * @return this builder
          */
