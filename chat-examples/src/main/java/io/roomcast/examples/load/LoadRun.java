@@ -108,7 +108,6 @@ final class LoadRun implements AutoCloseable {
     private final LongAdder pending = new LongAdder();
     private final LongAdder unconfirmed = new LongAdder();
     private final Map<RefusalReason, LongAdder> refused = new EnumMap<>(RefusalReason.class);
-    private final AtomicInteger leftEarly = new AtomicInteger();
     private final AtomicInteger reconnects = new AtomicInteger();
     private final AtomicInteger reconnected = new AtomicInteger();
     private final AtomicReference<String> firstJoinFailure = new AtomicReference<>();
@@ -158,7 +157,7 @@ final class LoadRun implements AutoCloseable {
             long stillPending = sentTotal - accepted - refusedTotal - failed;
             return new LoadResult(settings, joined.get(), joinNanos, sentTotal, accepted, refusals, failed,
                     stillPending, ledger.deliveries(), sendNanos, drainNanos, deliverySpan, latency.snapshot(),
-                    ledger.lost(), ledger.duplicated(), ledger.outOfOrder(), leftEarly.get(), reconnects.get(),
+                    ledger.lost(), ledger.duplicated(), ledger.outOfOrder(), ledger.leftAfterJoining(), reconnects.get(),
                     reconnected.get(), wrongPassword, interrupted, firstJoinFailure.get(), firstLeave.get(),
                     firstSendFailure.get(), sendProblem.get());
         } finally {
@@ -212,8 +211,10 @@ final class LoadRun implements AutoCloseable {
                 ledger.left(member);
                 return;
             }
-            listener.inRoom = true;
             joined.incrementAndGet();
+            if (ledger.joined(member)) { // it lost the room before this thread got here
+                noteLeave(member, listener.leaveReason);
+            }
         } catch (AuthenticationException e) {
             wrongPassword = true;
             firstJoinFailure.compareAndSet(null, e.getMessage());
@@ -381,6 +382,12 @@ final class LoadRun implements AutoCloseable {
         phase = Phase.DONE;
     }
 
+    /** Member {@code member}, which had joined, lost the room ({@code reason}) during the run. */
+    private void noteLeave(int member, LeaveReason reason) {
+        firstLeave.compareAndSet(null, settings.namePrefix() + member + ": "
+                + reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    }
+
     private static Thread daemon(Runnable task, String name) {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
@@ -390,7 +397,7 @@ final class LoadRun implements AutoCloseable {
     /** One member's listener: counts this run's messages as they arrive. */
     private final class Member implements ChatClientListener {
         private final int index;
-        volatile boolean inRoom;
+        volatile LeaveReason leaveReason; // set before the ledger hears of the leave
 
         Member(int index) {
             this.index = index;
@@ -424,11 +431,9 @@ final class LoadRun implements AutoCloseable {
             if (closing) {
                 return; // our own close
             }
-            ledger.left(index);
-            if (inRoom) {
-                leftEarly.incrementAndGet();
-                firstLeave.compareAndSet(null, settings.namePrefix() + index + ": "
-                        + reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            leaveReason = reason;
+            if (ledger.left(index)) { // else it had not joined yet: join() counts it when it has
+                noteLeave(index, reason);
             }
         }
     }
