@@ -90,10 +90,30 @@ final class DeliveryLedger {
     }
 
     /**
-     * Receiver {@code receiver} is out of the room: from now on it expects nothing, and of what
-     * was sent before, it still expects what the room accepted.
+     * Receiver {@code receiver} is in the room (its join completed). Its leave may have been
+     * recorded already: a member can lose the room before the thread that joined it gets here.
+     *
+     * @return whether it has left already: then this call, not {@link #left}, is the one that
+     *         makes it a member that left after joining ({@link #leftAfterJoining})
      */
-    void left(int receiver) {
+    boolean joined(int receiver) {
+        Receiver r = receivers[receiver];
+        synchronized (r) {
+            boolean first = !r.joined;
+            r.joined = true;
+            return first && r.expectedBelow != null;
+        }
+    }
+
+    /**
+     * Receiver {@code receiver} is out of the room: from now on it expects nothing, and of what
+     * was sent before, it still expects what the room accepted. The first call counts; later
+     * ones change nothing.
+     *
+     * @return whether this is its first leave and it had joined ({@link #joined}) before: then this
+     *         call is the one that makes it a member that left after joining
+     */
+    boolean left(int receiver) {
         long[] sentSoFar = new long[senders.length];
         for (int s = 0; s < senders.length; s++) {
             synchronized (senders[s]) {
@@ -102,10 +122,25 @@ final class DeliveryLedger {
         }
         Receiver r = receivers[receiver];
         synchronized (r) {
-            if (r.expectedBelow == null) {
-                r.expectedBelow = sentSoFar;
+            if (r.expectedBelow != null) {
+                return false;
+            }
+            r.expectedBelow = sentSoFar;
+            return r.joined;
+        }
+    }
+
+    /** Receivers that joined and left, in either order of the two calls ({@link #joined}, {@link #left}). */
+    int leftAfterJoining() {
+        int count = 0;
+        for (Receiver r : receivers) {
+            synchronized (r) {
+                if (r.joined && r.expectedBelow != null) {
+                    count++;
+                }
             }
         }
+        return count;
     }
 
     /** Whether receiver {@code receiver} has left the room ({@link #left}). */
@@ -204,7 +239,8 @@ final class DeliveryLedger {
     private static final class Receiver {
         final long[] highest;
         final Set<Long>[] gaps;
-        long[] expectedBelow; // null while in the room: then it expects everything
+        long[] expectedBelow; // null until it leaves: then it expects everything
+        boolean joined;
 
         @SuppressWarnings("unchecked")
         Receiver(int senders) {

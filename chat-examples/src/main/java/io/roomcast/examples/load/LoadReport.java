@@ -67,8 +67,9 @@ final class LoadReport {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "joins        %d/%d in %.2f s (%.1f joins/s, %d at a time)", result.joined(),
                 settings.members(), result.joinNanos() / 1e9, result.joinsPerSecond(), settings.joinConcurrency()));
-        lines.add(String.format(Locale.ROOT, "messages     sent %d, accepted %d (%.1f/s), refused %d, unconfirmed %d",
-                result.sent(), result.accepted(), result.messagesPerSecond(), result.refusedTotal(), result.unconfirmed()));
+        lines.add(String.format(Locale.ROOT, "messages     sent %d, accepted %d (%.1f/s), refused %d, unconfirmed %d,"
+                + " pending %d", result.sent(), result.accepted(), result.messagesPerSecond(), result.refusedTotal(),
+                result.unconfirmed(), result.pending()));
         lines.add(String.format(Locale.ROOT, "deliveries   %d in %.2f s (%.0f/s)", result.deliveries(),
                 result.deliveryNanos() / 1e9, result.deliveriesPerSecond()));
         StringBuilder latency = new StringBuilder("latency     ");
@@ -79,11 +80,14 @@ final class LoadReport {
         lines.add(latency.toString());
         lines.add(String.format(Locale.ROOT, "lost %d  duplicated %d  out of order %d  (waited %.1f s after sending)",
                 result.lost(), result.duplicated(), result.outOfOrder(), result.drainNanos() / 1e9));
+        lines.add(String.format(Locale.ROOT, "reconnects   %d (%d back in the room)", result.reconnects(),
+                result.reconnected()));
         for (String problem : problems(result)) {
             lines.add((result.passed() ? "warning: " : "problem: ") + TerminalText.escape(problem));
         }
         lines.add(result.passed()
                 ? "PASS: every member joined and stayed; nothing lost, duplicated or out of order"
+                        + (result.reconnects() > 0 ? " (across " + result.reconnects() + " reconnects)" : "")
                 : "FAIL: see the problems above");
         return String.join(System.lineSeparator(), lines);
     }
@@ -111,6 +115,7 @@ final class LoadReport {
         }
         field(json, "refusedByReason", byReason.append('}').toString());
         field(json, "unconfirmed", result.unconfirmed());
+        field(json, "pending", result.pending());
         field(json, "messagesPerSecond", number(result.messagesPerSecond()));
         field(json, "drainSeconds", number(result.drainNanos() / 1e9));
         field(json, "deliveries", result.deliveries());
@@ -128,6 +133,7 @@ final class LoadReport {
         field(json, "outOfOrder", result.outOfOrder());
         field(json, "membersLeft", result.leftEarly());
         field(json, "reconnects", result.reconnects());
+        field(json, "reconnected", result.reconnected());
         field(json, "interrupted", String.valueOf(result.interrupted()));
         field(json, "passed", String.valueOf(result.passed()));
         List<String> quotedProblems = problems(result).stream().map(LoadReport::quoted).toList();
@@ -141,7 +147,8 @@ final class LoadReport {
         List<String> problems = new ArrayList<>();
         if (result.interrupted()) {
             problems.add("interrupted: the members left while messages were in flight, so the counts are of what ran"
-                    + " so far, and messages still in flight count as lost");
+                    + " so far: accepted messages not yet delivered count as lost, and messages the room had not yet"
+                    + " accepted or refused as pending");
         }
         if (result.joined() < settings.members()) {
             problems.add(result.joined() + " of " + settings.members() + " members joined"
@@ -165,8 +172,24 @@ final class LoadReport {
                     + " %.1f msg/s per sender, so it carried less than --rate; refused messages are not lost",
                     result.refusedTotal(), result.sent(), reasons, settings.rate() / (double) settings.senders()));
         }
+        if (!result.settledCountsAddUp()) {
+            problems.add(String.format(Locale.ROOT, "the counts do not add up: sent %d, but accepted, refused,"
+                    + " unconfirmed and pending make %d", result.sent(),
+                    result.accepted() + result.refusedTotal() + result.unconfirmed() + result.pending()));
+        }
         if (result.unconfirmed() > 0) {
-            problems.add(result.unconfirmed() + " messages were neither confirmed nor refused: their sender left first");
+            problems.add(result.unconfirmed() + " messages failed to send, neither confirmed nor refused (first: "
+                    + result.firstSendFailure() + ")");
+        }
+        if (result.pending() > 0) {
+            problems.add(String.format(Locale.ROOT, "%d messages were still pending when the run ended (it waited"
+                    + " %.1f s after sending): neither accepted, refused nor failed, so whether the room carried them"
+                    + " is unknown", result.pending(), result.drainNanos() / 1e9));
+        }
+        if (result.reconnects() > 0) {
+            problems.add(result.reconnects() + " reconnects (" + result.reconnected() + " back in the room): members"
+                    + " lost the server during the run" + (result.passed()
+                            ? "; nothing was lost, duplicated or out of order across them" : ""));
         }
         if (result.lost() > 0) {
             problems.add(result.lost() + " deliveries lost: accepted messages that a member in the room never received");

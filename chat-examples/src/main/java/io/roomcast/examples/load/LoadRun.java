@@ -108,10 +108,11 @@ final class LoadRun implements AutoCloseable {
     private final LongAdder pending = new LongAdder();
     private final LongAdder unconfirmed = new LongAdder();
     private final Map<RefusalReason, LongAdder> refused = new EnumMap<>(RefusalReason.class);
-    private final AtomicInteger leftEarly = new AtomicInteger();
     private final AtomicInteger reconnects = new AtomicInteger();
+    private final AtomicInteger reconnected = new AtomicInteger();
     private final AtomicReference<String> firstJoinFailure = new AtomicReference<>();
     private final AtomicReference<String> firstLeave = new AtomicReference<>();
+    private final AtomicReference<String> firstSendFailure = new AtomicReference<>();
     private final AtomicReference<String> sendProblem = new AtomicReference<>();
     private volatile boolean wrongPassword;
     private volatile CompletableFuture<Void> waiting = new CompletableFuture<>(); // what run() waits for; close() ends it
@@ -145,12 +146,20 @@ final class LoadRun implements AutoCloseable {
             boolean interrupted = closing; // closed from outside (Ctrl-C) before the run ended
             ledger.pruneRefused();
             long deliverySpan = ledger.deliveries() == 0 ? 0 : Math.max(0, lastDelivery - sendStart);
+            // Each send moves once from pending to accepted, refused or unconfirmed: read those first and the
+            // sent count last, so that what is in none of them (pending) is never negative and the four add up.
+            long accepted = ledger.accepted();
             Map<RefusalReason, Long> refusals = new EnumMap<>(RefusalReason.class);
             refused.forEach((reason, count) -> refusals.put(reason, count.sum()));
-            return new LoadResult(settings, joined.get(), joinNanos, sent.get(), ledger.accepted(), refusals,
-                    unconfirmed.sum(), ledger.deliveries(), sendNanos, drainNanos, deliverySpan, latency.snapshot(),
-                    ledger.lost(), ledger.duplicated(), ledger.outOfOrder(), leftEarly.get(), reconnects.get(),
-                    wrongPassword, interrupted, firstJoinFailure.get(), firstLeave.get(), sendProblem.get());
+            long failed = unconfirmed.sum();
+            long sentTotal = sent.get();
+            long refusedTotal = refusals.values().stream().mapToLong(Long::longValue).sum();
+            long stillPending = sentTotal - accepted - refusedTotal - failed;
+            return new LoadResult(settings, joined.get(), joinNanos, sentTotal, accepted, refusals, failed,
+                    stillPending, ledger.deliveries(), sendNanos, drainNanos, deliverySpan, latency.snapshot(),
+                    ledger.lost(), ledger.duplicated(), ledger.outOfOrder(), ledger.leftAfterJoining(), reconnects.get(),
+                    reconnected.get(), wrongPassword, interrupted, firstJoinFailure.get(), firstLeave.get(),
+                    firstSendFailure.get(), sendProblem.get());
         } finally {
             close();
         }
@@ -202,8 +211,10 @@ final class LoadRun implements AutoCloseable {
                 ledger.left(member);
                 return;
             }
-            listener.inRoom = true;
             joined.incrementAndGet();
+            if (ledger.joined(member)) { // it lost the room before this thread got here
+                noteLeave(member, listener.leaveReason);
+            }
         } catch (AuthenticationException e) {
             wrongPassword = true;
             firstJoinFailure.compareAndSet(null, e.getMessage());
@@ -272,16 +283,15 @@ final class LoadRun implements AutoCloseable {
         long now = System.nanoTime();
         String text = new LoadMessage(sender, sequence, (now - origin) / 1000).text(runId, settings.payload());
         ledger.sent(sender, sequence);
-        sent.incrementAndGet();
-        pending.increment();
         CompletableFuture<ChatMessage> future;
         try {
             future = client.send(text);
-        } catch (IllegalArgumentException e) { // larger than the room allows: every message would be
+        } catch (IllegalArgumentException e) { // larger than the room allows: every message would be; not sent
             sendProblem.compareAndSet(null, e.getMessage());
-            pending.decrement();
             return;
         }
+        sent.incrementAndGet(); // before its outcome is counted, and so before the future's action below
+        pending.increment();
         future.whenComplete((message, failure) -> {
             if (failure == null) {
                 ledger.accepted(sender, sequence);
@@ -291,7 +301,9 @@ final class LoadRun implements AutoCloseable {
                 if (cause instanceof MessageRefusedException refusal) {
                     ledger.refused(sender, sequence);
                     refused.get(refusal.reason()).increment();
-                } else {
+                } else { // e.g. the sender left, or its reconnect queue was full (a ChatException)
+                    firstSendFailure.compareAndSet(null, client.username() + ": " + cause.getClass().getSimpleName()
+                            + ": " + cause.getMessage());
                     unconfirmed.increment();
                 }
             }
@@ -370,6 +382,12 @@ final class LoadRun implements AutoCloseable {
         phase = Phase.DONE;
     }
 
+    /** Member {@code member}, which had joined, lost the room ({@code reason}) during the run. */
+    private void noteLeave(int member, LeaveReason reason) {
+        firstLeave.compareAndSet(null, settings.namePrefix() + member + ": "
+                + reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    }
+
     private static Thread daemon(Runnable task, String name) {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
@@ -379,7 +397,7 @@ final class LoadRun implements AutoCloseable {
     /** One member's listener: counts this run's messages as they arrive. */
     private final class Member implements ChatClientListener {
         private final int index;
-        volatile boolean inRoom;
+        volatile LeaveReason leaveReason; // set before the ledger hears of the leave
 
         Member(int index) {
             this.index = index;
@@ -404,15 +422,18 @@ final class LoadRun implements AutoCloseable {
         }
 
         @Override
+        public void onReconnected(boolean nothingMissed) {
+            reconnected.incrementAndGet();
+        }
+
+        @Override
         public void onDisconnected(LeaveReason reason) {
             if (closing) {
                 return; // our own close
             }
-            ledger.left(index);
-            if (inRoom) {
-                leftEarly.incrementAndGet();
-                firstLeave.compareAndSet(null, settings.namePrefix() + index + ": "
-                        + reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            leaveReason = reason;
+            if (ledger.left(index)) { // else it had not joined yet: join() counts it when it has
+                noteLeave(index, reason);
             }
         }
     }

@@ -141,4 +141,27 @@ class DeliveryLedgerTest {
         assertThat(ledger.hasLeft(1)).isFalse();
         assertThat(ledger.lost()).isEqualTo(2);
     }
+
+    @Test
+    void aMemberThatLeftBeforeItsJoinWasRecordedIsCountedAsLeftOnce() {
+        DeliveryLedger ledger = new DeliveryLedger(1, 1);
+        assertThat(ledger.left(0)).as("not joined yet: the leave is not counted here").isFalse();
+        assertThat(ledger.joined(0)).as("the join finds the leave, and counts it").isTrue();
+        assertThat(ledger.left(0)).as("a second leave").isFalse();
+
+        assertThat(ledger.leftAfterJoining()).isEqualTo(1);
+        assertThat(ledger.hasLeft(0)).isTrue();
+    }
+
+    @Test
+    void aMemberThatJoinedAndThenLeftIsCountedOnceAndOneThatNeverJoinedIsNot() {
+        DeliveryLedger ledger = new DeliveryLedger(3, 1);
+        assertThat(ledger.joined(0)).isFalse();
+        assertThat(ledger.left(0)).as("joined, then left: counted here").isTrue();
+        assertThat(ledger.left(0)).isFalse();
+        assertThat(ledger.joined(1)).isFalse(); // stays
+        assertThat(ledger.left(2)).as("its join failed").isFalse();
+
+        assertThat(ledger.leftAfterJoining()).isEqualTo(1);
+    }
 }
