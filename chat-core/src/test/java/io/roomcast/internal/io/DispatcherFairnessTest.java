@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class DispatcherFairnessTest {
     private static final int THREADS = SharedClientThreads.CALLBACK_THREADS;
-    private static final Duration TRAFFIC = Duration.ofSeconds(3);
+    private static final Duration TRAFFIC = Duration.ofSeconds(4);
     private static final Duration QUIET_CALL_WITHIN = Duration.ofSeconds(1);
     /** How many calls each busy dispatcher has run before the quiet one is given its call. */
     private static final int SEVERAL_DRAINS = CallbackDispatcher.MAX_CALLBACKS_PER_DRAIN * 3;
