@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * application's {@link Executor} or on a dispatcher thread of its own. A callback that throws
  * anything — a {@link StackOverflowError} included — is logged and the next one runs; only a
  * failing JVM ({@link VirtualMachineError}, such as running out of memory) ends the current
- * drain, and the next callback given starts a new one. The I/O thread hands callbacks here and
+ * drain, and the next callback given starts a new one. A drain runs at most
+ * {@link #MAX_CALLBACKS_PER_DRAIN} callbacks, then queues the rest on the executor as a new task,
+ * so that dispatchers sharing a pool take turns on its threads. The I/O thread hands callbacks here and
  * never waits for them, so a slow listener cannot stall the network. The dispatcher's own thread
  * ends after a second without work and a new one starts when work comes, so nothing needs
  * shutting down.
@@ -59,7 +61,15 @@ public final class CallbackDispatcher implements Executor {
      * close() forever.
      */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Most callbacks one drain runs before it gives the executor's thread back and queues the rest
+     * behind whatever else waits for it: a client whose listener is busy does not hold a shared
+     * callback thread for as long as its traffic lasts.
+     */
+    static final int MAX_CALLBACKS_PER_DRAIN = 64;
     private static final ThreadLocal<CallbackDispatcher> CURRENT = new ThreadLocal<>();
+    /** Set on a thread while it hands the rest of a drain to the executor. */
+    private static final ThreadLocal<CallbackDispatcher> RESUBMITTING = new ThreadLocal<>();
 
     private final Executor executor;
     private final Runnable roomAgain;
@@ -206,15 +216,36 @@ public final class CallbackDispatcher implements Executor {
     }
 
     private void drain() {
-        while (true) {
+        if (RESUBMITTING.get() == this) {
+            // the executor ran the resubmission on the resubmitting thread (a direct executor):
+            // let that drain go on rather than nest a new one in its stack
+            RESUBMITTING.remove();
+            return;
+        }
+        while (drainBatch()) {
+            if (!resubmit()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs at most {@link #MAX_CALLBACKS_PER_DRAIN} callbacks. {@code true} if some remain, with
+     * {@code draining} still set: the caller hands the rest to the executor as a new task.
+     */
+    private boolean drainBatch() {
+        for (int ran = 0; ; ran++) {
             Runnable task;
             boolean wakeProducer = false;
             synchronized (tasks) {
-                task = tasks.poll();
-                if (task == null) {
+                if (tasks.isEmpty()) {
                     draining = false;
-                    return;
+                    return false;
                 }
+                if (ran == MAX_CALLBACKS_PER_DRAIN) {
+                    return true;
+                }
+                task = tasks.poll();
                 if (roomWanted && tasks.size() <= ROOM_AGAIN_AT) {
                     roomWanted = false;
                     wakeProducer = true;
@@ -224,6 +255,21 @@ public final class CallbackDispatcher implements Executor {
                 run(roomAgain);
             }
             run(task);
+        }
+    }
+
+    /**
+     * Gives the executor's thread back: queues the rest of the drain behind the other work
+     * waiting for it. {@code true} if the executor ran it at once on this thread, so this thread
+     * goes on draining.
+     */
+    private boolean resubmit() {
+        RESUBMITTING.set(this);
+        try {
+            startDrain();
+            return RESUBMITTING.get() != this;
+        } finally {
+            RESUBMITTING.remove();
         }
     }
 
