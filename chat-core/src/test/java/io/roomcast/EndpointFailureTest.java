@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -108,5 +112,32 @@ class EndpointFailureTest {
 
         zed.close();
         assertThat(disconnects).as("told once: close() adds no LEFT").isEmpty();
+    }
+
+    @Test
+    void aClientWhoseEndpointFailsWhileJoiningFailsToConnectAtOnceNotAfterItsTimeout() throws Exception {
+        try (DatagramSocket silentServer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            silentServer.setSoTimeout((int) WAIT.toMillis());
+            ChatClient client = ChatClient.builder().server((InetSocketAddress) silentServer.getLocalSocketAddress())
+                    .username("zed").password("secret").connectTimeout(PATIENT).build();
+            closeables.add(client);
+            CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {
+                try {
+                    client.connect();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            silentServer.receive(new DatagramPacket(new byte[2048], 2048)); // the client is joining
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (field(client, "runtime") == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // set as connect() returns from starting the engine
+            }
+            ((DatagramChannel) field(endpoint(client), "channel")).close(); // its next handshake send fails
+
+            assertThatThrownBy(() -> connecting.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("connect fails well before its %s timeout", PATIENT)
+                    .isInstanceOf(ExecutionException.class).hasRootCauseInstanceOf(ChatException.class);
+        }
     }
 }
