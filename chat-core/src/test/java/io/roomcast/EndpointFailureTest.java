@@ -76,7 +76,7 @@ class EndpointFailureTest {
             }
         });
         Object zedLoop = field(endpoint(zed), "loop");
-        // shared loops are given in turn: within one more client than there are loops, one shares zed's
+        // shared loops are given by load: as the loads even out, one of these shares zed's
         ChatClient buddy = null;
         for (int i = 0; buddy == null && i <= 2 * Runtime.getRuntime().availableProcessors() + 1; i++) {
             ChatClient candidate = join(server, "buddy" + i, new ChatClientListener() {
