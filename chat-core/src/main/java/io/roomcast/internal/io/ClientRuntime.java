@@ -69,7 +69,14 @@ public final class ClientRuntime<E extends ClientEventSink> {
     private final CommandQueue commands;
     private final ClientEngine engine;
     private final Endpoint endpoint;
+    private final InetSocketAddress server;
     private final AtomicBoolean endReported = new AtomicBoolean();
+    /** Whether {@link #close} has begun: a failure of the endpoint after that is close's to report. */
+    private volatile boolean closing;
+    /** Whether the loop removed the endpoint for a failure: commands still running then are refused. I/O thread. */
+    private volatile boolean failed;
+    /** Whether the sink has heard {@code connectFailed}. I/O thread. */
+    private volatile boolean connectEnded;
     // written on the I/O thread (and by close once the endpoint is removed)
     private volatile boolean joined;
     private volatile String roomName;
@@ -79,6 +86,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
     private ClientRuntime(ClientSettings settings, DatagramChannel channel, Function<Callbacks, E> events)
             throws IOException {
         String name = "roomcast-client-" + settings.username();
+        this.server = settings.server();
         ClientConfig config = new ClientConfig(settings.server(), settings.username(), settings.password(), GROUP,
                 settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos(), settings.reconnect().toNanos());
         boolean own = settings.dedicatedThreads();
@@ -92,10 +100,10 @@ public final class ClientRuntime<E extends ClientEventSink> {
         this.commands = new CommandQueue(loop);
         try {
             this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom());
-            this.endpoint = loop.attach(channel, engine, commands);
+            this.endpoint = loop.attach(channel, engine, commands, this::endpointFailed);
         } catch (IOException | RuntimeException e) {
             commands.discard();
-            loop.abandon();
+            loop.abandon(); // a dedicated loop's selector; a shared loop may serve others already
             throw e;
         }
     }
@@ -140,7 +148,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
      */
     public void send(String text, LongConsumer queued, Runnable notInRoom) {
         boolean accepted = commands.execute(now -> {
-            if (engine.acceptsSends()) { // joined, or reconnecting with room to queue
+            if (!failed && engine.acceptsSends()) { // joined, or reconnecting with room to queue
                 queued.accept(engine.send(text));
             } else {
                 completions.execute(notInRoom);
@@ -159,7 +167,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
      */
     public void sendPrivate(String recipient, String text, LongConsumer queued, Runnable notInRoom) {
         boolean accepted = commands.execute(now -> {
-            if (engine.acceptsSends()) {
+            if (!failed && engine.acceptsSends()) {
                 queued.accept(engine.sendPrivate(recipient, text));
             } else {
                 completions.execute(notInRoom);
@@ -192,6 +200,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
      * listener calls already queued run. Call once.
      */
     public void close() {
+        closing = true;
         commands.execute(engine::close);
         endpoint.awaitStopOrForce(LOOP_STOP_GRACE);
         if (joined) {
@@ -210,6 +219,28 @@ public final class ClientRuntime<E extends ClientEventSink> {
     /** The listener's dispatcher has drained to half after refusing events: the engine goes on delivering. */
     private void roomAgain() {
         commands.execute(engine::resumeDelivery);
+    }
+
+    /**
+     * The loop removed the endpoint for a failure (its channel failed or was closed, the engine
+     * threw, or the loop itself ended): the engine will never run again, so the client ends as if
+     * the connection were lost for good — a joined client is reported {@code TIMED_OUT} (its
+     * unconfirmed sends fail, its members are forgotten), one still joining fails to connect as
+     * {@code UNREACHABLE} — once, and not if {@link #close} has begun (it reports the end itself).
+     * I/O thread, after the commands still queued have run.
+     */
+    private void endpointFailed(Throwable cause) {
+        failed = true;
+        if (closing) {
+            return;
+        }
+        if (joined) {
+            reportEnd(CloseReason.TIMED_OUT);
+        } else if (!connectEnded) {
+            connectEnded = true;
+            events.connectFailed(ClientEventSink.ConnectFailure.UNREACHABLE,
+                    "the connection to " + server + " failed: " + cause);
+        }
     }
 
     /** The sink's {@code disconnected}, once: from the engine, or from {@link #close} when the engine was stopped first. */
@@ -237,6 +268,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
 
         @Override
         public void connectFailed(ConnectFailure failure, String detail) {
+            connectEnded = true;
             events.connectFailed(failure, detail);
         }
 

@@ -16,12 +16,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +40,13 @@ import org.slf4j.LoggerFactory;
  * the others) and send a datagram kept back from a full socket buffer once its channel is writable.
  * A turn's work is proportional to the endpoints that had something happen, not to all of them.
  *
- * <p>Failures are per endpoint: an engine that throws while handling a datagram, a timer or
- * writing a datagram is logged and goes on, as it always has; one that throws anywhere else, or
- * whose channel fails, is logged and its endpoint removed; the thread goes on for the others. Only
- * a failing JVM ({@link VirtualMachineError}) ends the thread, removing every endpoint.
+ * <p>Failures are per endpoint: an engine that throws an exception while handling a datagram or
+ * writing one is logged and goes on; one that throws anywhere else (its timer included, which
+ * would stay due and spin the loop), or throws an {@link Error} that is not the JVM failing, or
+ * whose channel fails or is closed, is logged, its endpoint removed and its failure handler told
+ * ({@link #attach}); the thread goes on for the others. Only a failing JVM
+ * ({@link VirtualMachineError} but {@link StackOverflowError}) or selector ends the thread,
+ * removing every endpoint and telling each handler.
  *
  * <p>Two kinds: a {@link #dedicated} loop serves one endpoint (a server's, or a client's that asked
  * for threads of its own) and ends with it; a {@link #shared} loop serves many clients' endpoints
@@ -67,8 +70,8 @@ public final class EventLoop {
     private final ConcurrentLinkedQueue<CommandQueue> ready = new ConcurrentLinkedQueue<>();
     /** Whether a selector wake-up is on its way: commands given meanwhile need no other. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    /** Attached and not yet removed. */
-    private final Set<Endpoint> endpoints = ConcurrentHashMap.newKeySet();
+    /** Attached and not yet removed, each with what to tell if the loop removes it for a failure. */
+    private final ConcurrentHashMap<Endpoint, Consumer<Throwable>> endpoints = new ConcurrentHashMap<>();
     private volatile boolean ended;
     // I/O thread only
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(WireFormat.MAX_DATAGRAM_BYTES + 1);
@@ -110,18 +113,28 @@ public final class EventLoop {
                 : StandardProtocolFamily.INET);
     }
 
+    /** As {@link #attach(DatagramChannel, DatagramEngine, CommandQueue, Consumer)}, with no failure handler. */
+    public Endpoint attach(DatagramChannel channel, DatagramEngine engine, CommandQueue commands) throws IOException {
+        return attach(channel, engine, commands, cause -> { });
+    }
+
     /**
      * Adds an endpoint for {@code engine} on {@code channel}, which must be open, taking commands
      * from {@code commands}, which must have been made for this loop; starts the thread if it has
      * not started. The loop configures the channel non-blocking, and closes it when it removes the
      * endpoint. At its next turn the loop registers the channel and runs the commands queued so far.
+     * If the loop removes the endpoint for a failure (its channel or engine failed, or the loop
+     * ended), not because the engine finished or was {@link Endpoint#awaitStopOrForce forced},
+     * {@code onFailure} is told the cause, once, on the loop's thread, after the commands still
+     * queued have run; it must not block.
      *
      * @throws IOException if the channel cannot be made non-blocking, or the loop has ended
      */
-    public Endpoint attach(DatagramChannel channel, DatagramEngine engine, CommandQueue commands) throws IOException {
+    public Endpoint attach(DatagramChannel channel, DatagramEngine engine, CommandQueue commands,
+                           Consumer<Throwable> onFailure) throws IOException {
         channel.configureBlocking(false);
         Endpoint endpoint = new Endpoint(this, channel, engine, commands, ENDPOINT_IDS.incrementAndGet());
-        endpoints.add(endpoint);
+        endpoints.put(endpoint, onFailure);
         if (ended) { // whoever ended the loop may have missed it
             endpoints.remove(endpoint);
             throw new IOException("the event loop " + thread.getName() + " has ended");
@@ -133,9 +146,12 @@ public final class EventLoop {
         return endpoint;
     }
 
-    /** Releases the selector of a loop no endpoint was ever attached to; does nothing to one that started. */
+    /**
+     * Releases the selector of a dedicated loop no endpoint was ever attached to; does nothing to
+     * one that started, nor to a shared loop, which other clients may have been given already.
+     */
     void abandon() {
-        if (!started.get()) {
+        if (endsWithItsEndpoints && !started.get()) {
             ended = true;
             closeSelector();
         }
@@ -168,18 +184,24 @@ public final class EventLoop {
     }
 
     private void run() {
+        Throwable cause = null;
         try {
             loop();
         } catch (IOException | RuntimeException | Error e) {
+            cause = e;
             log.error("event loop {} stopped by an unexpected failure", thread.getName(), e);
         } finally {
             ended = true;
             long now = System.nanoTime();
-            for (Endpoint endpoint : endpoints) {
-                remove(endpoint, now);
+            Throwable why = cause != null ? cause : new IOException("the event loop " + thread.getName() + " ended");
+            for (Endpoint endpoint : endpoints.keySet()) {
+                fail(endpoint, now, why);
             }
-            runCommands(now); // of endpoints removed already: their queues refuse more
-            closeSelector();
+            try {
+                runCommands(now); // of endpoints removed already: their queues refuse more
+            } finally {
+                closeSelector();
+            }
         }
     }
 
@@ -216,15 +238,19 @@ public final class EventLoop {
         CommandQueue queue;
         while ((queue = ready.poll()) != null) {
             Endpoint endpoint = queue.endpoint();
-            if (endpoint.gone) {
-                queue.runAll(now); // commands that raced with the removal: the queue refuses further ones
-                continue;
+            try {
+                if (endpoint.gone) {
+                    queue.runAll(now); // commands that raced with the removal: the queue refuses further ones
+                    continue;
+                }
+                if (endpoint.key == null && !register(endpoint, now)) {
+                    continue;
+                }
+                queue.runAll(now);
+                touch(endpoint);
+            } catch (Error e) { // a command's; the queue logs its exceptions
+                failed(endpoint, now, e);
             }
-            if (endpoint.key == null && !register(endpoint, now)) {
-                continue;
-            }
-            queue.runAll(now);
-            touch(endpoint);
         }
     }
 
@@ -234,7 +260,7 @@ public final class EventLoop {
             return true;
         } catch (IOException e) {
             log.error("could not register a channel with event loop {}", thread.getName(), e);
-            remove(endpoint, now);
+            fail(endpoint, now, e);
             return false;
         }
     }
@@ -262,12 +288,8 @@ public final class EventLoop {
                 } else {
                     deadlines.update(endpoint, endpoint.engine.nextDeadlineNanos());
                 }
-            } catch (ClosedChannelException e) {
-                log.debug("channel closed under the event loop");
-                remove(endpoint, now);
-            } catch (IOException | RuntimeException | LinkageError e) {
-                log.error("an endpoint failed on event loop {}; it is removed", thread.getName(), e);
-                remove(endpoint, now);
+            } catch (IOException | RuntimeException | Error e) {
+                failed(endpoint, now, e);
             }
         }
         touched.clear();
@@ -286,22 +308,15 @@ public final class EventLoop {
             if (key.isReadable()) {
                 receive(endpoint, now);
             }
-        } catch (ClosedChannelException e) {
-            log.debug("channel closed under the event loop");
-            remove(endpoint, now);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            log.error("an endpoint's channel failed on event loop {}; it is removed", thread.getName(), e);
-            remove(endpoint, now);
+        } catch (IOException | RuntimeException | Error e) {
+            failed(endpoint, now, e);
         }
     }
 
-    private void handleDeadline(Endpoint endpoint, long now) {
+    /** Runs the engine's timer if due; a timer that throws fails the endpoint (it would stay due and spin the loop). */
+    private static void handleDeadline(Endpoint endpoint, long now) {
         if (endpoint.engine.nextDeadlineNanos() <= now) {
-            try {
-                endpoint.engine.handleTimeout(now);
-            } catch (RuntimeException e) {
-                log.error("the protocol engine failed handling a timer", e);
-            }
+            endpoint.engine.handleTimeout(now);
         }
     }
 
@@ -394,8 +409,46 @@ public final class EventLoop {
             log.debug("closing the channel failed", e);
         }
         endpoints.remove(endpoint);
-        endpoint.commands.close(now);
-        endpoint.markRemoved();
+        try {
+            endpoint.commands.close(now);
+        } finally {
+            endpoint.markRemoved();
+        }
+    }
+
+    /**
+     * The endpoint's channel or engine threw {@code e}: a failing JVM's error goes on up and ends
+     * the loop (a {@link StackOverflowError} is the engine's, not the JVM's); anything else is
+     * logged and fails the endpoint alone.
+     */
+    private void failed(Endpoint endpoint, long now, Throwable e) {
+        if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+            throw fatal;
+        }
+        if (e instanceof ClosedChannelException) { // only remove() closes it otherwise, and then it is gone
+            log.error("an endpoint's channel was closed under event loop {}; it is removed", thread.getName());
+        } else {
+            log.error("an endpoint failed on event loop {}; it is removed", thread.getName(), e);
+        }
+        fail(endpoint, now, e);
+    }
+
+    /** Removes {@code endpoint} for a failure, then tells its handler {@code cause}. Loop thread; once. */
+    private void fail(Endpoint endpoint, long now, Throwable cause) {
+        Consumer<Throwable> onFailure = endpoints.get(endpoint);
+        if (endpoint.gone || onFailure == null) {
+            return;
+        }
+        try {
+            remove(endpoint, now);
+        } catch (RuntimeException | Error e) { // a queued command's: the handler must still hear
+            log.error("removing an endpoint failed on event loop {}", thread.getName(), e);
+        }
+        try {
+            onFailure.accept(cause);
+        } catch (RuntimeException | Error e) {
+            log.error("an endpoint's failure handler failed on event loop {}", thread.getName(), e);
+        }
     }
 
     private static long selectTimeoutMillis(long deadline, long now) {

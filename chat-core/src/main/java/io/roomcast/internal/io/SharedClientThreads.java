@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads the clients of one process share unless they ask for their own: {@link #LOOPS} I/O
- * loops ({@code roomcast-shared-<n>-io}), to which clients are given in turn; {@link #CALLBACK_THREADS}
+ * loops ({@code roomcast-shared-<n>-io}), each client given the one with the fewest endpoints; {@link #CALLBACK_THREADS}
  * threads for listener calls ({@code roomcast-shared-<n>-callbacks}); and {@link #FUTURE_THREADS}
  * threads for completing {@code send} futures ({@code roomcast-shared-<n>-futures}). All are daemons
  * and made when first needed; a loop lives as long as the process (asleep in its selector when it
@@ -41,10 +41,23 @@ final class SharedClientThreads {
     private SharedClientThreads() {
     }
 
-    /** The loop for the next client, in turn; made on first use, and made again if one has ended. */
+    /**
+     * The loop for the next client: the one with the fewest endpoints (one not yet made, or ended,
+     * has none), the first in turn among equals; made on first use, and made again if one has ended.
+     */
     static synchronized EventLoop nextLoop() throws IOException {
         int index = nextLoop;
-        nextLoop = (nextLoop + 1) % LOOPS;
+        int fewest = Integer.MAX_VALUE;
+        for (int i = 0; i < LOOPS && fewest > 0; i++) {
+            int candidate = (nextLoop + i) % LOOPS;
+            EventLoop loop = loops[candidate];
+            int load = loop == null || loop.hasEnded() ? 0 : loop.load();
+            if (load < fewest) {
+                fewest = load;
+                index = candidate;
+            }
+        }
+        nextLoop = (index + 1) % LOOPS;
         EventLoop loop = loops[index];
         if (loop == null || loop.hasEnded()) {
             loop = EventLoop.shared("roomcast-shared-" + (index + 1) + "-io");
