@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: all methods are thread-safe. By default the clients of a process share their
  * threads, so that a thousand of them do not need two thousand: one I/O thread per core, to
- * which clients are given in turn ({@code roomcast-shared-<n>-io}), four callback threads per
+ * each client given to the one serving the fewest ({@code roomcast-shared-<n>-io}), four callback threads per
  * core, at least eight ({@code roomcast-shared-<n>-callbacks}), and one futures thread per core,
  * at least two ({@code roomcast-shared-<n>-futures}); all daemons, made when first needed, the
  * callback and futures threads ending after 5 seconds without work. Listener calls of one client

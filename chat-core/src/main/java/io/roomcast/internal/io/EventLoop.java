@@ -235,8 +235,13 @@ public final class EventLoop {
     private void runCommands(long now) {
         // cleared before draining: a queue that becomes ready from now on wakes the selector again
         wakeupPending.set(false);
-        CommandQueue queue;
-        while ((queue = ready.poll()) != null) {
+        // only the queues ready as the turn begins: one that tells the loop again while it runs
+        // (commands left beyond its bound) waits for the next turn, after timers and reads
+        for (int left = ready.size(); left > 0; left--) {
+            CommandQueue queue = ready.poll();
+            if (queue == null) {
+                break;
+            }
             Endpoint endpoint = queue.endpoint();
             try {
                 if (endpoint.gone) {

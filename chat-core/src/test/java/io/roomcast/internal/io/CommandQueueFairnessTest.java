@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -79,8 +78,6 @@ class CommandQueueFairnessTest {
         }
     }
 
-    @Disabled("needs EventLoop.runCommands to take only the queues ready as its turn begins: a queue that"
-            + " tells the loop again from runAll is otherwise run again in the same turn, before any timer")
     @Test
     void aFloodOfCommandsIntoOneEndpointDoesNotHoldBackAnotherEndpointsTimer() throws Exception {
         EventLoop loop = EventLoop.dedicated("test-io");
