@@ -39,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: all methods are thread-safe. By default the clients of a process share their
  * threads, so that a thousand of them do not need two thousand: one I/O thread per core, to
  * each client given to the one serving the fewest ({@code roomcast-shared-<n>-io}), four callback threads per
- * core, at least eight ({@code roomcast-shared-<n>-callbacks}), and one futures thread per core,
- * at least two ({@code roomcast-shared-<n>-futures}); all daemons, made when first needed, the
- * callback and futures threads ending after 5 seconds without work. Listener calls of one client
+ * core, at least eight ({@code roomcast-shared-<n>-callbacks}), one futures thread per core,
+ * at least two ({@code roomcast-shared-<n>-futures}), and one thread per two cores, at least one,
+ * for the SRP work of joining ({@code roomcast-shared-<n>-srp}), so a joining client does not hold
+ * up the others on its I/O thread; all daemons, made when first needed, the callback, futures and
+ * SRP threads ending after 5 seconds without work. Listener calls of one client
  * run one at a time, in the room's order, never overlapping, whichever shared thread runs them
  * (or on the builder's executor); at most 1,024 wait, and a listener that falls further behind
  * holds the room's events back (see {@link ChatClientListener}). {@link #send} futures complete

@@ -37,11 +37,12 @@ class SharedThreadsTest {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     /**
      * The bound ChatClient's Javadoc states for the shared client threads — one loop per core, four
-     * callback threads per core (at least eight), one futures thread per core (at least two) — and
-     * one server's: its loop, its SRP workers (half the cores, one to four) and its listener's thread.
+     * callback threads per core (at least eight), one futures thread per core (at least two), one SRP
+     * thread per two cores (at least one) — and one server's: its loop, its SRP workers (half the
+     * cores, one to four) and its listener's thread.
      */
     private static final int THREAD_BOUND = CORES + Math.max(8, 4 * CORES) + Math.max(2, CORES)
-            + 1 + Math.max(1, Math.min(4, CORES / 2)) + 1;
+            + Math.max(1, CORES / 2) + 1 + Math.max(1, Math.min(4, CORES / 2)) + 1;
 
     private static final Duration GENEROUS = Duration.ofSeconds(60);
 
@@ -102,11 +103,13 @@ class SharedThreadsTest {
         Predicate<String> ours = name -> name.startsWith("roomcast-shared-") || name.startsWith(serverThreads)
                 || name.startsWith("roomcast-client-crowd");
         AtomicInteger mostThreads = new AtomicInteger(countThreads(ours));
+        // clients' SRP work caught on a shared I/O thread by the sampler: none, it runs on the SRP pool
+        Queue<String> srpOnIo = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sampler"));
         ExecutorService connectors = Executors.newFixedThreadPool(8);
         try {
-            sampler.scheduleAtFixedRate(() -> mostThreads.accumulateAndGet(countThreads(ours), Math::max), 0, 5,
-                    TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(() -> mostThreads.accumulateAndGet(sample(ours, srpOnIo), Math::max), 0,
+                    5, TimeUnit.MILLISECONDS);
             CountDownLatch delivered = new CountDownLatch(members * senders * perSender);
             List<CrowdMember> crowd = new ArrayList<>();
             List<Future<ChatClient>> joins = new ArrayList<>();
@@ -121,6 +124,7 @@ class SharedThreadsTest {
                 clients.add(joined.get(60, TimeUnit.SECONDS));
             }
             assertThat(server.members()).hasSize(members);
+            assertThat(srpOnIo).as("clients' SRP work seen on a shared I/O thread").isEmpty();
 
             List<CompletableFuture<ChatMessage>> sent = new ArrayList<>();
             for (int round = 0; round < perSender; round++) {
@@ -284,6 +288,32 @@ class SharedThreadsTest {
         solo.close();
         soloIo.join(10_000);
         assertThat(soloIo.isAlive()).as("solo's I/O thread ends with it").isFalse();
+    }
+
+    /**
+     * Counts the live threads {@code names} accepts, as {@link #countThreads}, and adds to
+     * {@code srpOnIo} each shared I/O thread caught in a client's SRP exponentiation: making its
+     * session ({@code g^a}) or answering the CHALLENGE.
+     */
+    private static int sample(Predicate<String> names, Queue<String> srpOnIo) {
+        int count = 0;
+        for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
+            Thread thread = entry.getKey();
+            if (!thread.isAlive() || !names.test(thread.getName())) {
+                continue;
+            }
+            count++;
+            if (thread.getName().matches("roomcast-shared-\\d+-io")) {
+                for (StackTraceElement frame : entry.getValue()) {
+                    if (frame.getClassName().equals("io.roomcast.internal.crypto.SrpClientSession")
+                            && Set.of("<init>", "respond", "sessionKeys").contains(frame.getMethodName())) {
+                        srpOnIo.add(thread.getName() + " in " + frame);
+                        break;
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     private static int countThreads(Predicate<String> names) {

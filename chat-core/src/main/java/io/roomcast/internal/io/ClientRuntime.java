@@ -4,6 +4,7 @@ import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.protocol.ClientConfig;
 import io.roomcast.internal.protocol.ClientEngine;
 import io.roomcast.internal.protocol.ClientEventSink;
+import io.roomcast.internal.protocol.Offload;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.EventFrame;
@@ -24,7 +25,9 @@ import java.util.function.LongConsumer;
 /**
  * One client's connection: the connected channel and its {@link ClientEngine}, an {@link Endpoint}
  * on an {@link EventLoop} (a shared one, or one of its own if the settings ask for
- * {@link ClientSettings#dedicatedThreads dedicated threads}), the SRP group and two
+ * {@link ClientSettings#dedicatedThreads dedicated threads}), the SRP group and where its work
+ * runs (the shared {@link SharedClientThreads} SRP pool through a {@link PooledOffload}, or, for a
+ * client with its own threads, its own I/O thread), two
  * {@link CallbackDispatcher}s, one for the listener and one for completing futures (over the
  * {@link SharedClientThreads} pools, the application's executor for the listener, or threads of
  * the client's own), all wired here and nowhere else, and closed in order. What the
@@ -98,8 +101,10 @@ public final class ClientRuntime<E extends ClientEventSink> {
         this.events = events.apply(new Callbacks(callbacks, completions));
         EventLoop loop = own ? EventLoop.dedicated(name + "-io") : SharedClientThreads.nextLoop();
         this.commands = new CommandQueue(loop);
+        // a client of its own threads blocks only itself: its SRP work stays on its loop
+        Offload srp = own ? Offload.INLINE : new PooledOffload(SharedClientThreads.srp(), commands);
         try {
-            this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom());
+            this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom(), srp);
             this.endpoint = loop.attach(channel, engine, commands, this::endpointFailed);
         } catch (IOException | RuntimeException e) {
             commands.discard();

@@ -11,10 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads the clients of one process share unless they ask for their own: {@link #LOOPS} I/O
  * loops ({@code roomcast-shared-<n>-io}), each client given the one with the fewest endpoints; {@link #CALLBACK_THREADS}
  * threads for listener calls ({@code roomcast-shared-<n>-callbacks}); and {@link #FUTURE_THREADS}
- * threads for completing {@code send} futures ({@code roomcast-shared-<n>-futures}). All are daemons
+ * threads for completing {@code send} futures ({@code roomcast-shared-<n>-futures}); and
+ * {@link #SRP_THREADS} threads for the SRP work of joining ({@code roomcast-shared-<n>-srp}), so that a
+ * client answering its CHALLENGE does not hold up the other clients on its loop. All are daemons
  * and made when first needed; a loop lives as long as the process (asleep in its selector when it
- * has nothing to do), a callback or futures thread ends after {@link #IDLE_THREAD_SECONDS} without
- * work.
+ * has nothing to do), a callback, futures or SRP thread ends after {@link #IDLE_THREAD_SECONDS}
+ * without work. So a process's clients without threads of their own use at most
+ * {@code LOOPS + CALLBACK_THREADS + FUTURE_THREADS + SRP_THREADS} threads: with {@code c} cores,
+ * {@code c + max(8, 4c) + max(2, c) + max(1, c/2)}.
  *
  * <p>Each client keeps its own two {@link CallbackDispatcher}s over these pools, so its listener
  * calls run one at a time, in order, and its futures likewise, whichever pool thread runs them. A
@@ -32,7 +36,9 @@ final class SharedClientThreads {
     static final int CALLBACK_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     /** Threads that complete clients' send futures: one per core, at least two. */
     static final int FUTURE_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** How long a callback or futures thread waits for work before it ends (a new one starts on demand). */
+    /** Threads that do clients' SRP work (answering a CHALLENGE): one per two cores, at least one. */
+    static final int SRP_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    /** How long a callback, futures or SRP thread waits for work before it ends (a new one starts on demand). */
     static final long IDLE_THREAD_SECONDS = 5;
 
     private static final EventLoop[] loops = new EventLoop[LOOPS]; // guarded by the class
@@ -76,10 +82,16 @@ final class SharedClientThreads {
         return Pools.FUTURES;
     }
 
+    /** Where clients' SRP work runs (each client's {@link PooledOffload} hands the results back to its loop). */
+    static Executor srp() {
+        return Pools.SRP;
+    }
+
     /** Made on first use: a process with no client, or only clients with their own threads, has none. */
     private static final class Pools {
         static final Executor CALLBACKS = pool(CALLBACK_THREADS, "callbacks");
         static final Executor FUTURES = pool(FUTURE_THREADS, "futures");
+        static final Executor SRP = pool(SRP_THREADS, "srp");
 
         private static Executor pool(int threads, String role) {
             AtomicInteger count = new AtomicInteger();

@@ -37,6 +37,8 @@ public final class ClientEngine implements DatagramEngine {
     private final ClientConfig config;
     private final ClientEventSink sink;
     private final Random random;
+    /** Where handshakes do their SRP work; each continuation first sets {@link #nowNanos}. */
+    private final Offload offload;
     private final ClientHandshake.Outcome handshakeOutcome = new HandshakeOutcome();
     private final Connection.Frames frames;
     private final EventDelivery delivery;
@@ -53,15 +55,30 @@ public final class ClientEngine implements DatagramEngine {
     private Reconnection reconnection;
 
     /**
-     * A client engine; call {@link #start(long)} to begin the handshake.
+     * A client engine that does its SRP work on its own thread ({@link Offload#INLINE}); call
+     * {@link #start(long)} to begin the handshake.
      *
      * @param random randomness for SRP secrets and the nonce (a {@link java.security.SecureRandom}
      *               in production, seeded in the simulator)
      */
     public ClientEngine(ClientConfig config, ClientEventSink sink, Random random) {
+        this(config, sink, random, Offload.INLINE);
+    }
+
+    /**
+     * A client engine; call {@link #start(long)} to begin the handshake.
+     *
+     * @param random  randomness for SRP secrets and the nonce (a {@link java.security.SecureRandom}
+     *                in production, seeded in the simulator); used on the offload's threads too
+     * @param offload where the handshakes' SRP work ({@code g^a} for the HELLO, then the
+     *                CHALLENGE's {@code respond} and key derivation) runs; its continuations must
+     *                come back on the engine's thread
+     */
+    public ClientEngine(ClientConfig config, ClientEventSink sink, Random random, Offload offload) {
         this.config = config;
         this.sink = sink;
         this.random = random;
+        this.offload = offload.withClock(now -> nowNanos = now);
         this.delivery = new EventDelivery(sink, Username.key(config.username()), () -> nowNanos, this::closeIfDrained);
         this.session = new ClientSession(delivery,
                 () -> malformed.dropped(config.server(), "a reassembled event did not decode"),
@@ -87,7 +104,7 @@ public final class ClientEngine implements DatagramEngine {
         if (state != State.NEW) {
             throw new IllegalStateException("already started");
         }
-        handshake = new ClientHandshake(config, random, nowNanos, resume);
+        handshake = new ClientHandshake(config, random, nowNanos, resume, offload);
         state = State.HANDSHAKE;
     }
 
@@ -323,7 +340,7 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The server fell silent: reconnect if this client may (and can prove its session), else finish. */
     private void lost(CloseReason cause) {
-        reconnection = Reconnection.start(nowNanos, config, random, session.credential, closing.draining());
+        reconnection = Reconnection.start(nowNanos, config, random, offload, session.credential, closing.draining());
         if (reconnection == null) {
             finish(cause);
             return;
@@ -387,8 +404,11 @@ public final class ClientEngine implements DatagramEngine {
 
     /** Over: the handshake's keys, which the connection uses too, are wiped (nothing is sealed once FINISHED). */
     private void discardKeys() {
-        if (handshake != null && handshake.keys() != null) {
-            handshake.keys().destroy();
+        if (handshake != null) {
+            handshake.end(); // SRP work still out for it comes back to nothing
+            if (handshake.keys() != null) {
+                handshake.keys().destroy();
+            }
         }
         session.credential.wipe();
     }

@@ -32,7 +32,14 @@ import org.slf4j.LoggerFactory;
  * who never saw the HELLO cannot end the attempt. Others are counted ({@link #strayAnswers()}) and
  * dropped.
  *
- * <p>Not thread-safe: owned by the client engine's thread.
+ * <p>The CHALLENGE's SRP work (computing {@code M1} and the session keys) goes through an
+ * {@link Offload}; the PROOF is built and due only when its continuation comes back. While that work
+ * is out, a repeated CHALLENGE (or RETRY, or busy answer) is dropped rather than starting more work,
+ * and a continuation that comes back after the handshake {@link #end ended} only wipes the keys.
+ * {@code g^a}, for the HELLO, goes through it too: the HELLO is due only once that comes back.
+ *
+ * <p>Not thread-safe: owned by the client engine's thread (the offloaded work touches only the SRP
+ * session, which nothing else touches until its continuation has run).
  */
 final class ClientHandshake {
     /** The first wait before HELLO goes again after the server said it is busy. */
@@ -76,7 +83,13 @@ final class ClientHandshake {
     private final ResumeTicket resume;
     private final Random random;
     private final byte[] clientNonce = new byte[WireFormat.NONCE_BYTES];
-    private final SrpClientSession srp;
+    /** The SRP session, once its {@code g^a} is computed (through the offload); null before. */
+    private SrpClientSession srp;
+    private final Offload offload;
+    /** {@code true} while the CHALLENGE's SRP work is out: nothing else may start it, or touch {@link #srp}. */
+    private boolean responding;
+    /** {@code true} once the engine has done with this handshake: a late continuation only wipes its keys. */
+    private boolean ended;
     private byte[] hello;
     private byte[] proof;
     private long connectionId;
@@ -97,27 +110,40 @@ final class ClientHandshake {
     private boolean waitingOutBusy;
     private long strayAnswers;
 
-    /** Starts a handshake for a fresh join: HELLO is due at once. */
+    /** Starts a handshake for a fresh join, its SRP work done on the caller's thread: HELLO is due at once. */
     ClientHandshake(ClientConfig config, Random random, long nowNanos) {
-        this(config, random, nowNanos, null);
+        this(config, random, nowNanos, null, Offload.INLINE);
     }
 
     /**
-     * Starts a handshake: HELLO is due at once.
+     * Starts a handshake: HELLO is due once {@code g^a} is computed (at once with {@link Offload#INLINE}).
      *
-     * @param resume the session to resume, or {@code null} for a fresh join; the handshake does
-     *               not wipe its key (the caller does)
+     * @param resume  the session to resume, or {@code null} for a fresh join; the handshake does
+     *                not wipe its key (the caller does)
+     * @param offload where the SRP work ({@code g^a}, then the CHALLENGE's) runs; its continuations
+     *                come back on the engine's thread
      */
-    ClientHandshake(ClientConfig config, Random random, long nowNanos, ResumeTicket resume) {
+    ClientHandshake(ClientConfig config, Random random, long nowNanos, ResumeTicket resume, Offload offload) {
         this.config = config;
+        this.offload = offload;
         this.resume = resume;
         this.random = random;
         random.nextBytes(clientNonce);
-        this.srp = new SrpClientSession(config.group(), random);
-        this.hello = helloWithToken(new byte[0]);
         this.connectDeadlineNanos = nowNanos + config.connectTimeoutNanos();
-        this.due = true;
         this.resendAtNanos = nowNanos + rtoNanos;
+        // the HELLO carries g^a: it is due once that is computed (at once, with the inline offload)
+        offload.submit(nowNanos, () -> new SrpClientSession(config.group(), random),
+                (session, later) -> started(later, session));
+    }
+
+    /** Back on the engine's thread with {@code g^a} computed (null if that failed unexpectedly): HELLO is due. */
+    private void started(long now, SrpClientSession session) {
+        if (ended || session == null) {
+            return; // over meanwhile; or, failed, the connect timeout ends the attempt
+        }
+        srp = session;
+        hello = helloWithToken(new byte[0]);
+        restartResends(now);
     }
 
     private byte[] helloWithToken(byte[] retryToken) {
@@ -145,9 +171,9 @@ final class ClientHandshake {
                 content);
     }
 
-    /** The HELLO or PROOF to send now, or null. */
+    /** The HELLO or PROOF to send now, or null (also before {@code g^a} is computed). */
     byte[] packetToSend() {
-        if (!due) {
+        if (!due || hello == null) {
             return null;
         }
         due = false;
@@ -194,16 +220,20 @@ final class ClientHandshake {
             // only who saw the HELLO knows its nonce: anyone else's answer cannot end the attempt
             stray(packet);
         } else if (packet instanceof HandshakePacket.Challenge challenge && proof == null) {
-            challenged(now, challenge, outcome);
+            if (!responding) { // a CHALLENGE again while the first one's work is out starts no more
+                challenged(now, challenge, outcome);
+            }
         } else if (packet instanceof HandshakePacket.Reject reject
                 && reject.connectionId() == (proof == null ? 0 : connectionId)) {
             if (proof == null && reject.reason() == RejectReason.SERVER_BUSY) {
-                waitOutBusy(now, reject.detail());
+                if (!responding) { // a CHALLENGE came already: busy answers a re-sent HELLO
+                    waitOutBusy(now, reject.detail());
+                }
             } else {
                 rejectedFor = reject.reason();
                 outcome.failed(failureFor(reject), reject.detail());
             }
-        } else if (packet instanceof HandshakePacket.Retry retry && proof == null) {
+        } else if (packet instanceof HandshakePacket.Retry retry && proof == null && !responding && srp != null) {
             // the server is busy and wants proof that we receive here: echo its token at once
             hello = helloWithToken(retry.token());
             restartResends(now);
@@ -250,26 +280,69 @@ final class ClientHandshake {
         busyBackoffNanos = Math.min(busyBackoffNanos * 2, BUSY_RETRY_MAX_NANOS);
     }
 
+    /** Starts the CHALLENGE's SRP work; {@link #responded} goes on when it is done. */
     private void challenged(long now, HandshakePacket.Challenge challenge, Outcome outcome) {
-        long id = challenge.connectionId();
-        byte[] context = HandshakeContext.of(config.username(), clientNonce, challenge.serverNonce(), id);
-        byte[] m1;
+        byte[] context = HandshakeContext.of(config.username(), clientNonce, challenge.serverNonce(),
+                challenge.connectionId());
+        responding = true;
+        offload.submit(now, () -> answer(challenge, context),
+                (answer, later) -> responded(later, challenge, answer, outcome));
+    }
+
+    /** {@code M1} and the session keys, or why the challenge is invalid. Runs where the offload runs it. */
+    private Answer answer(HandshakePacket.Challenge challenge, byte[] context) {
         try {
-            m1 = srp.respond(challenge.roomName(), config.password(), challenge.salt(), challenge.serverPublic(),
-                    context);
+            byte[] m1 = srp.respond(challenge.roomName(), config.password(), challenge.salt(),
+                    challenge.serverPublic(), context);
+            return new Answer(m1, srp.sessionKeys(clientNonce, challenge.serverNonce()), null); // and K is wiped
         } catch (SrpException e) {
-            outcome.failed(ClientEventSink.ConnectFailure.SERVER_NOT_AUTHENTIC,
-                    "the server sent an invalid challenge: " + e.getMessage());
+            return new Answer(null, null, e.getMessage());
+        }
+    }
+
+    /** What the CHALLENGE's SRP work came to: {@code M1} and the keys, or why the challenge is invalid. */
+    private record Answer(byte[] m1, SessionKeys keys, String invalid) {
+    }
+
+    /** Back on the engine's thread with the CHALLENGE's work done (null if it failed unexpectedly). */
+    private void responded(long now, HandshakePacket.Challenge challenge, Answer answer, Outcome outcome) {
+        responding = false;
+        if (ended) {
+            if (answer != null && answer.keys() != null) {
+                answer.keys().destroy(); // closed, timed out or refused meanwhile: nothing uses them
+            }
             return;
         }
-        connectionId = id;
+        if (answer == null) {
+            return; // logged where it failed; a re-sent CHALLENGE tries again, the connect timeout bounds it
+        }
+        if (answer.invalid() != null) {
+            outcome.failed(ClientEventSink.ConnectFailure.SERVER_NOT_AUTHENTIC,
+                    "the server sent an invalid challenge: " + answer.invalid());
+            return;
+        }
+        byte[] m1 = answer.m1();
+        connectionId = challenge.connectionId();
         roomName = challenge.roomName();
-        keys = srp.sessionKeys(clientNonce, challenge.serverNonce()); // and K is wiped
+        keys = answer.keys();
         proof = resume == null ? new HandshakePacket.Proof(connectionId, m1).toBytes()
                 : new HandshakePacket.Proof(connectionId, m1, ResumeProof.make(resume.resumeKey(), m1,
                         resume.resumeId(), resume.lastDelivered()),
                         resume.lastDelivered()).toBytes();
         restartResends(now);
+    }
+
+    /**
+     * The engine has done with this handshake (it failed, was given up or replaced, or the client
+     * finished): SRP work still out comes back to nothing but the wiping of its keys.
+     */
+    void end() {
+        ended = true;
+    }
+
+    /** {@code true} while the CHALLENGE's SRP work is out: for tests. */
+    boolean responding() {
+        return responding;
     }
 
     private void restartResends(long now) {

@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +23,20 @@ public interface Offload {
      * @param nowNanos the engine's time when submitting
      */
     <T> void submit(long nowNanos, Supplier<T> work, Continuation<T> then);
+
+    /** This offload, but each continuation first gives its time to {@code clock} (on the engine's thread). */
+    default Offload withClock(LongConsumer clock) {
+        Offload inner = this;
+        return new Offload() {
+            @Override
+            public <T> void submit(long nowNanos, Supplier<T> work, Continuation<T> then) {
+                inner.submit(nowNanos, work, (result, later) -> {
+                    clock.accept(later);
+                    then.resume(result, later);
+                });
+            }
+        };
+    }
 
     /** What the engine does with a result, on its own thread. */
     interface Continuation<T> {

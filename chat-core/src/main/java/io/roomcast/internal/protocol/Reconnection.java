@@ -31,6 +31,7 @@ final class Reconnection {
 
     private final ClientConfig config;
     private final Random random;
+    private final Offload offload;
     private final long deadlineNanos;
     private long backoffNanos = FIRST_BACKOFF_NANOS;
     private long nextAttemptNanos;
@@ -40,11 +41,13 @@ final class Reconnection {
      * Reconnecting starts at {@code nowNanos}, for {@code config}'s reconnect time: the first attempt
      * is due at once.
      *
-     * @param random for the jitter and the attempts' handshakes
+     * @param random  for the jitter and the attempts' handshakes
+     * @param offload where the attempts' handshakes do their SRP work
      */
-    Reconnection(long nowNanos, ClientConfig config, Random random) {
+    Reconnection(long nowNanos, ClientConfig config, Random random, Offload offload) {
         this.config = config;
         this.random = random;
+        this.offload = offload;
         this.deadlineNanos = nowNanos + config.reconnectNanos();
         this.nextAttemptNanos = nowNanos;
     }
@@ -54,13 +57,13 @@ final class Reconnection {
      * has a reconnect time, it is not leaving) and can prove its session ({@code credential} held);
      * else null.
      */
-    static Reconnection start(long nowNanos, ClientConfig config, Random random, ResumeCredential credential,
-                              boolean leaving) {
+    static Reconnection start(long nowNanos, ClientConfig config, Random random, Offload offload,
+                              ResumeCredential credential, boolean leaving) {
         if (config.reconnectNanos() <= 0 || !credential.held() || leaving) {
             return null;
         }
         log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
-        return new Reconnection(nowNanos, config, random);
+        return new Reconnection(nowNanos, config, random, offload);
     }
 
     /**
@@ -79,7 +82,8 @@ final class Reconnection {
             attempt.onTimeout(now, outcome);
         } else if (attemptDue(now)) {
             long attemptNanos = attemptStarted(now);
-            return new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now, session.credential.ticket(session.events.delivered()));
+            return new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now,
+                    session.credential.ticket(session.events.delivered()), offload);
         }
         return attempt;
     }
@@ -91,6 +95,7 @@ final class Reconnection {
      * for the reason returned.
      */
     CloseReason attemptFailed(long now, ClientHandshake attempt, ClientEventSink.ConnectFailure failure, String detail) {
+        attempt.end(); // SRP work still out for it comes back to nothing
         if (attempt.keys() != null) {
             attempt.keys().destroy();
         }
