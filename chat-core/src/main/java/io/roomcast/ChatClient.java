@@ -1,6 +1,5 @@
 package io.roomcast;
 
-import io.roomcast.internal.io.ClientRuntime;
 import io.roomcast.internal.io.ClientSettings;
 import io.roomcast.internal.io.TextRules;
 import java.io.Closeable;
@@ -11,8 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A member of a chat room hosted by a {@link ChatServer}.
@@ -36,34 +33,22 @@ import org.slf4j.LoggerFactory;
  * once; to join again, build a new one. A client that failed to connect is closed. Its
  * configuration is immutable.
  *
- * <p>Threading: all methods are thread-safe. By default the clients of a process share their
- * threads, so that a thousand of them do not need two thousand: one I/O thread per core, to
- * each client given to the one serving the fewest ({@code roomcast-shared-<n>-io}), four callback threads per
- * core, at least eight ({@code roomcast-shared-<n>-callbacks}), one futures thread per core,
- * at least two ({@code roomcast-shared-<n>-futures}), and one thread per two cores, at least one,
- * for the SRP work of joining ({@code roomcast-shared-<n>-srp}), so a joining client does not hold
- * up the others on its I/O thread; all daemons, made when first needed, the callback, futures and
- * SRP threads ending after 5 seconds without work. Listener calls of one client
- * run one at a time, in the room's order, never overlapping, whichever shared thread runs them
- * (or on the builder's executor); at most 1,024 wait, and a listener that falls further behind
- * holds the room's events back (see {@link ChatClientListener}). {@link #send} futures complete
- * one at a time, in the order the room confirmed the messages, on a futures thread, so a
- * listener may wait for one. Neither ever runs on an I/O thread nor on the caller's thread; a
- * future and the listener call for the same message are not ordered with each other. A listener
- * that blocks holds up only its own client's calls, but occupies a shared callback thread while
- * it blocks: if as many listeners block at once as there are callback threads, other clients'
- * calls wait. A client whose listener may block for long, or that must not share an I/O thread,
- * asks for threads of its own: {@link Builder#dedicatedThreads}.
+ * <p>Threading: all methods are thread-safe. By default the clients of a process share a few
+ * daemon threads ({@code roomcast-shared-<n>-io}, {@code -callbacks}, {@code -futures}, {@code -srp};
+ * how many: {@link Builder#dedicatedThreads}). Listener calls of one client run one at a time, in
+ * the room's order, never overlapping (or on the builder's executor); at most 1,024 wait, and a
+ * listener that falls further behind holds the room's events back (see
+ * {@link ChatClientListener}). {@link #send} futures complete one at a time, in the order the room
+ * confirmed the messages, on a futures thread, so a listener may wait for one. Neither ever runs
+ * on an I/O thread nor on the caller's thread; a future and the listener call for the same message
+ * are not ordered with each other. A listener that blocks holds up only its own client's calls,
+ * but occupies a shared callback thread while it blocks.
  *
  * <p>Arguments: a {@code null} argument throws {@link NullPointerException} naming it, in every
  * method here and in the {@link Builder}. A {@link Duration} longer than {@link #LONGEST_DURATION}
  * (10,000 days) is taken as that long.
  */
 public final class ChatClient implements Closeable {
-    private enum State { NEW, CONNECTING, JOINED, CLOSED }
-
-    private static final Logger log = LoggerFactory.getLogger(ChatClient.class);
-
     /** The default connect timeout: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The default time a client tries to come back after an outage: 30 seconds. */
@@ -73,21 +58,12 @@ public final class ChatClient implements Closeable {
     /** The longest duration the builder takes, {@link ChatServer#LONGEST_DURATION}: a longer one is taken as this. */
     public static final Duration LONGEST_DURATION = ChatServer.LONGEST_DURATION;
 
-    /** Why a send fails at once: see {@link #send}. */
-    private static final String NOT_SENT = "the client is not in the room, or is reconnecting with 64 messages"
-            + " already waiting";
-
     private final ClientSettings settings;
-    private final ChatClientListener listener;
-
-    private final Object lock = new Object();
-    private State state = State.NEW; // guarded by lock
-    private boolean joinedOnce; // guarded by lock
-    private volatile ClientRuntime<ClientListenerBridge> runtime; // set once, under lock, by connect()
+    private final ClientLifecycle life;
 
     private ChatClient(ClientSettings settings, ChatClientListener listener) {
         this.settings = settings;
-        this.listener = listener;
+        this.life = new ClientLifecycle(settings, listener);
     }
 
     /**
@@ -120,39 +96,7 @@ public final class ChatClient implements Closeable {
      * @throws IllegalStateException     if {@code connect} was already called
      */
     public void connect() throws IOException {
-        ClientListenerBridge events;
-        synchronized (lock) {
-            if (state != State.NEW) {
-                throw new IllegalStateException(state == State.CLOSED ? "the client is closed"
-                        : "connect() was already called");
-            }
-            try {
-                runtime = ClientRuntime.connect(settings, callbacks -> new ClientListenerBridge(settings.server(),
-                        settings.username(), settings.connectTimeout(), listener, callbacks));
-            } catch (IOException | RuntimeException e) {
-                state = State.CLOSED;
-                throw e;
-            }
-            events = runtime.events();
-            state = State.CONNECTING;
-        }
-        try {
-            events.awaitJoin();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new ChatException("interrupted while joining the room at " + settings.server(), e);
-        } catch (ChatException e) {
-            close();
-            throw e;
-        }
-        synchronized (lock) {
-            joinedOnce = true;
-            if (state == State.CONNECTING) {
-                state = State.JOINED;
-            }
-        }
-        log.debug("{} joined room '{}' at {}", settings.username(), roomName(), settings.server());
+        life.connect();
     }
 
     /**
@@ -185,13 +129,7 @@ public final class ChatClient implements Closeable {
      *                                  joined and then left gets a failed future instead)
      */
     public CompletableFuture<ChatMessage> send(String text) {
-        Objects.requireNonNull(text, "text");
-        ClientRuntime<ClientListenerBridge> running = joinedRuntime();
-        checkSize(running, text);
-        CompletableFuture<ChatMessage> future = new CompletableFuture<>();
-        running.send(text, messageId -> running.events().expectConfirmation(messageId, future),
-                () -> future.completeExceptionally(new ChatException(NOT_SENT)));
-        return future;
+        return life.send(text);
     }
 
     /**
@@ -219,37 +157,7 @@ public final class ChatClient implements Closeable {
      * @throws IllegalStateException    if {@link #connect()} has not succeeded
      */
     public CompletableFuture<PrivateMessage> sendPrivate(String recipient, String text) {
-        Objects.requireNonNull(recipient, "recipient");
-        Objects.requireNonNull(text, "text");
-        TextRules.usernameProblem(recipient).ifPresent(problem -> {
-            throw new IllegalArgumentException("recipient: " + problem);
-        });
-        ClientRuntime<ClientListenerBridge> running = joinedRuntime();
-        checkSize(running, text);
-        // the NFC form is what the rule measured (at most 32 code points, 128 bytes); a decomposed form may be longer
-        String name = TextRules.normalizeUsername(recipient);
-        CompletableFuture<PrivateMessage> future = new CompletableFuture<>();
-        running.sendPrivate(name, text,
-                messageId -> running.events().expectPrivateConfirmation(messageId, recipient, future),
-                () -> future.completeExceptionally(new ChatException(NOT_SENT)));
-        return future;
-    }
-
-    /** The runtime of a client that has joined (and may have left since). */
-    private ClientRuntime<ClientListenerBridge> joinedRuntime() {
-        synchronized (lock) {
-            if (state == State.NEW || state == State.CONNECTING) {
-                throw new IllegalStateException("not in the room yet: connect() has not completed");
-            }
-            if (!joinedOnce) {
-                throw new IllegalStateException("not in the room: connect() did not succeed");
-            }
-            return runtime;
-        }
-    }
-
-    private static void checkSize(ClientRuntime<ClientListenerBridge> running, String text) {
-        Arguments.utf8AtMost(text, running.maxMessageBytes(), "message");
+        return life.sendPrivate(recipient, text);
     }
 
     /**
@@ -259,8 +167,7 @@ public final class ChatClient implements Closeable {
      * @return an immutable snapshot; empty before joining and after leaving
      */
     public Set<String> members() {
-        ClientRuntime<ClientListenerBridge> started = runtime;
-        return started == null ? Set.of() : started.members();
+        return life.members();
     }
 
     /**
@@ -278,8 +185,7 @@ public final class ChatClient implements Closeable {
      * @return the room name, or {@code null} before joining
      */
     public String roomName() {
-        ClientRuntime<ClientListenerBridge> started = runtime;
-        return started == null ? null : started.roomName();
+        return life.roomName();
     }
 
     /**
@@ -303,25 +209,12 @@ public final class ChatClient implements Closeable {
      */
     @Override
     public void close() {
-        ClientRuntime<ClientListenerBridge> running;
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            boolean started = state != State.NEW;
-            state = State.CLOSED;
-            if (!started) {
-                return;
-            }
-            running = runtime;
-        }
-        running.close();
+        life.close();
     }
 
     /** Most listener calls that have waited at once; 0 before {@link #connect()}. For tests that check the bound. */
     int mostQueuedListenerCalls() {
-        ClientRuntime<ClientListenerBridge> started = runtime;
-        return started == null ? 0 : started.mostQueuedCallbacks();
+        return life.mostQueuedListenerCalls();
     }
 
     /**
@@ -504,8 +397,13 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * Whether the client has threads of its own instead of sharing the process's (see the
-         * class's threading paragraph): its own I/O thread ({@code roomcast-client-<username>-io}),
+         * Whether the client has threads of its own instead of sharing the process's. Shared: one
+         * I/O thread per core (each client given to the one serving the fewest), four callback
+         * threads per core (at least eight), one futures thread per core (at least two) and one SRP
+         * thread per two cores (at least one, so a join does not hold up the others' I/O), all
+         * made when first needed, the last three ending after 5 seconds without work; a client whose
+         * listener may block for long, or that must not share an I/O thread, asks for its own:
+         * its own I/O thread ({@code roomcast-client-<username>-io}),
          * its own listener thread ({@code -callbacks}, unless {@link #callbackExecutor} is given) and
          * its own futures thread ({@code -futures}), the last two ending after a second without work.
          * Its I/O then never waits for other clients' and its listener never for theirs, at the cost
