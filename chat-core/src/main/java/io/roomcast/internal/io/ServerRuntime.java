@@ -143,10 +143,13 @@ public final class ServerRuntime {
         return onLoop(now -> engine.kick(now, username));
     }
 
-    /** Bans a name and its member's address; {@code false} if the room is closed. */
+    /**
+     * Bans a name and its member's address; {@code false} if the room is closed. Durations here
+     * are at most {@code ChatServer.LONGEST_DURATION}, as the public API caps them.
+     */
     public boolean ban(String username, Duration duration) {
         return onLoop(now -> {
-            engine.ban(now, username, saturatedNanos(duration));
+            engine.ban(now, username, duration.toNanos());
             return true;
         });
     }
@@ -158,7 +161,7 @@ public final class ServerRuntime {
 
     /** Mutes a member; {@code false} if there is none by that name or the room is closed. */
     public boolean mute(String username, Duration duration) {
-        return onLoop(now -> engine.mute(now, username, saturatedNanos(duration)));
+        return onLoop(now -> engine.mute(now, username, duration.toNanos()));
     }
 
     /** Lifts a mute; {@code false} if there was none or the room is closed. */
@@ -201,15 +204,6 @@ public final class ServerRuntime {
             throw new IllegalStateException("the room failed to apply a host command", e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("the room did not apply a host command within " + HOST_COMMAND_WAIT);
-        }
-    }
-
-    /** A duration in nanoseconds, at most about 292 years (a longer ban is as good as forever). */
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
         }
     }
 
