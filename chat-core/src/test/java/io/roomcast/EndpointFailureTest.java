@@ -50,8 +50,13 @@ class EndpointFailureTest {
         return field.get(target);
     }
 
+    /** The client's runtime, which its lifecycle holds once connect() has started it. */
+    private static Object runtime(ChatClient client) throws ReflectiveOperationException {
+        return field(field(client, "life"), "runtime");
+    }
+
     private static Object endpoint(ChatClient client) throws ReflectiveOperationException {
-        return field(field(client, "runtime"), "endpoint");
+        return field(runtime(client), "endpoint");
     }
 
     private ChatClient join(ChatServer server, String username, ChatClientListener listener) throws Exception {
@@ -130,7 +135,7 @@ class EndpointFailureTest {
             });
             silentServer.receive(new DatagramPacket(new byte[2048], 2048)); // the client is joining
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (field(client, "runtime") == null && System.nanoTime() < deadline) {
+            while (runtime(client) == null && System.nanoTime() < deadline) {
                 Thread.onSpinWait(); // set as connect() returns from starting the engine
             }
             ((DatagramChannel) field(endpoint(client), "channel")).close(); // its next handshake send fails
