@@ -1,15 +1,10 @@
 package io.roomcast.internal.io;
 
 import io.roomcast.internal.protocol.DatagramEngine;
-import io.roomcast.internal.wire.WireFormat;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -35,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * was woken once for all of them); hand the time to the endpoints whose deadline has come (taken
  * from a {@link DeadlineHeap}, never by scanning every endpoint); then, for each endpoint touched so
  * far, and only those, run its timer if due, send what it has to send, remove it if its engine has
- * finished, and file its next deadline; then sleep; then read at most {@link #MAX_READS_PER_TURN}
+ * finished, and file its next deadline; then sleep; then read at most {@link EndpointIo#MAX_READS_PER_TURN}
  * datagrams from each endpoint whose channel is readable (so that one busy endpoint does not starve
  * the others) and send a datagram kept back from a full socket buffer once its channel is writable.
  * A turn's work is proportional to the endpoints that had something happen, not to all of them.
@@ -58,8 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
-    /** Most datagrams read from one endpoint in one turn before the loop serves the others and sends. */
-    private static final int MAX_READS_PER_TURN = 256;
     private static final AtomicLong ENDPOINT_IDS = new AtomicLong();
 
     private final boolean endsWithItsEndpoints;
@@ -74,8 +67,8 @@ public final class EventLoop {
     private final ConcurrentHashMap<Endpoint, Consumer<Throwable>> endpoints = new ConcurrentHashMap<>();
     private volatile boolean ended;
     // I/O thread only
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(WireFormat.MAX_DATAGRAM_BYTES + 1);
-    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(WireFormat.MAX_DATAGRAM_BYTES);
+    /** Reads and sends one endpoint's datagrams, with the buffers all the loop's endpoints share. */
+    private final EndpointIo io = new EndpointIo();
     private final DeadlineHeap deadlines = new DeadlineHeap();
     private final List<Endpoint> touched = new ArrayList<>();
 
@@ -286,8 +279,8 @@ public final class EventLoop {
                 continue;
             }
             try {
-                handleDeadline(endpoint, now);
-                flush(endpoint, now);
+                EndpointIo.handleDeadline(endpoint, now);
+                io.flush(endpoint, now);
                 if (endpoint.engine.isFinished() && endpoint.blockedDestination == null) {
                     remove(endpoint, now);
                 } else {
@@ -308,90 +301,13 @@ public final class EventLoop {
         touch(endpoint);
         try {
             if (key.isWritable()) {
-                flush(endpoint, now);
+                io.flush(endpoint, now);
             }
             if (key.isReadable()) {
-                receive(endpoint, now);
+                io.receive(endpoint, now);
             }
         } catch (IOException | RuntimeException | Error e) {
             failed(endpoint, now, e);
-        }
-    }
-
-    /** Runs the engine's timer if due; a timer that throws fails the endpoint (it would stay due and spin the loop). */
-    private static void handleDeadline(Endpoint endpoint, long now) {
-        if (endpoint.engine.nextDeadlineNanos() <= now) {
-            endpoint.engine.handleTimeout(now);
-        }
-    }
-
-    private void receive(Endpoint endpoint, long now) throws IOException {
-        DatagramEngine engine = endpoint.engine;
-        for (int i = 0; i < MAX_READS_PER_TURN; i++) {
-            receiveBuffer.clear();
-            SocketAddress source;
-            try {
-                source = endpoint.channel.receive(receiveBuffer);
-            } catch (PortUnreachableException e) {
-                engine.handleUnreachable(now);
-                continue;
-            }
-            if (source == null) {
-                return;
-            }
-            receiveBuffer.flip();
-            if (receiveBuffer.remaining() > WireFormat.MAX_DATAGRAM_BYTES) {
-                continue; // larger than any packet: not ours
-            }
-            try {
-                engine.handleDatagram(now, receiveBuffer, (InetSocketAddress) source);
-            } catch (RuntimeException e) {
-                log.error("the protocol engine failed handling a datagram from {}", source, e);
-            }
-        }
-    }
-
-    private void flush(Endpoint endpoint, long now) throws IOException {
-        DatagramChannel channel = endpoint.channel;
-        if (endpoint.blockedDestination != null) {
-            if (channel.send(endpoint.blocked(), endpoint.blockedDestination) == 0) {
-                return;
-            }
-            endpoint.blockedDestination = null;
-            endpoint.key.interestOps(SelectionKey.OP_READ);
-        }
-        while (true) {
-            sendBuffer.clear();
-            InetSocketAddress destination;
-            try {
-                destination = endpoint.engine.pollDatagram(now, sendBuffer);
-            } catch (RuntimeException e) {
-                log.error("the protocol engine failed writing a datagram", e);
-                return;
-            }
-            if (destination == null) {
-                return;
-            }
-            sendBuffer.flip();
-            int sent;
-            try {
-                sent = channel.send(sendBuffer, destination);
-            } catch (PortUnreachableException e) {
-                endpoint.engine.handleUnreachable(now);
-                continue;
-            } catch (ClosedChannelException e) {
-                throw e;
-            } catch (IOException e) {
-                // e.g. no route to a member's address: that member will time out; the room goes on
-                log.debug("could not send to {}: {}", destination, e.toString());
-                continue;
-            }
-            if (sent == 0) {
-                // the socket buffer is full: keep this datagram and wait until the channel is writable
-                endpoint.block(sendBuffer, destination);
-                endpoint.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                return;
-            }
         }
     }
 
