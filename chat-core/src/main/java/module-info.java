@@ -1,11 +1,13 @@
 /**
  * Roomcast: an embeddable, password-protected chat room over UDP.
  *
- * <p>Only {@code io.roomcast} is exported; everything under {@code io.roomcast.internal} may
+ * <p>{@code io.roomcast} (the API) and {@code io.roomcast.spi} (the room backend SPI) are
+ * exported; everything under {@code io.roomcast.internal} may
  * change in any release.
  */
 module io.roomcast.core {
     exports io.roomcast;
+    exports io.roomcast.spi;
 
     requires org.slf4j;
 }
