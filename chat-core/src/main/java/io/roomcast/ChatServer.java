@@ -3,6 +3,7 @@ package io.roomcast;
 import io.roomcast.internal.io.ServerRuntime;
 import io.roomcast.internal.io.ServerSettings;
 import io.roomcast.internal.io.TextRules;
+import io.roomcast.spi.RoomBackend;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -334,6 +335,7 @@ public final class ChatServer implements Closeable {
         private double messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
         private int messageBurst = DEFAULT_MESSAGE_BURST;
         private int historySize = DEFAULT_HISTORY_SIZE;
+        private RoomBackend backend;
 
         private Builder() {
         }
@@ -543,6 +545,22 @@ public final class ChatServer implements Closeable {
         }
 
         /**
+         * What orders the room's events: by default (or {@code null}) the server alone, in process,
+         * as they happen. Another backend lets several servers serve one room — for example
+         * {@code io.roomcast.cluster.RaftRoomBackend} from {@code chat-cluster} — and is then
+         * started and closed with this server; it serves one server only. With a backend that can
+         * lose its majority, joins and messages are refused {@code ROOM_UNAVAILABLE} while it has
+         * none ({@link RefusalReason#ROOM_UNAVAILABLE}).
+         *
+         * @param backend the backend, or {@code null} for the default
+         * @return this builder
+         */
+        public Builder backend(RoomBackend backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /**
          * A server with this configuration, not yet started.
          *
          * @return the server
@@ -553,7 +571,8 @@ public final class ChatServer implements Closeable {
                 throw new IllegalStateException("bind: the address to bind is required; call bind(...)");
             }
             return new ChatServer(new ServerSettings(bindAddress, roomName, password, idleTimeout, maxMessageBytes,
-                    maxMembers, messagesPerSecond, messageBurst, historySize, callbackExecutor, resumeWindow), listener);
+                    maxMembers, messagesPerSecond, messageBurst, historySize, callbackExecutor, resumeWindow,
+                    backend), listener);
         }
     }
 }

@@ -13,5 +13,10 @@ public enum RefusalReason {
     /** The host muted the sender ({@link ChatServer#mute}); the detail says for how long. */
     MUTED,
     /** A private message named a recipient that is not in the room. */
-    NO_SUCH_MEMBER
+    NO_SUCH_MEMBER,
+    /**
+     * The server is cut off from the majority of its cluster and cannot order anything: the message
+     * was not accepted. Send it again later, or through another server of the cluster.
+     */
+    ROOM_UNAVAILABLE
 }

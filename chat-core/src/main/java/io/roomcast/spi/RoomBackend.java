@@ -7,7 +7,7 @@ import java.io.IOException;
  * calls it from its I/O thread; it calls back into the {@link RoomStateMachine} it was started
  * with.
  *
- * <p>The default, used when {@code ChatServer.Builder.backend} is not called, is in
+ * <p>The default, used when {@link io.roomcast.ChatServer.Builder#backend} is not called, is in
  * process: it applies each command as it is submitted. A backend serves one server and is
  * started once.
  *

@@ -106,6 +106,11 @@ public final class EventLoop {
                 : StandardProtocolFamily.INET);
     }
 
+    /** Whether the calling thread is this loop's. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
     /** As {@link #attach(DatagramChannel, DatagramEngine, CommandQueue, Consumer)}, with no failure handler. */
     public Endpoint attach(DatagramChannel channel, DatagramEngine engine, CommandQueue commands) throws IOException {
         return attach(channel, engine, commands, cause -> { });

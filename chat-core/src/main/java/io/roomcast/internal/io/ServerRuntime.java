@@ -7,6 +7,7 @@ import io.roomcast.internal.protocol.ServerEngine;
 import io.roomcast.internal.protocol.ServerEventSink;
 import io.roomcast.internal.protocol.ServerStats;
 import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.spi.RoomBackend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -53,6 +54,8 @@ public final class ServerRuntime {
     private final PooledOffload offload;
     private final ServerEngine engine;
     private final Endpoint endpoint;
+    /** Orders the room's commands, or {@code null} for the room of this server alone. */
+    private final RoomBackend backend;
     private volatile Set<String> members = Set.of(); // written on the I/O thread
     /** The counters as the room closed; written once, on the I/O thread as it ends. */
     private volatile ServerStats finalStats;
@@ -71,11 +74,23 @@ public final class ServerRuntime {
         EventLoop loop = EventLoop.dedicated(name + "-io");
         this.commands = new CommandQueue(loop);
         this.offload = new PooledOffload(name + "-srp", OFFLOAD_THREADS, commands);
+        this.backend = settings.backend();
+        Endpoint attached = null;
         try {
             this.engine = new ServerEngine(config, new MemberListPublisher(events.apply(callbacks)), random,
-                    System::currentTimeMillis, offload);
-            this.endpoint = loop.attach(channel, engine, commands);
+                    System::currentTimeMillis, offload, backend);
+            attached = loop.attach(channel, engine, commands);
+            if (backend != null) {
+                backend.start(new LoopRoomStateMachine(engine, loop, commands)); // returns once caught up
+            }
+            this.endpoint = attached;
         } catch (IOException | RuntimeException e) {
+            if (attached != null) {
+                attached.awaitStopOrForce(Duration.ZERO);
+            }
+            if (backend != null) {
+                backend.close();
+            }
             offload.close();
             commands.discard();
             loop.abandon();
@@ -216,6 +231,9 @@ public final class ServerRuntime {
         commands.execute(engine::close);
         commands.execute(now -> finalStats = engine.statsSnapshot()); // runs as the loop ends, if not before
         endpoint.awaitStopOrForce(LOOP_STOP_GRACE);
+        if (backend != null) {
+            backend.close(); // after the engine's last leaves went to it
+        }
         if (finalStats == null) {
             // the loop was stopped before it ran the command (or this thread was interrupted while
             // waiting): the engine is no longer driven, so its counters are read here

@@ -19,16 +19,18 @@ import java.util.concurrent.Executor;
  * @param historySize       how many of the last messages a newcomer receives
  * @param resumeWindow      how long a timed-out member's session and name are held for it (zero: none)
  * @param callbackExecutor  the executor for listener calls, or {@code null} for a dispatcher thread of the server's own
+ * @param backend           orders the room's commands, or {@code null} for the room of this server alone
  */
 public record ServerSettings(InetSocketAddress bindAddress, String roomName, String password, Duration idleTimeout,
                              int maxMessageBytes, int maxMembers, double messagesPerSecond, int messageBurst,
-                             int historySize, Executor callbackExecutor, Duration resumeWindow) {
+                             int historySize, Executor callbackExecutor, Duration resumeWindow,
+                             io.roomcast.spi.RoomBackend backend) {
     /** Everything but the password. */
     @Override
     public String toString() {
         return "ServerSettings[bindAddress=" + bindAddress + ", roomName=" + roomName + ", idleTimeout=" + idleTimeout
                 + ", maxMessageBytes=" + maxMessageBytes + ", maxMembers=" + maxMembers + ", messagesPerSecond="
                 + messagesPerSecond + ", messageBurst=" + messageBurst + ", historySize=" + historySize + ", callbackExecutor=" + callbackExecutor
-                + ", resumeWindow=" + resumeWindow + "]";
+                + ", resumeWindow=" + resumeWindow + ", backend=" + backend + "]";
     }
 }

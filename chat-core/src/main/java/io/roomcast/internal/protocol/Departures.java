@@ -1,13 +1,10 @@
 package io.roomcast.internal.protocol;
 
-import io.roomcast.internal.room.Room;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,29 +25,25 @@ final class Departures {
     private static final Logger log = LoggerFactory.getLogger(Departures.class);
 
     private final MemberTable members;
-    private final Room room;
     private final PrivateMessages privateMessages;
     private final Queue<Datagram> replies;
     private final ServerStats stats;
-    private final ServerEventSink sink;
-    private final LongSupplier wallClockMillis;
     /** Where a member that fell behind the log is held, so that it may resume (with history). */
     private final HeldSessions held;
+    private final RoomOrder order;
 
     /**
-     * @param replies         where a CLOSE to a member dropped for not keeping up goes
-     * @param wallClockMillis the wall clock that stamps leave events
+     * @param replies where a CLOSE to a member dropped for not keeping up goes
+     * @param order   where leaves go to be ordered into the room
      */
-    Departures(MemberTable members, Room room, PrivateMessages privateMessages, Queue<Datagram> replies,
-               ServerStats stats, ServerEventSink sink, LongSupplier wallClockMillis, HeldSessions held) {
+    Departures(MemberTable members, PrivateMessages privateMessages, Queue<Datagram> replies,
+               ServerStats stats, HeldSessions held, RoomOrder order) {
+        this.order = order;
         this.held = held;
         this.members = members;
-        this.room = room;
         this.privateMessages = privateMessages;
         this.replies = replies;
         this.stats = stats;
-        this.sink = sink;
-        this.wallClockMillis = wallClockMillis;
     }
 
     /**
@@ -69,9 +62,7 @@ final class Departures {
                 continue; // its leave was logged and reported when the host removed it
             }
             member.connection.startClosing(CloseReason.SERVER_CLOSED, now, Timing.CLOSE_TIMEOUT_NANOS);
-            room.leave(member.username, CloseReason.SERVER_CLOSED, wallClockMillis.getAsLong());
-            stats.departures[CloseReason.SERVER_CLOSED.ordinal()]++;
-            sink.memberLeft(0, member.username, member.address, CloseReason.SERVER_CLOSED);
+            order.leave(member.username, CloseReason.SERVER_CLOSED, null);
             members.enqueue(member);
         }
     }
@@ -83,19 +74,20 @@ final class Departures {
      */
     void expel(long now, RoomMember member, CloseReason reason) {
         log.debug("the host removed {} ({})", member.username, reason);
+        expelling(now, member, reason);
+        order.leave(member.username, reason, member);
+    }
+
+    /**
+     * The member is out of the room for {@code reason} (its name free at once): what the room
+     * accepted before its leave still reaches it for a short while ({@link RoomOrder} ends its
+     * stream there once the leave is ordered); then CLOSE tells it why.
+     */
+    void expelling(long now, RoomMember member, CloseReason reason) {
         members.leftRoom(member);
-        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
-                .orElse(0L);
-        // what the room accepted before the removal still reaches the member (its own last message
-        // included), for a short while; then CLOSE tells it why
         member.expelledFor = reason;
         member.expelDeadlineNanos = now + Timing.LEAVE_DRAIN_NANOS;
-        member.events.endBefore(sequence);
         members.touch(member);
-        stats.departures[reason.ordinal()]++;
-        sink.memberLeft(sequence, member.username, member.address, reason);
-        eventAppended();
-        closeIfDrained(now, member);
     }
 
     /** An expelled member that has everything from before its removal (or has had its time) is sent CLOSE. */
@@ -148,11 +140,7 @@ final class Departures {
         if (member.expelled()) {
             return; // already out of the room: its leave was logged when the host removed it
         }
-        long sequence = room.leave(member.username, reason, wallClockMillis.getAsLong()).map(EventFrame::sequence)
-                .orElse(0L);
-        eventAppended();
-        stats.departures[reason.ordinal()]++;
-        sink.memberLeft(sequence, member.username, member.address, reason);
+        order.leave(member.username, reason, null); // the leave event, the count and the host's call come when it is ordered
     }
 
     /**

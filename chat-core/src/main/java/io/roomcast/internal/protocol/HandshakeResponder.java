@@ -35,11 +35,12 @@ final class HandshakeResponder {
     /** Where an admitted handshake becomes a member. */
     interface Admission {
         /**
-         * The password proof checked out and the room takes the name: the member joins, and its
-         * WELCOME ({@link #welcome}) goes out.
+         * The password proof checked out and the room may take the name: the member asks to join.
+         * Once the room has ordered its join it joins and its WELCOME ({@link #welcome}) goes out,
+         * or (the room took the name meanwhile, or cannot order) {@code refused} gets why.
          */
         void admit(long nowNanos, Handshake handshake, SessionKeys keys, byte[] serverProof,
-                   HeldSessions.Held resumed, long lastDelivered);
+                   HeldSessions.Held resumed, long lastDelivered, Refused refused);
 
         /**
          * The held session that a resuming handshake with a right password proved it holds, taken
@@ -52,6 +53,11 @@ final class HandshakeResponder {
          * the session is held again, as it was, for a later attempt.
          */
         void unclaim(HeldSessions.Held resumed);
+    }
+
+    /** A proved handshake the room refused: its REJECT goes out. */
+    interface Refused {
+        void refuse(long nowNanos, Room.Refusal refusal);
     }
 
     /**
@@ -357,16 +363,24 @@ final class HandshakeResponder {
             refusal = Optional.of(new Room.Refusal(RejectReason.BANNED, Room.bannedDetail(bannedFor)));
         }
         if (refusal.isPresent()) {
-            VerifiedProof.discard(verified);
-            if (resumed != null && refusal.get().reason() == RejectReason.ROOM_FULL) {
-                admission.unclaim(resumed); // the room may have space at the next attempt
-            } else if (resumed != null) {
-                resumed.wipe(); // refused (banned): the session is over
-            }
-            refuse(now, started, refusal.get().reason(), refusal.get().detail());
+            refuseProved(now, started, verified, resumed, admission, refusal.get());
             return;
         }
-        admission.admit(now, handshake, verified.keys(), verified.serverProof(), resumed, proof.lastDelivered());
+        admission.admit(now, handshake, verified.keys(), verified.serverProof(), resumed, proof.lastDelivered(),
+                (later, refused) -> refuseProved(later, started, verified, resumed, admission, refused));
+    }
+
+    /** A proved handshake refused: its keys wiped, a resumed session held again or ended, and REJECT. */
+    private void refuseProved(long now, Pending started, VerifiedProof verified, HeldSessions.Held resumed,
+                              Admission admission, Room.Refusal refusal) {
+        VerifiedProof.discard(verified);
+        if (resumed != null && (refusal.reason() == RejectReason.ROOM_FULL
+                || refusal.reason() == RejectReason.ROOM_UNAVAILABLE)) {
+            admission.unclaim(resumed); // the room may take it at the next attempt
+        } else if (resumed != null) {
+            resumed.wipe(); // refused (banned): the session is over
+        }
+        refuse(now, started, refusal.reason(), refusal.detail());
     }
 
     /** The detail of a THROTTLED refusal: the address is refused for a while, and how long. */

@@ -10,7 +10,6 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.WireFormat;
 import java.util.Queue;
 import java.util.Random;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +39,16 @@ final class MemberAdmission implements HandshakeResponder.Admission {
     private final Queue<Datagram> replies;
     private final ServerEventSink sink;
     private final Random random;
-    private final LongSupplier wallClockMillis;
     private final IncomingMessages.Details refusalDetails;
     private final ByteBudget reassemblyBudget;
     private final ServerStats stats;
+    private final RoomOrder order;
 
     MemberAdmission(ServerConfig config, Room room, MemberTable members, HandshakeResponder handshakes,
                     HeldSessions held, Departures departures, Queue<Datagram> replies, ServerEventSink sink,
-                    Random random, LongSupplier wallClockMillis, IncomingMessages.Details refusalDetails,
-                    ByteBudget reassemblyBudget, ServerStats stats) {
+                    Random random, IncomingMessages.Details refusalDetails,
+                    ByteBudget reassemblyBudget, ServerStats stats, RoomOrder order) {
+        this.order = order;
         this.config = config;
         this.room = room;
         this.members = members;
@@ -58,7 +58,6 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         this.replies = replies;
         this.sink = sink;
         this.random = random;
-        this.wallClockMillis = wallClockMillis;
         this.refusalDetails = refusalDetails;
         this.reassemblyBudget = reassemblyBudget;
         this.stats = stats;
@@ -89,10 +88,23 @@ final class MemberAdmission implements HandshakeResponder.Admission {
 
     @Override
     public void admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof,
-                      HeldSessions.Held resumed, long lastDelivered) {
-        RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
-        EventFrame joined = room.join(resumed != null ? resumed.displayName() : handshake.username(),
-                wallClockMillis.getAsLong());
+                      HeldSessions.Held resumed, long lastDelivered, HandshakeResponder.Refused refused) {
+        order.join(now, new Waiting(handshake, resumed != null ? resumed.displayName() : handshake.username(), now,
+                keys, serverProof, resumed, lastDelivered, refused));
+    }
+
+    /**
+     * The room ordered the join: the member is in, with its WELCOME.
+     *
+     * @param history the room's history before its join
+     */
+    void joined(long now, RoomOrder.WaitingJoin waitingJoin, EventFrame joined, RoomHistory.Snapshot history) {
+        Waiting waiting = (Waiting) waitingJoin;
+        HandshakeResponder.Handshake handshake = waiting.handshake();
+        SessionKeys keys = waiting.keys();
+        HeldSessions.Held resumed = waiting.resumed();
+        long lastDelivered = waiting.lastDelivered();
+        byte[] serverProof = waiting.serverProof();
         // the client's position (proved, but a client may be hostile) must lie in its own stream and
         // in the log: not below its floor nor below one before the log's first event, not past the
         // last event before this join; no arithmetic on it, which would overflow at Long.MAX_VALUE
@@ -136,6 +148,24 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         log.debug("{} {} from {}", member.username, resumed != null ? "resumed" : "joined", member.address);
         sink.memberJoined(joined.sequence(), member.username, member.address);
         departures.eventAppended();
+    }
+
+    /** A join waiting for the room's order, with what its WELCOME will need. */
+    private record Waiting(HandshakeResponder.Handshake handshake, String username, long since, SessionKeys keys,
+                           byte[] serverProof, HeldSessions.Held resumed, long lastDelivered,
+                           HandshakeResponder.Refused refusedBy) implements RoomOrder.WaitingJoin {
+        @Override
+        public void refused(long now, Room.Refusal refusal) {
+            refusedBy.refuse(now, refusal);
+        }
+
+        @Override
+        public void abandon() {
+            keys.destroy();
+            if (resumed != null) {
+                resumed.wipe();
+            }
+        }
     }
 
     /**

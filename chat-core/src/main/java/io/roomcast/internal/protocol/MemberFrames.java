@@ -4,7 +4,6 @@ import io.roomcast.internal.room.Durations;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
-import io.roomcast.internal.wire.EventFrame;
 import io.roomcast.internal.wire.Frame;
 import java.net.InetSocketAddress;
 import java.util.Queue;
@@ -36,7 +35,7 @@ final class MemberFrames {
     private final HandshakeResponder handshakes;
     private final Queue<Datagram> replies;
     private final ServerStats stats;
-    private final ServerEventSink sink;
+    private final RoomOrder order;
     private final LongSupplier wallClockMillis;
     private final BooleanSupplier closing;
 
@@ -47,7 +46,7 @@ final class MemberFrames {
      * @param closing         whether the room is closing
      */
     MemberFrames(Room room, MemberTable members, Departures departures, PrivateMessages privateMessages,
-                 HandshakeResponder handshakes, Queue<Datagram> replies, ServerStats stats, ServerEventSink sink,
+                 HandshakeResponder handshakes, Queue<Datagram> replies, ServerStats stats, RoomOrder order,
                  LongSupplier wallClockMillis, BooleanSupplier closing) {
         this.room = room;
         this.members = members;
@@ -56,7 +55,7 @@ final class MemberFrames {
         this.handshakes = handshakes;
         this.replies = replies;
         this.stats = stats;
-        this.sink = sink;
+        this.order = order;
         this.wallClockMillis = wallClockMillis;
         this.closing = closing;
     }
@@ -112,10 +111,7 @@ final class MemberFrames {
             privateMessages.send(member, messageId, recipient, text, now, wallClockMillis.getAsLong());
             return true;
         }
-        EventFrame event = room.message(member.username, messageId, text, wallClockMillis.getAsLong());
-        stats.messagesAccepted++;
-        sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
-        departures.eventAppended();
+        order.say(member, messageId, text);
         return members.contains(member);
     }
 

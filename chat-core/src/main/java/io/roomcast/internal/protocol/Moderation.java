@@ -3,10 +3,8 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
-import io.roomcast.internal.wire.EventFrame;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * The host's commands on the room: kick, ban and unban, mute and unmute, announce. Names are
@@ -24,30 +22,37 @@ final class Moderation {
     private final MemberTable members;
     private final Room room;
     private final Departures departures;
-    private final LongSupplier wallClockMillis;
+    private final RoomOrder order;
     private final BooleanSupplier closing;
 
     /**
-     * @param wallClockMillis the wall clock that stamps the events
-     * @param closing         whether the room is closing
+     * @param order   where the room events go to be ordered
+     * @param closing whether the room is closing
      */
-    Moderation(MemberTable members, Room room, Departures departures, LongSupplier wallClockMillis,
-               BooleanSupplier closing) {
+    Moderation(MemberTable members, Room room, Departures departures, RoomOrder order, BooleanSupplier closing) {
+        this.order = order;
         this.members = members;
         this.room = room;
         this.departures = departures;
-        this.wallClockMillis = wallClockMillis;
         this.closing = closing;
     }
 
-    /** Removes the member named {@code username} with {@code KICKED}; {@code false} if there is none. */
+    /**
+     * Removes the member named {@code username} with {@code KICKED}, here or (its leave ordered
+     * into the room) on the node that serves it; {@code false} if there is none.
+     */
     boolean kick(long now, String username) {
-        RoomMember member = closing.getAsBoolean() ? null : members.byName(Username.key(username));
-        if (member == null) {
+        if (closing.getAsBoolean()) {
             return false;
         }
-        departures.expel(now, member, CloseReason.KICKED);
-        return true;
+        RoomMember member = members.byName(Username.key(username));
+        if (member != null) {
+            departures.expel(now, member, CloseReason.KICKED);
+            return true;
+        }
+        Optional<String> elsewhere = room.member(username);
+        elsewhere.ifPresent(name -> order.leave(name, CloseReason.KICKED, null));
+        return elsewhere.isPresent();
     }
 
     /** Bans the name, and the address group of its member if one is in the room, which is removed {@code BANNED}. */
@@ -55,9 +60,11 @@ final class Moderation {
         String key = Username.key(username);
         RoomMember member = closing.getAsBoolean() ? null : members.byName(key);
         room.sanctions().ban(key, member == null ? null : member.address.getAddress(),
-                saturatedAdd(now, durationNanos));
+                RoomOrder.saturatedAdd(now, durationNanos));
         if (member != null) {
             departures.expel(now, member, CloseReason.BANNED);
+        } else {
+            room.member(username).ifPresent(name -> order.leave(name, CloseReason.BANNED, null));
         }
     }
 
@@ -66,41 +73,27 @@ final class Moderation {
         return room.sanctions().unban(Username.key(username), now);
     }
 
-    /** Mutes the member named {@code username}; {@code false} if there is none. */
+    /** Mutes the member named {@code username}; {@code false} if there is none (or the room cannot order now). */
     boolean mute(long now, String username, long durationNanos) {
-        if (closing.getAsBoolean()) {
+        if (closing.getAsBoolean() || room.member(username).isEmpty()) {
             return false;
         }
-        long wallNow = wallClockMillis.getAsLong();
-        Optional<EventFrame> muted = room.mute(username, saturatedAdd(now, durationNanos),
-                saturatedAdd(wallNow, durationNanos / 1_000_000), wallNow);
-        if (muted.isPresent()) {
-            departures.eventAppended();
-        }
-        return muted.isPresent();
+        return order.mute(username, durationNanos);
     }
 
-    /** Lifts the mute on {@code username}; {@code false} if it was not muted. */
+    /** Lifts the mute on {@code username}; {@code false} if it was not muted (or the room cannot order now). */
     boolean unmute(long now, String username) {
-        Optional<EventFrame> unmuted = room.unmute(username, now, wallClockMillis.getAsLong());
-        if (unmuted.isPresent()) {
-            departures.eventAppended();
+        if (room.sanctions().mutedFor(Username.key(username), now) <= 0) {
+            return false;
         }
-        return unmuted.isPresent();
+        return order.unmute(username);
     }
 
-    /** The host's announcement to the room; {@code false} if the room is closing. */
+    /** The host's announcement to the room; {@code false} if the room is closing (or cannot order now). */
     boolean announce(String text) {
         if (closing.getAsBoolean()) {
             return false;
         }
-        room.announce(text, wallClockMillis.getAsLong());
-        departures.eventAppended();
-        return true;
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+        return order.announce(text);
     }
 }

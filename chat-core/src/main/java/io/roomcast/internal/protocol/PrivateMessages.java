@@ -1,6 +1,8 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.Username;
+import java.util.Optional;
 import io.roomcast.internal.wire.ErrorCode;
 import io.roomcast.internal.wire.EventFrame;
 
@@ -29,9 +31,13 @@ final class PrivateMessages {
     private final MemberTable members;
     private final ServerEventSink sink;
     private final ServerStats stats;
+    private final Room room;
+    private final RoomOrder order;
     private long bytesHeld;
 
-    PrivateMessages(MemberTable members, ServerEventSink sink, ServerStats stats) {
+    PrivateMessages(MemberTable members, ServerEventSink sink, ServerStats stats, Room room, RoomOrder order) {
+        this.room = room;
+        this.order = order;
         this.members = members;
         this.sink = sink;
         this.stats = stats;
@@ -42,11 +48,24 @@ final class PrivateMessages {
         return bytesHeld;
     }
 
-    /** {@code sender}'s message {@code messageId} for {@code recipientName}: delivered, or refused. */
+    /**
+     * {@code sender}'s message {@code messageId} for {@code recipientName}: delivered, or refused. A
+     * recipient served by another node gets it through the room's order ({@link #arrived}).
+     */
     void send(RoomMember sender, long messageId, String recipientName, String text, long nowNanos, long nowMillis) {
         RoomMember recipient = members.byName(Username.key(recipientName));
         if (recipient == null || recipient.connection.isClosing()) {
-            sender.incoming.refuse(messageId, ErrorCode.NO_SUCH_MEMBER, NO_SUCH_MEMBER);
+            Optional<String> elsewhere = room.member(recipientName)
+                    .filter(name -> !room.seat(name).map(seat -> seat.node().equals(order.nodeId())).orElse(true));
+            if (elsewhere.isPresent() && sender.hasPrivateRoomFor(1, 0)) {
+                order.privateMessage(sender, messageId, elsewhere.get(), text);
+            } else if (elsewhere.isPresent()) {
+                sender.privateFull(nowNanos);
+                stats.rateLimited++;
+                sender.incoming.refuse(messageId, ErrorCode.RATE_LIMITED, RECIPIENT_BUSY);
+            } else {
+                sender.incoming.refuse(messageId, ErrorCode.NO_SUCH_MEMBER, NO_SUCH_MEMBER);
+            }
             return;
         }
         int entryBytes = EventFrame.privateMessage(0, nowMillis, sender.username, messageId, text).encodedLength();
@@ -75,6 +94,35 @@ final class PrivateMessages {
         members.enqueue(recipient);
         members.enqueue(sender);
         sink.privateMessage(sender.username, recipient.username, text, nowMillis);
+    }
+
+    /**
+     * The room ordered a private message between members of different nodes: this node gives it to
+     * the recipient if it serves it (one that has no room for it cannot keep up, and leaves
+     * {@code TOO_SLOW}), and its confirmation to the sender if it serves that.
+     */
+    void arrived(long nowNanos, String senderName, long messageId, String recipientName, String text,
+                 long wallMillis, Departures departures) {
+        RoomMember recipient = members.byName(Username.key(recipientName));
+        if (recipient != null && !recipient.connection.isClosing()) {
+            int entryBytes = EventFrame.privateMessage(0, wallMillis, senderName, messageId, text).encodedLength();
+            if (recipient.hasPrivateRoomFor(1, entryBytes) && bytesHeld + entryBytes <= MAX_ROOM_PRIVATE_BYTES) {
+                bytesHeld += recipient.appendPrivate(sequence ->
+                        EventFrame.privateMessage(sequence, wallMillis, senderName, messageId, text).toPrivateBytes());
+                members.enqueue(recipient);
+                sink.privateMessage(senderName, recipient.username, text, wallMillis);
+            } else {
+                departures.removeFromRoom(recipient, io.roomcast.internal.wire.CloseReason.TOO_SLOW, true);
+            }
+        }
+        RoomMember sender = members.byName(Username.key(senderName));
+        if (sender != null && !sender.connection.isClosing() && sender.hasPrivateRoomFor(1, 0)) {
+            String recipientShown = room.member(recipientName).orElse(recipientName);
+            bytesHeld += sender.appendPrivate(sequence ->
+                    EventFrame.privateSent(sequence, wallMillis, recipientShown, messageId).toPrivateBytes());
+            stats.privateMessages++;
+            members.enqueue(sender);
+        }
     }
 
     /** {@code member} delivered its private stream up to {@code sequence}. */

@@ -7,6 +7,8 @@ import io.roomcast.internal.wire.HandshakePacket;
 import io.roomcast.internal.wire.MalformedPacketException;
 import io.roomcast.internal.wire.ShortHeader;
 import io.roomcast.internal.wire.UnsupportedVersionException;
+import io.roomcast.spi.RoomBackend;
+import io.roomcast.spi.RoomStateMachine;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -51,6 +53,7 @@ public final class ServerEngine implements DatagramEngine {
     private final MemberFrames memberFrames;
     private final HeldSessions held;
     private final MemberAdmission admission;
+    private final RoomOrder order;
     private boolean closing;
 
     /**
@@ -73,6 +76,18 @@ public final class ServerEngine implements DatagramEngine {
      */
     public ServerEngine(ServerConfig config, ServerEventSink sink, Random random, LongSupplier wallClockMillis,
                         Offload offload) {
+        this(config, sink, random, wallClockMillis, offload, null);
+    }
+
+    /**
+     * A server engine whose room's commands {@code backend} orders.
+     *
+     * @param backend orders the room's commands; the caller starts it with {@link #roomStateMachine()}
+     *                and hands the calls it makes from other threads over to the engine's. If
+     *                {@code null}, the room orders them itself, in process, as they come.
+     */
+    public ServerEngine(ServerConfig config, ServerEventSink sink, Random random, LongSupplier wallClockMillis,
+                        Offload offload, RoomBackend backend) {
         this.config = config;
         this.sink = sink;
         this.random = random;
@@ -82,16 +97,38 @@ public final class ServerEngine implements DatagramEngine {
         this.refusalDetails = IncomingMessages.Details.of(config);
         this.reassemblyBudget = new ByteBudget(config.reassemblyBytes());
         this.held = new HeldSessions(room, config.resumeWindowNanos(), config.maxMembers());
+        this.order = new RoomOrder(room, members, sink, stats, wallClockMillis, held::now);
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
-        this.privateMessages = new PrivateMessages(members, sink, stats);
-        this.departures = new Departures(members, room, privateMessages, replies, stats, sink, wallClockMillis,
-                held);
-        this.moderation = new Moderation(members, room, departures, wallClockMillis, () -> closing);
+        this.privateMessages = new PrivateMessages(members, sink, stats, room, order);
+        this.departures = new Departures(members, privateMessages, replies, stats, held, order);
+        this.moderation = new Moderation(members, room, departures, order, () -> closing);
         this.admission = new MemberAdmission(config, room, members, handshakes, held, departures, replies, sink,
-                random, wallClockMillis, refusalDetails, reassemblyBudget, stats);
+                random, refusalDetails, reassemblyBudget, stats, order);
         this.memberFrames = new MemberFrames(room, members, departures, privateMessages, handshakes, replies, stats,
-                sink, wallClockMillis, () -> closing);
+                order, wallClockMillis, () -> closing);
+        order.wire(departures, admission, privateMessages);
+        if (backend == null) {
+            LocalRoomBackend local = new LocalRoomBackend();
+            order.orderThrough(local);
+            local.start(order);
+        } else {
+            order.orderThrough(backend);
+        }
+    }
+
+    /**
+     * The room as the state machine a backend feeds; its methods must run on the engine's thread.
+     * {@link RoomOrder}.
+     */
+    public RoomStateMachine roomStateMachine() {
+        return order;
+    }
+
+    /** Applies what a backend handed over from another thread, on the engine's thread, at {@code nowNanos}. */
+    public void onBackend(long nowNanos, java.util.function.Consumer<RoomStateMachine> call) {
+        held.at(nowNanos);
+        call.accept(order);
     }
 
     /** The members' usernames, in the order they joined. */
@@ -151,6 +188,7 @@ public final class ServerEngine implements DatagramEngine {
         }
         closing = true;
         handshakes.abandonAll();
+        order.abandonAll();
         held.clear();
         departures.closeAll(nowNanos);
     }
@@ -299,6 +337,7 @@ public final class ServerEngine implements DatagramEngine {
         held.at(nowNanos);
         handshakes.expire(nowNanos);
         held.expire(nowNanos);
+        order.expire(nowNanos);
         // while closing every member is visited (its CLOSE re-sends); otherwise only those due
         List<RoomMember> due = members.due(nowNanos, closing);
         for (RoomMember member : due) {
@@ -359,7 +398,8 @@ public final class ServerEngine implements DatagramEngine {
 
     @Override
     public long nextDeadlineNanos() {
-        return Math.min(Math.min(handshakes.nextExpiryNanos(), members.firstDeadlineNanos()), held.nextExpiryNanos());
+        return Math.min(Math.min(handshakes.nextExpiryNanos(), members.firstDeadlineNanos()),
+                Math.min(held.nextExpiryNanos(), order.nextExpiryNanos()));
     }
 
     // ---------------------------------------------------------------- output

@@ -22,7 +22,14 @@ public final class Room {
     private final RoomLog log;
     private final RoomHistory history;
     private final Sanctions sanctions = new Sanctions();
+    /** The node of a room served by one server alone. */
+    public static final String LOCAL_NODE = "local";
+
     private final Map<String, String> membersByKey = new LinkedHashMap<>();
+    /** Each member's node and address, by key. */
+    private final Map<String, Seat> seats = new LinkedHashMap<>();
+    /** How many members each node serves; a node with none is not here. */
+    private final Map<String, Integer> membersPerNode = new java.util.HashMap<>();
     /** Names held for members that timed out and may resume, by key, in holding order. */
     private final Map<String, String> heldByKey = new LinkedHashMap<>();
 
@@ -139,12 +146,71 @@ public final class Room {
      * @throws IllegalStateException if the member may not join
      */
     public EventFrame join(String username, long nowMillis) {
+        return join(username, LOCAL_NODE, null, nowMillis);
+    }
+
+    /**
+     * Adds a member that {@link #checkAdmission} admitted, served by {@code node}, and logs its join.
+     *
+     * @param address where it speaks from, as its node sees it, or null if unknown
+     * @return the join event
+     * @throws IllegalStateException if the member may not join
+     */
+    public EventFrame join(String username, String node, java.net.InetSocketAddress address, long nowMillis) {
         checkAdmission(username).ifPresent(refusal -> {
             throw new IllegalStateException(refusal.detail());
         });
         String display = Username.normalize(username);
         membersByKey.put(Username.key(display), display);
+        seats.put(Username.key(display), new Seat(node, address));
+        membersPerNode.merge(node, 1, Integer::sum);
         return append(EventFrame.joined(log.nextSequence(), nowMillis, display));
+    }
+
+    /** The node serving the member named {@code username}, and its address, or empty if it is not a member. */
+    public Optional<Seat> seat(String username) {
+        return Optional.ofNullable(seats.get(Username.key(username)));
+    }
+
+    /** The members {@code node} serves, in the order they joined. */
+    public List<String> membersOf(String node) {
+        List<String> names = new ArrayList<>();
+        seats.forEach((key, seat) -> {
+            if (seat.node().equals(node)) {
+                names.add(membersByKey.get(key));
+            }
+        });
+        return names;
+    }
+
+    /** The held names, by key, in holding order: live, for {@link RoomSnapshot}. */
+    Map<String, String> held() {
+        return heldByKey;
+    }
+
+    /** Every member's seat, by key, in joining order: live, for {@link RoomSnapshot}. */
+    Map<String, Seat> seats() {
+        return seats;
+    }
+
+    /** Forgets every member and held name (a node restoring a snapshot), before {@link #restore}. */
+    void clearMembers() {
+        membersByKey.clear();
+        seats.clear();
+        membersPerNode.clear();
+        heldByKey.clear();
+    }
+
+    /** Puts back a member from a snapshot, with no event. */
+    void restore(String display, Seat seat) {
+        membersByKey.put(Username.key(display), display);
+        seats.put(Username.key(display), seat);
+        membersPerNode.merge(seat.node(), 1, Integer::sum);
+    }
+
+    /** The nodes that serve members: a copy. */
+    public java.util.Set<String> nodes() {
+        return new java.util.HashSet<>(membersPerNode.keySet());
     }
 
     /**
@@ -208,6 +274,8 @@ public final class Room {
         if (display == null) {
             return Optional.empty();
         }
+        Seat seat = seats.remove(Username.key(username));
+        membersPerNode.computeIfPresent(seat.node(), (node, count) -> count == 1 ? null : count - 1);
         return Optional.of(append(EventFrame.left(log.nextSequence(), nowMillis, display, reason)));
     }
 
@@ -229,6 +297,15 @@ public final class Room {
     private EventFrame append(EventFrame event) {
         log.append(event.toBytes());
         return event;
+    }
+
+    /**
+     * Where a member is served.
+     *
+     * @param node    the node serving it ({@link #LOCAL_NODE} for a room of one server)
+     * @param address where it speaks from, as its node sees it, or null if unknown
+     */
+    public record Seat(String node, java.net.InetSocketAddress address) {
     }
 
     /**

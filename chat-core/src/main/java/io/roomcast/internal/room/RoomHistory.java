@@ -48,6 +48,12 @@ public final class RoomHistory {
     }
 
     /** How many messages it holds. */
+    /** Forgets every message (a node restoring a snapshot). */
+    public void clear() {
+        entries.clear();
+        bytes = 0;
+    }
+
     public int count() {
         return entries.size();
     }

@@ -71,6 +71,17 @@ public final class RoomLog implements EventSource {
     }
 
     /** Bytes of the events held. */
+    /**
+     * Empties the log so that the next event appended is {@code sequence} (a node restoring a
+     * snapshot).
+     */
+    public void restartAt(long sequence) {
+        java.util.Arrays.fill(ring, null);
+        first = sequence;
+        next = sequence;
+        bytes = 0;
+    }
+
     public long bytes() {
         return bytes;
     }

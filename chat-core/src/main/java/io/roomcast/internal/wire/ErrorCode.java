@@ -11,7 +11,9 @@ public enum ErrorCode implements WireCode {
     /** The host muted the sender. */
     MUTED(4),
     /** A private message named a recipient that is not in the room. */
-    NO_SUCH_MEMBER(5);
+    NO_SUCH_MEMBER(5),
+    /** The server is cut off from the majority of its cluster and cannot order the message. */
+    ROOM_UNAVAILABLE(6);
 
     private static final ErrorCode[] BY_CODE = WireCode.table(values());
 

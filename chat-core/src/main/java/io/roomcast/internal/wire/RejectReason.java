@@ -17,7 +17,9 @@ public enum RejectReason implements WireCode {
     /** The server cannot take another handshake now; try again later. */
     SERVER_BUSY(7),
     /** Too many wrong passwords came from this address: it is refused for a while. */
-    THROTTLED(8);
+    THROTTLED(8),
+    /** The server is cut off from the majority of its cluster and cannot admit anyone now. */
+    ROOM_UNAVAILABLE(9);
 
     private static final RejectReason[] BY_CODE = WireCode.table(values());
 

@@ -54,6 +54,7 @@ public final class SimulatedRoom {
         private int maxMembers = 64;
         private UnaryOperator<ServerConfig> configure = UnaryOperator.identity();
         private Offload offload = Offload.INLINE;
+        private io.roomcast.spi.RoomBackend backend;
         private boolean keepEvents = true;
 
         private Builder(SimulatedNetwork network) {
@@ -128,6 +129,12 @@ public final class SimulatedRoom {
         }
 
         /** Starts the server on the network. */
+        /** Orders the server's room through {@code backend}, which the room starts (default: in process). */
+        public Builder backend(io.roomcast.spi.RoomBackend backend) {
+            this.backend = backend;
+            return this;
+        }
+
         public SimulatedRoom build() {
             SrpVerifier verifier = SrpVerifier.create(group, roomName, password, network.newRandom());
             ServerConfig config = configure.apply(ServerConfig.of(roomName, group, verifier, idleTimeoutNanos,
@@ -150,6 +157,8 @@ public final class SimulatedRoom {
     private Map<String, Member> members = new LinkedHashMap<>();
     private ServerConfig config;
     private ServerEngine server;
+    /** Orders the room (null: in process); started with every server the room makes. */
+    private io.roomcast.spi.RoomBackend backend;
     private int nextDefaultAddress;
     private int nextHost;
     private int joins;
@@ -166,6 +175,7 @@ public final class SimulatedRoom {
         this.connectTimeoutNanos = builder.connectTimeoutNanos;
         this.keepEvents = builder.keepEvents;
         this.serverSink = keepEvents ? new RecordingServerSink(network) : new SilentServerSink();
+        this.backend = builder.backend;
         replaceServer(config, builder.offload);
     }
 
@@ -188,7 +198,15 @@ public final class SimulatedRoom {
      */
     public ServerEngine replaceServer(ServerConfig config, Offload offload) {
         this.config = config;
-        this.server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis, offload);
+        this.server = new ServerEngine(config, serverSink, network.newRandom(), network::wallClockMillis, offload,
+                backend);
+        if (backend != null) {
+            try {
+                backend.start(server.roomStateMachine());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         network.attach(SERVER, server);
         return server;
     }

@@ -1,0 +1,366 @@
+package io.roomcast.internal.protocol;
+
+import io.roomcast.internal.room.Command;
+import io.roomcast.internal.room.Room;
+import io.roomcast.internal.room.RoomHistory;
+import io.roomcast.internal.room.RoomSnapshot;
+import io.roomcast.internal.room.Username;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.internal.wire.EventFrame;
+import io.roomcast.internal.wire.RejectReason;
+import io.roomcast.spi.RoomBackend;
+import io.roomcast.spi.RoomCommand;
+import io.roomcast.spi.RoomStateMachine;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the engine's changes to the room go through its {@link RoomBackend}: a join, a message, a
+ * leave, an announcement, a mute is submitted as a {@link Command}, and changes the room only when
+ * the backend hands it back, committed, to {@link #apply} — at once with the in-process backend
+ * (one server: the same calls, in the same order, as without a backend), later with a replicating
+ * one, on every node in the same order. Applying a command of this node finishes what it started:
+ * the joining member's WELCOME, or its REJECT if the room refused it meanwhile; an expelled
+ * member's stream ends before its own leave.
+ *
+ * <p>The engine's {@link RoomStateMachine}: every method runs on the engine's thread (the runtime
+ * hands calls from a backend's threads over to it).
+ */
+final class RoomOrder implements RoomStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(RoomOrder.class);
+
+    /** How long a join waits for its backend to order it before it is refused {@code ROOM_UNAVAILABLE}: 5 s, half a client's default connect timeout, so that it hears why. */
+    static final long JOIN_ORDER_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    /** The most joins waiting to be ordered; past it a join is refused {@code SERVER_BUSY}. */
+    static final int MAX_WAITING_JOINS = HandshakeResponder.MAX_PENDING_HANDSHAKES;
+    /** The detail of a {@code ROOM_UNAVAILABLE} refusal. */
+    static final String UNAVAILABLE = "the room is unavailable on this server: it cannot reach the majority of its"
+            + " cluster; try again, or another server";
+
+    private final Room room;
+    private final MemberTable members;
+    private final ServerEventSink sink;
+    private final ServerStats stats;
+    private final LongSupplier wallClockMillis;
+    private final LongSupplier nanoClock;
+    private final Map<Long, WaitingJoin> waitingJoins = new LinkedHashMap<>();
+    /** Members this node's host removed, until their leave is applied, by name key. */
+    private final Map<String, RoomMember> expelling = new LinkedHashMap<>();
+    private RoomBackend backend;
+    private String nodeId = Room.LOCAL_NODE;
+    private boolean available = true;
+    private Departures departures;
+    private MemberAdmission admission;
+    private PrivateMessages privateMessages;
+
+    RoomOrder(Room room, MemberTable members, ServerEventSink sink, ServerStats stats, LongSupplier wallClockMillis,
+              LongSupplier nanoClock) {
+        this.room = room;
+        this.members = members;
+        this.sink = sink;
+        this.stats = stats;
+        this.wallClockMillis = wallClockMillis;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Wires the parts that finish what applied commands started. */
+    void wire(Departures departures, MemberAdmission admission, PrivateMessages privateMessages) {
+        this.privateMessages = privateMessages;
+        this.departures = departures;
+        this.admission = admission;
+    }
+
+    /** Orders through {@code backend}, whose node id this node's commands carry. */
+    void orderThrough(RoomBackend backend) {
+        this.backend = backend;
+        this.nodeId = backend.nodeId();
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    // ---------------------------------------------------------------- submitting
+
+    /** @return whether the backend took it ({@code false}: this node cannot order anything now) */
+    private boolean submit(Command command) {
+        return available && backend.submit(command);
+    }
+
+    /**
+     * Asks for a member to join; the room's answer comes at {@link #apply}. Refused at once
+     * {@code ROOM_UNAVAILABLE} when the backend cannot order, {@code SERVER_BUSY} when too many wait.
+     */
+    void join(long now, WaitingJoin waiting) {
+        if (waitingJoins.size() >= MAX_WAITING_JOINS) {
+            waiting.refused(now, new Room.Refusal(RejectReason.SERVER_BUSY, "too many joins are waiting; try again"));
+            return;
+        }
+        long id = waiting.handshake().connectionId();
+        waitingJoins.put(id, waiting);
+        if (!submit(new Command.Join(nodeId, waiting.username(), id, waiting.handshake().address(),
+                wallClockMillis.getAsLong()))) {
+            waitingJoins.remove(id);
+            waiting.refused(now, new Room.Refusal(RejectReason.ROOM_UNAVAILABLE, UNAVAILABLE));
+        }
+    }
+
+    /** A member's message; refused {@code ROOM_UNAVAILABLE} when the backend cannot order it. */
+    void say(RoomMember member, long messageId, String text) {
+        if (!submit(new Command.Say(nodeId, member.username, messageId, text, wallClockMillis.getAsLong()))) {
+            member.incoming.refuse(messageId, ErrorCode.ROOM_UNAVAILABLE, UNAVAILABLE);
+        }
+    }
+
+    /** The member leaves for {@code reason}; if this node's host removed it, {@code expelled} is it. */
+    void leave(String username, CloseReason reason, RoomMember expelled) {
+        if (expelled != null) {
+            expelling.put(Username.key(username), expelled);
+        }
+        if (!submit(new Command.Leave(nodeId, username, reason, wallClockMillis.getAsLong()))) {
+            log.debug("{} left ({}) while the room cannot order: the cluster reports it when this node is lost",
+                    username, reason);
+        }
+    }
+
+    /** A private message for a member of another node; refused {@code ROOM_UNAVAILABLE} when it cannot be ordered. */
+    void privateMessage(RoomMember sender, long messageId, String recipient, String text) {
+        if (!submit(new Command.Private(nodeId, sender.username, messageId, recipient, text,
+                wallClockMillis.getAsLong()))) {
+            sender.incoming.refuse(messageId, ErrorCode.ROOM_UNAVAILABLE, UNAVAILABLE);
+        }
+    }
+
+    /** The host's announcement. @return whether it was taken */
+    boolean announce(String text) {
+        return submit(new Command.Announce(nodeId, text, wallClockMillis.getAsLong()));
+    }
+
+    /** The host mutes a member. @return whether it was taken */
+    boolean mute(String username, long durationNanos) {
+        return submit(new Command.Mute(nodeId, username, durationNanos, wallClockMillis.getAsLong()));
+    }
+
+    /** The host lifts a mute. @return whether it was taken */
+    boolean unmute(String username) {
+        return submit(new Command.Unmute(nodeId, username, wallClockMillis.getAsLong()));
+    }
+
+    // ---------------------------------------------------------------- applying
+
+    @Override
+    public void apply(RoomCommand command) {
+        long now = nanoClock.getAsLong();
+        if (command instanceof Command.Join join) {
+            applyJoin(now, join);
+        } else if (command instanceof Command.Say say) {
+            if (room.member(say.username()).isEmpty()) {
+                return; // it left before its message was ordered
+            }
+            EventFrame event = room.message(say.username(), say.messageId(), say.text(), say.wallMillis());
+            stats.messagesAccepted++;
+            sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
+            departures.eventAppended();
+        } else if (command instanceof Command.Leave leave) {
+            applyLeave(now, leave.username(), leave.reason(), leave.wallMillis(), leave.origin().equals(nodeId));
+        } else if (command instanceof Command.Announce announce) {
+            room.announce(announce.text(), announce.wallMillis());
+            departures.eventAppended();
+        } else if (command instanceof Command.Mute mute) {
+            if (room.mute(mute.username(), saturatedAdd(now, mute.durationNanos()),
+                    saturatedAdd(mute.wallMillis(), mute.durationNanos() / 1_000_000), mute.wallMillis()).isPresent()) {
+                departures.eventAppended();
+            }
+        } else if (command instanceof Command.Unmute unmute) {
+            if (room.unmute(unmute.username(), now, unmute.wallMillis()).isPresent()) {
+                departures.eventAppended();
+            }
+        } else if (command instanceof Command.Private message) {
+            privateMessages.arrived(now, message.sender(), message.messageId(), message.recipient(), message.text(),
+                    message.wallMillis(), departures);
+        } else if (command instanceof Command.NodeLost lost) {
+            for (String name : room.membersOf(lost.node())) {
+                applyLeave(now, name, CloseReason.TIMED_OUT, lost.wallMillis(), false);
+            }
+        }
+    }
+
+    private void applyJoin(long now, Command.Join join) {
+        WaitingJoin waiting = join.origin().equals(nodeId) ? waitingJoins.remove(join.connectionId()) : null;
+        Optional<Room.Refusal> refusal = room.checkAdmission(join.username(), now);
+        if (refusal.isPresent()) {
+            if (waiting != null) {
+                waiting.refused(now, refusal.get()); // another node admitted the name first
+            }
+            return;
+        }
+        RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
+        EventFrame joined = room.join(join.username(), join.origin(), join.address(), join.wallMillis());
+        if (waiting != null) {
+            admission.joined(now, waiting, joined, history);
+        } else if (join.origin().equals(nodeId)) {
+            // its handshake ended (expired, or the server is closing) before the room took it
+            sink.memberJoined(joined.sequence(), joined.username(), join.address());
+            departures.eventAppended();
+            leave(joined.username(), CloseReason.TIMED_OUT, null);
+        } else {
+            sink.memberJoined(joined.sequence(), joined.username(), join.address());
+            departures.eventAppended();
+        }
+    }
+
+    /** @param fromHere whether this node's server made the leave, having dealt with its member itself */
+    private void applyLeave(long now, String username, CloseReason reason, long wallMillis, boolean fromHere) {
+        Optional<Room.Seat> seat = room.seat(username);
+        Optional<EventFrame> left = room.leave(username, reason, wallMillis);
+        if (left.isEmpty()) {
+            return; // it had left already (a node lost after its members left, say)
+        }
+        String key = Username.key(username);
+        long sequence = left.get().sequence();
+        RoomMember expelled = expelling.remove(key);
+        RoomMember here = fromHere ? null : members.byName(key);
+        if (expelled == null && here != null) {
+            // removed by another node: its host's kick or ban, or this node counted as lost
+            if (reason == CloseReason.KICKED || reason == CloseReason.BANNED) {
+                expelled = here;
+                departures.expelling(now, here, reason);
+            } else {
+                departures.forget(here); // not told: it comes back through resume, or joins again
+            }
+        }
+        if (expelled != null) {
+            expelled.events.endBefore(sequence); // it gets what the room accepted before its leave, not after
+        }
+        stats.departures[reason.ordinal()]++;
+        sink.memberLeft(sequence, left.get().username(), seat.map(Room.Seat::address).orElse(null), reason);
+        departures.eventAppended();
+        if (expelled != null) {
+            departures.closeIfDrained(now, expelled);
+        }
+    }
+
+    // ---------------------------------------------------------------- the rest of the state machine
+
+    @Override
+    public RoomCommand decode(byte[] bytes) {
+        return Command.decode(bytes);
+    }
+
+    @Override
+    public RoomCommand nodeLost(String node) {
+        return new Command.NodeLost(nodeId, node, wallClockMillis.getAsLong());
+    }
+
+    @Override
+    public Set<String> nodesWithMembers() {
+        return room.nodes();
+    }
+
+    @Override
+    public void availabilityChanged(boolean available) {
+        if (this.available != available) {
+            log.info("the room {} available on node {}", available ? "is" : "is not", nodeId);
+        }
+        this.available = available;
+    }
+
+    /** Whether the backend can order now. */
+    boolean available() {
+        return available;
+    }
+
+    @Override
+    public void failed(RoomCommand command) {
+        long now = nanoClock.getAsLong();
+        if (command instanceof Command.Join join) {
+            WaitingJoin waiting = waitingJoins.remove(join.connectionId());
+            if (waiting != null) {
+                waiting.refused(now, new Room.Refusal(RejectReason.ROOM_UNAVAILABLE, UNAVAILABLE));
+            }
+        } else if (command instanceof Command.Say say) {
+            refuse(say.username(), say.messageId());
+        } else if (command instanceof Command.Private message) {
+            refuse(message.sender(), message.messageId());
+        }
+    }
+
+    private void refuse(String username, long messageId) {
+        RoomMember member = members.byName(Username.key(username));
+        if (member != null) {
+            member.incoming.refuse(messageId, ErrorCode.ROOM_UNAVAILABLE, UNAVAILABLE);
+            members.enqueue(member);
+        }
+    }
+
+    @Override
+    public void writeSnapshot(DataOutput out) throws IOException {
+        RoomSnapshot.write(room, out);
+    }
+
+    @Override
+    public void readSnapshot(DataInput in) throws IOException {
+        RoomSnapshot.read(room, in);
+        for (RoomMember member : members.all()) {
+            if (room.member(member.username).isEmpty() && !member.expelled() && !member.connection.isClosing()) {
+                departures.forget(member); // the room moved on without it
+            }
+        }
+    }
+
+    /** Joins that waited too long for the backend are refused {@code ROOM_UNAVAILABLE}. */
+    void expire(long now) {
+        for (Iterator<WaitingJoin> it = waitingJoins.values().iterator(); it.hasNext(); ) {
+            WaitingJoin waiting = it.next();
+            if (now - waiting.since() < JOIN_ORDER_TIMEOUT_NANOS) {
+                break; // in insertion order, which is expiry order
+            }
+            it.remove();
+            waiting.refused(now, new Room.Refusal(RejectReason.ROOM_UNAVAILABLE, UNAVAILABLE));
+        }
+    }
+
+    /** When the oldest waiting join expires, or {@code Long.MAX_VALUE}. */
+    long nextExpiryNanos() {
+        Iterator<WaitingJoin> it = waitingJoins.values().iterator();
+        return it.hasNext() ? it.next().since() + JOIN_ORDER_TIMEOUT_NANOS : Long.MAX_VALUE;
+    }
+
+    /** Every waiting join ends unanswered: the server is closing. */
+    void abandonAll() {
+        waitingJoins.values().forEach(WaitingJoin::abandon);
+        waitingJoins.clear();
+    }
+
+    static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** A member whose password is proved, waiting for the room to order its join. */
+    interface WaitingJoin {
+        HandshakeResponder.Handshake handshake();
+
+        /** The name it joins under (a resumed member's held name). */
+        String username();
+
+        /** When it started waiting, on the engine's clock. */
+        long since();
+
+        /** The room refused it: REJECT. */
+        void refused(long now, Room.Refusal refusal);
+
+        /** The server closes: its keys are wiped, nothing is sent. */
+        void abandon();
+    }
+}

@@ -1,0 +1,187 @@
+package io.roomcast.internal.room;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.MalformedPacketException;
+import io.roomcast.spi.RoomCommand;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * The commands the room applies, in the one order its backend decides: each made by the server of
+ * one node (its {@code origin}), stamped with that node's wall clock, so that applying it gives the
+ * same events on every node. Encoded for backends that replicate them ({@link #toBytes()},
+ * {@link #decode(byte[])}); the in-process backend passes the records themselves.
+ */
+public sealed interface Command extends RoomCommand {
+    /** The first byte of every encoded command: the encoding's version. */
+    int VERSION = 1;
+
+    /** The node whose server made the command. */
+    String origin();
+
+    /**
+     * A member proved the password on {@code origin} and asks to join as {@code username}.
+     *
+     * @param connectionId the handshake's connection id on its node, which finds the handshake there
+     * @param address      where the member speaks from, as its node sees it
+     */
+    record Join(String origin, String username, long connectionId, InetSocketAddress address, long wallMillis)
+            implements Command {
+        public Join {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** A member of {@code origin} said {@code text} (its {@code messageId}-th message). */
+    record Say(String origin, String username, long messageId, String text, long wallMillis) implements Command {
+    }
+
+    /** A member leaves (or the host of {@code origin} removes it) for {@code reason}. */
+    record Leave(String origin, String username, CloseReason reason, long wallMillis) implements Command {
+    }
+
+    /** The host of {@code origin} announces {@code text}. */
+    record Announce(String origin, String text, long wallMillis) implements Command {
+    }
+
+    /** The host of {@code origin} mutes a member for {@code durationNanos}. */
+    record Mute(String origin, String username, long durationNanos, long wallMillis) implements Command {
+    }
+
+    /** The host of {@code origin} lifts a member's mute. */
+    record Unmute(String origin, String username, long wallMillis) implements Command {
+    }
+
+    /** A member of {@code origin} sends {@code text} privately to {@code recipient}, a member of another node. */
+    record Private(String origin, String sender, long messageId, String recipient, String text, long wallMillis)
+            implements Command {
+    }
+
+    /** Every member served by {@code node} is gone: each leaves {@code TIMED_OUT}, in the order they joined. */
+    record NodeLost(String origin, String node, long wallMillis) implements Command {
+    }
+
+    @Override
+    default byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeUTF(origin());
+            if (this instanceof Join join) {
+                out.writeByte(1);
+                out.writeUTF(join.username());
+                out.writeLong(join.connectionId());
+                byte[] address = join.address().getAddress().getAddress();
+                out.writeByte(address.length);
+                out.write(address);
+                out.writeShort(join.address().getPort());
+                out.writeLong(join.wallMillis());
+            } else if (this instanceof Say say) {
+                out.writeByte(2);
+                out.writeUTF(say.username());
+                out.writeLong(say.messageId());
+                byte[] text = say.text().getBytes(UTF_8);
+                out.writeInt(text.length); // writeUTF stops at 64 KiB; a message may be up to 1 MiB
+                out.write(text);
+                out.writeLong(say.wallMillis());
+            } else if (this instanceof Leave leave) {
+                out.writeByte(3);
+                out.writeUTF(leave.username());
+                out.writeByte(leave.reason().code());
+                out.writeLong(leave.wallMillis());
+            } else if (this instanceof Announce announce) {
+                out.writeByte(4);
+                byte[] text = announce.text().getBytes(UTF_8);
+                out.writeInt(text.length);
+                out.write(text);
+                out.writeLong(announce.wallMillis());
+            } else if (this instanceof Mute mute) {
+                out.writeByte(5);
+                out.writeUTF(mute.username());
+                out.writeLong(mute.durationNanos());
+                out.writeLong(mute.wallMillis());
+            } else if (this instanceof Unmute unmute) {
+                out.writeByte(6);
+                out.writeUTF(unmute.username());
+                out.writeLong(unmute.wallMillis());
+            } else if (this instanceof Private message) {
+                out.writeByte(8);
+                out.writeUTF(message.sender());
+                out.writeLong(message.messageId());
+                out.writeUTF(message.recipient());
+                byte[] text = message.text().getBytes(UTF_8);
+                out.writeInt(text.length);
+                out.write(text);
+                out.writeLong(message.wallMillis());
+            } else if (this instanceof NodeLost lost) {
+                out.writeByte(7);
+                out.writeUTF(lost.node());
+                out.writeLong(lost.wallMillis());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The command {@link #toBytes()} encoded.
+     *
+     * @throws IllegalArgumentException if the bytes are not a command of this {@link #VERSION}
+     */
+    static Command decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readUnsignedByte() != VERSION) {
+                throw new IllegalArgumentException("not a room command of version " + VERSION);
+            }
+            String origin = in.readUTF();
+            Command command = switch (in.readUnsignedByte()) {
+                case 1 -> new Join(origin, in.readUTF(), in.readLong(), address(in), in.readLong());
+                case 2 -> new Say(origin, in.readUTF(), in.readLong(), text(in, bytes.length), in.readLong());
+                case 3 -> new Leave(origin, in.readUTF(), CloseReason.of(in.readUnsignedByte()), in.readLong());
+                case 4 -> new Announce(origin, text(in, bytes.length), in.readLong());
+                case 5 -> new Mute(origin, in.readUTF(), in.readLong(), in.readLong());
+                case 6 -> new Unmute(origin, in.readUTF(), in.readLong());
+                case 7 -> new NodeLost(origin, in.readUTF(), in.readLong());
+                case 8 -> new Private(origin, in.readUTF(), in.readLong(), in.readUTF(), text(in, bytes.length),
+                        in.readLong());
+                default -> throw new IllegalArgumentException("unknown room command type");
+            };
+            if (in.available() > 0) {
+                throw new IllegalArgumentException("bytes after the room command");
+            }
+            return command;
+        } catch (IOException | MalformedPacketException e) {
+            throw new IllegalArgumentException("not a room command: " + e.getMessage(), e);
+        }
+    }
+
+    private static InetSocketAddress address(DataInputStream in) throws IOException {
+        int length = in.readUnsignedByte();
+        if (length != 4 && length != 16) {
+            throw new IOException("an address of " + length + " bytes");
+        }
+        byte[] address = new byte[length];
+        in.readFully(address);
+        return new InetSocketAddress(InetAddress.getByAddress(address), in.readUnsignedShort());
+    }
+
+    private static String text(DataInputStream in, int available) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > available) {
+            throw new IOException("a text of " + length + " bytes");
+        }
+        byte[] text = new byte[length];
+        in.readFully(text);
+        return new String(text, UTF_8);
+    }
+}

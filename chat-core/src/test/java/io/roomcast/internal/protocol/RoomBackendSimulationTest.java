@@ -1,0 +1,239 @@
+package io.roomcast.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.internal.room.Command;
+import io.roomcast.internal.wire.CloseReason;
+import io.roomcast.internal.wire.ErrorCode;
+import io.roomcast.spi.RoomBackend;
+import io.roomcast.spi.RoomCommand;
+import io.roomcast.spi.RoomStateMachine;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The room's changes go through its backend, in the simulator: a backend that orders later (as a
+ * cluster does) holds a join until it is ordered, refuses joins and messages while it cannot
+ * order, and hands this node the members and messages of other nodes, and the loss of a node.
+ */
+@Timeout(30)
+class RoomBackendSimulationTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    /** A backend that orders nothing until the test says so, as a replicating one would. */
+    static final class DeferredBackend implements RoomBackend {
+        final List<RoomCommand> submitted = new ArrayList<>();
+        RoomStateMachine room;
+        boolean available = true;
+
+        @Override
+        public String nodeId() {
+            return "a";
+        }
+
+        @Override
+        public void start(RoomStateMachine room) {
+            this.room = room;
+        }
+
+        @Override
+        public boolean submit(RoomCommand command) {
+            if (!available) {
+                return false;
+            }
+            submitted.add(command);
+            return true;
+        }
+
+        @Override
+        public boolean available() {
+            return available;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        /** Orders what was submitted: each command goes through its bytes, as over a cluster. */
+        void orderAll(ServerEngine server, long now) {
+            List<RoomCommand> commands = new ArrayList<>(submitted);
+            submitted.clear();
+            for (RoomCommand command : commands) {
+                server.onBackend(now, machine -> machine.apply(machine.decode(command.toBytes())));
+            }
+        }
+
+        void apply(ServerEngine server, long now, RoomCommand command) {
+            server.onBackend(now, machine -> machine.apply(command));
+        }
+    }
+
+    private static SimulatedRoom room(long seed, DeferredBackend backend) {
+        return SimulatedRoom.builder(seed).backend(backend).build();
+    }
+
+    @Test
+    void aJoinWaitsUntilTheBackendHasOrderedIt() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(1, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        room.runFor(SECOND);
+        assertThat(room.sink("joan").joined()).as("joined before its join was ordered").isFalse();
+        assertThat(room.server().memberNames()).isEmpty();
+
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 5 * SECOND)).isTrue();
+        assertThat(room.server().memberNames()).containsExactly("joan");
+    }
+
+    @Test
+    void aJoinTheBackendCannotOrderIsRefusedAsUnavailable() {
+        DeferredBackend backend = new DeferredBackend();
+        backend.available = false;
+        SimulatedRoom room = room(2, backend);
+        room.server().roomStateMachine().availabilityChanged(false);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 10 * SECOND)).isTrue();
+        assertThat(room.sink("joan").log).anySatisfy(line -> assertThat(line).contains("unavailable"));
+        assertThat(room.server().memberNames()).isEmpty();
+    }
+
+    @Test
+    void aJoinNeverOrderedIsRefusedOnceItHasWaitedTooLong() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(3, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null,
+                RoomOrder.JOIN_ORDER_TIMEOUT_NANOS + 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").log).anySatisfy(line -> assertThat(line).contains("unavailable"));
+    }
+
+    @Test
+    void aMessageTheBackendCannotOrderIsRefusedAsUnavailableAndOneItFailsToo() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(4, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        backend.orderAll(room.server(), room.now());
+        room.runUntil(() -> room.sink("joan").joined(), 5 * SECOND);
+
+        room.server().roomStateMachine().availabilityChanged(false);
+        room.send("joan", "anyone?");
+        assertThat(room.runUntil(() -> !room.sink("joan").refusedWith.isEmpty(), 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").refusedWith).containsExactly(ErrorCode.ROOM_UNAVAILABLE);
+
+        room.server().roomStateMachine().availabilityChanged(true);
+        room.send("joan", "taken, then lost");
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        RoomCommand taken = backend.submitted.remove(0);
+        room.server().onBackend(room.now(), machine -> machine.failed(taken));
+        assertThat(room.runUntil(() -> room.sink("joan").refusedWith.size() == 2, 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").refusedWith).containsExactly(ErrorCode.ROOM_UNAVAILABLE,
+                ErrorCode.ROOM_UNAVAILABLE);
+        assertThat(room.serverSink().messages).isEmpty();
+    }
+
+    @Test
+    void membersOfAnotherNodeAreInTheRoomAndLeaveTogetherWhenItIsLost() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(5, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        backend.orderAll(room.server(), room.now());
+        room.runUntil(() -> room.sink("joan").joined(), 5 * SECOND);
+
+        InetSocketAddress far = new InetSocketAddress("127.0.0.9", 5000);
+        long wall = 1_000;
+        backend.apply(room.server(), room.now(), new Command.Join("b", "ravi", 7, far, wall));
+        backend.apply(room.server(), room.now(), new Command.Join("b", "mei", 8, far, wall));
+        backend.apply(room.server(), room.now(), new Command.Say("b", "ravi", 1, "hello from b", wall));
+        assertThat(room.server().memberNames()).containsExactly("joan", "ravi", "mei");
+        assertThat(room.server().roomStateMachine().nodesWithMembers()).containsExactlyInAnyOrder("a", "b");
+        assertThat(room.runUntil(() -> room.sink("joan").messages.size() == 1, 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").messages.get(0).text()).isEqualTo("hello from b");
+
+        backend.apply(room.server(), room.now(), room.server().roomStateMachine().nodeLost("b"));
+        assertThat(room.server().memberNames()).containsExactly("joan");
+        assertThat(room.runUntil(() -> room.sink("joan").log.contains("<-- mei TIMED_OUT"), 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").log).containsSubsequence("<-- ravi TIMED_OUT", "<-- mei TIMED_OUT");
+        assertThat(room.server().roomStateMachine().nodesWithMembers()).containsExactly("a");
+
+        // a second report of the same loss changes nothing
+        backend.apply(room.server(), room.now(), room.server().roomStateMachine().nodeLost("b"));
+        assertThat(room.server().memberNames()).containsExactly("joan");
+    }
+
+    @Test
+    void aNameTakenOnAnotherNodeWhileAJoinWaitedIsRefusedHere() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(6, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        // another node's joan is ordered first
+        backend.apply(room.server(), room.now(),
+                new Command.Join("b", "Joan", 3, new InetSocketAddress("127.0.0.9", 5000), 1_000));
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.runUntil(() -> room.sink("joan").connectFailure != null, 5 * SECOND)).isTrue();
+        assertThat(room.server().memberNames()).containsExactly("Joan");
+    }
+
+    @Test
+    void aKickOfAMemberOfAnotherNodeIsOrderedForItsNodeToCarryOut() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(7, backend);
+        backend.apply(room.server(), room.now(),
+                new Command.Join("b", "ravi", 3, new InetSocketAddress("127.0.0.9", 5000), 1_000));
+        assertThat(room.server().kick(room.now(), "RAVI")).isTrue();
+        assertThat(backend.submitted).singleElement()
+                .isEqualTo(new Command.Leave("a", "ravi", CloseReason.KICKED, ((Command.Leave) backend.submitted.get(0))
+                        .wallMillis()));
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.server().memberNames()).isEmpty();
+        assertThat(room.serverSink().left).singleElement().satisfies(left -> {
+            assertThat(left.username()).isEqualTo("ravi");
+            assertThat(left.reason()).isEqualTo(CloseReason.KICKED);
+        });
+    }
+
+    @Test
+    void privateMessagesToAndFromAMemberOfAnotherNodeGoThroughTheRoomsOrder() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(8, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        backend.orderAll(room.server(), room.now());
+        room.runUntil(() -> room.sink("joan").joined(), 5 * SECOND);
+        backend.apply(room.server(), room.now(),
+                new Command.Join("b", "ravi", 3, new InetSocketAddress("127.0.0.9", 5000), 1_000));
+
+        long[] id = new long[1];
+        room.act(() -> id[0] = room.client("joan").sendPrivate("RAVI", "psst"));
+        assertThat(room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND)).isTrue();
+        assertThat(backend.submitted).singleElement().isInstanceOfSatisfying(Command.Private.class, message -> {
+            assertThat(message.sender()).isEqualTo("joan");
+            assertThat(message.recipient()).isEqualTo("ravi");
+            assertThat(message.text()).isEqualTo("psst");
+        });
+        assertThat(room.sink("joan").privateSent).as("confirmed before it was ordered").isEmpty();
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.runUntil(() -> room.sink("joan").privateSent.size() == 1, 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").privateSent).containsExactly(id[0]);
+
+        backend.apply(room.server(), room.now(), new Command.Private("b", "ravi", 1, "joan", "hi joan", 2_000));
+        assertThat(room.runUntil(() -> room.sink("joan").privates.size() == 1, 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").privates.get(0).sender()).isEqualTo("ravi");
+        assertThat(room.sink("joan").privates.get(0).text()).isEqualTo("hi joan");
+        assertThat(room.serverSink().privates).containsExactly("ravi -> joan: hi joan");
+
+        room.act(() -> room.client("joan").sendPrivate("nobody", "?"));
+        assertThat(room.runUntil(() -> room.sink("joan").refusedWith.size() == 1, 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").refusedWith).containsExactly(ErrorCode.NO_SUCH_MEMBER);
+        assertThat(backend.submitted).isEmpty();
+    }
+}
