@@ -126,6 +126,14 @@ final class Departures {
      * @param tellMember send it a CLOSE, once: it may still be listening
      */
     void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember) {
+        removeFromRoom(member, reason, tellMember, false);
+    }
+
+    /**
+     * As {@link #removeFromRoom(RoomMember, CloseReason, boolean)}, for a member whose session was
+     * just held ({@code sessionHeld}): every node holds it too.
+     */
+    void removeFromRoom(RoomMember member, CloseReason reason, boolean tellMember, boolean sessionHeld) {
         if (!members.contains(member)) {
             return; // already gone: a leave that removed others found it too slow as well
         }
@@ -140,7 +148,7 @@ final class Departures {
         if (member.expelled()) {
             return; // already out of the room: its leave was logged when the host removed it
         }
-        order.leave(member.username, reason, null); // the leave event, the count and the host's call come when it is ordered
+        order.leave(member.username, reason, null, sessionHeld); // the leave event, the count and the host's call come when it is ordered
     }
 
     /**
@@ -169,8 +177,7 @@ final class Departures {
                     // with history, and it is not told CLOSE (a client that got one would end for
                     // good, and its name would stay held for nobody); the others see it time out,
                     // as for every held member
-                    held.hold(member);
-                    removeFromRoom(member, CloseReason.TIMED_OUT, false);
+                    removeFromRoom(member, CloseReason.TIMED_OUT, false, held.hold(member));
                 } else {
                     // listening but not keeping up: told TOO_SLOW, it ends, and its name is free
                     removeFromRoom(member, CloseReason.TOO_SLOW, true);

@@ -1,6 +1,7 @@
 package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.ResumeProof;
+import io.roomcast.internal.room.MemberSession;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
@@ -115,11 +116,13 @@ final class HeldSessions {
      * silent): its session is held from the engine's current time ({@link #at}), its name reserved.
      * Its resume key moves here (the member's copy is cleared, so forgetting the member does not
      * wipe it). Nothing for a member the host removed or one already gone.
+     *
+     * @return whether it was held
      */
-    void hold(RoomMember member) {
+    boolean hold(RoomMember member) {
         long now = nowNanos;
         if (!enabled() || member.resumeKey == null || member.resumeId == null) {
-            return;
+            return false;
         }
         while (byId.size() >= capacity) {
             Iterator<Held> oldest = byId.values().iterator();
@@ -153,6 +156,33 @@ final class HeldSessions {
         member.resumeKey = null;
         index(held);
         room.hold(held.displayName());
+        return true;
+    }
+
+    /**
+     * A member of another node left unreachable (it timed out there, or its node was lost): its
+     * session, as every node knows it, is held here too, so that it may resume on this node; its
+     * name is reserved. Nothing if sessions are not held, or this one is held already.
+     */
+    void hold(String displayName, MemberSession session) {
+        BytesKey id = new BytesKey(session.resumeId());
+        if (!enabled() || find(id) != null) {
+            return;
+        }
+        while (byId.size() >= capacity) {
+            drop(byId.values().iterator().next());
+        }
+        index(new Held(id, displayName, session.resumeKey(), session.lastProcessedId(), session.floor(),
+                nowNanos + windowNanos, List.of(), null, null));
+        room.hold(displayName);
+    }
+
+    /** The session {@code resumeId} was resumed on another node: this node's copy goes, and its name is free. */
+    void discard(byte[] resumeId) {
+        Held held = find(new BytesKey(resumeId));
+        if (held != null) {
+            drop(held);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.SessionKeys;
+import io.roomcast.internal.room.Command;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.RoomHistory;
 import io.roomcast.internal.room.TokenBucket;
@@ -89,8 +90,15 @@ final class MemberAdmission implements HandshakeResponder.Admission {
     @Override
     public void admit(long now, HandshakeResponder.Handshake handshake, SessionKeys keys, byte[] serverProof,
                       HeldSessions.Held resumed, long lastDelivered, HandshakeResponder.Refused refused) {
+        byte[] resumeId = new byte[WireFormat.RESUME_ID_BYTES]; // a resume rotates both the id and the key
+        random.nextBytes(resumeId);
+        byte[] resumeKey = keys.takeResumeKey();
+        Command.Resume session = resumed == null
+                ? new Command.Resume(resumeId, resumeKey, new byte[0], 0, 0, lastDelivered)
+                : new Command.Resume(resumeId, resumeKey, resumed.resumeId().bytes(), resumed.joinSequence(),
+                        resumed.lastProcessedId(), lastDelivered);
         order.join(now, new Waiting(handshake, resumed != null ? resumed.displayName() : handshake.username(), now,
-                keys, serverProof, resumed, lastDelivered, refused));
+                keys, serverProof, resumed, lastDelivered, session, refused));
     }
 
     /**
@@ -108,8 +116,8 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         // the client's position (proved, but a client may be hostile) must lie in its own stream and
         // in the log: not below its floor nor below one before the log's first event, not past the
         // last event before this join; no arithmetic on it, which would overflow at Long.MAX_VALUE
-        boolean nothingMissed = resumed != null && lastDelivered >= resumed.joinSequence()
-                && lastDelivered >= room.log().firstSequence() - 1 && lastDelivered < joined.sequence();
+        boolean nothingMissed = RoomOrder.nothingMissed(waiting.session(), room.log().firstSequence(),
+                joined.sequence());
         TokenBucket rateLimit = new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now);
         EventStream stream = nothingMissed
                 ? new EventStream(room.log(), lastDelivered, config.eventWindow(), config.packetWindow())
@@ -127,9 +135,8 @@ final class MemberAdmission implements HandshakeResponder.Admission {
         // member's delivered position (a second outage before the replay caught up is no gap),
         // else the join that history was sent for
         member.joinSequence = nothingMissed ? lastDelivered : joined.sequence();
-        member.resumeId = new byte[WireFormat.RESUME_ID_BYTES]; // a resume rotates both the id and the key
-        random.nextBytes(member.resumeId);
-        member.resumeKey = keys.takeResumeKey();
+        member.resumeId = waiting.session().resumeId().clone();
+        member.resumeKey = waiting.session().resumeKey().clone();
         if (resumed != null) {
             // the WELCOME with the rotated id may be lost: the resumed id stays valid until the
             // client's first authenticated packet confirms the new connection
@@ -152,15 +159,17 @@ final class MemberAdmission implements HandshakeResponder.Admission {
 
     /** A join waiting for the room's order, with what its WELCOME will need. */
     private record Waiting(HandshakeResponder.Handshake handshake, String username, long since, SessionKeys keys,
-                           byte[] serverProof, HeldSessions.Held resumed, long lastDelivered,
+                           byte[] serverProof, HeldSessions.Held resumed, long lastDelivered, Command.Resume session,
                            HandshakeResponder.Refused refusedBy) implements RoomOrder.WaitingJoin {
         @Override
         public void refused(long now, Room.Refusal refusal) {
+            java.util.Arrays.fill(session.resumeKey(), (byte) 0);
             refusedBy.refuse(now, refusal);
         }
 
         @Override
         public void abandon() {
+            java.util.Arrays.fill(session.resumeKey(), (byte) 0);
             keys.destroy();
             if (resumed != null) {
                 resumed.wipe();
@@ -175,10 +184,11 @@ final class MemberAdmission implements HandshakeResponder.Admission {
      * @param tellMember send it a CLOSE, once
      */
     void timeOut(long now, RoomMember member, boolean tellMember) {
+        boolean sessionHeld = false;
         if (!member.expelled() && members.contains(member)) {
             held.at(now);
-            held.hold(member); // takes its resume key before leaving wipes the member's
+            sessionHeld = held.hold(member); // takes its resume key before leaving wipes the member's
         }
-        departures.removeFromRoom(member, CloseReason.TIMED_OUT, tellMember);
+        departures.removeFromRoom(member, CloseReason.TIMED_OUT, tellMember, sessionHeld);
     }
 }

@@ -1,6 +1,7 @@
 package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.room.Command;
+import io.roomcast.internal.room.MemberSession;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.RoomHistory;
 import io.roomcast.internal.room.RoomSnapshot;
@@ -49,6 +50,7 @@ final class RoomOrder implements RoomStateMachine {
 
     private final Room room;
     private final MemberTable members;
+    private final HeldSessions held;
     private final ServerEventSink sink;
     private final ServerStats stats;
     private final LongSupplier wallClockMillis;
@@ -63,8 +65,9 @@ final class RoomOrder implements RoomStateMachine {
     private MemberAdmission admission;
     private PrivateMessages privateMessages;
 
-    RoomOrder(Room room, MemberTable members, ServerEventSink sink, ServerStats stats, LongSupplier wallClockMillis,
-              LongSupplier nanoClock) {
+    RoomOrder(Room room, MemberTable members, HeldSessions held, ServerEventSink sink, ServerStats stats,
+              LongSupplier wallClockMillis, LongSupplier nanoClock) {
+        this.held = held;
         this.room = room;
         this.members = members;
         this.sink = sink;
@@ -109,7 +112,7 @@ final class RoomOrder implements RoomStateMachine {
         long id = waiting.handshake().connectionId();
         waitingJoins.put(id, waiting);
         if (!submit(new Command.Join(nodeId, waiting.username(), id, waiting.handshake().address(),
-                wallClockMillis.getAsLong()))) {
+                wallClockMillis.getAsLong(), waiting.session()))) {
             waitingJoins.remove(id);
             waiting.refused(now, new Room.Refusal(RejectReason.ROOM_UNAVAILABLE, UNAVAILABLE));
         }
@@ -124,10 +127,18 @@ final class RoomOrder implements RoomStateMachine {
 
     /** The member leaves for {@code reason}; if this node's host removed it, {@code expelled} is it. */
     void leave(String username, CloseReason reason, RoomMember expelled) {
+        leave(username, reason, expelled, false);
+    }
+
+    /**
+     * The member leaves for {@code reason}; if this node's host removed it, {@code expelled} is it;
+     * {@code hold}: this node held its session for it to resume, and every other node holds it too.
+     */
+    void leave(String username, CloseReason reason, RoomMember expelled, boolean hold) {
         if (expelled != null) {
             expelling.put(Username.key(username), expelled);
         }
-        if (!submit(new Command.Leave(nodeId, username, reason, wallClockMillis.getAsLong()))) {
+        if (!submit(new Command.Leave(nodeId, username, reason, wallClockMillis.getAsLong(), hold))) {
             log.debug("{} left ({}) while the room cannot order: the cluster reports it when this node is lost",
                     username, reason);
         }
@@ -164,15 +175,17 @@ final class RoomOrder implements RoomStateMachine {
         if (command instanceof Command.Join join) {
             applyJoin(now, join);
         } else if (command instanceof Command.Say say) {
-            if (room.member(say.username()).isEmpty()) {
-                return; // it left before its message was ordered
+            if (room.member(say.username()).isEmpty()
+                    || !room.session(say.username()).map(session -> session.processed(say.messageId())).orElse(true)) {
+                return; // it left before its message was ordered, or it was sent again after a failover
             }
             EventFrame event = room.message(say.username(), say.messageId(), say.text(), say.wallMillis());
             stats.messagesAccepted++;
             sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
             departures.eventAppended();
         } else if (command instanceof Command.Leave leave) {
-            applyLeave(now, leave.username(), leave.reason(), leave.wallMillis(), leave.origin().equals(nodeId));
+            applyLeave(now, leave.username(), leave.reason(), leave.wallMillis(), leave.origin().equals(nodeId),
+                    leave.hold());
         } else if (command instanceof Command.Announce announce) {
             room.announce(announce.text(), announce.wallMillis());
             departures.eventAppended();
@@ -190,13 +203,17 @@ final class RoomOrder implements RoomStateMachine {
                     message.wallMillis(), departures);
         } else if (command instanceof Command.NodeLost lost) {
             for (String name : room.membersOf(lost.node())) {
-                applyLeave(now, name, CloseReason.TIMED_OUT, lost.wallMillis(), false);
+                applyLeave(now, name, CloseReason.TIMED_OUT, lost.wallMillis(), false, true);
             }
         }
     }
 
     private void applyJoin(long now, Command.Join join) {
-        WaitingJoin waiting = join.origin().equals(nodeId) ? waitingJoins.remove(join.connectionId()) : null;
+        boolean fromHere = join.origin().equals(nodeId);
+        WaitingJoin waiting = fromHere ? waitingJoins.remove(join.connectionId()) : null;
+        if (join.session().resumes() && !fromHere) {
+            held.discard(join.session().resumedId()); // resumed on another node: this node's copy is spent
+        }
         Optional<Room.Refusal> refusal = room.checkAdmission(join.username(), now);
         if (refusal.isPresent()) {
             if (waiting != null) {
@@ -206,6 +223,16 @@ final class RoomOrder implements RoomStateMachine {
         }
         RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
         EventFrame joined = room.join(join.username(), join.origin(), join.address(), join.wallMillis());
+        Command.Resume session = join.session();
+        if (session.resumeId().length > 0) {
+            // the floor a later resume must reach to continue without a gap: on a gapless resume the
+            // member's delivered position (a second outage before the replay caught up is no gap),
+            // else the join that history was sent for — the same on every node
+            long floor = nothingMissed(session, room.log().firstSequence(), joined.sequence())
+                    ? session.lastDelivered() : joined.sequence();
+            room.session(joined.username(), new MemberSession(session.resumeId(), session.resumeKey(), floor,
+                    session.lastProcessedId()));
+        }
         if (waiting != null) {
             admission.joined(now, waiting, joined, history);
         } else if (join.origin().equals(nodeId)) {
@@ -219,9 +246,16 @@ final class RoomOrder implements RoomStateMachine {
         }
     }
 
-    /** @param fromHere whether this node's server made the leave, having dealt with its member itself */
-    private void applyLeave(long now, String username, CloseReason reason, long wallMillis, boolean fromHere) {
+    /**
+     * @param fromHere whether this node's server made the leave, having dealt with its member itself
+     * @param hold     whether the member's session is held for it to resume (here, if not from here)
+     */
+    private void applyLeave(long now, String username, CloseReason reason, long wallMillis, boolean fromHere,
+                            boolean hold) {
         Optional<Room.Seat> seat = room.seat(username);
+        if (hold && !fromHere) {
+            room.session(username).ifPresent(session -> held.hold(room.member(username).orElseThrow(), session));
+        }
         Optional<EventFrame> left = room.leave(username, reason, wallMillis);
         if (left.isEmpty()) {
             return; // it had left already (a node lost after its members left, say)
@@ -342,6 +376,18 @@ final class RoomOrder implements RoomStateMachine {
         waitingJoins.clear();
     }
 
+    /**
+     * Whether a resuming member missed nothing: its position (proved, but a client may be hostile)
+     * lies in its own stream and in the log — not below its floor nor below one before the log's
+     * first event, not past the last event before this join; no arithmetic on it, which would
+     * overflow at {@code Long.MAX_VALUE}.
+     */
+    static boolean nothingMissed(Command.Resume session, long firstSequence, long joinedSequence) {
+        long lastDelivered = session.lastDelivered();
+        return session.resumes() && lastDelivered >= session.resumedFloor() && lastDelivered >= firstSequence - 1
+                && lastDelivered < joinedSequence;
+    }
+
     static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
@@ -356,6 +402,9 @@ final class RoomOrder implements RoomStateMachine {
 
         /** When it started waiting, on the engine's clock. */
         long since();
+
+        /** The session it will have, and the one it resumes. */
+        Command.Resume session();
 
         /** The room refused it: REJECT. */
         void refused(long now, Room.Refusal refusal);

@@ -97,7 +97,7 @@ public final class ServerEngine implements DatagramEngine {
         this.refusalDetails = IncomingMessages.Details.of(config);
         this.reassemblyBudget = new ByteBudget(config.reassemblyBytes());
         this.held = new HeldSessions(room, config.resumeWindowNanos(), config.maxMembers());
-        this.order = new RoomOrder(room, members, sink, stats, wallClockMillis, held::now);
+        this.order = new RoomOrder(room, members, held, sink, stats, wallClockMillis, held::now);
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
                 members::containsConnectionId);
         this.privateMessages = new PrivateMessages(members, sink, stats, room, order);

@@ -33,11 +33,40 @@ public sealed interface Command extends RoomCommand {
      *
      * @param connectionId the handshake's connection id on its node, which finds the handshake there
      * @param address      where the member speaks from, as its node sees it
+     * @param session      the session it will have, and the one it resumes
      */
-    record Join(String origin, String username, long connectionId, InetSocketAddress address, long wallMillis)
-            implements Command {
+    record Join(String origin, String username, long connectionId, InetSocketAddress address, long wallMillis,
+                Resume session) implements Command {
         public Join {
             Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(session, "session");
+        }
+
+        /** A fresh join with no session, for tests of the room's order. */
+        public Join(String origin, String username, long connectionId, InetSocketAddress address, long wallMillis) {
+            this(origin, username, connectionId, address, wallMillis, Resume.NONE);
+        }
+    }
+
+    /**
+     * A joining member's session: the resume id and key it will have, and, when it resumes, the
+     * session it resumes and where that one stood.
+     *
+     * @param resumeId        its new resume id (empty: none)
+     * @param resumeKey       its new resume key (empty: none)
+     * @param resumedId       the id of the session it resumes, or empty for a fresh join
+     * @param resumedFloor    the floor of the resumed session's stream
+     * @param lastProcessedId the last message id the room processed from the resumed session
+     * @param lastDelivered   the last event the resuming client's application was given
+     */
+    record Resume(byte[] resumeId, byte[] resumeKey, byte[] resumedId, long resumedFloor, long lastProcessedId,
+                  long lastDelivered) {
+        /** No session at all. */
+        public static final Resume NONE = new Resume(new byte[0], new byte[0], new byte[0], 0, 0, 0);
+
+        /** Whether it resumes a session. */
+        public boolean resumes() {
+            return resumedId.length > 0;
         }
     }
 
@@ -45,8 +74,17 @@ public sealed interface Command extends RoomCommand {
     record Say(String origin, String username, long messageId, String text, long wallMillis) implements Command {
     }
 
-    /** A member leaves (or the host of {@code origin} removes it) for {@code reason}. */
-    record Leave(String origin, String username, CloseReason reason, long wallMillis) implements Command {
+    /**
+     * A member leaves (or the host of {@code origin} removes it) for {@code reason}.
+     *
+     * @param hold whether its session is held for it to resume (it timed out), on every node
+     */
+    record Leave(String origin, String username, CloseReason reason, long wallMillis, boolean hold)
+            implements Command {
+        /** A leave whose session is not held. */
+        public Leave(String origin, String username, CloseReason reason, long wallMillis) {
+            this(origin, username, reason, wallMillis, false);
+        }
     }
 
     /** The host of {@code origin} announces {@code text}. */
@@ -85,6 +123,13 @@ public sealed interface Command extends RoomCommand {
                 out.write(address);
                 out.writeShort(join.address().getPort());
                 out.writeLong(join.wallMillis());
+                Resume session = join.session();
+                shortBytes(out, session.resumeId());
+                shortBytes(out, session.resumeKey());
+                shortBytes(out, session.resumedId());
+                out.writeLong(session.resumedFloor());
+                out.writeLong(session.lastProcessedId());
+                out.writeLong(session.lastDelivered());
             } else if (this instanceof Say say) {
                 out.writeByte(2);
                 out.writeUTF(say.username());
@@ -98,6 +143,7 @@ public sealed interface Command extends RoomCommand {
                 out.writeUTF(leave.username());
                 out.writeByte(leave.reason().code());
                 out.writeLong(leave.wallMillis());
+                out.writeBoolean(leave.hold());
             } else if (this instanceof Announce announce) {
                 out.writeByte(4);
                 byte[] text = announce.text().getBytes(UTF_8);
@@ -145,9 +191,12 @@ public sealed interface Command extends RoomCommand {
             }
             String origin = in.readUTF();
             Command command = switch (in.readUnsignedByte()) {
-                case 1 -> new Join(origin, in.readUTF(), in.readLong(), address(in), in.readLong());
+                case 1 -> new Join(origin, in.readUTF(), in.readLong(), address(in), in.readLong(),
+                        new Resume(shortBytes(in), shortBytes(in), shortBytes(in), in.readLong(), in.readLong(),
+                                in.readLong()));
                 case 2 -> new Say(origin, in.readUTF(), in.readLong(), text(in, bytes.length), in.readLong());
-                case 3 -> new Leave(origin, in.readUTF(), CloseReason.of(in.readUnsignedByte()), in.readLong());
+                case 3 -> new Leave(origin, in.readUTF(), CloseReason.of(in.readUnsignedByte()), in.readLong(),
+                        in.readBoolean());
                 case 4 -> new Announce(origin, text(in, bytes.length), in.readLong());
                 case 5 -> new Mute(origin, in.readUTF(), in.readLong(), in.readLong());
                 case 6 -> new Unmute(origin, in.readUTF(), in.readLong());
@@ -163,6 +212,18 @@ public sealed interface Command extends RoomCommand {
         } catch (IOException | MalformedPacketException e) {
             throw new IllegalArgumentException("not a room command: " + e.getMessage(), e);
         }
+    }
+
+    private static void shortBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeByte(bytes.length);
+        out.write(bytes);
+    }
+
+    /** At most 255 bytes: an id or a key. */
+    private static byte[] shortBytes(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readUnsignedByte()];
+        in.readFully(bytes);
+        return bytes;
     }
 
     private static InetSocketAddress address(DataInputStream in) throws IOException {

@@ -28,6 +28,8 @@ public final class Room {
     private final Map<String, String> membersByKey = new LinkedHashMap<>();
     /** Each member's node and address, by key. */
     private final Map<String, Seat> seats = new LinkedHashMap<>();
+    /** Each member's session as every node knows it, by key, for members that have one. */
+    private final Map<String, MemberSession> sessions = new java.util.HashMap<>();
     /** How many members each node serves; a node with none is not here. */
     private final Map<String, Integer> membersPerNode = new java.util.HashMap<>();
     /** Names held for members that timed out and may resume, by key, in holding order. */
@@ -172,6 +174,19 @@ public final class Room {
         return Optional.ofNullable(seats.get(Username.key(username)));
     }
 
+    /** The session of the member named {@code username}, or empty (no member, or one joined without one). */
+    public Optional<MemberSession> session(String username) {
+        return Optional.ofNullable(sessions.get(Username.key(username)));
+    }
+
+    /** Gives the member named {@code username} its session (replacing and wiping any earlier one). */
+    public void session(String username, MemberSession session) {
+        MemberSession before = sessions.put(Username.key(username), session);
+        if (before != null && before != session) {
+            before.wipe();
+        }
+    }
+
     /** The members {@code node} serves, in the order they joined. */
     public List<String> membersOf(String node) {
         List<String> names = new ArrayList<>();
@@ -188,6 +203,11 @@ public final class Room {
         return heldByKey;
     }
 
+    /** Every member's session, by key: live, for {@link RoomSnapshot}. */
+    Map<String, MemberSession> sessions() {
+        return sessions;
+    }
+
     /** Every member's seat, by key, in joining order: live, for {@link RoomSnapshot}. */
     Map<String, Seat> seats() {
         return seats;
@@ -195,6 +215,8 @@ public final class Room {
 
     /** Forgets every member and held name (a node restoring a snapshot), before {@link #restore}. */
     void clearMembers() {
+        sessions.values().forEach(MemberSession::wipe);
+        sessions.clear();
         membersByKey.clear();
         seats.clear();
         membersPerNode.clear();
@@ -275,6 +297,10 @@ public final class Room {
             return Optional.empty();
         }
         Seat seat = seats.remove(Username.key(username));
+        MemberSession session = sessions.remove(Username.key(username));
+        if (session != null) {
+            session.wipe(); // a holder copies what it holds first
+        }
         membersPerNode.computeIfPresent(seat.node(), (node, count) -> count == 1 ? null : count - 1);
         return Optional.of(append(EventFrame.left(log.nextSequence(), nowMillis, display, reason)));
     }

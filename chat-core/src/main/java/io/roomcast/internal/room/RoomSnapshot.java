@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * A room's replicated state as bytes, for a backend's snapshot: the log's events (so that members
  * of a node that catches up can resume from it), the history, the members with the node serving
- * each and its address, the held names. Bans and mutes are not in it: they last on the node's own
+ * each, its address and its session (resume key included: a snapshot is as secret as the
+ * cluster's traffic), the held names. The sessions held for members who left are not in it: a
+ * node that caught up through a snapshot cannot resume them (their names stay reserved). Bans and mutes are not in it: they last on the node's own
  * clock. Bounded by what the room itself bounds (the log's and history's bytes, the member limit).
  */
 public final class RoomSnapshot {
@@ -47,6 +49,14 @@ public final class RoomSnapshot {
             InetSocketAddress address = entry.getValue().address();
             bytes(out, address == null ? new byte[0] : address.getAddress().getAddress());
             out.writeShort(address == null ? 0 : address.getPort());
+            MemberSession session = room.sessions().get(entry.getKey());
+            out.writeBoolean(session != null);
+            if (session != null) {
+                bytes(out, session.resumeId());
+                bytes(out, session.resumeKey());
+                out.writeLong(session.floor());
+                out.writeLong(session.lastProcessedId());
+            }
         }
         out.writeInt(room.held().size());
         for (String display : room.held().values()) {
@@ -82,6 +92,7 @@ public final class RoomSnapshot {
         int memberCount = count(in);
         List<String> names = new ArrayList<>();
         List<Room.Seat> seats = new ArrayList<>();
+        List<MemberSession> sessions = new ArrayList<>();
         for (int i = 0; i < memberCount; i++) {
             names.add(in.readUTF());
             String node = in.readUTF();
@@ -89,6 +100,7 @@ public final class RoomSnapshot {
             int port = in.readUnsignedShort();
             seats.add(new Room.Seat(node, address.length == 0 ? null
                     : new InetSocketAddress(InetAddress.getByAddress(address), port)));
+            sessions.add(in.readBoolean() ? new MemberSession(bytes(in), bytes(in), in.readLong(), in.readLong()) : null);
         }
         int heldCount = count(in);
         List<String> held = new ArrayList<>();
@@ -105,6 +117,9 @@ public final class RoomSnapshot {
         room.clearMembers();
         for (int i = 0; i < memberCount; i++) {
             room.restore(names.get(i), seats.get(i));
+            if (sessions.get(i) != null) {
+                room.session(names.get(i), sessions.get(i));
+            }
         }
         held.forEach(room::hold);
     }

@@ -126,7 +126,8 @@ class DispatcherFairnessTest {
             this.started = started;
         }
 
-        void feed() {
+        /** Synchronized: the test thread's first feeds and the callbacks' own must not interleave their numbers. */
+        synchronized void feed() {
             int sequence = fed.incrementAndGet();
             dispatcher.execute(() -> call(sequence));
         }

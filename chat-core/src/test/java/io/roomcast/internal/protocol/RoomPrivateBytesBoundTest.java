@@ -39,7 +39,9 @@ class RoomPrivateBytesBoundTest {
 
     private final ServerStats stats = new ServerStats();
     private final MemberTable members = new MemberTable();
-    private final PrivateMessages privateMessages = new PrivateMessages(members, new NoSink(), stats);
+    // every recipient is a member of this node: nothing goes through the room's order (null)
+    private final PrivateMessages privateMessages = new PrivateMessages(members, new NoSink(), stats,
+            new io.roomcast.internal.room.Room("lobby", 1_000, 16, 1 << 20), null);
     private long senderSequence;
 
     @Test

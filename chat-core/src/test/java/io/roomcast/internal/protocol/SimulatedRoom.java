@@ -230,6 +230,13 @@ public final class SimulatedRoom {
      * Adds a client that resumes {@code ticket}'s session, at {@code address}; it starts now and
      * takes the name's place in this room's table of clients (the old engine stays on the network).
      */
+    /** As {@link #resume(String, ResumeTicket, InetSocketAddress)}, with a client config of the caller's (another server). */
+    public ClientEngine resume(ClientConfig clientConfig, ResumeTicket ticket, InetSocketAddress address) {
+        ClientEngine client = attachClient(clientConfig, address);
+        network.act(() -> client.start(network.now(), ticket));
+        return client;
+    }
+
     public ClientEngine resume(String username, ResumeTicket ticket, InetSocketAddress address) {
         ClientEngine client = attachClient(clientConfig(username, password), address);
         network.act(() -> client.start(network.now(), ticket));
