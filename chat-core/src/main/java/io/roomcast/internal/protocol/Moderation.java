@@ -3,6 +3,7 @@ package io.roomcast.internal.protocol;
 import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
+import java.net.InetAddress;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -55,22 +56,42 @@ final class Moderation {
         return elsewhere.isPresent();
     }
 
-    /** Bans the name, and the address group of its member if one is in the room, which is removed {@code BANNED}. */
+    /**
+     * Bans the name, and the address group of its member if one is in the room (which the node
+     * serving it removes {@code BANNED}), on every node ({@link #banned}).
+     */
     void ban(long now, String username, long durationNanos) {
         String key = Username.key(username);
         RoomMember member = closing.getAsBoolean() ? null : members.byName(key);
-        room.sanctions().ban(key, member == null ? null : member.address.getAddress(),
-                RoomOrder.saturatedAdd(now, durationNanos));
+        java.net.InetSocketAddress address = member != null ? member.address
+                : room.seat(username).map(Room.Seat::address).orElse(null);
+        order.ban(username, address == null ? new byte[0] : address.getAddress().getAddress(), durationNanos);
+    }
+
+    /** The room ordered a ban: the sanction here, and this node's member of that name removed {@code BANNED}. */
+    void banned(long now, String username, byte[] address, long durationNanos) {
+        String key = Username.key(username);
+        InetAddress group = null;
+        try {
+            group = address.length == 0 ? null : InetAddress.getByAddress(address);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("an address of " + address.length + " bytes", e); // decode checked it
+        }
+        room.sanctions().ban(key, group, RoomOrder.saturatedAdd(now, durationNanos));
+        RoomMember member = closing.getAsBoolean() ? null : members.byName(key);
         if (member != null) {
             departures.expel(now, member, CloseReason.BANNED);
-        } else {
-            room.member(username).ifPresent(name -> order.leave(name, CloseReason.BANNED, null));
         }
     }
 
     /** Lifts the ban on the name and the address it banned; {@code false} if there was none. */
     boolean unban(long now, String username) {
-        return room.sanctions().unban(Username.key(username), now);
+        String key = Username.key(username);
+        if (room.sanctions().nameBannedFor(key, now) <= 0) {
+            room.sanctions().unban(key, now); // lapsed (or none): only this node's leftover to clear
+            return false;
+        }
+        return order.unban(username);
     }
 
     /** Mutes the member named {@code username}; {@code false} if there is none (or the room cannot order now). */

@@ -64,6 +64,7 @@ final class RoomOrder implements RoomStateMachine {
     private Departures departures;
     private MemberAdmission admission;
     private PrivateMessages privateMessages;
+    private Moderation moderation;
 
     RoomOrder(Room room, MemberTable members, HeldSessions held, ServerEventSink sink, ServerStats stats,
               LongSupplier wallClockMillis, LongSupplier nanoClock) {
@@ -77,7 +78,9 @@ final class RoomOrder implements RoomStateMachine {
     }
 
     /** Wires the parts that finish what applied commands started. */
-    void wire(Departures departures, MemberAdmission admission, PrivateMessages privateMessages) {
+    void wire(Departures departures, MemberAdmission admission, PrivateMessages privateMessages,
+              Moderation moderation) {
+        this.moderation = moderation;
         this.privateMessages = privateMessages;
         this.departures = departures;
         this.admission = admission;
@@ -162,6 +165,16 @@ final class RoomOrder implements RoomStateMachine {
         return submit(new Command.Mute(nodeId, username, durationNanos, wallClockMillis.getAsLong()));
     }
 
+    /** The host bans a name (and an address group). */
+    void ban(String username, byte[] address, long durationNanos) {
+        submit(new Command.Ban(nodeId, username, address, durationNanos, wallClockMillis.getAsLong()));
+    }
+
+    /** The host lifts a ban. @return whether it was taken */
+    boolean unban(String username) {
+        return submit(new Command.Unban(nodeId, username, wallClockMillis.getAsLong()));
+    }
+
     /** The host lifts a mute. @return whether it was taken */
     boolean unmute(String username) {
         return submit(new Command.Unmute(nodeId, username, wallClockMillis.getAsLong()));
@@ -201,6 +214,10 @@ final class RoomOrder implements RoomStateMachine {
         } else if (command instanceof Command.Private message) {
             privateMessages.arrived(now, message.sender(), message.messageId(), message.recipient(), message.text(),
                     message.wallMillis(), departures);
+        } else if (command instanceof Command.Ban ban) {
+            moderation.banned(now, ban.username(), ban.address(), ban.durationNanos());
+        } else if (command instanceof Command.Unban unban) {
+            room.sanctions().unban(Username.key(unban.username()), now);
         } else if (command instanceof Command.NodeLost lost) {
             for (String name : room.membersOf(lost.node())) {
                 applyLeave(now, name, CloseReason.TIMED_OUT, lost.wallMillis(), false, true);

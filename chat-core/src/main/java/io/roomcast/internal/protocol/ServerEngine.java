@@ -107,7 +107,7 @@ public final class ServerEngine implements DatagramEngine {
                 random, refusalDetails, reassemblyBudget, stats, order);
         this.memberFrames = new MemberFrames(room, members, departures, privateMessages, handshakes, replies, stats,
                 order, wallClockMillis, () -> closing);
-        order.wire(departures, admission, privateMessages);
+        order.wire(departures, admission, privateMessages, moderation);
         if (backend == null) {
             LocalRoomBackend local = new LocalRoomBackend();
             order.orderThrough(local);

@@ -95,6 +95,18 @@ public sealed interface Command extends RoomCommand {
     record Mute(String origin, String username, long durationNanos, long wallMillis) implements Command {
     }
 
+    /**
+     * The host of {@code origin} bans a name for {@code durationNanos}, and {@code address}'s group
+     * (empty: none) — the address its member speaks from, if one is in the room.
+     */
+    record Ban(String origin, String username, byte[] address, long durationNanos, long wallMillis)
+            implements Command {
+    }
+
+    /** The host of {@code origin} lifts the ban on a name and the address it banned. */
+    record Unban(String origin, String username, long wallMillis) implements Command {
+    }
+
     /** The host of {@code origin} lifts a member's mute. */
     record Unmute(String origin, String username, long wallMillis) implements Command {
     }
@@ -168,6 +180,16 @@ public sealed interface Command extends RoomCommand {
                 out.writeInt(text.length);
                 out.write(text);
                 out.writeLong(message.wallMillis());
+            } else if (this instanceof Ban ban) {
+                out.writeByte(9);
+                out.writeUTF(ban.username());
+                shortBytes(out, ban.address());
+                out.writeLong(ban.durationNanos());
+                out.writeLong(ban.wallMillis());
+            } else if (this instanceof Unban unban) {
+                out.writeByte(10);
+                out.writeUTF(unban.username());
+                out.writeLong(unban.wallMillis());
             } else if (this instanceof NodeLost lost) {
                 out.writeByte(7);
                 out.writeUTF(lost.node());
@@ -203,6 +225,8 @@ public sealed interface Command extends RoomCommand {
                 case 7 -> new NodeLost(origin, in.readUTF(), in.readLong());
                 case 8 -> new Private(origin, in.readUTF(), in.readLong(), in.readUTF(), text(in, bytes.length),
                         in.readLong());
+                case 9 -> new Ban(origin, in.readUTF(), shortBytes(in), in.readLong(), in.readLong());
+                case 10 -> new Unban(origin, in.readUTF(), in.readLong());
                 default -> throw new IllegalArgumentException("unknown room command type");
             };
             if (in.available() > 0) {

@@ -236,4 +236,37 @@ class RoomBackendSimulationTest {
         assertThat(room.sink("joan").refusedWith).containsExactly(ErrorCode.NO_SUCH_MEMBER);
         assertThat(backend.submitted).isEmpty();
     }
+
+    @Test
+    void aBanIsOrderedSoThatEveryNodeBansTheNameAndAddressAndTheMembersNodeRemovesIt() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(9, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        backend.orderAll(room.server(), room.now());
+        room.runUntil(() -> room.sink("joan").joined(), 5 * SECOND);
+        InetSocketAddress far = new InetSocketAddress("127.0.0.9", 5000);
+        backend.apply(room.server(), room.now(), new Command.Join("b", "ravi", 3, far, 1_000));
+
+        room.server().ban(room.now(), "ravi", 60 * SECOND);
+        assertThat(backend.submitted).singleElement().isInstanceOfSatisfying(Command.Ban.class, ban ->
+                assertThat(ban.address()).containsExactly(far.getAddress().getAddress()));
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.server().room().sanctions().addressBannedFor(far.getAddress(), room.now())).isPositive();
+        assertThat(room.server().memberNames()).as("its own node removes it").contains("ravi");
+        backend.apply(room.server(), room.now(), new Command.Leave("b", "ravi", CloseReason.BANNED, 2_000));
+        assertThat(room.server().memberNames()).containsExactly("joan");
+
+        room.server().ban(room.now(), "joan", 60 * SECOND);
+        backend.orderAll(room.server(), room.now()); // the ban: this node removes joan, and orders her leave
+        assertThat(backend.submitted).singleElement().isInstanceOfSatisfying(Command.Leave.class, leave ->
+                assertThat(leave.reason()).isEqualTo(CloseReason.BANNED));
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.runUntil(() -> room.sink("joan").disconnected != null, 5 * SECOND)).isTrue();
+        assertThat(room.sink("joan").disconnected).isEqualTo(CloseReason.BANNED);
+
+        assertThat(room.server().unban(room.now(), "ravi")).isTrue();
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.server().room().sanctions().nameBannedFor("ravi", room.now())).isZero();
+    }
 }

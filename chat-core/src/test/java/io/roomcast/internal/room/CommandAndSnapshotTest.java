@@ -31,6 +31,7 @@ class CommandAndSnapshotTest {
                         new byte[]{4}, 17, 23, Long.MAX_VALUE)),
                 new Command.Leave("c", "mei", CloseReason.TIMED_OUT, 4_100, true),
                 new Command.Private("a", "joan", 8, "mei", "psst", 4_200),
+                new Command.Unban("a", "mei", 4_400),
                 new Command.Say("a", "joan", 7, "halo ✓ " + "x".repeat(70_000), 3_000),
                 new Command.Leave("c", "mei", CloseReason.BANNED, 4_000),
                 new Command.Announce("a", "", 5_000),
@@ -45,6 +46,10 @@ class CommandAndSnapshotTest {
                 assertThat(decoded).isEqualTo(command);
             }
         }
+        Command.Ban ban = (Command.Ban) Command.decode(new Command.Ban("a", "mei", new byte[]{127, 0, 0, 9}, 60, 4_300)
+                .toBytes());
+        assertThat(ban.address()).containsExactly(127, 0, 0, 9);
+        assertThat(ban.durationNanos()).isEqualTo(60);
         Command.Join resumed = (Command.Join) Command.decode(commands.get(2).toBytes());
         assertThat(resumed.session().resumeKey()).containsExactly(1, 2, 3);
         assertThat(resumed.session().resumedFloor()).isEqualTo(17);
