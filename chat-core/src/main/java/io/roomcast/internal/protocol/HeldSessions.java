@@ -295,6 +295,67 @@ final class HeldSessions {
         return it.hasNext() ? it.next().untilNanos() : Long.MAX_VALUE;
     }
 
+    /**
+     * Writes every held session (for a snapshot): its ids, keys, positions and the time it has left;
+     * not the refusals its old connection lost, which only its own node had.
+     */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(byId.size());
+        for (Held held : byId.values()) {
+            bytes(out, held.resumeId().bytes());
+            out.writeUTF(held.displayName());
+            bytes(out, held.resumeKey());
+            out.writeLong(held.lastProcessedId());
+            out.writeLong(held.joinSequence());
+            out.writeLong(Math.max(0, held.untilNanos() - nowNanos));
+            bytes(out, held.otherId() == null ? new byte[0] : held.otherId().bytes());
+            bytes(out, held.otherKey() == null ? new byte[0] : held.otherKey());
+        }
+    }
+
+    /**
+     * Replaces every held session with those {@link #writeTo} wrote (a node catching up), each
+     * with the time it had left; their names are the room's to reserve (the room's snapshot holds
+     * them).
+     *
+     * @throws java.io.IOException if {@code in} fails or holds more sessions than this store takes
+     */
+    void readFrom(java.io.DataInput in) throws java.io.IOException {
+        int count = in.readInt();
+        if (count < 0 || count > capacity) {
+            throw new java.io.IOException(count + " held sessions in a snapshot, for a store of " + capacity);
+        }
+        List<Held> read = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BytesKey id = new BytesKey(bytes(in));
+            String display = in.readUTF();
+            byte[] key = bytes(in);
+            long lastProcessedId = in.readLong();
+            long joinSequence = in.readLong();
+            long left = in.readLong();
+            byte[] otherId = bytes(in);
+            byte[] otherKey = bytes(in);
+            read.add(new Held(id, display, key, lastProcessedId, joinSequence, nowNanos + Math.max(0, left),
+                    List.of(), otherId.length == 0 ? null : new BytesKey(otherId), otherKey.length == 0 ? null : otherKey));
+        }
+        byId.values().forEach(Held::wipe);
+        byId.clear();
+        byOtherId.clear();
+        read.sort(java.util.Comparator.comparingLong(Held::untilNanos));
+        read.forEach(this::index);
+    }
+
+    private static void bytes(java.io.DataOutput out, byte[] bytes) throws java.io.IOException {
+        out.writeByte(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] bytes(java.io.DataInput in) throws java.io.IOException {
+        byte[] bytes = new byte[in.readUnsignedByte()];
+        in.readFully(bytes);
+        return bytes;
+    }
+
     /** Drops every held session (the server is closing). */
     void clear() {
         for (Held held : byId.values().toArray(Held[]::new)) {

@@ -357,11 +357,13 @@ final class RoomOrder implements RoomStateMachine {
     @Override
     public void writeSnapshot(DataOutput out) throws IOException {
         RoomSnapshot.write(room, out);
+        held.writeTo(out);
     }
 
     @Override
     public void readSnapshot(DataInput in) throws IOException {
-        RoomSnapshot.read(room, in);
+        RoomSnapshot.read(room, in); // the room is unchanged if its part is damaged
+        held.readFrom(in); // so are the held sessions if theirs is
         for (RoomMember member : members.all()) {
             if (room.member(member.username).isEmpty() && !member.expelled() && !member.connection.isClosing()) {
                 departures.forget(member); // the room moved on without it

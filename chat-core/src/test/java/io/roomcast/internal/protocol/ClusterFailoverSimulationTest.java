@@ -126,4 +126,71 @@ class ClusterFailoverSimulationTest {
         assertThat(refused.connectFailure).isNotNull();
         assertThat(refused.log).anySatisfy(line -> assertThat(line).contains("taken"));
     }
+
+    @ParameterizedTest
+    @ValueSource(longs = {6, 7})
+    void aLateNodeCatchesUpThroughASnapshotAndResumesAMemberOfALostNode(long seed) throws Exception {
+        SimulatedNetwork network = new SimulatedNetwork(seed);
+        SimulatedCluster cluster = new SimulatedCluster(network, ORDER_LATENCY_NANOS);
+        SimulatedCluster.Node a = cluster.node("a");
+        SimulatedCluster.Node b = cluster.node("b");
+        SimulatedRoom room = SimulatedRoom.on(network).backend(a)
+                .configure(config -> config.withResumeWindow(30 * SECOND)).build();
+        a.serve(room.server());
+        ServerEngine serverB = new ServerEngine(room.serverConfig(), new RecordingServerSink(network),
+                network.newRandom(), network::wallClockMillis, Offload.INLINE, b);
+        b.start(serverB.roomStateMachine());
+        b.serve(serverB);
+        network.attach(B, serverB);
+        ClientConfig joanOnA = room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        assertThat(room.join("joan")).isTrue();
+        room.add(new ClientConfig(B, "ravi", joanOnA.password(), joanOnA.group(), joanOnA.connectTimeoutNanos(),
+                joanOnA.idleTimeoutNanos()), new InetSocketAddress("127.0.0.2", 20_001));
+        assertThat(room.runUntil(() -> room.sink("ravi").joined(), 10 * SECOND)).isTrue();
+        room.send("ravi", "a1");
+        assertThat(room.runUntil(() -> room.sink("joan").messages.size() == 1, 10 * SECOND)).isTrue();
+        ResumeTicket ticket = room.client("joan").session().resumeTicket();
+        network.cutOff(SimulatedRoom.SERVER);
+        cluster.lose("a");
+        List<String> during = List.of("b1", "b2");
+        during.forEach(text -> room.send("ravi", text));
+        room.runFor(SECOND);
+
+        // c starts late: b's snapshot, then the log from there on
+        InetSocketAddress c = new InetSocketAddress("127.0.0.1", 9002);
+        SimulatedCluster.Node nodeC = cluster.node("c");
+        ServerEngine serverC = new ServerEngine(room.serverConfig(), new RecordingServerSink(network),
+                network.newRandom(), network::wallClockMillis, Offload.INLINE, nodeC);
+        nodeC.start(serverC.roomStateMachine());
+        java.io.ByteArrayOutputStream snapshot = new java.io.ByteArrayOutputStream();
+        serverB.onBackend(room.now(), machine -> {
+            try {
+                machine.writeSnapshot(new java.io.DataOutputStream(snapshot));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        serverC.onBackend(room.now(), machine -> {
+            try {
+                machine.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot.toByteArray())));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        nodeC.serve(serverC);
+        network.attach(c, serverC);
+        assertThat(serverC.memberNames()).isEqualTo(serverB.memberNames());
+        assertThat(serverC.heldSessions().size()).isEqualTo(1);
+
+        room.resume(new ClientConfig(c, "joan", joanOnA.password(), joanOnA.group(), joanOnA.connectTimeoutNanos(),
+                joanOnA.idleTimeoutNanos()), ticket, new InetSocketAddress("127.0.0.3", 20_002));
+        RecordingClientSink after = room.sink("joan");
+        assertThat(room.runUntil(() -> after.messages.size() == during.size(), 10 * SECOND)).as(after.log.toString())
+                .isTrue();
+        assertThat(texts(after.messages)).containsExactlyElementsOf(during);
+        assertThat(after.history).isEmpty();
+        assertThat(serverC.memberNames()).containsExactly("ravi", "joan");
+        assertThat(serverB.memberNames()).containsExactly("ravi", "joan");
+        assertThat(serverB.heldSessions().size()).as("spent on b too").isZero();
+    }
 }
