@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  */
 final class EventDelivery {
     /** Made once: a receiver made per event frame would be an allocation per frame. */
-    final EventReorderBuffer.Receiver roomOrder = new RoomOrder();
+    final EventReorderBuffer.Receiver roomOrder = new RoomStreamReceiver();
     final EventReorderBuffer.Receiver privateOrder = new PrivateOrder();
 
     private final ClientEventSink sink;
@@ -153,7 +153,7 @@ final class EventDelivery {
     }
 
     /** The room's events in order: to the sink while it has room; they confirm the client's own messages. */
-    private final class RoomOrder implements EventReorderBuffer.Receiver {
+    private final class RoomStreamReceiver implements EventReorderBuffer.Receiver {
         @Override
         public boolean hasRoom() {
             return sink.hasRoom();
