@@ -96,6 +96,10 @@ final class ClassicProtocol {
             session.reply(ClassicLines.PASSWORD_OK);
             return;
         }
+        if (session.passwordRefused()) {
+            session.reply(ClassicLines.PASSWORD_INCORRECT); // not tried again: it would only spend the gateway's guesses
+            return;
+        }
         String name = withoutLineEnd(text.substring(USERNAME.length())).strip();
         String problem = nameProblem(name);
         if (problem != null) {

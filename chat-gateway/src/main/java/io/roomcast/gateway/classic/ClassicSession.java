@@ -38,6 +38,7 @@ final class ClassicSession {
     private State state = State.AWAITING_NAME;
     private boolean open;
     private String password;
+    private boolean passwordRefused;
     private String typedName;
     private ChatClient client;
     private int commands;
@@ -80,11 +81,17 @@ final class ClassicSession {
 
     synchronized void password(String password) {
         this.password = password;
+        this.passwordRefused = false;
+    }
+
+    /** Whether the room refused the last password and no new one came: a join would fail again. */
+    synchronized boolean passwordRefused() {
+        return passwordRefused;
     }
 
     /** Starts joining as {@code name} if the client is waiting for a name; the password given so far, or "" (an open room). */
     synchronized String startJoining(String name) {
-        if (state != State.AWAITING_NAME) {
+        if (state != State.AWAITING_NAME || passwordRefused) {
             return null;
         }
         state = State.JOINING;
@@ -113,6 +120,7 @@ final class ClassicSession {
         client = null;
         if (wrongPassword) {
             password = null;
+            passwordRefused = true;
         }
         send(line);
     }
