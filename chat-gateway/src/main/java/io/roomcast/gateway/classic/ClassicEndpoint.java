@@ -41,7 +41,7 @@ final class ClassicEndpoint implements Closeable {
     static final int WORKERS = 4;
     /** The largest datagram read from a classic client; a larger one is refused whole. */
     static final int MAX_INBOUND_BYTES = 8 * 1024;
-    /** How long a client that has not joined may stay silent before it is forgotten (at most). */
+    /** How long a client waiting for its name may stay silent before it is forgotten, whatever the idle timeout. */
     static final Duration PENDING_TIMEOUT = Duration.ofSeconds(30);
     /** How long {@link #close()} waits for the clients' leaves. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
@@ -199,7 +199,7 @@ final class ClassicEndpoint implements Closeable {
         try {
             long now = System.nanoTime();
             long idleNanos = settings.idleTimeout().toNanos();
-            long pendingNanos = Math.min(idleNanos, PENDING_TIMEOUT.toNanos());
+            long pendingNanos = PENDING_TIMEOUT.toNanos();
             for (ClassicSession session : sessions.values()) {
                 ClassicSession.State state = session.state();
                 long silent = now - session.lastHeardNanos();

@@ -201,8 +201,8 @@ public final class ClassicGateway implements Closeable {
         /**
          * How long a joined classic client may send nothing before the gateway leaves the room for
          * it (others see it leave {@link io.roomcast.LeaveReason#LEFT}; it is told in a last line).
-         * A client that has not joined is forgotten after this or 30 seconds, whichever is
-         * shorter. Default: {@link #DEFAULT_IDLE_TIMEOUT}, 10 minutes.
+         * (A client that has given no name yet is forgotten after 30 seconds of silence, whatever
+         * this is.) Default: {@link #DEFAULT_IDLE_TIMEOUT}, 10 minutes.
          *
          * @param timeout a positive duration
          * @return this builder
