@@ -199,6 +199,27 @@ class ClassicGatewayTest {
     }
 
     @Test
+    void bannedTheClassicClientIsToldAndTheBanCoversTheGatewaysAddressForNewJoins() throws Exception {
+        ClassicGateway gateway = room.gateway();
+        RecordingMember ana = room.member("ana");
+        ClassicTestClient budi = room.classic(gateway);
+        ClassicTestClient citra = room.classic(gateway);
+        budi.join(ClassicRoom.PASSWORD, "budi");
+        ana.expect("joined budi");
+
+        room.server.ban("budi", Duration.ofMinutes(1));
+        ana.expect("left budi BANNED");
+        budi.expect("Anda diblokir dari chatroom oleh host.");
+        citra.send("PASSWORD " + ClassicRoom.PASSWORD);
+        citra.expect("PASSWORD OK");
+        citra.send("USERNAME citra");
+        assertThat(citra.receive()).startsWith("Tidak dapat bergabung ke chatroom: ").containsIgnoringCase("banned");
+        assertThat(room.server.unban("budi")).isTrue();
+        citra.send("USERNAME citra");
+        citra.expect("USERNAME OK");
+    }
+
+    @Test
     void closingTheGatewayLeavesTheRoomForEveryClassicClient() throws Exception {
         ClassicGateway gateway = room.gateway();
         RecordingMember ana = room.member("ana");
