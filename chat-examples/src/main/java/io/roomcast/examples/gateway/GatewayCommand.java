@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,7 +95,14 @@ public final class GatewayCommand implements Callable<Integer> {
     }
 
     private int serveUntilStopped(List<AutoCloseable> listeners) {
-        Thread shutdown = new Thread(() -> closeAll(listeners), "roomcast-gateway-shutdown");
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable closeOnce = () -> {
+            if (closed.compareAndSet(false, true)) {
+                closeAll(listeners);
+                io.out().println("gateway closed");
+            }
+        };
+        Thread shutdown = new Thread(closeOnce, "roomcast-gateway-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown); // Ctrl-C: every gateway user leaves the room
         try {
             Thread.currentThread().join();
@@ -103,11 +111,11 @@ public final class GatewayCommand implements Callable<Integer> {
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
+                closeOnce.run();
             } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running: it closes the listeners too
+                // the hook is running: it closes the listeners
             }
         }
-        io.out().println("gateway closed");
         return ExitStatus.OK;
     }
 

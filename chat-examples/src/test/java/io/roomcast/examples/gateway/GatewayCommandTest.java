@@ -70,6 +70,7 @@ class GatewayCommandTest {
 
                     gateway.stop();
                     assertThat(gateway.awaitExit()).isZero();
+                    gateway.awaitLine("^gateway closed$");
                     assertThat(seen.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("ana: hai budi");
                     assertThat(seen.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("budi left LEFT"); // the gateway left for budi
                 }
