@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -58,7 +57,7 @@ class GatewayCommandTest {
                      DatagramSocket classic = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
                     ana.connect();
                     classic.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-                    InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                    InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
                     assertThat(exchange(classic, to, "PASSWORD rahasia")).isEqualTo("PASSWORD OK");
                     assertThat(exchange(classic, to, "USERNAME budi")).isEqualTo("USERNAME OK");
                     assertThat(receive(classic)).isEqualTo("budi bergabung ke chatroom.");
@@ -87,7 +86,7 @@ class GatewayCommandTest {
                  DatagramSocket classic = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
                 int port = Integer.parseInt(gateway.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+) .*English lines").group(1));
                 classic.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-                InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
                 assertThat(exchange(classic, to, "USERNAME budi")).isEqualTo("USERNAME OK"); // an open room
                 assertThat(receive(classic)).isEqualTo("budi joined the chatroom.");
                 assertThat(gateway.errors()).doesNotContain("WARNING"); // loopback: no warning

@@ -3,7 +3,6 @@ package io.roomcast.gateway.classic;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -36,7 +35,7 @@ import java.util.Objects;
  */
 public final class ClassicGateway implements Closeable {
     /** The default listening address: {@code 127.0.0.1:9100}, loopback only. */
-    public static final InetSocketAddress DEFAULT_BIND = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9100);
+    public static final InetSocketAddress DEFAULT_BIND = new InetSocketAddress("127.0.0.1", 9100); // a literal: no lookup
     /**
      * The default idle timeout: 10 minutes. The original client sends nothing while its user only
      * reads, so a short timeout would drop readers; a client silent this long is gone or asleep.
