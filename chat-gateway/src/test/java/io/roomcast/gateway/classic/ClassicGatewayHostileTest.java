@@ -119,6 +119,27 @@ class ClassicGatewayHostileTest {
     }
 
     @Test
+    void aFloodFromOneJoinedClientIsCutAtItsRateAndOthersAreStillAnswered() throws Exception {
+        ClassicGateway gateway = room.gateway();
+        ClassicTestClient budi = room.classic(gateway);
+        ClassicTestClient citra = room.classic(gateway);
+        budi.join(ClassicRoom.PASSWORD, "budi");
+
+        int flood = 300;
+        for (int i = 0; i < flood; i++) {
+            budi.send("no prefix " + i); // each one handled gets a refusal line back
+        }
+        citra.send("PASSWORD " + ClassicRoom.PASSWORD);
+        citra.expect("PASSWORD OK"); // handled after the whole flood
+        int answered = 0;
+        while (budi.poll() != null) {
+            answered++;
+        }
+        // the burst (less the two commands of the join) and what refilled meanwhile, not the whole flood
+        assertThat(answered).isGreaterThanOrEqualTo(50).isLessThan(flood);
+    }
+
+    @Test
     void aClientThatOnlySendsCommandsIsForgottenAfterTwentyAndMustStartOver() throws Exception {
         ClassicGateway gateway = room.gateway();
         ClassicTestClient chatty = room.classic(gateway);
