@@ -30,8 +30,11 @@ import java.util.Objects;
  * listener on loopback or a trusted LAN.
  *
  * <p>Lifecycle: built → started ({@link #start()}) → closed ({@link #close()}); a gateway starts at
- * most once. Threading: all methods are thread-safe. Arguments: a {@code null} argument throws
- * {@link NullPointerException} naming it, here and in the {@link Builder}.
+ * most once. Threading: all methods are thread-safe. A started gateway has six daemon threads of
+ * its own ({@code roomcast-classic-receive}, {@code -idle}, {@code -worker-1} to {@code -4}: joins
+ * and leaves block), besides the clients' shared ones; being daemons, they do not keep the JVM
+ * alive. Arguments: a {@code null} argument throws {@link NullPointerException} naming it, here
+ * and in the {@link Builder}.
  */
 public final class ClassicGateway implements Closeable {
     /** The default listening address: {@code 127.0.0.1:9100}, loopback only. */
