@@ -169,6 +169,22 @@ class ClassicGatewayTest {
     }
 
     @Test
+    void aMessageTheRoomRefusesComesBackAsALineWithTheRoomsReason() throws Exception {
+        ClassicGateway gateway = room.gateway();
+        RecordingMember ana = room.member("ana");
+        ClassicTestClient budi = room.classic(gateway);
+        budi.join(ClassicRoom.PASSWORD, "budi");
+        ana.expect("joined budi");
+
+        assertThat(room.server.mute("budi", Duration.ofMinutes(5))).isTrue();
+        budi.send("budi: can anyone hear me");
+        assertThat(budi.receive()).startsWith("Pesan tidak terkirim: ").contains("muted");
+        room.server.unmute("budi");
+        budi.send("budi: now?");
+        assertThat(ana.next()).isEqualTo("message budi: now?"); // the muted line never reached the room
+    }
+
+    @Test
     void aClassicClientSilentForTheIdleTimeoutIsLeftAndTold() throws Exception {
         ClassicGateway gateway = room.gateway(Duration.ofMillis(400));
         RecordingMember ana = room.member("ana");
