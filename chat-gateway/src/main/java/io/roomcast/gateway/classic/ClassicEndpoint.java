@@ -109,9 +109,10 @@ final class ClassicEndpoint implements Closeable {
         }
     }
 
-    /** The session of {@code address}, or null. */
+    /** The session of {@code address}, or null if there is none or it is closed (being forgotten). */
     ClassicSession session(InetSocketAddress address) {
-        return sessions.get(address);
+        ClassicSession session = sessions.get(address);
+        return session == null || session.state() == ClassicSession.State.CLOSED ? null : session;
     }
 
     /**
@@ -124,7 +125,8 @@ final class ClassicEndpoint implements Closeable {
         }
         int pending = 0;
         for (ClassicSession session : sessions.values()) {
-            if (session.state() != ClassicSession.State.JOINED) {
+            ClassicSession.State state = session.state();
+            if (state == ClassicSession.State.AWAITING_NAME || state == ClassicSession.State.JOINING) {
                 pending++;
             }
         }
@@ -140,8 +142,17 @@ final class ClassicEndpoint implements Closeable {
 
     /** Forgets a session and leaves the room for it if it was in it or joining. */
     void forget(ClassicSession session) {
+        forget(session, null);
+    }
+
+    /**
+     * Forgets a session, telling a joined client {@code lastLine} first (null: nothing), and
+     * leaves the room for it if it was in it or joining. A datagram that comes meanwhile finds it
+     * closed, and is taken as a stranger's.
+     */
+    void forget(ClassicSession session, String lastLine) {
+        ChatClient client = session.close(lastLine);
         sessions.remove(session.address, session);
-        ChatClient client = session.close();
         if (client != null) {
             leave(client);
         }
@@ -207,8 +218,7 @@ final class ClassicEndpoint implements Closeable {
                     LOG.info("classic gateway: {} ({}) was silent for {} ms: left the room for it",
                             ClassicLines.printable(String.valueOf(session.typedName())), session.address,
                             TimeUnit.NANOSECONDS.toMillis(silent));
-                    session.farewell(lines.leftForSilence());
-                    forget(session);
+                    forget(session, lines.leftForSilence());
                 } else if (state == ClassicSession.State.AWAITING_NAME && silent >= pendingNanos) {
                     forget(session);
                 }
@@ -247,7 +257,7 @@ final class ClassicEndpoint implements Closeable {
         List<ChatClient> clients = new ArrayList<>();
         for (ClassicSession session : sessions.values()) {
             sessions.remove(session.address, session);
-            ChatClient client = session.close();
+            ChatClient client = session.close(null);
             if (client != null) {
                 clients.add(client);
             }

@@ -5,7 +5,7 @@ import io.roomcast.ChatClientListener;
 import io.roomcast.ChatMessage;
 import io.roomcast.LeaveReason;
 import io.roomcast.PrivateMessage;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * What the room tells one classic client's {@link io.roomcast.ChatClient}, as the lines the
@@ -17,13 +17,13 @@ import java.util.function.Consumer;
 final class ClassicRoomListener implements ChatClientListener {
     private final ClassicSession session;
     private final ClassicLines lines;
-    private final Consumer<ClassicSession> removed;
+    private final BiConsumer<ClassicSession, String> removed;
 
     /**
      * @param removed called once the room has removed the client for any reason but its own
-     *                leave (kicked, banned, timed out, the room closed), after the last line
+     *                leave (kicked, banned, timed out, the room closed), with the line that says why
      */
-    ClassicRoomListener(ClassicSession session, ClassicLines lines, Consumer<ClassicSession> removed) {
+    ClassicRoomListener(ClassicSession session, ClassicLines lines, BiConsumer<ClassicSession, String> removed) {
         this.session = session;
         this.lines = lines;
         this.removed = removed;
@@ -57,8 +57,7 @@ final class ClassicRoomListener implements ChatClientListener {
     @Override
     public void onDisconnected(LeaveReason reason) {
         if (reason != LeaveReason.LEFT) {
-            session.farewell(lines.removed(reason));
-            removed.accept(session);
+            removed.accept(session, lines.removed(reason));
         }
     }
 }

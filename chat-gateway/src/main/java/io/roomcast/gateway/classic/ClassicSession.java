@@ -158,9 +158,13 @@ final class ClassicSession {
     /**
      * Closes the session: nothing more is sent, and a join in progress finds it closed.
      *
+     * @param lastLine sent first if the client had joined (why the session ends), or null
      * @return the client to close (joined, or still joining), or null
      */
-    synchronized ChatClient close() {
+    synchronized ChatClient close(String lastLine) {
+        if (lastLine != null && open && state == State.JOINED) {
+            send(lastLine);
+        }
         ChatClient toClose = state == State.JOINED || state == State.JOINING ? client : null;
         state = State.CLOSED;
         client = null;
@@ -185,13 +189,6 @@ final class ClassicSession {
             send(line);
         } else if (held.size() < MAX_HELD_LINES) {
             held.add(line);
-        }
-    }
-
-    /** A last line before the session closes (why it ended), sent even if the session is closing. */
-    synchronized void farewell(String line) {
-        if (open && state != State.CLOSED) {
-            send(line);
         }
     }
 
