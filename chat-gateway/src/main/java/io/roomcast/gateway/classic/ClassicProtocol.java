@@ -91,7 +91,7 @@ final class ClassicProtocol {
             return;
         }
         if (password) {
-            // Taken now, checked by the join at USERNAME: see docs/gateway-classic.md, "What PASSWORD OK means".
+            // Taken now, checked by the join at USERNAME: docs/gateway-classic.md says why ("What PASSWORD OK means").
             session.password(withoutLineEnd(text.substring(PASSWORD.length())));
             session.reply(ClassicLines.PASSWORD_OK);
             return;
@@ -104,7 +104,7 @@ final class ClassicProtocol {
         String problem = nameProblem(name);
         if (problem != null) {
             LOG.info("classic gateway: {} asked for the username \"{}\", which the room's rule refuses ({});"
-                    + " answered USERNAME TAKEN", session.address, ClassicLines.printable(name), problem);
+                    + " answered USERNAME TAKEN", session.address, ClassicLines.printable(name), ClassicLines.printable(problem));
             session.reply(ClassicLines.USERNAME_TAKEN);
             return;
         }
