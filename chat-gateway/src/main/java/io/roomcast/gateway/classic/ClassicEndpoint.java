@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -43,6 +44,8 @@ final class ClassicEndpoint implements Closeable {
     static final int MAX_INBOUND_BYTES = 8 * 1024;
     /** How long a client waiting for its name may stay silent before it is forgotten, whatever the idle timeout. */
     static final Duration PENDING_TIMEOUT = Duration.ofSeconds(30);
+    /** The receive buffer asked of the OS (which may give less): a class's datagrams at once, and a flood, queue rather than drop. */
+    static final int RECEIVE_BUFFER_BYTES = 1 << 20;
     /** How long {@link #close()} waits for the clients' leaves. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -63,6 +66,7 @@ final class ClassicEndpoint implements Closeable {
         this.lines = new ClassicLines(settings.language());
         this.channel = DatagramChannel.open();
         try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
             channel.bind(settings.bind());
         } catch (IOException | RuntimeException e) {
             channel.close();

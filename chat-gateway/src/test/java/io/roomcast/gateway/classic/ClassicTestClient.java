@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -27,7 +28,9 @@ final class ClassicTestClient implements AutoCloseable {
 
     ClassicTestClient(InetSocketAddress gateway) throws IOException {
         this.gateway = gateway;
-        this.channel = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        this.channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20); // a long line's parts, or a flood's answers, all fit
+        channel.bind(new InetSocketAddress("127.0.0.1", 0));
         channel.configureBlocking(false);
         this.selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);
@@ -43,7 +46,16 @@ final class ClassicTestClient implements AutoCloseable {
 
     /** The next datagram, waiting a bounded time for it. */
     byte[] receiveBytes() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        byte[] datagram = receiveWithin(TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+        if (datagram == null) {
+            throw new AssertionError("no datagram from the gateway within " + WAIT_SECONDS + " s");
+        }
+        return datagram;
+    }
+
+    /** The next datagram within {@code nanos}, or null. */
+    byte[] receiveWithin(long nanos) throws IOException {
+        long deadline = System.nanoTime() + nanos;
         while (true) {
             byte[] datagram = poll();
             if (datagram != null) {
@@ -51,11 +63,26 @@ final class ClassicTestClient implements AutoCloseable {
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
-                throw new AssertionError("no datagram from the gateway within " + WAIT_SECONDS + " s");
+                return null;
             }
             selector.select(left);
             selector.selectedKeys().clear();
         }
+    }
+
+    /**
+     * Sends {@code line} until an answer comes (UDP: a datagram may be lost, as after a flood
+     * that filled the gateway's buffer), at most 10 times 3 seconds, and returns the answer.
+     */
+    String sendUntilAnswered(String line) throws IOException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            send(line);
+            byte[] answer = receiveWithin(TimeUnit.SECONDS.toNanos(3));
+            if (answer != null) {
+                return new String(answer, StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no answer to \"" + line + "\" in 10 tries");
     }
 
     /** The next datagram as text. */
