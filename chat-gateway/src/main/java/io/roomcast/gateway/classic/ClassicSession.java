@@ -21,8 +21,9 @@ final class ClassicSession {
 
     /** Room lines held back until {@code USERNAME OK} has gone; past this they are dropped. */
     static final int MAX_HELD_LINES = 256;
-    /** Datagrams a client may send per second once joined, and in a burst: floods past it are dropped. */
+    /** Datagrams a client may send per second, joined or not; past it (and {@link #DATAGRAM_BURST}) they are dropped unread. */
     static final double DATAGRAMS_PER_SECOND = 50;
+    /** Datagrams a client may send at once. */
     static final int DATAGRAM_BURST = 100;
     /** {@code PASSWORD} and {@code USERNAME} lines a client may send before it has joined. */
     static final int MAX_COMMANDS_BEFORE_JOINING = 20;
