@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,18 +27,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The running gateway: one UDP socket, the classic clients by address ({@link ClassicSession}),
  * and three kinds of threads: one receives and answers datagrams ({@code roomcast-classic-receive},
- * never blocking on the room), a few workers join and leave the room for clients
- * ({@code roomcast-classic-worker-<n>}: {@code connect()} and {@code close()} block), and one
+ * never blocking on the room), two join the room for clients ({@code roomcast-classic-join-<n>}:
+ * {@code connect()} blocks), two leave it for them ({@code roomcast-classic-leave-<n>}:
+ * {@code close()} blocks, and must never wait behind a join), and one
  * leaves for clients that went silent ({@code roomcast-classic-idle}). What a datagram means is
  * {@link ClassicProtocol}'s.
  */
 final class ClassicEndpoint implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassicEndpoint.class);
 
-    /** Joins in flight at once: with {@link WrongPasswords} this keeps the room from refusing the gateway. */
+    /** Joins in flight at once, one per join thread: with {@link WrongPasswords} this keeps the room from refusing the gateway. */
     static final int CONCURRENT_JOINS = 2;
-    /** Worker threads: joins (at most {@link #CONCURRENT_JOINS} of them) and leaves. */
-    static final int WORKERS = 4;
+    /** Threads that leave the room for clients. */
+    static final int LEAVING_THREADS = 2;
     /** The largest datagram read from a classic client; a larger one is refused whole. */
     static final int MAX_INBOUND_BYTES = 8 * 1024;
     /** How long a client waiting for its name may stay silent before it is forgotten, whatever the idle timeout. */
@@ -52,10 +52,10 @@ final class ClassicEndpoint implements Closeable {
     private final ClassicGateway.Settings settings;
     private final ClassicLines lines;
     private final Map<InetSocketAddress, ClassicSession> sessions = new ConcurrentHashMap<>();
-    private final Semaphore joinSlots = new Semaphore(CONCURRENT_JOINS);
     private final WrongPasswords wrongPasswords = new WrongPasswords();
     private final DatagramChannel channel;
-    private final ExecutorService workers;
+    private final ExecutorService joins;
+    private final ExecutorService leaves;
     private final ScheduledExecutorService idle;
     private final Thread receiver;
     private final ClassicProtocol protocol;
@@ -73,7 +73,8 @@ final class ClassicEndpoint implements Closeable {
             throw e;
         }
         this.protocol = new ClassicProtocol(this, lines);
-        this.workers = Executors.newFixedThreadPool(WORKERS, named("roomcast-classic-worker-"));
+        this.joins = Executors.newFixedThreadPool(CONCURRENT_JOINS, named("roomcast-classic-join-"));
+        this.leaves = Executors.newFixedThreadPool(LEAVING_THREADS, named("roomcast-classic-leave-"));
         this.idle = Executors.newSingleThreadScheduledExecutor(named("roomcast-classic-idle"));
         this.receiver = named("roomcast-classic-receive").newThread(this::receive);
         long period = Math.max(10, Math.min(1000, settings.idleTimeout().toMillis() / 4));
@@ -162,23 +163,15 @@ final class ClassicEndpoint implements Closeable {
         }
     }
 
-    /** Runs a join for a session: on a worker, at most {@link #CONCURRENT_JOINS} at once. */
+    /** Runs a join for a session on a join thread: at most {@link #CONCURRENT_JOINS} at once, the rest queued. */
     void join(ClassicSession session, Runnable join) {
         try {
-            workers.execute(() -> {
-                try {
-                    joinSlots.acquire();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            joins.execute(() -> {
                 try {
                     join.run();
                 } catch (RuntimeException e) {
                     LOG.warn("classic gateway: the join for {} failed", session.address, e);
                     session.joinFailed(false, lines.cannotJoin("the gateway failed"));
-                } finally {
-                    joinSlots.release();
                 }
             });
         } catch (RejectedExecutionException closing) {
@@ -204,7 +197,7 @@ final class ClassicEndpoint implements Closeable {
 
     private void leave(ChatClient client) {
         try {
-            workers.execute(client::close);
+            leaves.execute(client::close);
         } catch (RejectedExecutionException closing) {
             client.close();
         }
@@ -266,12 +259,15 @@ final class ClassicEndpoint implements Closeable {
                 clients.add(client);
             }
         }
-        clients.forEach(this::leave); // in parallel on the workers; a running join fails as its client closes
-        workers.shutdown(); // joins still queued find their sessions closed
+        clients.forEach(this::leave); // a running join fails as its client closes
+        joins.shutdown(); // joins still queued find their sessions closed
+        leaves.shutdown();
         try {
             receiver.join(CLOSE_WAIT.toMillis());
-            if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("classic gateway: workers still busy {} after close", CLOSE_WAIT);
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            if (!leaves.awaitTermination(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS)
+                    || !joins.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                LOG.warn("classic gateway: joins or leaves still running {} after close", CLOSE_WAIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -31,9 +31,9 @@ import java.util.Objects;
  *
  * <p>Lifecycle: built → started ({@link #start()}) → closed ({@link #close()}); a gateway starts at
  * most once. Threading: all methods are thread-safe. A started gateway has six daemon threads of
- * its own ({@code roomcast-classic-receive}, {@code -idle}, {@code -worker-1} to {@code -4}: joins
- * and leaves block), besides the clients' shared ones; being daemons, they do not keep the JVM
- * alive. Arguments: a {@code null} argument throws {@link NullPointerException} naming it, here
+ * its own ({@code roomcast-classic-receive}, {@code -idle}, {@code -join-1} and {@code -2},
+ * {@code -leave-1} and {@code -2}: joins and leaves block), besides the clients' shared ones; being
+ * daemons, they do not keep the JVM alive. Arguments: a {@code null} argument throws {@link NullPointerException} naming it, here
  * and in the {@link Builder}.
  */
 public final class ClassicGateway implements Closeable {

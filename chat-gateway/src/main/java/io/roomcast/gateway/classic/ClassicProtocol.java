@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * gets an answer only if it is {@code PASSWORD} or {@code USERNAME} (then it opens a session,
  * within the bounds); anything else from a stranger, and anything that is not UTF-8 or is
  * larger than {@link ClassicEndpoint#MAX_INBOUND_BYTES} before joining, gets nothing. Runs on
- * the receive thread only (the decoder is not thread-safe); joins run on the endpoint's workers.
+ * the receive thread only (the decoder is not thread-safe); joins run on the endpoint's join threads.
  */
 final class ClassicProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(ClassicProtocol.class);

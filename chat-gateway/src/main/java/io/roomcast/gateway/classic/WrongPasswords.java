@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * students mistyping the password (or one stranger guessing) would shut every later join through
  * the gateway out. So after {@link #MAX_FAILURES} wrong passwords within {@link #WINDOW_NANOS}
  * the gateway tries no more joins until the oldest falls out of the window; with at most
- * {@link ClassicEndpoint#CONCURRENT_JOINS} joins in flight the room sees at most four failures
+ * {@link ClassicEndpoint#CONCURRENT_JOINS} (2) joins in flight the room sees at most four failures
  * from the gateway in its window, never five. Thread-safe.
  */
 final class WrongPasswords {
