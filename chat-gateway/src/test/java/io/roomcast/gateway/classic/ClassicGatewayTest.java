@@ -55,6 +55,23 @@ class ClassicGatewayTest {
     }
 
     @Test
+    void twoClassicClientsTalkThroughTheRoomAsTheyDidThroughTheOriginalServer() throws Exception {
+        ClassicGateway gateway = room.gateway();
+        ClassicTestClient budi = room.classic(gateway);
+        ClassicTestClient citra = room.classic(gateway);
+        budi.join(ClassicRoom.PASSWORD, "budi");
+        citra.join(ClassicRoom.PASSWORD, "citra");
+        budi.expect("citra bergabung ke chatroom.");
+
+        citra.send("citra: halo budi");
+        budi.expect("citra: halo budi");
+        citra.expect("citra: halo budi");
+        budi.send("exit");
+        citra.expect("budi telah keluar dari chatroom.");
+        assertThat(room.server.members()).containsExactly("citra");
+    }
+
+    @Test
     void aWrongPasswordIsIncorrectAtTheJoinAndNobodyJoinsUntilTheRightOne() throws Exception {
         ClassicGateway gateway = room.gateway();
         RecordingMember ana = room.member("ana");
