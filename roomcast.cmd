@@ -1,5 +1,5 @@
 @echo off
-rem Runs the Roomcast console apps: roomcast server ^| client ^| bot ^| load ^| --help
+rem Runs the Roomcast console apps: roomcast server ^| client ^| bot ^| load ^| gateway ^| --help
 rem The first run builds chat-examples\target\roomcast.jar with the Maven wrapper. Needs only a JDK 17.
 setlocal
 set "DIR=%~dp0"

@@ -1,6 +1,7 @@
 package io.roomcast.examples;
 
 import io.roomcast.examples.bot.BotCommand;
+import io.roomcast.examples.gateway.GatewayCommand;
 import io.roomcast.examples.load.LoadCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -43,7 +44,8 @@ public final class Roomcast implements Runnable {
                 .addSubcommand(new ServerCommand(io))
                 .addSubcommand(new ClientCommand(io))
                 .addSubcommand(new BotCommand(io))
-                .addSubcommand(new LoadCommand(io));
+                .addSubcommand(new LoadCommand(io))
+                .addSubcommand(new GatewayCommand(io));
         for (String session : List.of("client", "bot")) {
             commandLine.getSubcommands().get(session).getCommandSpec().usageMessage()
                     .exitCodeListHeading("Exit status:%n").exitCodeList(ExitStatus.MEANINGS);
