@@ -13,5 +13,12 @@ public enum RefusalReason {
     /** The host muted the sender ({@link ChatServer#mute}); the detail says for how long. */
     MUTED,
     /** A private message named a recipient that is not in the room. */
-    NO_SUCH_MEMBER
+    NO_SUCH_MEMBER,
+    /**
+     * The room is unavailable on the server this client is connected to: the server is in a
+     * minority partition of its cluster and cannot order anything. The message was not accepted
+     * (nobody received it); send it again later, or through another server of the cluster. Only a
+     * server of a cluster refuses for this reason.
+     */
+    ROOM_UNAVAILABLE
 }

@@ -14,6 +14,7 @@ final class RefusalReasons {
             case MESSAGE_TOO_LARGE -> RefusalReason.TOO_LARGE;
             case MUTED -> RefusalReason.MUTED;
             case NO_SUCH_MEMBER -> RefusalReason.NO_SUCH_MEMBER;
+            case ROOM_UNAVAILABLE -> RefusalReason.ROOM_UNAVAILABLE;
             case INVALID_MESSAGE -> null;
         };
     }

@@ -72,6 +72,19 @@ final class ClientSession {
     }
 
     /**
+     * A WELCOME, from another server than the session's, that admitted a new member instead of
+     * resuming this session (that server did not know it): the client carries on as that member,
+     * with a gap. Every unconfirmed message is lost ({@code detail} says why: whether the room had it
+     * is unknown), a new send window (the new member's ids start again at 1), new streams and a new
+     * connection; the room stream is to be started (history, then the gap is reported).
+     */
+    void restart(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome, String detail) {
+        window = new SendWindow(welcome.maxMessageBytes());
+        open(now, handshake, welcome, true);
+        delivery.restarted(detail, welcome.members(), window, outbox, privateEvents); // it settles the old window's
+    }
+
+    /**
      * {@code close()} during a handshake whose PROOF went out (joining, or resuming while
      * reconnecting): the server may already have admitted the client, so a connection opens only
      * to tell it, once (one CLOSE, its content never read). The credential is wiped.

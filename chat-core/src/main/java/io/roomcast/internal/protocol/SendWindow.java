@@ -92,6 +92,15 @@ final class SendWindow {
         return message;
     }
 
+    /** Takes every message out of the window, in id order: the session they were sent in is gone. */
+    List<Outgoing> takeAll() {
+        List<Outgoing> all = List.copyOf(unconfirmed.values());
+        for (Outgoing message : all) {
+            settle(message.id);
+        }
+        return all;
+    }
+
     /** The packet that carried {@code pieces} was lost: those still unconfirmed go again. */
     void lost(List<ResendQueue.Piece> pieces) {
         retransmit.lost(pieces, unconfirmed::containsKey);

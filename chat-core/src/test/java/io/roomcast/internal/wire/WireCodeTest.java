@@ -67,13 +67,14 @@ class WireCodeTest {
         assertThat(codes(CloseReason.values())).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "LEFT", 1, "TIMED_OUT", 2, "KICKED", 3, "TOO_SLOW", 4, "SERVER_CLOSED", 5, "BANNED", 6));
         assertThat(codes(ErrorCode.values())).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "MESSAGE_TOO_LARGE", 1, "RATE_LIMITED", 2, "INVALID_MESSAGE", 3, "MUTED", 4, "NO_SUCH_MEMBER", 5));
+                "MESSAGE_TOO_LARGE", 1, "RATE_LIMITED", 2, "INVALID_MESSAGE", 3, "MUTED", 4, "NO_SUCH_MEMBER", 5,
+                "ROOM_UNAVAILABLE", 6));
         assertThat(codes(EventKind.values())).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "MESSAGE", 1, "JOINED", 2, "LEFT", 3, "ANNOUNCEMENT", 4, "MUTED", 5, "UNMUTED", 6, "PRIVATE", 7,
                 "PRIVATE_SENT", 8));
         assertThat(codes(RejectReason.values())).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "BAD_PASSWORD", 1, "USERNAME_TAKEN", 2, "INVALID_USERNAME", 3, "ROOM_FULL", 4, "BANNED", 5,
-                "VERSION", 6, "SERVER_BUSY", 7, "THROTTLED", 8));
+                "VERSION", 6, "SERVER_BUSY", 7, "THROTTLED", 8, "ROOM_UNAVAILABLE", 9));
     }
 
     /** An enum that breaks the rule, to show the table refuses it. */
