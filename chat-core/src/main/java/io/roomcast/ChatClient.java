@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -281,7 +280,7 @@ public final class ChatClient implements Closeable {
          */
         public Builder server(InetSocketAddress address) {
             Objects.requireNonNull(address, "server");
-            this.servers = List.of(checkedAddress(address, "server"));
+            this.servers = List.of(Arguments.serverAddress(address, "server"));
             return this;
         }
 
@@ -313,31 +312,8 @@ public final class ChatClient implements Closeable {
          *                                  gives the index)
          */
         public Builder servers(List<InetSocketAddress> addresses) {
-            Objects.requireNonNull(addresses, "servers");
-            if (addresses.isEmpty()) {
-                throw new IllegalArgumentException("servers: at least one address is required");
-            }
-            List<InetSocketAddress> checked = new ArrayList<>(addresses.size());
-            for (int i = 0; i < addresses.size(); i++) {
-                String what = "servers[" + i + "]";
-                InetSocketAddress address = Objects.requireNonNull(addresses.get(i), what);
-                if (checked.contains(address)) {
-                    throw new IllegalArgumentException(what + ": " + address + " is listed twice");
-                }
-                checked.add(checkedAddress(address, what));
-            }
-            this.servers = List.copyOf(checked);
+            this.servers = Arguments.serverAddresses(addresses, "servers");
             return this;
-        }
-
-        private static InetSocketAddress checkedAddress(InetSocketAddress address, String what) {
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException(what + ": address " + address + " is unresolved");
-            }
-            if (address.getPort() == 0) {
-                throw new IllegalArgumentException(what + ": port 0 cannot be connected to");
-            }
-            return address;
         }
 
         /**

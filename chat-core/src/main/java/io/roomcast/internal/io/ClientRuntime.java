@@ -357,6 +357,8 @@ public final class ClientRuntime<E extends ClientEventSink> {
         public void reconnected(boolean nothingMissed) {
             members = snapshot(engine.members());
             server = engine.server();
+            roomName = engine.roomName(); // another room's, if a server that did not know the session took the client
+            maxMessageBytes = engine.maxMessageBytes();
             events.reconnected(nothingMissed);
         }
 

@@ -57,6 +57,8 @@ public final class ClientEngine implements DatagramEngine {
     private final ServerRotation servers;
     /** The address whose WELCOME the session's connection came from (null before joining). */
     private InetSocketAddress sessionServer;
+    /** The room's name, from the last WELCOME that started or restarted the session (null before). */
+    private String roomName;
 
     /**
      * A client engine that does its SRP work on its own thread ({@link Offload#INLINE}); call
@@ -111,9 +113,18 @@ public final class ClientEngine implements DatagramEngine {
         }
         this.nowNanos = nowNanos;
         servers.joinStarts(nowNanos, config.connectTimeoutNanos());
-        handshake = new ClientHandshake(config.at(servers.current(), servers.joinShareNanos(nowNanos)), random,
-                nowNanos, resume, offload);
+        handshake = joinAttempt(resume);
         state = State.HANDSHAKE;
+    }
+
+    /** The room's name as the last WELCOME gave it (another room's after a {@link ClientSession#restart}); null before. */
+    public String roomName() {
+        return roomName;
+    }
+
+    /** The room's limit on a message, in bytes of UTF-8, as the last WELCOME gave it; 0 before. */
+    public int maxMessageBytes() {
+        return session.window == null ? 0 : session.window.maxMessageBytes();
     }
 
     /**
@@ -387,6 +398,7 @@ public final class ClientEngine implements DatagramEngine {
             session.restart(now, handshake, welcome, "the server " + servers.current() + " that took the client"
                     + " back did not know its session: the message may or may not have reached the room");
             sessionServer = servers.current();
+            roomName = welcome.roomName();
             state = State.JOINED;
             reconnection = null;
             log.debug("admitted afresh by {}, which did not know the session", sessionServer);
@@ -436,12 +448,15 @@ public final class ClientEngine implements DatagramEngine {
     /** Over: the handshake's keys, which the connection uses too, are wiped (nothing is sealed once FINISHED). */
     private void discardKeys() {
         if (handshake != null) {
-            handshake.end(); // SRP work still out for it comes back to nothing
-            if (handshake.keys() != null) {
-                handshake.keys().destroy();
-            }
+            handshake.discard(); // SRP work still out for it comes back to nothing
         }
         session.credential.wipe();
+    }
+
+    /** A handshake to the current address, for its share of the connect timeout. */
+    private ClientHandshake joinAttempt(ResumeTicket resume) {
+        return new ClientHandshake(config.at(servers.current(), servers.joinShareNanos(nowNanos)), random, nowNanos,
+                resume, offload);
     }
 
     /** Where the handshake's outcome goes. */
@@ -454,6 +469,7 @@ public final class ClientEngine implements DatagramEngine {
             }
             session.join(now, handshake, welcome);
             sessionServer = servers.current();
+            roomName = welcome.roomName();
             state = State.JOINED;
             sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
             session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
@@ -478,12 +494,8 @@ public final class ClientEngine implements DatagramEngine {
                 return;
             }
             log.debug("could not join through the previous address ({}): trying {}", detail, servers.current());
-            handshake.end(); // SRP work still out for it comes back to nothing
-            if (handshake.keys() != null) {
-                handshake.keys().destroy();
-            }
-            handshake = new ClientHandshake(config.at(servers.current(), servers.joinShareNanos(nowNanos)), random,
-                    nowNanos, null, offload);
+            handshake.discard(); // SRP work still out for it comes back to nothing
+            handshake = joinAttempt(null);
         }
     }
 }

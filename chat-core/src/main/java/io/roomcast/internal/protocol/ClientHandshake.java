@@ -345,6 +345,14 @@ final class ClientHandshake {
         ended = true;
     }
 
+    /** {@link #end} and wipe the keys, if any: the handshake failed or was given up, and nothing uses them. */
+    void discard() {
+        end();
+        if (keys != null) {
+            keys.destroy();
+        }
+    }
+
     /** {@code true} while the CHALLENGE's SRP work is out: for tests. */
     boolean responding() {
         return responding;

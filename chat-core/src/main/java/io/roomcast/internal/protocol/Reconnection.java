@@ -101,10 +101,7 @@ final class Reconnection {
      * for the reason returned.
      */
     CloseReason attemptFailed(long now, ClientHandshake attempt, ClientEventSink.ConnectFailure failure, String detail) {
-        attempt.end(); // SRP work still out for it comes back to nothing
-        if (attempt.keys() != null) {
-            attempt.keys().destroy();
-        }
+        attempt.discard(); // SRP work still out for it comes back to nothing
         switch (failure) {
             case TIMED_OUT, UNREACHABLE, REFUSED, ROOM_UNAVAILABLE -> {
                 if (attempt.refusedForGood()) { // another protocol version: retrying would not help

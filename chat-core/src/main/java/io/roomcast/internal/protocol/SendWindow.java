@@ -41,6 +41,7 @@ final class SendWindow {
         }
     }
 
+    private final int maxMessageBytes;
     private final long bytesBudget;
     private final TreeMap<Long, Outgoing> unconfirmed = new TreeMap<>();
     private final ResendQueue retransmit = new ResendQueue();
@@ -52,7 +53,13 @@ final class SendWindow {
 
     /** @param maxMessageBytes the room's limit, which sets the budget of bytes in flight */
     SendWindow(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.bytesBudget = ProtocolLimits.unconfirmedBudget(maxMessageBytes);
+    }
+
+    /** The room's limit on a message this window was made for. */
+    int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /** Queues a message for the room; returns its id. */
