@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code roomcast client}: joins a room. Whatever is not given is asked for, in the classroom
- * chatroom's order: server address, password (without echo, and only at a terminal: see
+ * chatroom's order: server address (or several of one room's cluster, separated by commas:
+ * {@link ServerAddresses}), password (without echo, and only at a terminal: see
  * {@link Passwords}), username. On joining it shows the
  * room's recent messages between {@link EventFormat#EARLIER} and {@link EventFormat#NOW}. Lines
  * typed are sent; {@code /msg NAME TEXT} sends privately, {@code /who}, {@code /help},
