@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.internal.crypto.SrpGroup;
 import io.roomcast.internal.crypto.SrpVerifier;
+import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.ErrorCode;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -167,6 +168,28 @@ class FailoverSimulationTest {
         assertThat(after).as("the new member's message ids start again").isEqualTo(1);
         assertThat(room.runUntil(() -> ega.messages.stream().anyMatch(m -> m.text().equals("hello other room")),
                 10 * SECOND)).isTrue();
+    }
+
+    @Test
+    void theSessionsOwnServerAdmittingTheClientAfreshStillEndsIt() {
+        SimulatedRoom room = SimulatedRoom.builder(41).build(); // no resume window: the session is not held
+        StandInServer down = StandInServer.silent();
+        room.network().attach(DOWN, down);
+        ClientEngine joan = joan(room, List.of(ROOM, DOWN), 60 * SECOND);
+        RecordingClientSink sink = room.sink("joan");
+        assertThat(room.runUntil(sink::joined, 20 * SECOND)).isTrue();
+
+        silence(room, ROOM);
+        assertThat(room.runUntil(() -> sink.log.contains("reconnecting TIMED_OUT"), 2 * IDLE)).isTrue();
+        room.network().heal(ROOM, JOAN_AT);
+        room.network().heal(JOAN_AT, ROOM);
+        assertThat(room.runUntil(() -> sink.disconnected != null, 60 * SECOND)).as(sink.log.toString()).isTrue();
+
+        assertThat(down.hellos).as("the address after the lost one first").isNotEmpty();
+        assertThat(sink.disconnected).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(sink.log).doesNotContain("reconnected false");
+        assertThat(joan.server()).isEqualTo(ROOM);
+        assertThat(room.runUntil(() -> room.server().memberNames().isEmpty(), 10 * SECOND)).isTrue();
     }
 
     @Test
