@@ -55,10 +55,6 @@ public final class ClientEngine implements DatagramEngine {
     private Reconnection reconnection;
     /** The addresses of the room and the one in use. */
     private final ServerRotation servers;
-    /** The address whose WELCOME the session's connection came from (null before joining). */
-    private InetSocketAddress sessionServer;
-    /** The room's name, from the last WELCOME that started or restarted the session (null before). */
-    private String roomName;
 
     /**
      * A client engine that does its SRP work on its own thread ({@link Offload#INLINE}); call
@@ -119,7 +115,7 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The room's name as the last WELCOME gave it (another room's after a {@link ClientSession#restart}); null before. */
     public String roomName() {
-        return roomName;
+        return session.roomName;
     }
 
     /** The room's limit on a message, in bytes of UTF-8, as the last WELCOME gave it; 0 before. */
@@ -393,15 +389,14 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The server took the resume: a new connection carries on the session ({@link ClientSession#resume}). */
     private void resumed(long now, ClientHandshake.Welcome welcome) {
-        if (!welcome.resumed() && !servers.current().equals(sessionServer)) {
+        if (!welcome.resumed() && !servers.atSessionServer()) {
             // another server, which does not know the session: the client stays in its room, with a gap
             session.restart(now, handshake, welcome, "the server " + servers.current() + " that took the client"
                     + " back did not know its session: the message may or may not have reached the room");
-            sessionServer = servers.current();
-            roomName = welcome.roomName();
+            servers.sessionHere();
             state = State.JOINED;
             reconnection = null;
-            log.debug("admitted afresh by {}, which did not know the session", sessionServer);
+            log.debug("admitted afresh by {}, which did not know the session", servers.current());
             session.events.start(delivery.roomOrder); // the sink hears reconnected(false) after the history
             return;
         }
@@ -414,7 +409,7 @@ public final class ClientEngine implements DatagramEngine {
             return;
         }
         boolean nothingMissed = session.resume(now, handshake, welcome);
-        sessionServer = servers.current();
+        servers.sessionHere();
         state = State.JOINED;
         reconnection = null;
         log.debug("resumed ({})", nothingMissed ? "nothing missed" : "history instead of what was missed");
@@ -468,8 +463,7 @@ public final class ClientEngine implements DatagramEngine {
                 return;
             }
             session.join(now, handshake, welcome);
-            sessionServer = servers.current();
-            roomName = welcome.roomName();
+            servers.sessionHere();
             state = State.JOINED;
             sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
             session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty

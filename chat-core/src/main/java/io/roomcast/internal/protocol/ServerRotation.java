@@ -17,6 +17,8 @@ import java.util.List;
 final class ServerRotation {
     private final List<InetSocketAddress> addresses;
     private int current;
+    /** The index of the address the session's connection came from, or -1 before joining. */
+    private int session = -1;
     /** Joining: when the connect timeout is over. */
     private long joinDeadlineNanos;
     /** Joining: what each address tried so far answered, for the message if none admits the client. */
@@ -31,6 +33,16 @@ final class ServerRotation {
     /** The address in use: the one being joined or resumed through, or the one the client is on. */
     InetSocketAddress current() {
         return addresses.get(current);
+    }
+
+    /** The current address's WELCOME started or resumed the session. */
+    void sessionHere() {
+        session = current;
+    }
+
+    /** {@code true} if the current address is the one the session's connection came from. */
+    boolean atSessionServer() {
+        return session == current;
     }
 
     /** {@code true} if the client has more than one address. */
