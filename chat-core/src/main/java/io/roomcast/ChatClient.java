@@ -441,7 +441,8 @@ public final class ChatClient implements Closeable {
          * ({@link LeaveReason#BANNED} if banned meanwhile, else {@link LeaveReason#TIMED_OUT}). A
          * room that is full when the client comes back is asked again, with the same pauses, until
          * this time is over (the server holds the session meanwhile); so is a busy server. A room
-         * that has closed does not answer: the client tries until this time is over. Default:
+         * that has closed does not answer: the client tries until this time is over. With several
+         * {@link #servers}, each attempt goes to the next address (see there). Default:
          * {@link ChatClient#DEFAULT_RECONNECT}.
          *
          * @param giveUpAfter zero or a positive duration; {@link Duration#ZERO} never reconnects

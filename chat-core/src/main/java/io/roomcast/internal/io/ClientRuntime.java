@@ -107,7 +107,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
         Offload srp = own ? Offload.INLINE : new PooledOffload(SharedClientThreads.srp(), commands);
         try {
             this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom(), srp);
-            this.endpoint = loop.attach(channel, new FollowingChannel(engine, channel, server), commands,
+            this.endpoint = loop.attach(channel, new FollowingChannel(engine, engine::server, channel, server), commands,
                     this::endpointFailed);
         } catch (IOException | RuntimeException e) {
             commands.discard();

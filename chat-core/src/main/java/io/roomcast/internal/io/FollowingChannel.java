@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,18 @@ final class FollowingChannel implements DatagramEngine {
 
     private final DatagramEngine engine;
     private final DatagramChannel channel;
+    /** The address the engine talks to now. */
+    private final Supplier<InetSocketAddress> target;
     private InetSocketAddress connectedTo;
 
-    /** @param connectedTo the address {@code channel} is connected to */
-    FollowingChannel(DatagramEngine engine, DatagramChannel channel, InetSocketAddress connectedTo) {
+    /**
+     * @param target      the address the engine talks to now
+     * @param connectedTo the address {@code channel} is connected to
+     */
+    FollowingChannel(DatagramEngine engine, Supplier<InetSocketAddress> target, DatagramChannel channel,
+                     InetSocketAddress connectedTo) {
         this.engine = engine;
+        this.target = target;
         this.channel = channel;
         this.connectedTo = connectedTo;
     }
@@ -41,9 +49,16 @@ final class FollowingChannel implements DatagramEngine {
         engine.handleTimeout(nowNanos);
     }
 
+    /**
+     * Passed on only while the engine still talks to the address the channel is connected to: a
+     * report about the previous address, arriving after the engine moved on (before its first
+     * datagram to the next one), is not about the next one.
+     */
     @Override
     public void handleUnreachable(long nowNanos) {
-        engine.handleUnreachable(nowNanos);
+        if (connectedTo.equals(target.get())) {
+            engine.handleUnreachable(nowNanos);
+        }
     }
 
     @Override
