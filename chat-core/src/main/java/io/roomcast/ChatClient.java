@@ -297,11 +297,13 @@ public final class ChatClient implements Closeable {
          * attempts and within the same reconnect time as with one server; an address that does not
          * answer, is unreachable or says the room is unavailable there just lets the next attempt go
          * to the next address. A server of the same cluster resumes the session as the lost one
-         * would. One that does not know the session (another room, or it let the session go) admits
-         * the client as a new member: the client stays there, as after a resume with a gap
-         * ({@link ChatClientListener#onHistory}, then {@code onReconnected(false)}), and every message
-         * not yet confirmed fails with a {@link ChatException}, as whether the room had it is unknown.
-         * (A client with one server ends instead, {@link LeaveReason#TIMED_OUT}.)
+         * would. Another server than the lost one that does not know the session (one of another
+         * room, or a cluster that let the session go) admits the client as a new member: the client
+         * stays there, as after a resume with a gap ({@link ChatClientListener#onHistory}, then
+         * {@code onReconnected(false)}), and every message not yet confirmed fails with a
+         * {@link ChatException}, as whether the room had it is unknown. The lost server itself
+         * admitting it afresh means the session lapsed: the client ends {@link LeaveReason#TIMED_OUT},
+         * as a client of one server does.
          *
          * @param addresses resolved addresses with ports from 1 to 65535, none twice, in the order to
          *                  try them; the list is copied
