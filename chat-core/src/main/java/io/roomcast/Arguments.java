@@ -1,7 +1,10 @@
 package io.roomcast;
 
 import io.roomcast.internal.io.TextRules;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +16,36 @@ import java.util.Objects;
  */
 final class Arguments {
     private Arguments() {
+    }
+
+    /** {@code address}, if it is resolved and its port is not 0. */
+    static InetSocketAddress serverAddress(InetSocketAddress address, String name) {
+        Objects.requireNonNull(address, name);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException(name + ": address " + address + " is unresolved");
+        }
+        if (address.getPort() == 0) {
+            throw new IllegalArgumentException(name + ": port 0 cannot be connected to");
+        }
+        return address;
+    }
+
+    /** An immutable copy of {@code addresses}: not empty, each a {@link #serverAddress}, none twice ({@code name[i]} names one). */
+    static List<InetSocketAddress> serverAddresses(List<InetSocketAddress> addresses, String name) {
+        Objects.requireNonNull(addresses, name);
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException(name + ": at least one address is required");
+        }
+        List<InetSocketAddress> checked = new ArrayList<>(addresses.size());
+        for (int i = 0; i < addresses.size(); i++) {
+            String each = name + "[" + i + "]";
+            InetSocketAddress address = serverAddress(addresses.get(i), each);
+            if (checked.contains(address)) {
+                throw new IllegalArgumentException(each + ": " + address + " is listed twice");
+            }
+            checked.add(address);
+        }
+        return List.copyOf(checked);
     }
 
     /** {@code value}, if it is positive, at most {@link ChatServer#LONGEST_DURATION}. */

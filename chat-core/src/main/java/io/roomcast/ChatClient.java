@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,11 @@ import java.util.concurrent.Executor;
  * see {@link Builder#reconnect}) → closing ({@link #close()}) → closed. A client connects at most
  * once; to join again, build a new one. A client that failed to connect is closed. Its
  * configuration is immutable.
+ *
+ * <p>Servers: a room served by a cluster can be reached through any of its servers. A client given
+ * several ({@link Builder#servers}) joins through the first that admits it, and after an outage
+ * resumes through the others in turn (see {@link Builder#servers}); {@link #server()} says which it
+ * is on.
  *
  * <p>Threading: all methods are thread-safe. By default the clients of a process share a few
  * daemon threads ({@code roomcast-shared-<n>-io}, {@code -callbacks}, {@code -futures}, {@code -srp};
@@ -81,12 +87,25 @@ public final class ChatClient implements Closeable {
      * re-sent until answered; a server too busy to take another join is asked again, with growing
      * waits, until the connect timeout.
      *
+     * <p>With several servers ({@link Builder#servers}) it tries them once each, in the given order,
+     * and joins through the first that admits the client. The connect timeout is for all of them
+     * together: each address gets an equal share of what is left of it when its turn comes (the
+     * last one all that is left), so with three addresses and the default of 10 seconds the first
+     * has about 3.3 seconds. The next address is tried at once when one does not answer within its
+     * share, nothing listens there, it stays busy for its share or it says the room is unavailable
+     * there ({@link RoomUnavailableException}); any other refusal (password, username, ban, room
+     * full) is the room's answer and is thrown at once. When no address admits the client, the
+     * exception's message names each address and what became of it.
+     *
      * @throws AuthenticationException   if the server refused the password, or could not prove
      *                                   that it knows it (not the room you meant)
      * @throws UsernameTakenException    if another member has the username (ignoring case), or the
      *                                   server holds it for a member that may resume its session
      * @throws InvalidUsernameException  if the server's username rule refuses it
      * @throws BannedException           if the host banned this username or this client's address
+     * @throws RoomUnavailableException  if the server is cut off from most of its cluster and cannot
+     *                                   admit anyone now; with several servers, if no address admitted
+     *                                   the client and at least one said this
      * @throws ChatException             if the server did not answer within the connect timeout,
      *                                   nothing listens at its address, it refused for another
      *                                   reason (room full), it stayed busy for the connect timeout
@@ -180,6 +199,18 @@ public final class ChatClient implements Closeable {
     }
 
     /**
+     * The address of the server this client is in the room through: the one that admitted it, or
+     * the one it last resumed its session on ({@link Builder#servers}). While reconnecting it is still
+     * the one that was lost, until an attempt succeeds. Before {@link #connect()} and while joining,
+     * the first address given; after a failed connect, the last one tried.
+     *
+     * @return the address, never null
+     */
+    public InetSocketAddress server() {
+        return life.server();
+    }
+
+    /**
      * The name of the room this client joined.
      *
      * @return the room name, or {@code null} before joining
@@ -224,7 +255,7 @@ public final class ChatClient implements Closeable {
      * longer than {@link ChatClient#LONGEST_DURATION} are taken as that long.
      */
     public static final class Builder {
-        private InetSocketAddress server;
+        private List<InetSocketAddress> servers;
         private String username;
         private String password = "";
         private ChatClientListener listener = new ChatClientListener() {
@@ -239,7 +270,8 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * The server's address. Required.
+         * The server's address. This or {@link #servers} is required; whichever is called last
+         * decides (this replaces a list given before with this one address).
          *
          * @param address a resolved address with a port from 1 to 65535
          * @return this builder
@@ -248,18 +280,47 @@ public final class ChatClient implements Closeable {
          */
         public Builder server(InetSocketAddress address) {
             Objects.requireNonNull(address, "server");
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException("server: address " + address + " is unresolved");
-            }
-            if (address.getPort() == 0) {
-                throw new IllegalArgumentException("server: port 0 cannot be connected to");
-            }
-            this.server = address;
+            this.servers = List.of(Arguments.serverAddress(address, "server"));
             return this;
         }
 
         /**
-         * The server's address, from a host name or IP literal and a port.
+         * The addresses of several servers of one room (the nodes of a cluster), for joining and for
+         * coming back after an outage through another when one fails. This or {@link #server} is
+         * required; whichever is called last decides (this replaces an address given before). One
+         * address is the same as {@link #server}.
+         *
+         * <p>{@link ChatClient#connect()} tries them in this order, once each, sharing the connect
+         * timeout among them, and joins through the first that admits the client (see there).
+         * After an outage ({@link #reconnect}) each resume attempt goes to the next address, round
+         * robin, starting with the one after the address that was lost, with the same pauses between
+         * attempts and within the same reconnect time as with one server; an address that does not
+         * answer, is unreachable or says the room is unavailable there just lets the next attempt go
+         * to the next address. A server of the same cluster resumes the session as the lost one
+         * would. Another server than the lost one that does not know the session (one of another
+         * room, or a cluster that let the session go) admits the client as a new member: the client
+         * stays there, as after a resume with a gap ({@link ChatClientListener#onHistory}, then
+         * {@code onReconnected(false)}), and every message not yet confirmed fails with a
+         * {@link ChatException}, as whether the room had it is unknown. The lost server itself
+         * admitting it afresh means the session lapsed: the client ends {@link LeaveReason#TIMED_OUT},
+         * as a client of one server does.
+         *
+         * @param addresses resolved addresses with ports from 1 to 65535, none twice, in the order to
+         *                  try them; the list is copied
+         * @return this builder
+         * @throws IllegalArgumentException if the list is empty, or an address is unresolved, has port
+         *                                  0 or is listed twice; the message names it and its index
+         * @throws NullPointerException     if the list or one of its addresses is null (the message
+         *                                  gives the index)
+         */
+        public Builder servers(List<InetSocketAddress> addresses) {
+            this.servers = Arguments.serverAddresses(addresses, "servers");
+            return this;
+        }
+
+        /**
+         * The server's address, from a host name or IP literal and a port. As
+         * {@link #server(InetSocketAddress)}: this or {@link #servers} is required, the last call decides.
          *
          * @param host a host name or IP literal
          * @param port 1 to 65535
@@ -337,8 +398,9 @@ public final class ChatClient implements Closeable {
         }
 
         /**
-         * How long {@link ChatClient#connect()} tries before it fails. Default:
-         * {@link ChatClient#DEFAULT_CONNECT_TIMEOUT}.
+         * How long {@link ChatClient#connect()} tries before it fails: with several
+         * {@link #servers}, all of them together (each gets a share, see {@link ChatClient#connect()}).
+         * Default: {@link ChatClient#DEFAULT_CONNECT_TIMEOUT}.
          *
          * @param timeout a positive duration; at most {@link ChatClient#LONGEST_DURATION} (longer is taken as that)
          * @return this builder
@@ -381,7 +443,8 @@ public final class ChatClient implements Closeable {
          * ({@link LeaveReason#BANNED} if banned meanwhile, else {@link LeaveReason#TIMED_OUT}). A
          * room that is full when the client comes back is asked again, with the same pauses, until
          * this time is over (the server holds the session meanwhile); so is a busy server. A room
-         * that has closed does not answer: the client tries until this time is over. Default:
+         * that has closed does not answer: the client tries until this time is over. With several
+         * {@link #servers}, each attempt goes to the next address (see there). Default:
          * {@link ChatClient#DEFAULT_RECONNECT}.
          *
          * @param giveUpAfter zero or a positive duration; {@link Duration#ZERO} never reconnects
@@ -429,13 +492,14 @@ public final class ChatClient implements Closeable {
          * @throws IllegalStateException if the server address or the username is missing
          */
         public ChatClient build() {
-            if (server == null) {
-                throw new IllegalStateException("server: the server's address is required; call server(...)");
+            if (servers == null) {
+                throw new IllegalStateException("server: the server's address is required; call server(...)"
+                        + " or servers(...)");
             }
             if (username == null) {
                 throw new IllegalStateException("username: a username is required; call username(...)");
             }
-            return new ChatClient(new ClientSettings(server, username, password, connectTimeout, idleTimeout,
+            return new ChatClient(new ClientSettings(servers, username, password, connectTimeout, idleTimeout,
                     callbackExecutor, reconnect, dedicatedThreads), listener);
         }
     }

@@ -141,6 +141,14 @@ public interface ChatClientListener {
      * noticed the outage, private messages to this client are refused
      * ({@link RefusalReason#NO_SUCH_MEMBER}) until it is back.
      *
+     * <p>One exception, for a client given several servers ({@link ChatClient.Builder#servers}): if
+     * another server than the one it lost took it back without knowing its session (a server of
+     * another room, or of a cluster that had let the session go), the client is in that server's
+     * room as a new member. This comes
+     * with {@code false}, right after that room's {@link #onHistory}; the members are that room's,
+     * and every message not confirmed before it failed with a {@link ChatException} (whether the
+     * room had it is unknown) instead of being sent again.
+     *
      * @param nothingMissed {@code true} if no room event was lost to the outage
      */
     default void onReconnected(boolean nothingMissed) {

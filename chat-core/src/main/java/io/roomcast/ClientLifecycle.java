@@ -4,6 +4,7 @@ import io.roomcast.internal.io.ClientRuntime;
 import io.roomcast.internal.io.ClientSettings;
 import io.roomcast.internal.io.TextRules;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,8 +47,8 @@ final class ClientLifecycle {
                         : "connect() was already called");
             }
             try {
-                runtime = ClientRuntime.connect(settings, callbacks -> new ClientListenerBridge(settings.server(),
-                        settings.username(), settings.connectTimeout(), listener, callbacks));
+                runtime = ClientRuntime.connect(settings, callbacks -> new ClientListenerBridge(settings.servers(),
+                        this::server, settings.username(), settings.connectTimeout(), listener, callbacks));
             } catch (IOException | RuntimeException e) {
                 state = State.CLOSED;
                 throw e;
@@ -60,7 +61,7 @@ final class ClientLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
-            throw new ChatException("interrupted while joining the room at " + settings.server(), e);
+            throw new ChatException("interrupted while joining the room at " + server(), e);
         } catch (ChatException e) {
             close();
             throw e;
@@ -71,7 +72,13 @@ final class ClientLifecycle {
                 state = State.JOINED;
             }
         }
-        log.debug("{} joined room '{}' at {}", settings.username(), roomName(), settings.server());
+        log.debug("{} joined room '{}' at {}", settings.username(), roomName(), server());
+    }
+
+    /** {@link ChatClient#server()}. */
+    InetSocketAddress server() {
+        ClientRuntime<ClientListenerBridge> started = runtime;
+        return started == null ? settings.servers().get(0) : started.server();
     }
 
     /** {@link ChatClient#send}. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Turns a client engine's events into what the public API promises: {@link ChatClientListener}
@@ -46,7 +47,10 @@ final class ClientListenerBridge implements ClientEventSink {
     private record PendingPrivate(String recipient, CompletableFuture<PrivateMessage> future) {
     }
 
-    private final InetSocketAddress server;
+    /** The server the client is on or joining through (the last tried, once the join failed). */
+    private final Supplier<InetSocketAddress> server;
+    /** Whether the client has several servers: a failed join then names each. */
+    private final boolean severalServers;
     private final String username;
     private final Duration connectTimeout;
     private final ChatClientListener listener;
@@ -57,9 +61,14 @@ final class ClientListenerBridge implements ClientEventSink {
     private final CountDownLatch connectDone = new CountDownLatch(1);
     private volatile Failure connectFailure; // written on the I/O thread before connectDone opens
 
-    ClientListenerBridge(InetSocketAddress server, String username, Duration connectTimeout,
-                         ChatClientListener listener, ClientRuntime.Callbacks callbacks) {
+    /**
+     * @param servers every address of the room the client was given
+     * @param server  the one it is on, joining through, or last tried
+     */
+    ClientListenerBridge(List<InetSocketAddress> servers, Supplier<InetSocketAddress> server, String username,
+                         Duration connectTimeout, ChatClientListener listener, ClientRuntime.Callbacks callbacks) {
         this.server = server;
+        this.severalServers = servers.size() > 1;
         this.username = username;
         this.connectTimeout = connectTimeout;
         this.listener = listener;
@@ -76,13 +85,14 @@ final class ClientListenerBridge implements ClientEventSink {
      */
     void awaitJoin() throws ChatException, InterruptedException {
         if (!connectDone.await(connectTimeout.plus(CONNECT_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
-            connectFailure = new Failure(ConnectFailure.TIMED_OUT, "no answer from " + server + " within "
+            connectFailure = new Failure(ConnectFailure.TIMED_OUT, "no answer from " + server.get() + " within "
                     + connectTimeout.toMillis() + " ms");
         }
         Failure failure = connectFailure;
         if (failure == null) {
             return;
         }
+        InetSocketAddress server = this.server.get();
         throw switch (failure.reason()) {
             case BAD_PASSWORD -> new AuthenticationException("wrong password for the room at " + server);
             case SERVER_NOT_AUTHENTIC -> new AuthenticationException(failure.detail() + " (" + server + ")");
@@ -90,9 +100,14 @@ final class ClientListenerBridge implements ClientEventSink {
             case INVALID_USERNAME -> new InvalidUsernameException(failure.detail());
             case BANNED -> new BannedException("the room at " + server + " refuses '" + username + "': "
                     + failure.detail());
-            case REFUSED -> new ChatException("the server at " + server + " refused to admit '" + username + "': "
-                    + failure.detail());
-            case TIMED_OUT -> new ChatException(failure.detail() + ": is a Roomcast server running there?");
+            case ROOM_UNAVAILABLE -> new RoomUnavailableException(severalServers
+                    ? "the room is unavailable: " + failure.detail()
+                    : "the room is unavailable at " + server + " (that server is cut off from most of its cluster): "
+                            + failure.detail());
+            case REFUSED -> new ChatException(severalServers ? "'" + username + "' could not join: " + failure.detail()
+                    : "the server at " + server + " refused to admit '" + username + "': " + failure.detail());
+            case TIMED_OUT -> new ChatException(failure.detail() + (severalServers
+                    ? ": are Roomcast servers running there?" : ": is a Roomcast server running there?"));
             case UNREACHABLE -> new ChatException(failure.detail());
             case CLOSED -> new ChatException("the client was closed while joining the room at " + server);
         };
@@ -194,6 +209,20 @@ final class ClientListenerBridge implements ClientEventSink {
                     : refusal(code, "the server refused the private message to '" + pending.recipient() + "': "
                             + detail, detail);
             futures.execute(() -> pending.future().completeExceptionally(failure));
+        }
+    }
+
+    @Override
+    public void sendLost(long messageId, String detail) {
+        CompletableFuture<?> future = pendingSends.remove(messageId);
+        if (future == null) {
+            PendingPrivate pending = pendingPrivates.remove(messageId);
+            future = pending == null ? null : pending.future();
+        }
+        if (future != null) {
+            CompletableFuture<?> lost = future;
+            ChatException failure = new ChatException(detail);
+            futures.execute(() -> lost.completeExceptionally(failure));
         }
     }
 

@@ -15,8 +15,10 @@ public enum RefusalReason {
     /** A private message named a recipient that is not in the room. */
     NO_SUCH_MEMBER,
     /**
-     * The server is cut off from the majority of its cluster and cannot order anything: the message
-     * was not accepted. Send it again later, or through another server of the cluster.
+     * The room is unavailable on the server this client is connected to: the server is in a
+     * minority partition of its cluster and cannot order anything. The message was not accepted
+     * (nobody received it); send it again later, or through another server of the cluster. Only a
+     * server of a cluster refuses for this reason.
      */
     ROOM_UNAVAILABLE
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code roomcast client}: joins a room. Whatever is not given is asked for, in the classroom
- * chatroom's order: server address, password (without echo, and only at a terminal: see
+ * chatroom's order: server address (or several of one room's cluster, separated by commas:
+ * {@link ServerAddresses}), password (without echo, and only at a terminal: see
  * {@link Passwords}), username. On joining it shows the
  * room's recent messages between {@link EventFormat#EARLIER} and {@link EventFormat#NOW}. Lines
  * typed are sent; {@code /msg NAME TEXT} sends privately, {@code /who}, {@code /help},
@@ -50,7 +51,9 @@ final class ClientCommand implements Callable<Integer> {
     /** Before a line typed while reconnecting, once the room has confirmed it. */
     static final String SENT = "-- sent: ";
 
-    @Option(names = "--server", description = "HOST:PORT of the room (default: " + DEFAULT_SERVER + ").")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]", description = "The room's server, or"
+            + " several servers of one room's cluster separated by commas, tried in that order (default: "
+            + DEFAULT_SERVER + ").")
     String server;
 
     @Option(names = "--username", description = "Your name in the room.")
@@ -69,8 +72,8 @@ final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (ChatConsole console = ChatConsole.open(io)) {
-            InetSocketAddress address = serverAddress(console);
-            if (address == null) {
+            List<InetSocketAddress> addresses = serverAddresses(console);
+            if (addresses == null) {
                 return server == null ? 1 : 2;
             }
             String password;
@@ -93,7 +96,7 @@ final class ClientCommand implements Callable<Integer> {
                 ClientScreen screen = new ClientScreen(console, format);
                 ChatClient client;
                 try {
-                    client = ChatClient.builder().server(address).username(name).password(password)
+                    client = ChatClient.builder().servers(addresses).username(name).password(password)
                             .listener(screen).build();
                 } catch (IllegalArgumentException e) {
                     console.print("Invalid username: " + TerminalText.escape(e.getMessage().replaceFirst("^username: ", "")));
@@ -134,15 +137,12 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    private InetSocketAddress serverAddress(ChatConsole console) throws IOException {
+    /** The servers' addresses ({@link ServerAddresses}): from {@code --server}, else asked for; null if none. */
+    private List<InetSocketAddress> serverAddresses(ChatConsole console) throws IOException {
         String text = server != null ? server : console.ask("Server address", DEFAULT_SERVER);
         while (text != null) {
-            int colon = text.lastIndexOf(':');
             try {
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("a server address is HOST:PORT, such as " + DEFAULT_SERVER);
-                }
-                return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+                return ServerAddresses.parse(text);
             } catch (IllegalArgumentException e) {
                 console.print("Not a server address: " + TerminalText.escape(e.getMessage()));
                 if (server != null) {

@@ -8,7 +8,8 @@ import java.util.concurrent.CompletionException;
 /**
  * Why a message did not reach the room, in words, for the client's screen:
  * {@code !! not sent: you are muted for another 4 min 50 s}, {@code !! not sent: 'nobody' is not
- * in the room}, {@code !! not sent: too fast — ...}. The server's part of a refusal is escaped: a
+ * in the room}, {@code !! not sent: too fast — ...}, {@code !! not sent: the room is unavailable on
+ * this server ...}. The server's part of a refusal is escaped: a
  * server is not trusted to write to the terminal.
  */
 final class RefusalText {
@@ -31,6 +32,8 @@ final class RefusalText {
                 case NO_SUCH_MEMBER -> "'" + escape(recipient) + "' is not in the room";
                 case RATE_LIMITED -> "too fast — " + detail;
                 case TOO_LARGE -> "too long — " + detail;
+                case ROOM_UNAVAILABLE -> "the room is unavailable on this server (cut off from most of its cluster)"
+                        + " — send it again later";
             };
         }
         if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {

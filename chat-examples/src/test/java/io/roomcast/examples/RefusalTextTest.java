@@ -30,6 +30,10 @@ class RefusalTextTest {
         assertThat(RefusalText.of(new MessageRefusedException(RefusalReason.TOO_LARGE,
                 "the server refused the message: message is 20000 bytes", "message is 20000 bytes"), null))
                 .isEqualTo("!! not sent: too long — message is 20000 bytes");
+        assertThat(RefusalText.of(new MessageRefusedException(RefusalReason.ROOM_UNAVAILABLE,
+                "the server refused the message: no quorum\u001b[2J", "no quorum\u001b[2J"), null))
+                .isEqualTo("!! not sent: the room is unavailable on this server (cut off from most of its cluster)"
+                        + " — send it again later");
     }
 
     @Test

@@ -72,7 +72,8 @@ public final class ClientRuntime<E extends ClientEventSink> {
     private final CommandQueue commands;
     private final ClientEngine engine;
     private final Endpoint endpoint;
-    private final InetSocketAddress server;
+    /** The address the client is on (or joining through, or lost): updated on the I/O thread at each change the sink hears of. */
+    private volatile InetSocketAddress server;
     private final AtomicBoolean endReported = new AtomicBoolean();
     /** Whether {@link #close} has begun: a failure of the endpoint after that is close's to report. */
     private volatile boolean closing;
@@ -89,9 +90,10 @@ public final class ClientRuntime<E extends ClientEventSink> {
     private ClientRuntime(ClientSettings settings, DatagramChannel channel, Function<Callbacks, E> events)
             throws IOException {
         String name = "roomcast-client-" + settings.username();
-        this.server = settings.server();
-        ClientConfig config = new ClientConfig(settings.server(), settings.username(), settings.password(), GROUP,
-                settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos(), settings.reconnect().toNanos());
+        this.server = settings.servers().get(0);
+        ClientConfig config = new ClientConfig(server, settings.username(), settings.password(), GROUP,
+                settings.connectTimeout().toNanos(), settings.idleTimeout().toNanos(), settings.reconnect().toNanos(),
+                settings.servers());
         boolean own = settings.dedicatedThreads();
         Executor listenerThreads = settings.callbackExecutor() != null ? settings.callbackExecutor()
                 : own ? null : SharedClientThreads.callbacks();
@@ -105,7 +107,8 @@ public final class ClientRuntime<E extends ClientEventSink> {
         Offload srp = own ? Offload.INLINE : new PooledOffload(SharedClientThreads.srp(), commands);
         try {
             this.engine = new ClientEngine(config, new RoomPublisher(), new SecureRandom(), srp);
-            this.endpoint = loop.attach(channel, engine, commands, this::endpointFailed);
+            this.endpoint = loop.attach(channel, new FollowingChannel(engine, engine::server, channel, server), commands,
+                    this::endpointFailed);
         } catch (IOException | RuntimeException e) {
             commands.discard();
             loop.abandon(); // a dedicated loop's selector; a shared loop may serve others already
@@ -114,7 +117,9 @@ public final class ClientRuntime<E extends ClientEventSink> {
     }
 
     /**
-     * Opens a channel to the server and starts joining; the outcome reaches the sink.
+     * Opens a channel to the first server and starts joining; the outcome reaches the sink. The
+     * channel stays connected to the address the engine talks to, and follows it to another
+     * ({@link FollowingChannel}).
      *
      * @param events makes, given where listener calls and future completions go, the sink that
      *               turns the engine's events into them; the sink is called on the I/O thread
@@ -123,13 +128,17 @@ public final class ClientRuntime<E extends ClientEventSink> {
     public static <E extends ClientEventSink> ClientRuntime<E> connect(ClientSettings settings,
                                                                        Function<Callbacks, E> events)
             throws IOException {
-        InetSocketAddress server = settings.server();
-        DatagramChannel channel = EventLoop.openChannel(server.getAddress());
+        List<InetSocketAddress> servers = settings.servers();
+        InetSocketAddress server = servers.get(0);
+        boolean oneFamily = servers.stream().allMatch(a -> a.getAddress().getClass() == server.getAddress().getClass());
+        // one family: a channel of it; IPv4 and IPv6 mixed: an IPv6 one, which reaches IPv4 addresses too
+        DatagramChannel channel = oneFamily ? EventLoop.openChannel(server.getAddress())
+                : DatagramChannel.open(java.net.StandardProtocolFamily.INET6);
         ClientRuntime<E> runtime;
         try {
-            // a loopback server is reached from a loopback address; otherwise the system chooses
-            channel.bind(server.getAddress().isLoopbackAddress() ? new InetSocketAddress(server.getAddress(), 0)
-                    : null);
+            // loopback servers are reached from a loopback address; otherwise the system chooses
+            boolean loopback = oneFamily && servers.stream().allMatch(a -> a.getAddress().isLoopbackAddress());
+            channel.bind(loopback ? new InetSocketAddress(server.getAddress(), 0) : null);
             channel.connect(server);
             runtime = new ClientRuntime<>(settings, channel, events);
             runtime.commands.execute(runtime.engine::start);
@@ -181,6 +190,14 @@ public final class ClientRuntime<E extends ClientEventSink> {
         if (!accepted) {
             completions.execute(notInRoom);
         }
+    }
+
+    /**
+     * The address of the server the client is in the room through: the one that admitted it or that
+     * it resumed on last; before joining the first, and after a failed join the last it tried.
+     */
+    public InetSocketAddress server() {
+        return server;
     }
 
     /** The room's members as the engine last reported them, this client included; empty before joining and after leaving. */
@@ -267,6 +284,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
             roomName = room;
             maxMessageBytes = maxBytes;
             members = snapshot(names);
+            server = engine.server();
             joined = true;
             events.joined(room, names, maxBytes, joinSequence);
         }
@@ -274,6 +292,7 @@ public final class ClientRuntime<E extends ClientEventSink> {
         @Override
         public void connectFailed(ConnectFailure failure, String detail) {
             connectEnded = true;
+            server = engine.server();
             events.connectFailed(failure, detail);
         }
 
@@ -325,6 +344,11 @@ public final class ClientRuntime<E extends ClientEventSink> {
         }
 
         @Override
+        public void sendLost(long messageId, String detail) {
+            events.sendLost(messageId, detail);
+        }
+
+        @Override
         public void reconnecting(CloseReason cause) {
             events.reconnecting(cause);
         }
@@ -332,6 +356,9 @@ public final class ClientRuntime<E extends ClientEventSink> {
         @Override
         public void reconnected(boolean nothingMissed) {
             members = snapshot(engine.members());
+            server = engine.server();
+            roomName = engine.roomName(); // another room's, if a server that did not know the session took the client
+            maxMessageBytes = engine.maxMessageBytes();
             events.reconnected(nothingMissed);
         }
 

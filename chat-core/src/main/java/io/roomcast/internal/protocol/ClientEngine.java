@@ -53,6 +53,8 @@ public final class ClientEngine implements DatagramEngine {
     private ClientClosing closing;
     /** While reconnecting: the attempts' schedule. */
     private Reconnection reconnection;
+    /** The addresses of the room and the one in use. */
+    private final ServerRotation servers;
 
     /**
      * A client engine that does its SRP work on its own thread ({@link Offload#INLINE}); call
@@ -79,9 +81,10 @@ public final class ClientEngine implements DatagramEngine {
         this.sink = sink;
         this.random = random;
         this.offload = offload.withClock(now -> nowNanos = now);
+        this.servers = new ServerRotation(config.servers());
         this.delivery = new EventDelivery(sink, Username.key(config.username()), () -> nowNanos, this::closeIfDrained);
         this.session = new ClientSession(delivery,
-                () -> malformed.dropped(config.server(), "a reassembled event did not decode"),
+                () -> malformed.dropped(servers.current(), "a reassembled event did not decode"),
                 () -> state == State.JOINED && !closing.ackOwed());
         this.closing = new ClientClosing(session, () -> state == State.FINISHED, () -> {
             if (state == State.CLOSING) {
@@ -97,15 +100,35 @@ public final class ClientEngine implements DatagramEngine {
     }
 
     /**
-     * Sends HELLO (resuming {@code resume}'s session if not null) and starts the connect timeout.
-     * The caller keeps and wipes the ticket's key.
+     * Sends HELLO (resuming {@code resume}'s session if not null) to the first address and starts
+     * the connect timeout. The caller keeps and wipes the ticket's key.
      */
     void start(long nowNanos, ResumeTicket resume) {
         if (state != State.NEW) {
             throw new IllegalStateException("already started");
         }
-        handshake = new ClientHandshake(config, random, nowNanos, resume, offload);
+        this.nowNanos = nowNanos;
+        servers.joinStarts(nowNanos, config.connectTimeoutNanos());
+        handshake = joinAttempt(resume);
         state = State.HANDSHAKE;
+    }
+
+    /** The room's name as the last WELCOME gave it (another room's after a {@link ClientSession#restart}); null before. */
+    public String roomName() {
+        return session.roomName;
+    }
+
+    /** The room's limit on a message, in bytes of UTF-8, as the last WELCOME gave it; 0 before. */
+    public int maxMessageBytes() {
+        return session.window == null ? 0 : session.window.maxMessageBytes();
+    }
+
+    /**
+     * The address in use: the one being joined through, the one whose WELCOME the session came
+     * from, or, while reconnecting, the one the running or last attempt went to.
+     */
+    public InetSocketAddress server() {
+        return servers.current();
     }
 
     /**
@@ -240,7 +263,7 @@ public final class ClientEngine implements DatagramEngine {
 
     @Override
     public void handleDatagram(long nowNanos, ByteBuffer datagram, InetSocketAddress source) {
-        if (!source.equals(config.server())) {
+        if (!source.equals(servers.current())) {
             return;
         }
         this.nowNanos = nowNanos;
@@ -264,9 +287,11 @@ public final class ClientEngine implements DatagramEngine {
 
     @Override
     public void handleUnreachable(long nowNanos) {
-        if (state == State.HANDSHAKE && !handshake.proofSent()) {
-            failConnect(ClientEventSink.ConnectFailure.UNREACHABLE,
-                    "nothing is listening at " + config.server() + " (port unreachable)");
+        this.nowNanos = nowNanos;
+        boolean handshaking = state == State.HANDSHAKE || state == State.RECONNECTING && reconnection.attempting();
+        if (handshaking && !handshake.proofSent()) {
+            handshakeOutcome.failed(ClientEventSink.ConnectFailure.UNREACHABLE,
+                    "nothing is listening at " + servers.current() + " (port unreachable)");
         }
     }
 
@@ -320,15 +345,15 @@ public final class ClientEngine implements DatagramEngine {
                     return null;
                 }
                 out.put(packet);
-                return config.server();
+                return servers.current();
             }
             case JOINED, CLOSING -> {
                 if (closing.ackOwed()) {
                     out.put(closing.takeAck());
                     finish(closing.closedBy());
-                    return config.server();
+                    return servers.current();
                 }
-                return session.connection.writePacket(nowNanos, out) ? config.server() : null;
+                return session.connection.writePacket(nowNanos, out) ? servers.current() : null;
             }
             default -> {
                 return null;
@@ -340,7 +365,8 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The server fell silent: reconnect if this client may (and can prove its session), else finish. */
     private void lost(CloseReason cause) {
-        reconnection = Reconnection.start(nowNanos, config, random, offload, session.credential, closing.draining());
+        reconnection = Reconnection.start(nowNanos, config, random, offload, session.credential, closing.draining(),
+                servers);
         if (reconnection == null) {
             finish(cause);
             return;
@@ -363,6 +389,17 @@ public final class ClientEngine implements DatagramEngine {
 
     /** The server took the resume: a new connection carries on the session ({@link ClientSession#resume}). */
     private void resumed(long now, ClientHandshake.Welcome welcome) {
+        if (!welcome.resumed() && !servers.atSessionServer()) {
+            // another server, which does not know the session: the client stays in its room, with a gap
+            session.restart(now, handshake, welcome, "the server " + servers.current() + " that took the client"
+                    + " back did not know its session: the message may or may not have reached the room");
+            servers.sessionHere();
+            state = State.JOINED;
+            reconnection = null;
+            log.debug("admitted afresh by {}, which did not know the session", servers.current());
+            session.events.start(delivery.roomOrder); // the sink hears reconnected(false) after the history
+            return;
+        }
         if (!welcome.resumed()) {
             // not this session coming back: the new member leaves at once, and the client ends as it would have
             closing.abandoned(); // reported here; nothing after it
@@ -372,6 +409,7 @@ public final class ClientEngine implements DatagramEngine {
             return;
         }
         boolean nothingMissed = session.resume(now, handshake, welcome);
+        servers.sessionHere();
         state = State.JOINED;
         reconnection = null;
         log.debug("resumed ({})", nothingMissed ? "nothing missed" : "history instead of what was missed");
@@ -405,12 +443,15 @@ public final class ClientEngine implements DatagramEngine {
     /** Over: the handshake's keys, which the connection uses too, are wiped (nothing is sealed once FINISHED). */
     private void discardKeys() {
         if (handshake != null) {
-            handshake.end(); // SRP work still out for it comes back to nothing
-            if (handshake.keys() != null) {
-                handshake.keys().destroy();
-            }
+            handshake.discard(); // SRP work still out for it comes back to nothing
         }
         session.credential.wipe();
+    }
+
+    /** A handshake to the current address, for its share of the connect timeout. */
+    private ClientHandshake joinAttempt(ResumeTicket resume) {
+        return new ClientHandshake(config.at(servers.current(), servers.joinShareNanos(nowNanos)), random, nowNanos,
+                resume, offload);
     }
 
     /** Where the handshake's outcome goes. */
@@ -422,6 +463,7 @@ public final class ClientEngine implements DatagramEngine {
                 return;
             }
             session.join(now, handshake, welcome);
+            servers.sessionHere();
             state = State.JOINED;
             sink.joined(welcome.roomName(), members(), welcome.maxMessageBytes(), welcome.joinSequence());
             session.events.start(delivery.roomOrder); // a room with no history to send: it is handed over now, empty
@@ -435,8 +477,19 @@ public final class ClientEngine implements DatagramEngine {
                     finish(end);
                 }
             } else {
-                failConnect(failure, detail);
+                joinFailed(failure, detail);
             }
+        }
+
+        /** Joining through the current address failed: the next address is tried, or the join fails. */
+        private void joinFailed(ClientEventSink.ConnectFailure failure, String detail) {
+            if (!servers.joinFailed(failure, detail, handshake.stayedBusy())) {
+                failConnect(servers.joinFailure(failure), servers.joinDetail(detail));
+                return;
+            }
+            log.debug("could not join through the previous address ({}): trying {}", detail, servers.current());
+            handshake.discard(); // SRP work still out for it comes back to nothing
+            handshake = joinAttempt(null);
         }
     }
 }

@@ -43,6 +43,13 @@ public interface ClientEventSink {
     /** The server refused the client's message with {@code messageId}. */
     void sendRefused(long messageId, ErrorCode code, String detail);
 
+    /**
+     * The client's message with {@code messageId} will never be confirmed nor refused: the server
+     * that took the client back did not know its session ({@code detail} says so), so whether the
+     * room had the message is unknown. Only for a client with several servers.
+     */
+    void sendLost(long messageId, String detail);
+
     /** The client left the room. Terminal. */
     void disconnected(CloseReason reason);
 
@@ -84,6 +91,8 @@ public interface ClientEventSink {
         INVALID_USERNAME,
         /** The host banned this username or this client's address. */
         BANNED,
+        /** The room is unavailable on that server (a minority partition of its cluster). */
+        ROOM_UNAVAILABLE,
         /** The server refused for another reason (full, busy, version). */
         REFUSED,
         /** No answer within the connect timeout. */

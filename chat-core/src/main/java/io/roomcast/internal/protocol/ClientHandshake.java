@@ -152,6 +152,11 @@ final class ClientHandshake {
                 resume == null ? new byte[0] : resume.resumeId()).toBytes();
     }
 
+    /** {@code true} if the server said it was busy and did not answer otherwise since (nor refused): for a timeout, it stayed busy. */
+    boolean stayedBusy() {
+        return busyDetail != null && proof == null && rejectedFor == null;
+    }
+
     /** {@code true} once the CHALLENGE is answered (the PROOF is due or out): the server may admit the client. */
     boolean proofSent() {
         return proof != null;
@@ -340,6 +345,14 @@ final class ClientHandshake {
         ended = true;
     }
 
+    /** {@link #end} and wipe the keys, if any: the handshake failed or was given up, and nothing uses them. */
+    void discard() {
+        end();
+        if (keys != null) {
+            keys.destroy();
+        }
+    }
+
     /** {@code true} while the CHALLENGE's SRP work is out: for tests. */
     boolean responding() {
         return responding;
@@ -422,6 +435,7 @@ final class ClientHandshake {
             case USERNAME_TAKEN -> ClientEventSink.ConnectFailure.USERNAME_TAKEN;
             case INVALID_USERNAME -> ClientEventSink.ConnectFailure.INVALID_USERNAME;
             case BANNED -> ClientEventSink.ConnectFailure.BANNED;
+            case ROOM_UNAVAILABLE -> ClientEventSink.ConnectFailure.ROOM_UNAVAILABLE;
             default -> ClientEventSink.ConnectFailure.REFUSED;
         };
     }

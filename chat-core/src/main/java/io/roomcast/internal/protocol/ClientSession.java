@@ -25,8 +25,10 @@ final class ClientSession {
     /** Whether the outbox may add messages and reports to packets now. */
     private final BooleanSupplier sending;
 
-    /** Set at the first WELCOME; kept across an outage. */
+    /** Set at the first WELCOME; kept across an outage (replaced by a {@link #restart}). */
     SendWindow window;
+    /** The room's name, from the WELCOME that started the session (or {@link #restart}ed it). */
+    String roomName;
     /** Set at the first WELCOME; kept across an outage unless the resume brings history instead. */
     EventReorderBuffer events;
     /** The current connection's parts: made anew at every WELCOME. */
@@ -47,6 +49,7 @@ final class ClientSession {
     /** The first WELCOME: a send window, both streams and a connection; the room's stream is not started yet. */
     void join(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome) {
         window = new SendWindow(welcome.maxMessageBytes());
+        roomName = welcome.roomName();
         open(now, handshake, welcome, true);
         delivery.joined(welcome.members(), window, outbox, privateEvents);
     }
@@ -69,6 +72,20 @@ final class ClientSession {
         open(now, handshake, welcome, !nothingMissed);
         delivery.resumed(nothingMissed ? null : welcome.members(), welcome.resumedAt(), outbox, privateEvents);
         return nothingMissed;
+    }
+
+    /**
+     * A WELCOME, from another server than the session's, that admitted a new member instead of
+     * resuming this session (that server did not know it): the client carries on as that member,
+     * with a gap. Every unconfirmed message is lost ({@code detail} says why: whether the room had it
+     * is unknown), a new send window (the new member's ids start again at 1), new streams and a new
+     * connection; the room stream is to be started (history, then the gap is reported).
+     */
+    void restart(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome, String detail) {
+        window = new SendWindow(welcome.maxMessageBytes());
+        roomName = welcome.roomName();
+        open(now, handshake, welcome, true);
+        delivery.restarted(detail, welcome.members(), window, outbox, privateEvents); // it settles the old window's
     }
 
     /**

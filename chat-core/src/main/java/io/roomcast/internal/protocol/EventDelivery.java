@@ -121,6 +121,20 @@ final class EventDelivery {
         });
     }
 
+    /**
+     * Another server took the client in as a new member ({@link ClientSession#restart}): every
+     * message not yet settled is lost ({@code detail} says why), and the new session's messages
+     * wait in {@code sendWindow}; then as {@link #resumed} with a gap.
+     */
+    void restarted(String detail, List<String> names, SendWindow sendWindow, ClientOutbox reports,
+                   EventReorderBuffer privateStream) {
+        for (SendWindow.Outgoing lost : window.takeAll()) {
+            sink.sendLost(lost.id, detail);
+        }
+        window = sendWindow;
+        resumed(names, 0, reports, privateStream);
+    }
+
     /** The client lost the server: it reports no return until it has resumed. */
     void reconnecting() {
         reconnecting = true;

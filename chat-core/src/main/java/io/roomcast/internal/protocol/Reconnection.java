@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * of it so that clients cut off together do not all come back together; every attempt (a
  * handshake re-sending its HELLO) lasts at most {@link #ATTEMPT_TIMEOUT_NANOS}, and all of it ends
  * at the deadline ({@code ClientConfig.reconnectNanos} after the outage was noticed). It starts the
- * attempts ({@link ClientHandshake}s resuming the session) and says what a failed one means.
+ * attempts ({@link ClientHandshake}s resuming the session) and says what a failed one means. Each
+ * attempt goes to the next of the client's addresses ({@link ServerRotation}), round robin, the first
+ * to the one after the address that was lost (with one address, always that one).
  *
  * <p>Not thread-safe: owned by the client engine's thread.
  */
@@ -32,6 +34,7 @@ final class Reconnection {
     private final ClientConfig config;
     private final Random random;
     private final Offload offload;
+    private final ServerRotation servers;
     private final long deadlineNanos;
     private long backoffNanos = FIRST_BACKOFF_NANOS;
     private long nextAttemptNanos;
@@ -43,11 +46,13 @@ final class Reconnection {
      *
      * @param random  for the jitter and the attempts' handshakes
      * @param offload where the attempts' handshakes do their SRP work
+     * @param servers the client's addresses, the current one the address that was lost
      */
-    Reconnection(long nowNanos, ClientConfig config, Random random, Offload offload) {
+    Reconnection(long nowNanos, ClientConfig config, Random random, Offload offload, ServerRotation servers) {
         this.config = config;
         this.random = random;
         this.offload = offload;
+        this.servers = servers;
         this.deadlineNanos = nowNanos + config.reconnectNanos();
         this.nextAttemptNanos = nowNanos;
     }
@@ -58,12 +63,12 @@ final class Reconnection {
      * else null.
      */
     static Reconnection start(long nowNanos, ClientConfig config, Random random, Offload offload,
-                              ResumeCredential credential, boolean leaving) {
+                              ResumeCredential credential, boolean leaving, ServerRotation servers) {
         if (config.reconnectNanos() <= 0 || !credential.held() || leaving) {
             return null;
         }
         log.debug("reconnecting for up to {} ms", TimeUnit.NANOSECONDS.toMillis(config.reconnectNanos()));
-        return new Reconnection(nowNanos, config, random, offload);
+        return new Reconnection(nowNanos, config, random, offload, servers);
     }
 
     /**
@@ -82,7 +87,7 @@ final class Reconnection {
             attempt.onTimeout(now, outcome);
         } else if (attemptDue(now)) {
             long attemptNanos = attemptStarted(now);
-            return new ClientHandshake(config.withConnectTimeout(attemptNanos), random, now,
+            return new ClientHandshake(config.at(servers.advance(), attemptNanos), random, now,
                     session.credential.ticket(session.events.delivered()), offload);
         }
         return attempt;
@@ -90,17 +95,15 @@ final class Reconnection {
 
     /**
      * {@code attempt} failed: without an answer, or refused for a passing reason (busy, throttled,
-     * the room full: the server keeps the session held meanwhile), the next follows (null); refused
+     * the room full: the server keeps the session held meanwhile; the room unavailable on that
+     * server), the next follows (null), to the next address; refused
      * otherwise (banned, name taken, wrong password, another protocol version), the session is over
      * for the reason returned.
      */
     CloseReason attemptFailed(long now, ClientHandshake attempt, ClientEventSink.ConnectFailure failure, String detail) {
-        attempt.end(); // SRP work still out for it comes back to nothing
-        if (attempt.keys() != null) {
-            attempt.keys().destroy();
-        }
+        attempt.discard(); // SRP work still out for it comes back to nothing
         switch (failure) {
-            case TIMED_OUT, UNREACHABLE, REFUSED -> {
+            case TIMED_OUT, UNREACHABLE, REFUSED, ROOM_UNAVAILABLE -> {
                 if (attempt.refusedForGood()) { // another protocol version: retrying would not help
                     log.info("the server refused the resume: {}", detail);
                     return CloseReason.TIMED_OUT;

@@ -41,6 +41,7 @@ final class SendWindow {
         }
     }
 
+    private final int maxMessageBytes;
     private final long bytesBudget;
     private final TreeMap<Long, Outgoing> unconfirmed = new TreeMap<>();
     private final ResendQueue retransmit = new ResendQueue();
@@ -52,7 +53,13 @@ final class SendWindow {
 
     /** @param maxMessageBytes the room's limit, which sets the budget of bytes in flight */
     SendWindow(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.bytesBudget = ProtocolLimits.unconfirmedBudget(maxMessageBytes);
+    }
+
+    /** The room's limit on a message this window was made for. */
+    int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /** Queues a message for the room; returns its id. */
@@ -90,6 +97,15 @@ final class SendWindow {
             retransmit.drop(item -> item == id);
         }
         return message;
+    }
+
+    /** Takes every message out of the window, in id order: the session they were sent in is gone. */
+    List<Outgoing> takeAll() {
+        List<Outgoing> all = List.copyOf(unconfirmed.values());
+        for (Outgoing message : all) {
+            settle(message.id);
+        }
+        return all;
     }
 
     /** The packet that carried {@code pieces} was lost: those still unconfirmed go again. */

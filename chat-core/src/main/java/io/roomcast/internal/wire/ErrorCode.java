@@ -12,7 +12,10 @@ public enum ErrorCode implements WireCode {
     MUTED(4),
     /** A private message named a recipient that is not in the room. */
     NO_SUCH_MEMBER(5),
-    /** The server is cut off from the majority of its cluster and cannot order the message. */
+    /**
+     * The server cannot order anything now (it is in a minority partition of its cluster): the
+     * message was not accepted; it may be sent again later, or through another server.
+     */
     ROOM_UNAVAILABLE(6);
 
     private static final ErrorCode[] BY_CODE = WireCode.table(values());

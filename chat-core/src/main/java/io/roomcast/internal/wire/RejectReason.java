@@ -18,7 +18,10 @@ public enum RejectReason implements WireCode {
     SERVER_BUSY(7),
     /** Too many wrong passwords came from this address: it is refused for a while. */
     THROTTLED(8),
-    /** The server is cut off from the majority of its cluster and cannot admit anyone now. */
+    /**
+     * The room cannot admit anyone through this server now (it is in a minority partition of its
+     * cluster and cannot order a join); another server of the cluster may.
+     */
     ROOM_UNAVAILABLE(9);
 
     private static final RejectReason[] BY_CODE = WireCode.table(values());

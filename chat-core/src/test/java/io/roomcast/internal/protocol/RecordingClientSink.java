@@ -22,6 +22,8 @@ public final class RecordingClientSink implements ClientEventSink {
     final List<ErrorCode> refusedWith = new ArrayList<>();
     /** The detail of each refusal in {@link #refused}, in the same order. */
     final List<String> refusedDetails = new ArrayList<>();
+    /** Ids of messages lost with a session another server did not know. */
+    final List<Long> lost = new ArrayList<>();
     /** The history the client was given on joining. */
     final List<Delivered> history = new ArrayList<>();
     /** How many times history was given: once per join. */
@@ -117,6 +119,12 @@ public final class RecordingClientSink implements ClientEventSink {
         refusedWith.add(code);
         refusedDetails.add(detail);
         log.add("refused " + messageId + " " + code);
+    }
+
+    @Override
+    public void sendLost(long messageId, String detail) {
+        lost.add(messageId);
+        log.add("lost " + messageId);
     }
 
     @Override

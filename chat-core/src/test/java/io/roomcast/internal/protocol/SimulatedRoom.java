@@ -520,6 +520,13 @@ public final class SimulatedRoom {
         }
 
         @Override
+        public void sendLost(long messageId, String detail) {
+            if (recorder != null) {
+                recorder.sendLost(messageId, detail);
+            }
+        }
+
+        @Override
         public boolean hasRoom() {
             return recorder == null || recorder.hasRoom();
         }

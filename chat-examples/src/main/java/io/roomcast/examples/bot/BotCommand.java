@@ -7,9 +7,11 @@ import io.roomcast.examples.ExitStatus;
 import io.roomcast.examples.PasswordException;
 import io.roomcast.examples.Passwords;
 import io.roomcast.examples.ProcessIo;
+import io.roomcast.examples.ServerAddresses;
 import io.roomcast.examples.TerminalText;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -25,7 +27,9 @@ import picocli.CommandLine.Option;
         footer = {"", "The room password comes from --password-file, else $" + Passwords.ENVIRONMENT_VARIABLE
                 + ", else it is empty (an open room); the bot never asks. " + Passwords.RULE})
 public final class BotCommand implements Callable<Integer> {
-    @Option(names = "--server", defaultValue = "127.0.0.1:9000", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = "127.0.0.1:9000",
+            description = "The room's server, or several of one room's cluster separated by commas"
+                    + " (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--username", defaultValue = "bot", description = "The bot's name (default: ${DEFAULT-VALUE}).")
@@ -44,9 +48,13 @@ public final class BotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int colon = server.lastIndexOf(':');
-        InetSocketAddress address = new InetSocketAddress(server.substring(0, colon),
-                Integer.parseInt(server.substring(colon + 1)));
+        List<InetSocketAddress> addresses;
+        try {
+            addresses = ServerAddresses.parse(server);
+        } catch (IllegalArgumentException e) {
+            io.err().println("roomcast bot: --server: " + TerminalText.escape(e.getMessage()));
+            return 2;
+        }
         String password;
         try {
             password = Objects.requireNonNullElse(Passwords.given(passwordFile, io), "");
@@ -54,7 +62,7 @@ public final class BotCommand implements Callable<Integer> {
             io.err().println("roomcast bot: " + e.getMessage());
             return 2;
         }
-        try (RoomBot bot = new RoomBot(address, username, password)) {
+        try (RoomBot bot = new RoomBot(addresses, username, password)) {
             bot.start();
             io.out().println(username + " is in the room at " + server + "; answering !time and !who");
             LeaveReason reason = bot.awaitDisconnected();

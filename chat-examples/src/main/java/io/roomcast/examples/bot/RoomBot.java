@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,7 +26,15 @@ public final class RoomBot implements ChatClientListener, AutoCloseable {
 
     /** A bot for the room at {@code server}; {@link #start()} joins. */
     public RoomBot(InetSocketAddress server, String username, String password) {
-        this.client = ChatClient.builder().server(server).username(username).password(password)
+        this(List.of(server), username, password);
+    }
+
+    /**
+     * A bot for the room reached through any of {@code servers} (the servers of one room's cluster,
+     * tried in that order, see {@link ChatClient.Builder#servers}); {@link #start()} joins.
+     */
+    public RoomBot(List<InetSocketAddress> servers, String username, String password) {
+        this.client = ChatClient.builder().servers(servers).username(username).password(password)
                 .listener(this).build();
     }
 
