@@ -1,0 +1,453 @@
+package io.roomcast.gateway.irc;
+
+import io.roomcast.AuthenticationException;
+import io.roomcast.BannedException;
+import io.roomcast.ChatClient;
+import io.roomcast.InvalidUsernameException;
+import io.roomcast.LeaveReason;
+import io.roomcast.UsernameTakenException;
+import java.io.IOException;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IRC client's protocol state: registration (CAP, PASS, NICK, USER), then the room as one
+ * channel. Registering joins the room: a {@code ChatClient} with the nick as its username and
+ * PASS as the room password, so 464/433/432 come from the room's own answer. PART leaves the room
+ * (the ChatClient closes; others see the member leave) and JOIN joins it again with a new one.
+ *
+ * <p>Threading: commands run on the connection's reader thread, one at a time; the fields the
+ * room's callbacks read (caps, nick, channel, membership) are volatile or atomic.
+ */
+final class IrcSession {
+    /** Capabilities offered in CAP LS. */
+    static final Set<String> CAPS = Set.of("server-time", "message-tags", "echo-message", "multi-prefix");
+    private static final Logger log = LoggerFactory.getLogger(IrcSession.class);
+
+    private final IrcConnection link;
+    private final GatewaySettings settings;
+    private final RoomCommands room;
+    private final long registrationDeadline;
+    private final AtomicReference<RoomBridge> membership = new AtomicReference<>();
+    private final Set<String> caps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile String nick;
+    private volatile String channel;
+    private volatile String away;
+    private String user;
+    private String password = "";
+    private boolean capNegotiating;
+    private boolean registered;
+    private boolean pingSent;
+    private boolean invisible;
+
+    IrcSession(IrcConnection link, GatewaySettings settings) {
+        this.link = link;
+        this.settings = settings;
+        this.room = new RoomCommands(this);
+        this.registrationDeadline = System.nanoTime() + settings.registrationTimeout().toNanos();
+    }
+
+    // ---- what the connection calls (reader thread)
+
+    int readTimeoutMillis() {
+        if (!registered) {
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (registrationDeadline - System.nanoTime()) / 1_000_000));
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.pingInterval().toMillis()));
+    }
+
+    void onReadTimeout() {
+        if (!registered) {
+            link.close("Registration timed out");
+        } else if (pingSent) {
+            link.close("Ping timeout: " + settings.pingInterval().toSeconds() + " seconds");
+        } else {
+            pingSent = true;
+            send("PING :" + settings.serverName());
+        }
+    }
+
+    void onLineTooLong() {
+        reply("417", "Input line was too long");
+    }
+
+    void onLine(String line) {
+        pingSent = false;
+        IrcMessage msg = IrcMessage.parse(line);
+        if (msg == null) {
+            return;
+        }
+        String cmd = msg.command();
+        switch (cmd) {
+            case "CAP" -> cap(msg);
+            case "PASS" -> pass(msg);
+            case "NICK" -> nick(msg);
+            case "USER" -> user(msg);
+            case "PING" -> ping(msg);
+            case "PONG" -> { }
+            case "QUIT" -> link.close(msg.has(0) ? "Quit: " + msg.param(0) : "Quit");
+            default -> {
+                if (!registered) {
+                    reply("451", "You have not registered");
+                } else {
+                    registeredCommand(cmd, msg);
+                }
+            }
+        }
+    }
+
+    /** The connection ended: leave the room. Reader thread. */
+    void end() {
+        RoomBridge bridge = membership.getAndSet(null);
+        if (bridge != null) {
+            bridge.detach();
+            bridge.client().close();
+        }
+    }
+
+    private void registeredCommand(String cmd, IrcMessage msg) {
+        switch (cmd) {
+            case "PRIVMSG", "NOTICE" -> room.message(msg, cmd.equals("NOTICE"));
+            case "JOIN" -> join(msg);
+            case "PART" -> part(msg);
+            case "NAMES" -> room.names(msg);
+            case "TOPIC" -> room.topic(msg);
+            case "WHO" -> room.who(msg);
+            case "WHOIS" -> room.whois(msg);
+            case "ISON" -> room.ison(msg);
+            case "MODE" -> mode(msg);
+            case "AWAY" -> awayCommand(msg);
+            case "MOTD" -> motd();
+            case "TAGMSG" -> { } // the room carries no tags: accepted, not relayed
+            default -> reply("421", cmd, "Unknown command");
+        }
+    }
+
+    // ---- registration
+
+    private void cap(IrcMessage msg) {
+        if (!msg.has(0)) {
+            reply("461", "CAP", "Not enough parameters");
+            return;
+        }
+        String sub = msg.param(0).toUpperCase(java.util.Locale.ROOT);
+        switch (sub) {
+            case "LS" -> {
+                capNegotiating |= !registered;
+                send(":" + settings.serverName() + " CAP " + nickOrStar() + " LS :" + String.join(" ", new java.util.TreeSet<>(CAPS)));
+            }
+            case "LIST" -> send(":" + settings.serverName() + " CAP " + nickOrStar() + " LIST :" + String.join(" ", caps));
+            case "REQ" -> {
+                capNegotiating |= !registered;
+                String wanted = msg.param(1) == null ? "" : msg.param(1).trim();
+                String[] tokens = wanted.isEmpty() ? new String[0] : wanted.split(" +");
+                boolean known = tokens.length > 0
+                        && Arrays.stream(tokens).allMatch(t -> CAPS.contains(t.startsWith("-") ? t.substring(1) : t));
+                if (known) {
+                    for (String t : tokens) {
+                        if (t.startsWith("-")) {
+                            caps.remove(t.substring(1));
+                        } else {
+                            caps.add(t);
+                        }
+                    }
+                }
+                send(":" + settings.serverName() + " CAP " + nickOrStar() + (known ? " ACK :" : " NAK :")
+                        + IrcText.truncate(wanted, 400));
+            }
+            case "END" -> {
+                capNegotiating = false;
+                tryRegister();
+            }
+            default -> reply("410", IrcText.truncate(msg.param(0), 50), "Invalid CAP command");
+        }
+    }
+
+    private void pass(IrcMessage msg) {
+        if (registered) {
+            reply("462", "You may not reregister");
+        } else if (msg.param(0) == null) {
+            reply("461", "PASS", "Not enough parameters");
+        } else {
+            password = msg.param(0);
+        }
+    }
+
+    private void nick(IrcMessage msg) {
+        if (!msg.has(0)) {
+            reply("431", "No nickname given");
+            return;
+        }
+        String wanted = Normalizer.normalize(msg.param(0), Normalizer.Form.NFC);
+        if (registered) {
+            if (!IrcText.key(wanted).equals(IrcText.key(nick))) {
+                reply("400", "NICK", "Nick changes are not supported: a Roomcast member keeps its name; reconnect with the new nick");
+            }
+            return;
+        }
+        try {
+            ChatClient.builder().username(wanted);
+        } catch (IllegalArgumentException e) {
+            reply("432", IrcText.truncate(wanted, 64), "Erroneous nickname: letters, digits, _ - . only, at most 32");
+            return;
+        }
+        nick = wanted;
+        tryRegister();
+    }
+
+    private void user(IrcMessage msg) {
+        if (registered) {
+            reply("462", "You may not reregister");
+        } else if (msg.params().size() < 4 || !msg.has(0)) {
+            reply("461", "USER", "Not enough parameters");
+        } else {
+            user = msg.param(0);
+            tryRegister();
+        }
+    }
+
+    private void ping(IrcMessage msg) {
+        if (!msg.has(0)) {
+            reply("409", "No origin specified");
+        } else {
+            send(":" + settings.serverName() + " PONG " + settings.serverName() + " :" + msg.param(0));
+        }
+    }
+
+    private void tryRegister() {
+        if (nick != null && user != null && !capNegotiating && !registered) {
+            joinRoom(true);
+        }
+    }
+
+    // ---- joining and leaving the room
+
+    private void join(IrcMessage msg) {
+        if (!msg.has(0)) {
+            reply("461", "JOIN", "Not enough parameters");
+            return;
+        }
+        if (msg.param(0).equals("0")) {
+            leaveRoom("Left all channels");
+            return;
+        }
+        for (String target : msg.param(0).split(",", 5)) {
+            if (!isOurChannel(target)) {
+                reply("403", IrcText.truncate(target, 64), "No such channel: this gateway has one channel, " + channel);
+            } else if (membership.get() == null) {
+                joinRoom(false);
+            }
+        }
+    }
+
+    private void part(IrcMessage msg) {
+        if (!msg.has(0)) {
+            reply("461", "PART", "Not enough parameters");
+            return;
+        }
+        for (String target : msg.param(0).split(",", 5)) {
+            if (!isOurChannel(target)) {
+                reply("403", IrcText.truncate(target, 64), "No such channel");
+            } else if (membership.get() == null) {
+                reply("442", channel, "You're not on that channel");
+            } else {
+                leaveRoom(msg.has(1) ? msg.param(1) : "Left");
+            }
+        }
+    }
+
+    private void joinRoom(boolean registering) {
+        String name = nick;
+        RoomBridge bridge = new RoomBridge(this, name);
+        ChatClient client;
+        try {
+            client = ChatClient.builder().server(settings.room()).username(name).password(password)
+                    .listener(bridge).connectTimeout(settings.connectTimeout()).build();
+            bridge.attach(client);
+            client.connect();
+        } catch (AuthenticationException e) {
+            if (registering) {
+                reply("464", "Password incorrect");
+                link.close("Bad password");
+            } else {
+                reply("475", channel, "Cannot join channel (wrong room password)");
+            }
+            return;
+        } catch (UsernameTakenException e) {
+            if (registering) {
+                reply("433", name, "Nickname is already in use");
+                nick = null;
+            } else {
+                reply("437", channel, "Cannot join channel: your nick is taken in the room");
+            }
+            return;
+        } catch (InvalidUsernameException e) {
+            reply("432", name, "Erroneous nickname");
+            nick = registering ? null : nick;
+            return;
+        } catch (BannedException e) {
+            if (registering) {
+                reply("465", "You are banned from this room");
+                link.close("Banned");
+            } else {
+                reply("474", channel, "Cannot join channel (you are banned)");
+            }
+            return;
+        } catch (IOException | RuntimeException e) {
+            String why = IrcText.truncate(IrcText.forLog(String.valueOf(e.getMessage())), 300);
+            log.info("IRC connection {}: {} could not join the room: {}", link.id(), IrcText.forLog(name), why);
+            if (registering) {
+                link.close("Cannot join the room: " + why);
+            } else {
+                reply("471", channel, "Cannot join channel (" + why + ")");
+            }
+            return;
+        }
+        channel = IrcText.channelOf(client.roomName());
+        membership.set(bridge);
+        if (registering) {
+            registered = true;
+            welcome();
+        }
+        send(":" + GatewaySettings.mask(name) + " JOIN " + channel);
+        room.topicReply();
+        room.namesReply(client);
+        bridge.open();
+        log.info("IRC connection {}: {} joined the room", link.id(), IrcText.forLog(name));
+    }
+
+    private void leaveRoom(String reason) {
+        RoomBridge bridge = membership.getAndSet(null);
+        if (bridge == null) {
+            return;
+        }
+        bridge.detach();
+        send(":" + GatewaySettings.mask(nick) + " PART " + channel + " :" + reason);
+        bridge.client().close();
+    }
+
+    /** The room removed this member, or its ChatClient ended: tell the client. Callback thread. */
+    void roomLost(RoomBridge bridge, LeaveReason reason) {
+        if (!membership.compareAndSet(bridge, null)) {
+            return;
+        }
+        switch (reason) {
+            case KICKED -> send(":" + settings.serverName() + " KICK " + channel + " " + nick + " :Kicked by the room's host");
+            case BANNED -> send(":" + settings.serverName() + " KICK " + channel + " " + nick + " :Banned by the room's host");
+            case SERVER_CLOSED -> link.close("The room closed");
+            default -> send(":" + GatewaySettings.mask(nick) + " PART " + channel + " :Lost the room ("
+                    + RoomBridge.describe(reason) + ")");
+        }
+    }
+
+    private void welcome() {
+        String server = settings.serverName();
+        reply("001", "Welcome to the " + settings.network() + " IRC gateway, " + GatewaySettings.mask(nick));
+        reply("002", "Your host is " + server + ", running version " + GatewaySettings.VERSION);
+        reply("003", "This server was created " + settings.created());
+        reply("004", server, GatewaySettings.VERSION, "i", "nt");
+        reply("005", "CASEMAPPING=rfc7613", "CHANTYPES=#", "CHANLIMIT=#:1", "CHANNELLEN=" + IrcText.utf8Length(channel),
+                "NICKLEN=32", "PREFIX=", "CHANMODES=,,,nt", "TARGMAX=PRIVMSG:4,NOTICE:4", "NETWORK=" + settings.network(),
+                "UTF8ONLY", "are supported by this server");
+        motd();
+    }
+
+    private void motd() {
+        reply("375", "- " + settings.serverName() + " Message of the day -");
+        reply("372", "- This gateway puts you in the Roomcast room " + channel + " as " + nick + ".");
+        reply("372", "- PART leaves the room, JOIN joins it again; the topic is read-only.");
+        reply("376", "End of /MOTD command.");
+    }
+
+    private void mode(IrcMessage msg) {
+        if (!msg.has(0)) {
+            reply("461", "MODE", "Not enough parameters");
+            return;
+        }
+        String target = msg.param(0);
+        if (target.startsWith("#")) {
+            room.channelMode(msg);
+        } else if (!IrcText.key(target).equals(IrcText.key(nick))) {
+            reply("502", "Can't change mode for other users");
+        } else if (!msg.has(1)) {
+            reply("221", invisible ? "+i" : "+");
+        } else if (msg.param(1).matches("[+-]i")) {
+            invisible = msg.param(1).charAt(0) == '+';
+            send(":" + nick + " MODE " + nick + " :" + msg.param(1));
+        } else {
+            reply("501", "Unknown MODE flag (only i)");
+        }
+    }
+
+    private void awayCommand(IrcMessage msg) {
+        if (msg.has(0)) {
+            away = IrcText.truncate(msg.param(0), 200);
+            reply("306", "You have been marked as being away");
+        } else {
+            away = null;
+            reply("305", "You are no longer marked as being away");
+        }
+    }
+
+    // ---- shared with RoomCommands and RoomBridge
+
+    /** {@code :server <numeric> <nick|*> params...}, the last parameter as a trailing one. */
+    void reply(String numeric, String... params) {
+        StringBuilder b = new StringBuilder(":").append(settings.serverName()).append(' ').append(numeric)
+                .append(' ').append(nickOrStar());
+        for (int i = 0; i < params.length; i++) {
+            b.append(i == params.length - 1 ? " :" : " ").append(params[i]);
+        }
+        send(b.toString());
+    }
+
+    void send(String line) {
+        link.send(line);
+    }
+
+    void notice(String text) {
+        send(":" + settings.serverName() + " NOTICE " + nickOrStar() + " :" + text);
+    }
+
+    boolean isOurChannel(String target) {
+        return channel != null && IrcText.key(target).equals(IrcText.key(channel));
+    }
+
+    String nickOrStar() {
+        String n = nick;
+        return n == null ? "*" : n;
+    }
+
+    boolean hasCap(String cap) {
+        return caps.contains(cap);
+    }
+
+    RoomBridge membership() {
+        return membership.get();
+    }
+
+    String channel() {
+        return channel;
+    }
+
+    String away() {
+        return away;
+    }
+
+    GatewaySettings settings() {
+        return settings;
+    }
+
+    IrcConnection link() {
+        return link;
+    }
+
+    static Set<String> targets(String list) {
+        return new LinkedHashSet<>(Arrays.asList(list.split(",", -1)));
+    }
+}
