@@ -318,7 +318,7 @@ final class IrcSession {
         room.topicReply();
         room.namesReply(client);
         bridge.open();
-        log.info("IRC connection {}: {} joined the room", link.id(), IrcText.forLog(name));
+        log.debug("IRC connection {}: {} joined the room", link.id(), IrcText.forLog(name));
     }
 
     private void leaveRoom(String reason) {
