@@ -138,6 +138,11 @@ final class IrcConnection {
         } finally {
             close("Connection closed");
             session.end();
+            try {
+                writer.join(LINGER_MILLIS); // lets the ERROR line go out
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             closeSocket();
             onEnd.run();
         }
