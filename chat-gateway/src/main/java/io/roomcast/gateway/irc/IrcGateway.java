@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,9 +125,9 @@ public final class IrcGateway implements Closeable {
         }
         log.info("IRC gateway for room server {} on {}{}", settings.room(), address(),
                 tls == null ? "" : " and TLS on " + tls.getLocalSocketAddress());
-        acceptors.add(acceptor(plain, false));
+        acceptors.add(new Acceptor(plain, null, this::admit).start());
         if (tls != null) {
-            acceptors.add(acceptor(tls, true));
+            acceptors.add(new Acceptor(tls, tlsContext, this::admit).start());
         }
     }
 
@@ -201,6 +199,20 @@ public final class IrcGateway implements Closeable {
         log.info("IRC gateway closed ({} connections still ending)", connections.size());
     }
 
+    /** Takes an accepted connection, or refuses it past the bound. Acceptor threads. */
+    private boolean admit(Socket raw, Socket io) {
+        if (connections.size() >= maxConnections || closed) {
+            log.warn("IRC gateway: refusing {}: {} connections already", raw.getRemoteSocketAddress(), connections.size());
+            return false;
+        }
+        long id = ids.incrementAndGet();
+        IrcConnection connection = new IrcConnection(id, raw, io, settings, timer, () -> connections.remove(id));
+        connections.put(id, connection);
+        log.debug("IRC connection {} from {}{}", id, raw.getRemoteSocketAddress(), raw == io ? "" : " (TLS)");
+        connection.start();
+        return true;
+    }
+
     private static ServerSocket listen(InetSocketAddress address) throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
@@ -208,59 +220,7 @@ public final class IrcGateway implements Closeable {
         return server;
     }
 
-    private Thread acceptor(ServerSocket server, boolean secure) {
-        Thread t = new Thread(() -> acceptLoop(server, secure), "roomcast-irc-accept" + (secure ? "-tls" : ""));
-        t.start();
-        return t;
-    }
-
-    private void acceptLoop(ServerSocket server, boolean secure) {
-        while (!closed) {
-            Socket raw;
-            try {
-                raw = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    log.warn("IRC gateway: accept failed on {}: {}", server.getLocalSocketAddress(), e.toString());
-                }
-                continue;
-            }
-            try {
-                admit(raw, secure);
-            } catch (IOException | RuntimeException e) {
-                log.warn("IRC gateway: could not set up a connection from {}: {}", raw.getRemoteSocketAddress(), e.toString());
-                closeQuietly(raw);
-            }
-        }
-    }
-
-    private void admit(Socket raw, boolean secure) throws IOException {
-        if (connections.size() >= maxConnections || closed) {
-            log.warn("IRC gateway: refusing {}: {} connections already", raw.getRemoteSocketAddress(), connections.size());
-            if (!secure) {
-                raw.setSoTimeout(1000);
-                raw.getOutputStream().write("ERROR :Closing link: too many connections\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            raw.close();
-            return;
-        }
-        raw.setTcpNoDelay(true);
-        raw.setKeepAlive(true);
-        Socket io = raw;
-        if (secure) {
-            SSLSocket ssl = (SSLSocket) tlsContext.getSocketFactory().createSocket(raw, raw.getInetAddress().getHostAddress(),
-                    raw.getPort(), true);
-            ssl.setUseClientMode(false);
-            io = ssl;
-        }
-        long id = ids.incrementAndGet();
-        IrcConnection connection = new IrcConnection(id, raw, io, settings, timer, () -> connections.remove(id));
-        connections.put(id, connection);
-        log.debug("IRC connection {} from {}{}", id, raw.getRemoteSocketAddress(), secure ? " (TLS)" : "");
-        connection.start();
-    }
-
-    private static void closeQuietly(Closeable c) {
+    static void closeQuietly(Closeable c) {
         if (c == null) {
             return;
         }

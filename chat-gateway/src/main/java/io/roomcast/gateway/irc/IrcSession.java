@@ -9,7 +9,6 @@ import io.roomcast.UsernameTakenException;
 import java.io.IOException;
 import java.text.Normalizer;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -32,23 +31,23 @@ final class IrcSession {
     private final IrcConnection link;
     private final GatewaySettings settings;
     private final RoomCommands room;
+    private final UserCommands self;
     private final long registrationDeadline;
     private final AtomicReference<RoomBridge> membership = new AtomicReference<>();
     private final Set<String> caps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String nick;
     private volatile String channel;
-    private volatile String away;
     private String user;
     private String password = "";
     private boolean capNegotiating;
     private boolean registered;
     private boolean pingSent;
-    private boolean invisible;
 
     IrcSession(IrcConnection link, GatewaySettings settings) {
         this.link = link;
         this.settings = settings;
         this.room = new RoomCommands(this);
+        this.self = new UserCommands(this);
         this.registrationDeadline = System.nanoTime() + settings.registrationTimeout().toNanos();
     }
 
@@ -113,16 +112,16 @@ final class IrcSession {
     private void registeredCommand(String cmd, IrcMessage msg) {
         switch (cmd) {
             case "PRIVMSG", "NOTICE" -> room.message(msg, cmd.equals("NOTICE"));
-            case "JOIN" -> join(msg);
-            case "PART" -> part(msg);
+            case "JOIN" -> room.join(msg);
+            case "PART" -> room.part(msg);
             case "NAMES" -> room.names(msg);
             case "TOPIC" -> room.topic(msg);
             case "WHO" -> room.who(msg);
             case "WHOIS" -> room.whois(msg);
             case "ISON" -> room.ison(msg);
             case "MODE" -> mode(msg);
-            case "AWAY" -> awayCommand(msg);
-            case "MOTD" -> motd();
+            case "AWAY" -> self.away(msg);
+            case "MOTD" -> self.motd();
             case "TAGMSG" -> { } // the room carries no tags: accepted, not relayed
             default -> reply("421", cmd, "Unknown command");
         }
@@ -227,41 +226,8 @@ final class IrcSession {
 
     // ---- joining and leaving the room
 
-    private void join(IrcMessage msg) {
-        if (!msg.has(0)) {
-            reply("461", "JOIN", "Not enough parameters");
-            return;
-        }
-        if (msg.param(0).equals("0")) {
-            leaveRoom("Left all channels");
-            return;
-        }
-        for (String target : msg.param(0).split(",", 5)) {
-            if (!isOurChannel(target)) {
-                reply("403", IrcText.truncate(target, 64), "No such channel: this gateway has one channel, " + channel);
-            } else if (membership.get() == null) {
-                joinRoom(false);
-            }
-        }
-    }
-
-    private void part(IrcMessage msg) {
-        if (!msg.has(0)) {
-            reply("461", "PART", "Not enough parameters");
-            return;
-        }
-        for (String target : msg.param(0).split(",", 5)) {
-            if (!isOurChannel(target)) {
-                reply("403", IrcText.truncate(target, 64), "No such channel");
-            } else if (membership.get() == null) {
-                reply("442", channel, "You're not on that channel");
-            } else {
-                leaveRoom(msg.has(1) ? msg.param(1) : "Left");
-            }
-        }
-    }
-
-    private void joinRoom(boolean registering) {
+    /** Joins the room with a new ChatClient: on registering, or on JOIN after PART or a kick. */
+    void joinRoom(boolean registering) {
         String name = nick;
         RoomBridge bridge = new RoomBridge(this, name);
         ChatClient client;
@@ -312,7 +278,7 @@ final class IrcSession {
         membership.set(bridge);
         if (registering) {
             registered = true;
-            welcome();
+            self.welcome();
         }
         send(":" + GatewaySettings.mask(name) + " JOIN " + channel);
         room.topicReply();
@@ -321,7 +287,8 @@ final class IrcSession {
         log.debug("IRC connection {}: {} joined the room", link.id(), IrcText.forLog(name));
     }
 
-    private void leaveRoom(String reason) {
+    /** Leaves the room (PART): the ChatClient closes, and the room sees this member leave. */
+    void leaveRoom(String reason) {
         RoomBridge bridge = membership.getAndSet(null);
         if (bridge == null) {
             return;
@@ -342,55 +309,6 @@ final class IrcSession {
             case SERVER_CLOSED -> link.close("The room closed");
             default -> send(":" + GatewaySettings.mask(nick) + " PART " + channel + " :Lost the room ("
                     + RoomBridge.describe(reason) + ")");
-        }
-    }
-
-    private void welcome() {
-        String server = settings.serverName();
-        reply("001", "Welcome to the " + settings.network() + " IRC gateway, " + GatewaySettings.mask(nick));
-        reply("002", "Your host is " + server + ", running version " + GatewaySettings.VERSION);
-        reply("003", "This server was created " + settings.created());
-        reply("004", server, GatewaySettings.VERSION, "i", "nt");
-        reply("005", "CASEMAPPING=rfc7613", "CHANTYPES=#", "CHANLIMIT=#:1", "CHANNELLEN=" + IrcText.utf8Length(channel),
-                "NICKLEN=32", "PREFIX=", "CHANMODES=,,,nt", "TARGMAX=PRIVMSG:4,NOTICE:4", "NETWORK=" + settings.network(),
-                "UTF8ONLY", "are supported by this server");
-        motd();
-    }
-
-    private void motd() {
-        reply("375", "- " + settings.serverName() + " Message of the day -");
-        reply("372", "- This gateway puts you in the Roomcast room " + channel + " as " + nick + ".");
-        reply("372", "- PART leaves the room, JOIN joins it again; the topic is read-only.");
-        reply("376", "End of /MOTD command.");
-    }
-
-    private void mode(IrcMessage msg) {
-        if (!msg.has(0)) {
-            reply("461", "MODE", "Not enough parameters");
-            return;
-        }
-        String target = msg.param(0);
-        if (target.startsWith("#")) {
-            room.channelMode(msg);
-        } else if (!IrcText.key(target).equals(IrcText.key(nick))) {
-            reply("502", "Can't change mode for other users");
-        } else if (!msg.has(1)) {
-            reply("221", invisible ? "+i" : "+");
-        } else if (msg.param(1).matches("[+-]i")) {
-            invisible = msg.param(1).charAt(0) == '+';
-            send(":" + nick + " MODE " + nick + " :" + msg.param(1));
-        } else {
-            reply("501", "Unknown MODE flag (only i)");
-        }
-    }
-
-    private void awayCommand(IrcMessage msg) {
-        if (msg.has(0)) {
-            away = IrcText.truncate(msg.param(0), 200);
-            reply("306", "You have been marked as being away");
-        } else {
-            away = null;
-            reply("305", "You are no longer marked as being away");
         }
     }
 
@@ -436,7 +354,21 @@ final class IrcSession {
     }
 
     String away() {
-        return away;
+        return self.awayMessage();
+    }
+
+    String nick() {
+        return nick;
+    }
+
+    private void mode(IrcMessage msg) {
+        if (!msg.has(0)) {
+            reply("461", "MODE", "Not enough parameters");
+        } else if (msg.param(0).startsWith("#")) {
+            room.channelMode(msg);
+        } else {
+            self.mode(msg);
+        }
     }
 
     GatewaySettings settings() {
@@ -445,9 +377,5 @@ final class IrcSession {
 
     IrcConnection link() {
         return link;
-    }
-
-    static Set<String> targets(String list) {
-        return new LinkedHashSet<>(Arrays.asList(list.split(",", -1)));
     }
 }

@@ -24,6 +24,40 @@ final class RoomCommands {
         this.session = session;
     }
 
+    void join(IrcMessage msg) {
+        if (!msg.has(0)) {
+            session.reply("461", "JOIN", "Not enough parameters");
+            return;
+        }
+        if (msg.param(0).equals("0")) {
+            session.leaveRoom("Left all channels");
+            return;
+        }
+        for (String target : msg.param(0).split(",", 5)) {
+            if (!session.isOurChannel(target)) {
+                session.reply("403", IrcText.truncate(target, 64), "No such channel: this gateway has one channel, " + session.channel());
+            } else if (session.membership() == null) {
+                session.joinRoom(false);
+            }
+        }
+    }
+
+    void part(IrcMessage msg) {
+        if (!msg.has(0)) {
+            session.reply("461", "PART", "Not enough parameters");
+            return;
+        }
+        for (String target : msg.param(0).split(",", 5)) {
+            if (!session.isOurChannel(target)) {
+                session.reply("403", IrcText.truncate(target, 64), "No such channel");
+            } else if (session.membership() == null) {
+                session.reply("442", session.channel(), "You're not on that channel");
+            } else {
+                session.leaveRoom(msg.has(1) ? msg.param(1) : "Left");
+            }
+        }
+    }
+
     void message(IrcMessage msg, boolean notice) {
         String command = notice ? "NOTICE" : "PRIVMSG";
         if (!msg.has(0)) {
@@ -38,7 +72,7 @@ final class RoomCommands {
             }
             return;
         }
-        var targets = IrcSession.targets(msg.param(0));
+        var targets = new java.util.LinkedHashSet<>(java.util.List.of(msg.param(0).split(",", -1)));
         if (targets.size() > MAX_TARGETS) {
             session.reply("407", IrcText.truncate(msg.param(0), 64), "Too many targets (at most " + MAX_TARGETS + ")");
             return;
