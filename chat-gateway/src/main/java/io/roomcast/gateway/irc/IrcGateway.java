@@ -2,7 +2,6 @@ package io.roomcast.gateway.irc;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IrcGateway implements Closeable {
     /** The default plain listener: 127.0.0.1:6667. */
-    public static final InetSocketAddress DEFAULT_BIND = new InetSocketAddress(InetAddress.getLoopbackAddress(), 6667);
+    public static final InetSocketAddress DEFAULT_BIND = new InetSocketAddress("127.0.0.1", 6667);
     /** The default network name, NETWORK= in 005: {@value}. */
     public static final String DEFAULT_NETWORK = "Roomcast";
     /** The default time a connection has to register: 30 seconds. */

@@ -90,19 +90,19 @@ final class RoomCommands {
             } else if (bridge == null) {
                 numeric(notice, "404", session.channel(), "Cannot send to channel (you are not in the room: JOIN it)");
             } else {
-                send(bridge.client(), target, () -> bridge.client().send(text));
+                send(target, notice, () -> bridge.client().send(text));
             }
         } else if (bridge == null) {
             numeric(notice, "401", IrcText.truncate(target, 64), "No such nick (you are not in the room: JOIN it)");
         } else {
-            CompletableFuture<?> sent = send(bridge.client(), target, () -> bridge.client().sendPrivate(target, text));
+            CompletableFuture<?> sent = send(target, notice, () -> bridge.client().sendPrivate(target, text));
             if (sent != null && session.hasCap("echo-message")) {
                 sent.thenAccept(m -> bridge.echoPrivate((io.roomcast.PrivateMessage) m));
             }
         }
     }
 
-    private CompletableFuture<?> send(ChatClient client, String target, java.util.function.Supplier<CompletableFuture<?>> sender) {
+    private CompletableFuture<?> send(String target, boolean notice, java.util.function.Supplier<CompletableFuture<?>> sender) {
         CompletableFuture<?> future;
         try {
             future = sender.get();
@@ -110,7 +110,7 @@ final class RoomCommands {
             if (target.startsWith("#")) {
                 session.notice("Not delivered to " + target + ": " + IrcText.forLog(e.getMessage()));
             } else {
-                session.reply("401", IrcText.truncate(target, 64), "No such nick/channel");
+                numeric(notice, "401", IrcText.truncate(target, 64), "No such nick/channel");
             }
             return null;
         } catch (IllegalStateException e) {
@@ -119,17 +119,17 @@ final class RoomCommands {
         }
         future.whenComplete((m, error) -> {
             if (error != null) {
-                refused(target, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                refused(target, notice, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
         });
         return future;
     }
 
-    private void refused(String target, Throwable error) {
+    private void refused(String target, boolean notice, Throwable error) {
         String shown = IrcText.truncate(target, 64);
         if (error instanceof MessageRefusedException refusal) {
             if (refusal.reason() == RefusalReason.NO_SUCH_MEMBER) {
-                session.reply("401", shown, "No such nick/channel");
+                numeric(notice, "401", shown, "No such nick/channel");
             } else {
                 session.notice("Not delivered to " + shown + " (" + refusal.reason().name().toLowerCase(java.util.Locale.ROOT)
                         + "): " + IrcText.forLog(refusal.detail()));

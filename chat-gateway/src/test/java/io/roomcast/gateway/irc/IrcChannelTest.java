@@ -197,4 +197,26 @@ class IrcChannelTest {
         assertThat(lines.size()).isGreaterThanOrEqualTo(9);
         assertThat(lines.get(0).getBytes(StandardCharsets.UTF_8).length).isGreaterThan(500);
     }
+
+    @Test
+    void whenTheRoomClosesTheIrcClientGetsErrorAndTheLinkCloses() throws Exception {
+        IrcTestClient joan = room.ircUser("joan");
+        room.server.close();
+        assertThat(joan.expectClosed()).contains("ERROR :Closing link: The room closed");
+    }
+
+    @Test
+    void aMessageToSeveralTargetsReachesEachAndTooManyGet407() throws Exception {
+        RecordingListener ana = room.nativeUser("ana");
+        RecordingListener bob = room.nativeUser("bob");
+        IrcTestClient joan = room.ircUser("joan");
+        joan.send("PRIVMSG ana,bob :to both");
+        assertThat(ana.await("private")).isEqualTo("private joan: to both");
+        assertThat(bob.await("private")).isEqualTo("private joan: to both");
+        joan.send("PRIVMSG a,b,c,d,e :too many");
+        joan.expectReply("407");
+        joan.send("NOTICE nobody :no automatic reply to a notice");
+        joan.send("PRIVMSG nobody2 :this one gets 401");
+        assertThat(joan.expectReply("401")).contains(" nobody2 ");
+    }
 }
