@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -85,7 +86,7 @@ public final class IrcGateway implements Closeable {
         this.tlsContext = b.tlsContext;
         this.maxConnections = b.maxConnections;
         this.settings = new GatewaySettings(b.room, b.network, "roomcast.gateway", b.registrationTimeout, b.pingInterval,
-                b.maxQueuedBytes, b.connectTimeout, Instant.now());
+                b.maxQueuedBytes, b.connectTimeout, Instant.now(), new Semaphore(GatewaySettings.CONCURRENT_JOINS, true));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.roomcast.gateway.irc;
 import io.roomcast.AuthenticationException;
 import io.roomcast.BannedException;
 import io.roomcast.ChatClient;
+import io.roomcast.ChatException;
 import io.roomcast.InvalidUsernameException;
 import io.roomcast.LeaveReason;
 import io.roomcast.UsernameTakenException;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,11 +233,21 @@ final class IrcSession {
         String name = nick;
         RoomBridge bridge = new RoomBridge(this, name);
         ChatClient client;
+        boolean slot = false;
         try {
             client = ChatClient.builder().server(settings.room()).username(name).password(password)
                     .listener(bridge).connectTimeout(settings.connectTimeout()).build();
             bridge.attach(client);
+            slot = settings.joinSlots().tryAcquire(settings.registrationTimeout().plus(settings.connectTimeout()).toMillis(),
+                    TimeUnit.MILLISECONDS); // the wait is bounded by the registration timeout, not by each join
+            if (!slot) {
+                throw new ChatException("the gateway is busy joining others; try again");
+            }
             client.connect();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            link.close("The gateway is shutting down");
+            return;
         } catch (AuthenticationException e) {
             if (registering) {
                 reply("464", "Password incorrect");
@@ -273,6 +285,10 @@ final class IrcSession {
                 reply("471", channel, "Cannot join channel (" + why + ")");
             }
             return;
+        } finally {
+            if (slot) {
+                settings.joinSlots().release();
+            }
         }
         channel = IrcText.channelOf(client.roomName());
         membership.set(bridge);
