@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
 final class IrcSession {
     /** Capabilities offered in CAP LS. */
     static final Set<String> CAPS = Set.of("server-time", "message-tags", "echo-message", "multi-prefix");
+    /** Joins one connection may try in a burst: each is an SRP handshake the room's server pays for. */
+    static final int JOIN_BURST = 5;
+    /** The pause that earns one more join attempt. */
+    static final long JOIN_REFILL_NANOS = 10_000_000_000L;
     private static final Logger log = LoggerFactory.getLogger(IrcSession.class);
 
     private final IrcConnection link;
@@ -44,6 +48,8 @@ final class IrcSession {
     private boolean capNegotiating;
     private boolean registered;
     private boolean pingSent;
+    private double joinTokens = JOIN_BURST;
+    private long joinTokensAt = System.nanoTime();
 
     IrcSession(IrcConnection link, GatewaySettings settings) {
         this.link = link;
@@ -125,7 +131,7 @@ final class IrcSession {
             case "AWAY" -> self.away(msg);
             case "MOTD" -> self.motd();
             case "TAGMSG" -> { } // the room carries no tags: accepted, not relayed
-            default -> reply("421", cmd, "Unknown command");
+            default -> reply("421", IrcText.truncate(cmd, 64), "Unknown command");
         }
     }
 
@@ -230,10 +236,19 @@ final class IrcSession {
 
     /** Joins the room with a new ChatClient: on registering, or on JOIN after PART or a kick. */
     void joinRoom(boolean registering) {
+        if (!takeJoinToken()) {
+            if (registering) {
+                link.close("Too many join attempts");
+            } else {
+                reply("263", "JOIN", "Too many joins: please wait a while and try again");
+            }
+            return;
+        }
         String name = nick;
         RoomBridge bridge = new RoomBridge(this, name);
-        ChatClient client;
+        ChatClient client = null;
         boolean slot = false;
+        boolean joined = false;
         try {
             client = ChatClient.builder().server(settings.room()).username(name).password(password)
                     .listener(bridge).connectTimeout(settings.connectTimeout()).build();
@@ -244,6 +259,7 @@ final class IrcSession {
                 throw new ChatException("the gateway is busy joining others; try again");
             }
             client.connect();
+            joined = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             link.close("The gateway is shutting down");
@@ -289,6 +305,9 @@ final class IrcSession {
             if (slot) {
                 settings.joinSlots().release();
             }
+            if (!joined && client != null) {
+                client.close();
+            }
         }
         channel = IrcText.channelOf(client.roomName());
         membership.set(bridge);
@@ -301,6 +320,17 @@ final class IrcSession {
         room.namesReply(client);
         bridge.open();
         log.debug("IRC connection {}: {} joined the room", link.id(), IrcText.forLog(name));
+    }
+
+    private boolean takeJoinToken() {
+        long now = System.nanoTime();
+        joinTokens = Math.min(JOIN_BURST, joinTokens + (now - joinTokensAt) / (double) JOIN_REFILL_NANOS);
+        joinTokensAt = now;
+        if (joinTokens < 1) {
+            return false;
+        }
+        joinTokens -= 1;
+        return true;
     }
 
     /** Leaves the room (PART): the ChatClient closes, and the room sees this member leave. */

@@ -121,6 +121,7 @@ class IrcHostileInputTest {
             boolean dropped = false;
             for (int i = 0; i < 2_000 && !dropped; i++) { // at most 16 MB, far past any socket buffer
                 ana.client.send(i + " " + big).get(10, TimeUnit.SECONDS);
+                maria.expect("^:ana!ana@roomcast PRIVMSG #lobby :" + i + " y"); // paced by a client that reads
                 dropped = ana.events.stream().anyMatch(e -> e.startsWith("left stuck"));
             }
             assertThat(ana.await("left stuck")).isEqualTo("left stuck LEFT");
@@ -149,5 +150,20 @@ class IrcHostileInputTest {
         assertThat(ana.await("left joan")).isEqualTo("left joan LEFT");
         assertThat(room.gateway.connectionCount()).isZero();
         assertThat(address.getPort()).isPositive();
+    }
+
+    @Test
+    void aClientThatKeepsTryingTakenNicksIsDroppedAfterABurstOfJoins() throws Exception {
+        room = new RoomFixture();
+        room.nativeUser("taken");
+        IrcTestClient irc = room.irc();
+        irc.send("PASS " + RoomFixture.PASSWORD);
+        irc.send("USER u 0 * :u");
+        for (int i = 0; i < IrcSession.JOIN_BURST; i++) {
+            irc.send("NICK taken");
+            irc.expectReply("433");
+        }
+        irc.send("NICK taken");
+        assertThat(irc.expectClosed()).contains("ERROR :Closing link: Too many join attempts");
     }
 }

@@ -27,7 +27,7 @@ final class IrcTestClient implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> skipped = new ArrayList<>();
+    private final java.util.ArrayDeque<String> skipped = new java.util.ArrayDeque<>();
     private boolean ended;
 
     IrcTestClient(Socket socket) throws IOException {
@@ -84,7 +84,10 @@ final class IrcTestClient implements AutoCloseable {
             if (pattern.matcher(line).find()) {
                 return line;
             }
-            skipped.add(line);
+            skipped.add(line.length() > 160 ? line.substring(0, 160) + "..." : line);
+            if (skipped.size() > 20) {
+                skipped.removeFirst();
+            }
         }
     }
 
@@ -137,8 +140,7 @@ final class IrcTestClient implements AutoCloseable {
     }
 
     private String recent() {
-        int from = Math.max(0, skipped.size() - 30);
-        return skipped.subList(from, skipped.size()).toString();
+        return skipped.toString();
     }
 
     Socket socket() {
