@@ -21,12 +21,15 @@ final class Acceptor {
         boolean admit(Socket raw, Socket io) throws IOException;
     }
 
+    /** The pause after a failed accept (such as too many open files), so the loop does not spin. */
+    static final long ACCEPT_BACKOFF_MILLIS = 100;
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
     private static final byte[] REFUSAL = "ERROR :Closing link: too many connections\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocket server;
     private final SSLContext tls;
     private final Admission admission;
+    private final WarningPace warnings = new WarningPace();
 
     Acceptor(ServerSocket server, SSLContext tls, Admission admission) {
         this.server = server;
@@ -47,7 +50,11 @@ final class Acceptor {
                 raw = server.accept();
             } catch (IOException e) {
                 if (!server.isClosed()) {
-                    log.warn("IRC gateway: accept failed on {}: {}", server.getLocalSocketAddress(), e.toString());
+                    // such as too many open files: pause rather than spin, and say so once a second at most
+                    if (warnings.allow()) {
+                        log.warn("IRC gateway: accept failed on {}: {}", server.getLocalSocketAddress(), e.toString());
+                    }
+                    pause();
                 }
                 continue;
             }
@@ -62,6 +69,10 @@ final class Acceptor {
                     io = ssl;
                 }
                 if (!admission.admit(raw, io)) {
+                    if (warnings.allow()) {
+                        log.warn("IRC gateway: refusing {} (and any others this second): too many connections",
+                                raw.getRemoteSocketAddress());
+                    }
                     if (tls == null) {
                         raw.setSoTimeout(1000);
                         raw.getOutputStream().write(REFUSAL);
@@ -72,6 +83,28 @@ final class Acceptor {
                 log.warn("IRC gateway: could not set up a connection from {}: {}", raw.getRemoteSocketAddress(), e.toString());
                 IrcGateway.closeQuietly(raw);
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** At most one warning a second from one acceptor thread, so a storm cannot flood the log. */
+    private static final class WarningPace {
+        private long lastNanos = System.nanoTime() - 2_000_000_000L;
+
+        boolean allow() {
+            long now = System.nanoTime();
+            if (now - lastNanos < 1_000_000_000L) {
+                return false;
+            }
+            lastNanos = now;
+            return true;
         }
     }
 }

@@ -202,8 +202,7 @@ public final class IrcGateway implements Closeable {
     /** Takes an accepted connection, or refuses it past the bound. Acceptor threads. */
     private boolean admit(Socket raw, Socket io) {
         if (connections.size() >= maxConnections || closed) {
-            log.warn("IRC gateway: refusing {}: {} connections already", raw.getRemoteSocketAddress(), connections.size());
-            return false;
+            return false; // the acceptor says so, at a bounded pace
         }
         long id = ids.incrementAndGet();
         IrcConnection connection = new IrcConnection(id, raw, io, settings, timer, () -> connections.remove(id));
