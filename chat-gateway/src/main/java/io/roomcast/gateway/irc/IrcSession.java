@@ -9,8 +9,6 @@ import io.roomcast.LeaveReason;
 import io.roomcast.UsernameTakenException;
 import java.io.IOException;
 import java.text.Normalizer;
-import java.util.Arrays;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -26,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * room's callbacks read (caps, nick, channel, membership) are volatile or atomic.
  */
 final class IrcSession {
-    /** Capabilities offered in CAP LS. */
-    static final Set<String> CAPS = Set.of("server-time", "message-tags", "echo-message", "multi-prefix");
     /** Joins one connection may try in a burst: each is an SRP handshake the room's server pays for. */
     static final int JOIN_BURST = 5;
     /** The pause that earns one more join attempt. */
@@ -40,12 +36,11 @@ final class IrcSession {
     private final UserCommands self;
     private final long registrationDeadline;
     private final AtomicReference<RoomBridge> membership = new AtomicReference<>();
-    private final Set<String> caps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Capabilities caps = new Capabilities(this);
     private volatile String nick;
     private volatile String channel;
     private String user;
     private String password = "";
-    private boolean capNegotiating;
     private boolean registered;
     private boolean pingSent;
     private double joinTokens = JOIN_BURST;
@@ -91,7 +86,11 @@ final class IrcSession {
         }
         String cmd = msg.command();
         switch (cmd) {
-            case "CAP" -> cap(msg);
+            case "CAP" -> {
+                if (caps.handle(msg, registered)) {
+                    tryRegister();
+                }
+            }
             case "PASS" -> pass(msg);
             case "NICK" -> nick(msg);
             case "USER" -> user(msg);
@@ -136,44 +135,6 @@ final class IrcSession {
     }
 
     // ---- registration
-
-    private void cap(IrcMessage msg) {
-        if (!msg.has(0)) {
-            reply("461", "CAP", "Not enough parameters");
-            return;
-        }
-        String sub = msg.param(0).toUpperCase(java.util.Locale.ROOT);
-        switch (sub) {
-            case "LS" -> {
-                capNegotiating |= !registered;
-                send(":" + settings.serverName() + " CAP " + nickOrStar() + " LS :" + String.join(" ", new java.util.TreeSet<>(CAPS)));
-            }
-            case "LIST" -> send(":" + settings.serverName() + " CAP " + nickOrStar() + " LIST :" + String.join(" ", caps));
-            case "REQ" -> {
-                capNegotiating |= !registered;
-                String wanted = msg.param(1) == null ? "" : msg.param(1).trim();
-                String[] tokens = wanted.isEmpty() ? new String[0] : wanted.split(" +");
-                boolean known = tokens.length > 0
-                        && Arrays.stream(tokens).allMatch(t -> CAPS.contains(t.startsWith("-") ? t.substring(1) : t));
-                if (known) {
-                    for (String t : tokens) {
-                        if (t.startsWith("-")) {
-                            caps.remove(t.substring(1));
-                        } else {
-                            caps.add(t);
-                        }
-                    }
-                }
-                send(":" + settings.serverName() + " CAP " + nickOrStar() + (known ? " ACK :" : " NAK :")
-                        + IrcText.truncate(wanted, 400));
-            }
-            case "END" -> {
-                capNegotiating = false;
-                tryRegister();
-            }
-            default -> reply("410", IrcText.truncate(msg.param(0), 50), "Invalid CAP command");
-        }
-    }
 
     private void pass(IrcMessage msg) {
         if (registered) {
@@ -227,7 +188,7 @@ final class IrcSession {
     }
 
     private void tryRegister() {
-        if (nick != null && user != null && !capNegotiating && !registered) {
+        if (nick != null && user != null && !caps.negotiating() && !registered) {
             joinRoom(true);
         }
     }
@@ -388,7 +349,7 @@ final class IrcSession {
     }
 
     boolean hasCap(String cap) {
-        return caps.contains(cap);
+        return caps.has(cap);
     }
 
     RoomBridge membership() {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -25,11 +24,9 @@ class IrcTlsAndLoadTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void anIrcClientRegistersAndChatsOverTlsWithASelfSignedKey(@TempDir Path dir) throws Exception {
-        KeyStore keys = selfSigned(dir.resolve("gateway.p12"));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, STORE_PASSWORD);
-        SSLContext serverContext = SSLContext.getInstance("TLS");
-        serverContext.init(kmf.getKeyManagers(), null, null);
+        Path file = dir.resolve("gateway.p12");
+        KeyStore keys = selfSigned(file);
+        SSLContext serverContext = TlsKeyStore.serverContext(file, STORE_PASSWORD);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(keys);
         SSLContext clientContext = SSLContext.getInstance("TLS");
