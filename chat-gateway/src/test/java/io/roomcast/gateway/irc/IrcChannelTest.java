@@ -162,6 +162,13 @@ class IrcChannelTest {
         joan.expectReply("315");
         joan.send("AWAY");
         joan.expectReply("305");
+        joan.send("WHO ANA");
+        assertThat(joan.expectReply("352")).contains(" ana H :0 ana");
+        joan.expectReply("315");
+        joan.send("ISON ana nobody JOAN");
+        assertThat(joan.expectReply("303")).endsWith(":ana JOAN");
+        joan.send("WHOIS nobody");
+        joan.expectReply("401");
         joan.send("WHOIS ana");
         joan.expectReply("311");
         joan.expectReply("318");
