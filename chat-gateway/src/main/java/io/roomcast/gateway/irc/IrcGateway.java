@@ -164,7 +164,9 @@ public final class IrcGateway implements Closeable {
 
     /**
      * Stops accepting, tells every client ({@code ERROR}), closes every connection and its
-     * ChatClient (the room sees each member leave), and waits for them for a few seconds.
+     * ChatClient (the room sees each member leave), and waits for them: up to 5 seconds, then
+     * interrupts connections still joining the room and waits one more second. Connections that
+     * have not ended by then end on their own (their threads are daemons).
      * Idempotent.
      */
     @Override
@@ -179,15 +181,10 @@ public final class IrcGateway implements Closeable {
         closeQuietly(tls);
         List<IrcConnection> open = new ArrayList<>(connections.values());
         open.forEach(c -> c.close("The gateway is shutting down"));
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        for (IrcConnection c : open) {
-            try {
-                c.readerThread().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitReaders(open, CLOSE_WAIT);
+        // a reader still waiting to join the room (a join slot, or connect()) gives up when interrupted
+        open.forEach(c -> c.readerThread().interrupt());
+        awaitReaders(open, Duration.ofSeconds(1));
         timer.shutdownNow();
         for (Thread t : acceptors) {
             try {
@@ -210,6 +207,18 @@ public final class IrcGateway implements Closeable {
         log.debug("IRC connection {} from {}{}", id, raw.getRemoteSocketAddress(), raw == io ? "" : " (TLS)");
         connection.start();
         return true;
+    }
+
+    private static void awaitReaders(List<IrcConnection> connections, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (IrcConnection c : connections) {
+            try {
+                c.readerThread().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static ServerSocket listen(InetSocketAddress address) throws IOException {
