@@ -66,7 +66,7 @@ final class Capabilities {
                 negotiating = false;
                 return true;
             }
-            default -> session.reply("410", IrcText.truncate(msg.param(0), 50), "Invalid CAP command");
+            default -> session.reply("410", IrcText.token(msg.param(0)), "Invalid CAP command");
         }
         return false;
     }

@@ -130,7 +130,7 @@ final class IrcSession {
             case "AWAY" -> self.away(msg);
             case "MOTD" -> self.motd();
             case "TAGMSG" -> { } // the room carries no tags: accepted, not relayed
-            default -> reply("421", IrcText.truncate(cmd, 64), "Unknown command");
+            default -> reply("421", IrcText.token(cmd), "Unknown command");
         }
     }
 
@@ -161,7 +161,7 @@ final class IrcSession {
         try {
             ChatClient.builder().username(wanted);
         } catch (IllegalArgumentException e) {
-            reply("432", IrcText.truncate(wanted, 64), "Erroneous nickname: letters, digits, _ - . only, at most 32");
+            reply("432", IrcText.token(wanted), "Erroneous nickname: letters, digits, _ - . only, at most 32");
             return;
         }
         nick = wanted;

@@ -129,6 +129,15 @@ final class IrcText {
         return b.toString();
     }
 
+    /**
+     * A word the client sent, safe to echo as a middle parameter: at most 64 bytes, spaces as
+     * {@code _}, never empty nor starting with {@code :} (which would make it the trailing one).
+     */
+    static String token(String word) {
+        String t = truncate(word, 64).replace(' ', '_');
+        return t.isEmpty() || t.startsWith(":") ? "*" + t : t;
+    }
+
     /** UTF-8 bytes of a line with CR LF appended. */
     static byte[] encodeLine(String line) {
         return (line + "\r\n").getBytes(StandardCharsets.UTF_8);

@@ -35,7 +35,7 @@ final class RoomCommands {
         }
         for (String target : msg.param(0).split(",", 5)) {
             if (!session.isOurChannel(target)) {
-                session.reply("403", IrcText.truncate(target, 64), "No such channel: this gateway has one channel, " + session.channel());
+                session.reply("403", IrcText.token(target), "No such channel: this gateway has one channel, " + session.channel());
             } else if (session.membership() == null) {
                 session.joinRoom(false);
             }
@@ -49,7 +49,7 @@ final class RoomCommands {
         }
         for (String target : msg.param(0).split(",", 5)) {
             if (!session.isOurChannel(target)) {
-                session.reply("403", IrcText.truncate(target, 64), "No such channel");
+                session.reply("403", IrcText.token(target), "No such channel");
             } else if (session.membership() == null) {
                 session.reply("442", session.channel(), "You're not on that channel");
             } else {
@@ -74,7 +74,7 @@ final class RoomCommands {
         }
         var targets = new java.util.LinkedHashSet<>(java.util.List.of(msg.param(0).split(",", -1)));
         if (targets.size() > MAX_TARGETS) {
-            session.reply("407", IrcText.truncate(msg.param(0), 64), "Too many targets (at most " + MAX_TARGETS + ")");
+            session.reply("407", IrcText.token(msg.param(0)), "Too many targets (at most " + MAX_TARGETS + ")");
             return;
         }
         for (String target : targets) {
@@ -86,14 +86,14 @@ final class RoomCommands {
         RoomBridge bridge = session.membership();
         if (target.startsWith("#")) {
             if (!session.isOurChannel(target)) {
-                numeric(notice, "403", IrcText.truncate(target, 64), "No such channel");
+                numeric(notice, "403", IrcText.token(target), "No such channel");
             } else if (bridge == null) {
                 numeric(notice, "404", session.channel(), "Cannot send to channel (you are not in the room: JOIN it)");
             } else {
                 send(target, notice, () -> bridge.client().send(text));
             }
         } else if (bridge == null) {
-            numeric(notice, "401", IrcText.truncate(target, 64), "No such nick (you are not in the room: JOIN it)");
+            numeric(notice, "401", IrcText.token(target), "No such nick (you are not in the room: JOIN it)");
         } else {
             CompletableFuture<?> sent = send(target, notice, () -> bridge.client().sendPrivate(target, text));
             if (sent != null && session.hasCap("echo-message")) {
@@ -110,11 +110,11 @@ final class RoomCommands {
             if (target.startsWith("#")) {
                 session.notice("Not delivered to " + target + ": " + IrcText.forLog(e.getMessage()));
             } else {
-                numeric(notice, "401", IrcText.truncate(target, 64), "No such nick/channel");
+                numeric(notice, "401", IrcText.token(target), "No such nick/channel");
             }
             return null;
         } catch (IllegalStateException e) {
-            session.notice("Not delivered to " + IrcText.truncate(target, 64) + ": not in the room");
+            session.notice("Not delivered to " + IrcText.token(target) + ": not in the room");
             return null;
         }
         future.whenComplete((m, error) -> {
@@ -126,7 +126,7 @@ final class RoomCommands {
     }
 
     private void refused(String target, boolean notice, Throwable error) {
-        String shown = IrcText.truncate(target, 64);
+        String shown = IrcText.token(target);
         if (error instanceof MessageRefusedException refusal) {
             if (refusal.reason() == RefusalReason.NO_SUCH_MEMBER) {
                 numeric(notice, "401", shown, "No such nick/channel");
@@ -153,7 +153,7 @@ final class RoomCommands {
         if (bridge != null && session.isOurChannel(target)) {
             namesReply(bridge.client());
         } else {
-            session.reply("366", msg.has(0) ? IrcText.truncate(target, 64) : "*", "End of /NAMES list");
+            session.reply("366", msg.has(0) ? IrcText.token(target) : "*", "End of /NAMES list");
         }
     }
 
@@ -179,7 +179,7 @@ final class RoomCommands {
         if (!msg.has(0)) {
             session.reply("461", "TOPIC", "Not enough parameters");
         } else if (!session.isOurChannel(msg.param(0))) {
-            session.reply("403", IrcText.truncate(msg.param(0), 64), "No such channel");
+            session.reply("403", IrcText.token(msg.param(0)), "No such channel");
         } else if (session.membership() == null) {
             session.reply("442", session.channel(), "You're not on that channel");
         } else if (msg.param(1) != null) {
@@ -209,7 +209,7 @@ final class RoomCommands {
                 }
             }
         }
-        session.reply("315", IrcText.truncate(mask, 64), "End of WHO list");
+        session.reply("315", IrcText.token(mask), "End of WHO list");
     }
 
     void whois(IrcMessage msg) {
@@ -222,14 +222,14 @@ final class RoomCommands {
         List<String> found = bridge == null ? List.of()
                 : bridge.client().members().stream().filter(m -> IrcText.key(m).equals(IrcText.key(wanted))).toList();
         if (found.isEmpty()) {
-            session.reply("401", IrcText.truncate(wanted, 64), "No such nick/channel");
+            session.reply("401", IrcText.token(wanted), "No such nick/channel");
         } else {
             String member = found.get(0);
             session.reply("311", member, member, GatewaySettings.HOST, "*", member);
             session.reply("319", member, session.channel());
             session.reply("312", member, session.settings().serverName(), "Roomcast room member");
         }
-        session.reply("318", IrcText.truncate(wanted, 64), "End of /WHOIS list");
+        session.reply("318", IrcText.token(wanted), "End of /WHOIS list");
     }
 
     void ison(IrcMessage msg) {
@@ -251,7 +251,7 @@ final class RoomCommands {
     void channelMode(IrcMessage msg) {
         String target = msg.param(0);
         if (!session.isOurChannel(target)) {
-            session.reply("403", IrcText.truncate(target, 64), "No such channel");
+            session.reply("403", IrcText.token(target), "No such channel");
         } else if (!msg.has(1)) {
             session.reply("324", session.channel(), "+nt");
             session.reply("329", session.channel(), Long.toString(session.settings().created().getEpochSecond()));

@@ -30,6 +30,9 @@ class IrcTextTest {
         assertThat(IrcText.key("joan\uFF11")).isEqualTo(IrcText.key("JOAN1")); // fullwidth digit one
         assertThat(IrcText.key("ΟΔΟΣ")).isEqualTo(IrcText.key("οδος"));
         assertThat(IrcText.channelOf("my room, ok")).isEqualTo("#my_room__ok");
+        assertThat(IrcText.token("a b")).isEqualTo("a_b");
+        assertThat(IrcText.token(":x")).isEqualTo("*:x");
+        assertThat(IrcText.token("")).isEqualTo("*");
         assertThat(IrcText.forLog("a\u001b[31mb\u202e")).isEqualTo("a\\u001B[31mb\\u202E");
     }
 
