@@ -71,6 +71,17 @@ class IrcHostileInputTest {
     }
 
     @Test
+    void aMessageLargerThanTheRoomAllowsBecomesANotice() throws Exception {
+        room = new RoomFixture(s -> s.maxMessageBytes(16), g -> { });
+        IrcTestClient joan = room.ircUser("joan");
+        joan.send("PRIVMSG #lobby :" + "z".repeat(40));
+        assertThat(joan.expect(" NOTICE joan :Not delivered to #lobby")).contains("40 bytes").contains("16");
+        joan.send("PRIVMSG #lobby :short");
+        joan.send("PING :still-here");
+        joan.expect("PONG roomcast.gateway :still-here$");
+    }
+
+    @Test
     void muteRefusalsBecomeNotices() throws Exception {
         room = new RoomFixture();
         IrcTestClient joan = room.ircUser("joan");
