@@ -106,7 +106,7 @@ class IrcHostileInputTest {
 
     @Test
     void aRegisteredClientThatFallsSilentIsPingedThenDropped() throws Exception {
-        room = new RoomFixture(s -> { }, g -> g.pingInterval(Duration.ofSeconds(2)) // long enough for a loaded machine to answer the PING);
+        room = new RoomFixture(s -> { }, g -> g.pingInterval(Duration.ofSeconds(2))); // a loaded machine still answers in time
         RecordingListener ana = room.nativeUser("ana");
         IrcTestClient joan = room.ircUser("joan");
         joan.expect("^PING :roomcast.gateway$");
