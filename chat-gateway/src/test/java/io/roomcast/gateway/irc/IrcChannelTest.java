@@ -226,4 +226,17 @@ class IrcChannelTest {
         joan.send("PRIVMSG nobody2 :this one gets 401");
         assertThat(joan.expectReply("401")).contains(" nobody2 ");
     }
+
+    @Test
+    void aNoticeToTheChannelIsARoomMessageAndJoinZeroLeaves() throws Exception {
+        RecordingListener ana = room.nativeUser("ana");
+        IrcTestClient joan = room.ircUser("joan");
+        joan.send("NOTICE #lobby :a notice");
+        assertThat(ana.await("message joan")).isEqualTo("message joan: a notice");
+        joan.send("JOIN #lobby");
+        joan.send("JOIN 0");
+        joan.expect("^:joan!joan@roomcast PART #lobby :Left all channels$");
+        assertThat(ana.await("left joan")).isEqualTo("left joan LEFT");
+        assertThat(ana.events).noneMatch(e -> e.equals("joined joan"));
+    }
 }
