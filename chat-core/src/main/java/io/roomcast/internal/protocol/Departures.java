@@ -52,7 +52,7 @@ final class Departures {
      * removed it for.
      */
     void closeAll(long now) {
-        for (RoomMember member : members.all()) {
+        for (RoomMember member : List.copyOf(members.all())) {
             if (member.connection.isClosing()) {
                 continue; // removed by the host, already being told
             }

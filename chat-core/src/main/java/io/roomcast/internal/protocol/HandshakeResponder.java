@@ -15,6 +15,7 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,8 @@ final class HandshakeResponder {
 
     private final ServerConfig config;
     private final Room room;
+    /** The room's clock (the wall clock, in ns): bans and held names lapse by it. */
+    private final LongSupplier roomClockNanos;
     private final Random random;
     private final Offload offload;
     private final ServerStats stats;
@@ -105,7 +108,8 @@ final class HandshakeResponder {
      * @param memberConnectionId tells whether a connection id belongs to a member
      */
     HandshakeResponder(ServerConfig config, Room room, Random random, Offload offload, ServerStats stats,
-                       Queue<Datagram> replies, LongPredicate memberConnectionId) {
+                       Queue<Datagram> replies, LongPredicate memberConnectionId, LongSupplier roomClockNanos) {
+        this.roomClockNanos = roomClockNanos;
         this.config = config;
         this.room = room;
         this.random = random;
@@ -208,7 +212,7 @@ final class HandshakeResponder {
                     throttled(source, refusedFor)).toBytes(), received);
             return;
         }
-        long bannedFor = room.sanctions().addressBannedFor(source.getAddress(), now);
+        long bannedFor = room.sanctions().addressBannedFor(source.getAddress(), roomClockNanos.getAsLong());
         if (bannedFor > 0) {
             // no SRP work for a banned host; the answer is one small packet, within the 3x limit
             answer(source, new HandshakePacket.Reject(clientNonce, 0, RejectReason.BANNED,
@@ -354,10 +358,11 @@ final class HandshakeResponder {
             refuse(now, started, RejectReason.BAD_PASSWORD, "wrong password");
             return;
         }
-        HeldSessions.Held resumed = admission.claim(now, handshake, proof); // its held name is released for it
+        HeldSessions.Held resumed = admission.claim(now, handshake, proof); // its held name does not refuse it
         Optional<Room.Refusal> refusal = room.checkAdmission(resumed != null ? resumed.displayName()
-                : handshake.username(), now);
-        long bannedFor = room.sanctions().addressBannedFor(handshake.address().getAddress(), now);
+                : handshake.username(), roomClockNanos.getAsLong(), resumed != null);
+        long bannedFor = room.sanctions().addressBannedFor(handshake.address().getAddress(),
+                roomClockNanos.getAsLong());
         if (refusal.isEmpty() && bannedFor > 0) {
             // banned while this handshake was in progress: the address is refused at PROOF too
             refusal = Optional.of(new Room.Refusal(RejectReason.BANNED, Room.bannedDetail(bannedFor)));
@@ -375,7 +380,7 @@ final class HandshakeResponder {
                               Admission admission, Room.Refusal refusal) {
         VerifiedProof.discard(verified);
         if (resumed != null && (refusal.reason() == RejectReason.ROOM_FULL
-                || refusal.reason() == RejectReason.ROOM_UNAVAILABLE)) {
+                || refusal.reason() == RejectReason.ROOM_UNAVAILABLE || refusal.reason() == RejectReason.SERVER_BUSY)) {
             admission.unclaim(resumed); // the room may take it at the next attempt
         } else if (resumed != null) {
             resumed.wipe(); // refused (banned): the session is over

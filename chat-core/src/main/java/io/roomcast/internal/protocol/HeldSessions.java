@@ -2,7 +2,6 @@ package io.roomcast.internal.protocol;
 
 import io.roomcast.internal.crypto.ResumeProof;
 import io.roomcast.internal.room.MemberSession;
-import io.roomcast.internal.room.Room;
 import io.roomcast.internal.room.Username;
 import io.roomcast.internal.wire.CloseReason;
 import io.roomcast.internal.wire.Frame;
@@ -16,8 +15,9 @@ import java.util.function.BiConsumer;
 
 /**
  * Sessions of members that timed out, held for the server's resume window so that each may come
- * back as itself ({@link #claim}). A held session keeps its name reserved in the room (nobody else
- * may take it meanwhile), its resume key, the last message id the room processed from it and the
+ * back as itself ({@link #claim}). The room keeps its name reserved meanwhile
+ * ({@link io.roomcast.internal.room.Room#hold}, when its leave is applied, on every node); this
+ * store keeps its resume key, the last message id the room processed from it and the
  * sequence of its original join. Bounded: at most {@code capacity} sessions (the room's member
  * limit; the oldest is dropped first), each for at most the window. A session is used once: a
  * claim that succeeds removes it, and the resumed member gets a new resume id and key (rotation).
@@ -77,7 +77,6 @@ final class HeldSessions {
     private final Map<BytesKey, BytesKey> byOtherId = new java.util.HashMap<>();
     /** The engine's clock at its current call ({@link #at}): when a session is held from code without a clock. */
     private long nowNanos;
-    private final Room room;
     private final long windowNanos;
     private final int capacity;
 
@@ -85,8 +84,7 @@ final class HeldSessions {
      * @param windowNanos how long a session is held; 0 holds none
      * @param capacity    the most sessions held at once
      */
-    HeldSessions(Room room, long windowNanos, int capacity) {
-        this.room = room;
+    HeldSessions(long windowNanos, int capacity) {
         this.windowNanos = windowNanos;
         this.capacity = capacity;
     }
@@ -99,6 +97,11 @@ final class HeldSessions {
     /** The engine's clock at its current call ({@link #at}). */
     long now() {
         return nowNanos;
+    }
+
+    /** How long a session is held: the resume window, 0 for none. */
+    long windowNanos() {
+        return windowNanos;
     }
 
     /** {@code true} if sessions may be resumed at all. */
@@ -155,8 +158,7 @@ final class HeldSessions {
                 otherId == null ? null : new BytesKey(otherId), otherKey);
         member.resumeKey = null;
         index(held);
-        room.hold(held.displayName());
-        return true;
+        return true; // its name is held by the room, when its leave is applied
     }
 
     /**
@@ -174,7 +176,6 @@ final class HeldSessions {
         }
         index(new Held(id, displayName, session.resumeKey(), session.lastProcessedId(), session.floor(),
                 nowNanos + windowNanos, List.of(), null, null));
-        room.hold(displayName);
     }
 
     /** The session {@code resumeId} was resumed on another node: this node's copy goes, and its name is free. */
@@ -217,8 +218,7 @@ final class HeldSessions {
             return null;
         }
         unindex(held); // single use: claimed with one id, the other resumes nothing either
-        room.release(held.displayName());
-        return held.claimedWith(key);
+        return held.claimedWith(key); // its name stays held until the room applies the resume
     }
 
     /** The held session {@code id} resumes (the id it is held under, or its other one), or {@code null}. */
@@ -266,7 +266,6 @@ final class HeldSessions {
         if (held.otherId() != null) {
             byOtherId.put(held.otherId(), held.resumeId());
         }
-        room.hold(held.displayName());
     }
 
     private static boolean sameName(String a, String b) {
@@ -284,8 +283,7 @@ final class HeldSessions {
             if (held.otherId() != null) {
                 byOtherId.remove(held.otherId());
             }
-            room.release(held.displayName());
-            held.wipe();
+            held.wipe(); // its name lapses in the room at the same time, by the room's clock
         }
     }
 
@@ -365,7 +363,6 @@ final class HeldSessions {
 
     private void drop(Held held) {
         unindex(held);
-        room.release(held.displayName());
         held.wipe();
     }
 }

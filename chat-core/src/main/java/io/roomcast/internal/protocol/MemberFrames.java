@@ -102,7 +102,7 @@ final class MemberFrames {
         if (closing.getAsBoolean() || member.connection.isClosing() || member.expelled()) {
             return true; // the room is closing, or the member is out of it: nothing more is appended
         }
-        long mutedFor = room.sanctions().mutedFor(member.nameKey, now);
+        long mutedFor = room.sanctions().mutedFor(member.nameKey, order.roomNanosNow());
         if (mutedFor > 0) {
             member.incoming.refuse(messageId, ErrorCode.MUTED, "you are muted for another " + Durations.describe(mutedFor));
             return true;

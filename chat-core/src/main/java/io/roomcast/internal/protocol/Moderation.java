@@ -69,7 +69,7 @@ final class Moderation {
     }
 
     /** The room ordered a ban: the sanction here, and this node's member of that name removed {@code BANNED}. */
-    void banned(long now, String username, byte[] address, long durationNanos) {
+    void banned(long now, long roomNanos, String username, byte[] address, long durationNanos) {
         String key = Username.key(username);
         InetAddress group = null;
         try {
@@ -77,7 +77,7 @@ final class Moderation {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("an address of " + address.length + " bytes", e); // decode checked it
         }
-        room.sanctions().ban(key, group, RoomOrder.saturatedAdd(now, durationNanos));
+        room.sanctions().ban(key, group, RoomOrder.saturatedAdd(roomNanos, durationNanos));
         RoomMember member = closing.getAsBoolean() ? null : members.byName(key);
         if (member != null) {
             departures.expel(now, member, CloseReason.BANNED);
@@ -87,8 +87,8 @@ final class Moderation {
     /** Lifts the ban on the name and the address it banned; {@code false} if there was none. */
     boolean unban(long now, String username) {
         String key = Username.key(username);
-        if (room.sanctions().nameBannedFor(key, now) <= 0) {
-            room.sanctions().unban(key, now); // lapsed (or none): only this node's leftover to clear
+        if (room.sanctions().nameBannedFor(key, order.roomNanosNow()) <= 0) {
+            room.sanctions().unban(key, order.roomNanosNow()); // lapsed (or none): only this node's leftover
             return false;
         }
         return order.unban(username);
@@ -104,7 +104,7 @@ final class Moderation {
 
     /** Lifts the mute on {@code username}; {@code false} if it was not muted (or the room cannot order now). */
     boolean unmute(long now, String username) {
-        if (room.sanctions().mutedFor(Username.key(username), now) <= 0) {
+        if (room.sanctions().mutedFor(Username.key(username), order.roomNanosNow()) <= 0) {
             return false;
         }
         return order.unmute(username);

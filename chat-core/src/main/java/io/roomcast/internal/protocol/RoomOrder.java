@@ -1,5 +1,6 @@
 package io.roomcast.internal.protocol;
 
+import io.roomcast.internal.room.AttemptThrottle;
 import io.roomcast.internal.room.Command;
 import io.roomcast.internal.room.MemberSession;
 import io.roomcast.internal.room.Room;
@@ -44,6 +45,8 @@ final class RoomOrder implements RoomStateMachine {
     static final long JOIN_ORDER_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     /** The most joins waiting to be ordered; past it a join is refused {@code SERVER_BUSY}. */
     static final int MAX_WAITING_JOINS = HandshakeResponder.MAX_PENDING_HANDSHAKES;
+    /** The most leaves kept to be ordered once the backend can: the member limit's default. */
+    static final int MAX_UNORDERED_LEAVES = 1024;
     /** The detail of a {@code ROOM_UNAVAILABLE} refusal. */
     static final String UNAVAILABLE = "the room is unavailable on this server: it cannot reach the majority of its"
             + " cluster; try again, or another server";
@@ -56,11 +59,15 @@ final class RoomOrder implements RoomStateMachine {
     private final LongSupplier wallClockMillis;
     private final LongSupplier nanoClock;
     private final Map<Long, WaitingJoin> waitingJoins = new LinkedHashMap<>();
+    /** How many joins wait per address group (as the handshakes count them): at most {@link HandshakeResponder#MAX_PENDING_PER_ADDRESS}. */
+    private final Map<Object, Integer> waitingPerGroup = new java.util.HashMap<>();
     /** Members this node's host removed, until their leave is applied, by name key. */
     private final Map<String, RoomMember> expelling = new LinkedHashMap<>();
+    private final java.util.ArrayDeque<Command.Leave> unorderedLeaves = new java.util.ArrayDeque<>();
     private RoomBackend backend;
     private String nodeId = Room.LOCAL_NODE;
     private boolean available = true;
+    private boolean closing;
     private Departures departures;
     private MemberAdmission admission;
     private PrivateMessages privateMessages;
@@ -112,13 +119,29 @@ final class RoomOrder implements RoomStateMachine {
             waiting.refused(now, new Room.Refusal(RejectReason.SERVER_BUSY, "too many joins are waiting; try again"));
             return;
         }
+        Object group = AttemptThrottle.groupOf(waiting.handshake().address().getAddress());
+        if (waitingPerGroup.getOrDefault(group, 0) >= HandshakeResponder.MAX_PENDING_PER_ADDRESS) {
+            waiting.refused(now, new Room.Refusal(RejectReason.SERVER_BUSY, HandshakeResponder.BUSY_AT_ADDRESS_DETAIL));
+            return;
+        }
         long id = waiting.handshake().connectionId();
         waitingJoins.put(id, waiting);
+        waitingPerGroup.merge(group, 1, Integer::sum);
         if (!submit(new Command.Join(nodeId, waiting.username(), id, waiting.handshake().address(),
                 wallClockMillis.getAsLong(), waiting.session()))) {
-            waitingJoins.remove(id);
+            takeWaiting(id);
             waiting.refused(now, new Room.Refusal(RejectReason.ROOM_UNAVAILABLE, UNAVAILABLE));
         }
+    }
+
+    /** The waiting join of connection {@code id}, no longer waiting; or {@code null}. */
+    private WaitingJoin takeWaiting(long id) {
+        WaitingJoin waiting = waitingJoins.remove(id);
+        if (waiting != null) {
+            waitingPerGroup.computeIfPresent(AttemptThrottle.groupOf(waiting.handshake().address().getAddress()),
+                    (group, count) -> count == 1 ? null : count - 1);
+        }
+        return waiting;
     }
 
     /** A member's message; refused {@code ROOM_UNAVAILABLE} when the backend cannot order it. */
@@ -141,9 +164,10 @@ final class RoomOrder implements RoomStateMachine {
         if (expelled != null) {
             expelling.put(Username.key(username), expelled);
         }
-        if (!submit(new Command.Leave(nodeId, username, reason, wallClockMillis.getAsLong(), hold))) {
-            log.debug("{} left ({}) while the room cannot order: the cluster reports it when this node is lost",
-                    username, reason);
+        Command.Leave leave = new Command.Leave(nodeId, username, reason, wallClockMillis.getAsLong(),
+                hold ? held.windowNanos() : 0);
+        if (!submit(leave)) {
+            keepUnordered(leave);
         }
     }
 
@@ -153,6 +177,20 @@ final class RoomOrder implements RoomStateMachine {
                 wallClockMillis.getAsLong()))) {
             sender.incoming.refuse(messageId, ErrorCode.ROOM_UNAVAILABLE, UNAVAILABLE);
         }
+    }
+
+    /**
+     * A leave the backend could not order is kept and submitted again once it can (or the room
+     * would keep a member that is gone, its name taken, on every node); at most
+     * {@link #MAX_UNORDERED_LEAVES}, the oldest dropped first (the cluster then reports that
+     * member when this node is lost).
+     */
+    private void keepUnordered(Command.Leave leave) {
+        log.debug("{} left ({}) while the room cannot order: ordered once it can", leave.username(), leave.reason());
+        if (unorderedLeaves.size() >= MAX_UNORDERED_LEAVES) {
+            unorderedLeaves.removeFirst();
+        }
+        unorderedLeaves.addLast(leave);
     }
 
     /** The host's announcement. @return whether it was taken */
@@ -195,48 +233,64 @@ final class RoomOrder implements RoomStateMachine {
             EventFrame event = room.message(say.username(), say.messageId(), say.text(), say.wallMillis());
             stats.messagesAccepted++;
             sink.message(event.sequence(), event.username(), event.text(), event.timestampMillis());
-            departures.eventAppended();
+            appended();
         } else if (command instanceof Command.Leave leave) {
             applyLeave(now, leave.username(), leave.reason(), leave.wallMillis(), leave.origin().equals(nodeId),
-                    leave.hold());
+                    leave.holdNanos());
         } else if (command instanceof Command.Announce announce) {
             room.announce(announce.text(), announce.wallMillis());
-            departures.eventAppended();
+            appended();
         } else if (command instanceof Command.Mute mute) {
-            if (room.mute(mute.username(), saturatedAdd(now, mute.durationNanos()),
+            if (room.mute(mute.username(), saturatedAdd(roomNanos(mute.wallMillis()), mute.durationNanos()),
                     saturatedAdd(mute.wallMillis(), mute.durationNanos() / 1_000_000), mute.wallMillis()).isPresent()) {
-                departures.eventAppended();
+                appended();
             }
         } else if (command instanceof Command.Unmute unmute) {
-            if (room.unmute(unmute.username(), now, unmute.wallMillis()).isPresent()) {
-                departures.eventAppended();
+            if (room.unmute(unmute.username(), roomNanos(unmute.wallMillis()), unmute.wallMillis()).isPresent()) {
+                appended();
             }
         } else if (command instanceof Command.Private message) {
             privateMessages.arrived(now, message.sender(), message.messageId(), message.recipient(), message.text(),
                     message.wallMillis(), departures);
         } else if (command instanceof Command.Ban ban) {
-            moderation.banned(now, ban.username(), ban.address(), ban.durationNanos());
+            moderation.banned(now, roomNanos(ban.wallMillis()), ban.username(), ban.address(), ban.durationNanos());
         } else if (command instanceof Command.Unban unban) {
-            room.sanctions().unban(Username.key(unban.username()), now);
+            room.sanctions().unban(Username.key(unban.username()), roomNanos(unban.wallMillis()));
         } else if (command instanceof Command.NodeLost lost) {
             for (String name : room.membersOf(lost.node())) {
-                applyLeave(now, name, CloseReason.TIMED_OUT, lost.wallMillis(), false, true);
+                applyLeave(now, name, CloseReason.TIMED_OUT, lost.wallMillis(), false, lost.holdNanos());
             }
         }
     }
 
     private void applyJoin(long now, Command.Join join) {
         boolean fromHere = join.origin().equals(nodeId);
-        WaitingJoin waiting = fromHere ? waitingJoins.remove(join.connectionId()) : null;
+        WaitingJoin waiting = fromHere ? takeWaiting(join.connectionId()) : null;
+        try {
+            applyJoin(now, join, fromHere, waiting);
+        } finally {
+            // the room's session and the member hold copies: the command's (and the waiting join's) go
+            java.util.Arrays.fill(join.session().resumeKey(), (byte) 0);
+            if (waiting != null) {
+                java.util.Arrays.fill(waiting.session().resumeKey(), (byte) 0);
+            }
+        }
+    }
+
+    private void applyJoin(long now, Command.Join join, boolean fromHere, WaitingJoin waiting) {
         if (join.session().resumes() && !fromHere) {
             held.discard(join.session().resumedId()); // resumed on another node: this node's copy is spent
         }
-        Optional<Room.Refusal> refusal = room.checkAdmission(join.username(), now);
+        Optional<Room.Refusal> refusal = room.checkAdmission(join.username(), roomNanos(join.wallMillis()),
+                join.session().resumes());
         if (refusal.isPresent()) {
             if (waiting != null) {
                 waiting.refused(now, refusal.get()); // another node admitted the name first
             }
             return;
+        }
+        if (join.session().resumes()) {
+            room.release(join.username()); // the name held for it is its own again
         }
         RoomHistory.Snapshot history = room.history().snapshot(); // before the join: its own join is not history
         EventFrame joined = room.join(join.username(), join.origin(), join.address(), join.wallMillis());
@@ -255,23 +309,29 @@ final class RoomOrder implements RoomStateMachine {
         } else if (join.origin().equals(nodeId)) {
             // its handshake ended (expired, or the server is closing) before the room took it
             sink.memberJoined(joined.sequence(), joined.username(), join.address());
-            departures.eventAppended();
+            appended();
             leave(joined.username(), CloseReason.TIMED_OUT, null);
         } else {
             sink.memberJoined(joined.sequence(), joined.username(), join.address());
-            departures.eventAppended();
+            appended();
         }
     }
 
     /**
      * @param fromHere whether this node's server made the leave, having dealt with its member itself
-     * @param hold     whether the member's session is held for it to resume (here, if not from here)
+     * @param holdNanos for how long the member's name is held for it to resume, on the room's clock
+     *                  from the leave's time (its session too, here, if not from here); 0: not held
      */
     private void applyLeave(long now, String username, CloseReason reason, long wallMillis, boolean fromHere,
-                            boolean hold) {
+                            long holdNanos) {
         Optional<Room.Seat> seat = room.seat(username);
-        if (hold && !fromHere) {
-            room.session(username).ifPresent(session -> held.hold(room.member(username).orElseThrow(), session));
+        Optional<String> display = room.member(username);
+        if (holdNanos > 0 && display.isPresent()) {
+            long at = roomNanos(wallMillis);
+            room.hold(display.get(), saturatedAdd(at, holdNanos), at);
+            if (!fromHere) {
+                room.session(username).ifPresent(session -> held.hold(display.get(), session));
+            }
         }
         Optional<EventFrame> left = room.leave(username, reason, wallMillis);
         if (left.isEmpty()) {
@@ -295,7 +355,7 @@ final class RoomOrder implements RoomStateMachine {
         }
         stats.departures[reason.ordinal()]++;
         sink.memberLeft(sequence, left.get().username(), seat.map(Room.Seat::address).orElse(null), reason);
-        departures.eventAppended();
+        appended();
         if (expelled != null) {
             departures.closeIfDrained(now, expelled);
         }
@@ -310,7 +370,7 @@ final class RoomOrder implements RoomStateMachine {
 
     @Override
     public RoomCommand nodeLost(String node) {
-        return new Command.NodeLost(nodeId, node, wallClockMillis.getAsLong());
+        return new Command.NodeLost(nodeId, node, wallClockMillis.getAsLong(), held.windowNanos());
     }
 
     @Override
@@ -324,6 +384,13 @@ final class RoomOrder implements RoomStateMachine {
             log.info("the room {} available on node {}", available ? "is" : "is not", nodeId);
         }
         this.available = available;
+        while (available && !unorderedLeaves.isEmpty() && this.available) {
+            Command.Leave leave = unorderedLeaves.removeFirst();
+            if (!submit(leave)) {
+                unorderedLeaves.addFirst(leave);
+                return;
+            }
+        }
     }
 
     /** Whether the backend can order now. */
@@ -335,7 +402,7 @@ final class RoomOrder implements RoomStateMachine {
     public void failed(RoomCommand command) {
         long now = nanoClock.getAsLong();
         if (command instanceof Command.Join join) {
-            WaitingJoin waiting = waitingJoins.remove(join.connectionId());
+            WaitingJoin waiting = takeWaiting(join.connectionId());
             if (waiting != null) {
                 waiting.refused(now, new Room.Refusal(RejectReason.ROOM_UNAVAILABLE, UNAVAILABLE));
             }
@@ -343,6 +410,8 @@ final class RoomOrder implements RoomStateMachine {
             refuse(say.username(), say.messageId());
         } else if (command instanceof Command.Private message) {
             refuse(message.sender(), message.messageId());
+        } else if (command instanceof Command.Leave leave) {
+            keepUnordered(leave);
         }
     }
 
@@ -378,8 +447,9 @@ final class RoomOrder implements RoomStateMachine {
             if (now - waiting.since() < JOIN_ORDER_TIMEOUT_NANOS) {
                 break; // in insertion order, which is expiry order
             }
-            it.remove();
+            takeWaiting(waiting.handshake().connectionId());
             waiting.refused(now, new Room.Refusal(RejectReason.ROOM_UNAVAILABLE, UNAVAILABLE));
+            it = waitingJoins.values().iterator();
         }
     }
 
@@ -393,6 +463,23 @@ final class RoomOrder implements RoomStateMachine {
     void abandonAll() {
         waitingJoins.values().forEach(WaitingJoin::abandon);
         waitingJoins.clear();
+        waitingPerGroup.clear();
+    }
+
+    /**
+     * An event was appended: members are queued to send it (and one the log left behind leaves) —
+     * not while the server closes, when every member is being told {@code SERVER_CLOSED} and
+     * nothing else may remove one.
+     */
+    private void appended() {
+        if (!closing) {
+            departures.eventAppended();
+        }
+    }
+
+    /** The server closes: the leaves it orders for its members append nothing else's consequences. */
+    void closing() {
+        closing = true;
     }
 
     /**
@@ -405,6 +492,22 @@ final class RoomOrder implements RoomStateMachine {
         long lastDelivered = session.lastDelivered();
         return session.resumes() && lastDelivered >= session.resumedFloor() && lastDelivered >= firstSequence - 1
                 && lastDelivered < joinedSequence;
+    }
+
+    /**
+     * The room's clock: a command's wall-clock time in nanoseconds. Bans, mutes and held names
+     * lapse by it, and whatever {@link #apply} decides by them depends on the commands alone, the
+     * same on every node. Checks outside {@code apply} (a HELLO from a banned address, a muted
+     * member's message) read it from the local wall clock ({@link #roomNanosNow}).
+     */
+    static long roomNanos(long wallMillis) {
+        return wallMillis > Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE
+                : wallMillis < Long.MIN_VALUE / 1_000_000 ? Long.MIN_VALUE : wallMillis * 1_000_000;
+    }
+
+    /** The room's clock now, by this node's wall clock. */
+    long roomNanosNow() {
+        return roomNanos(wallClockMillis.getAsLong());
     }
 
     static long saturatedAdd(long a, long b) {

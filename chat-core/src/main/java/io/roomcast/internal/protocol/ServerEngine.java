@@ -96,10 +96,10 @@ public final class ServerEngine implements DatagramEngine {
                 config.historySize());
         this.refusalDetails = IncomingMessages.Details.of(config);
         this.reassemblyBudget = new ByteBudget(config.reassemblyBytes());
-        this.held = new HeldSessions(room, config.resumeWindowNanos(), config.maxMembers());
+        this.held = new HeldSessions(config.resumeWindowNanos(), config.maxMembers());
         this.order = new RoomOrder(room, members, held, sink, stats, wallClockMillis, held::now);
         this.handshakes = new HandshakeResponder(config, room, random, offload, stats, replies,
-                members::containsConnectionId);
+                members::containsConnectionId, order::roomNanosNow);
         this.privateMessages = new PrivateMessages(members, sink, stats, room, order);
         this.departures = new Departures(members, privateMessages, replies, stats, held, order);
         this.moderation = new Moderation(members, room, departures, order, () -> closing);
@@ -189,6 +189,7 @@ public final class ServerEngine implements DatagramEngine {
         closing = true;
         handshakes.abandonAll();
         order.abandonAll();
+        order.closing();
         held.clear();
         departures.closeAll(nowNanos);
     }

@@ -77,13 +77,14 @@ public sealed interface Command extends RoomCommand {
     /**
      * A member leaves (or the host of {@code origin} removes it) for {@code reason}.
      *
-     * @param hold whether its session is held for it to resume (it timed out), on every node
+     * @param holdNanos for how long its name and session are held for it to resume (it timed out),
+     *                  on every node, from {@code wallMillis}; 0: not held
      */
-    record Leave(String origin, String username, CloseReason reason, long wallMillis, boolean hold)
+    record Leave(String origin, String username, CloseReason reason, long wallMillis, long holdNanos)
             implements Command {
         /** A leave whose session is not held. */
         public Leave(String origin, String username, CloseReason reason, long wallMillis) {
-            this(origin, username, reason, wallMillis, false);
+            this(origin, username, reason, wallMillis, 0);
         }
     }
 
@@ -116,8 +117,15 @@ public sealed interface Command extends RoomCommand {
             implements Command {
     }
 
-    /** Every member served by {@code node} is gone: each leaves {@code TIMED_OUT}, in the order they joined. */
-    record NodeLost(String origin, String node, long wallMillis) implements Command {
+    /**
+     * Every member served by {@code node} is gone: each leaves {@code TIMED_OUT}, in the order they
+     * joined, its session held for {@code holdNanos} (0: not held).
+     */
+    record NodeLost(String origin, String node, long wallMillis, long holdNanos) implements Command {
+        /** A loss whose members' sessions are not held. */
+        public NodeLost(String origin, String node, long wallMillis) {
+            this(origin, node, wallMillis, 0);
+        }
     }
 
     @Override
@@ -155,7 +163,7 @@ public sealed interface Command extends RoomCommand {
                 out.writeUTF(leave.username());
                 out.writeByte(leave.reason().code());
                 out.writeLong(leave.wallMillis());
-                out.writeBoolean(leave.hold());
+                out.writeLong(leave.holdNanos());
             } else if (this instanceof Announce announce) {
                 out.writeByte(4);
                 byte[] text = announce.text().getBytes(UTF_8);
@@ -194,6 +202,7 @@ public sealed interface Command extends RoomCommand {
                 out.writeByte(7);
                 out.writeUTF(lost.node());
                 out.writeLong(lost.wallMillis());
+                out.writeLong(lost.holdNanos());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
@@ -218,11 +227,11 @@ public sealed interface Command extends RoomCommand {
                                 in.readLong()));
                 case 2 -> new Say(origin, in.readUTF(), in.readLong(), text(in, bytes.length), in.readLong());
                 case 3 -> new Leave(origin, in.readUTF(), CloseReason.of(in.readUnsignedByte()), in.readLong(),
-                        in.readBoolean());
+                        in.readLong());
                 case 4 -> new Announce(origin, text(in, bytes.length), in.readLong());
                 case 5 -> new Mute(origin, in.readUTF(), in.readLong(), in.readLong());
                 case 6 -> new Unmute(origin, in.readUTF(), in.readLong());
-                case 7 -> new NodeLost(origin, in.readUTF(), in.readLong());
+                case 7 -> new NodeLost(origin, in.readUTF(), in.readLong(), in.readLong());
                 case 8 -> new Private(origin, in.readUTF(), in.readLong(), in.readUTF(), text(in, bytes.length),
                         in.readLong());
                 case 9 -> new Ban(origin, in.readUTF(), shortBytes(in), in.readLong(), in.readLong());

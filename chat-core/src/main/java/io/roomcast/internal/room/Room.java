@@ -34,6 +34,8 @@ public final class Room {
     private final Map<String, Integer> membersPerNode = new java.util.HashMap<>();
     /** Names held for members that timed out and may resume, by key, in holding order. */
     private final Map<String, String> heldByKey = new LinkedHashMap<>();
+    /** When each held name lapses, on the room's clock, by key. */
+    private final Map<String, Long> heldUntilByKey = new java.util.HashMap<>();
 
     /**
      * An empty room.
@@ -101,10 +103,24 @@ public final class Room {
      * @return the reason and a human-readable detail
      */
     public Optional<Refusal> checkAdmission(String username, long nowNanos) {
-        return checkAdmission(username, nowNanos, nowNanos);
+        return checkAdmission(username, nowNanos, nowNanos, false);
+    }
+
+    /**
+     * As {@link #checkAdmission(String, long)}, for a member resuming the session its name is held
+     * for ({@code resuming}): the hold does not refuse it.
+     *
+     * @param nowNanos the room's clock, against which bans and holds lapse
+     */
+    public Optional<Refusal> checkAdmission(String username, long nowNanos, boolean resuming) {
+        return checkAdmission(username, nowNanos, nowNanos, resuming);
     }
 
     private Optional<Refusal> checkAdmission(String username, long nowNanos, long banClock) {
+        return checkAdmission(username, nowNanos, banClock, false);
+    }
+
+    private Optional<Refusal> checkAdmission(String username, long nowNanos, long banClock, boolean resuming) {
         Optional<String> problem = Username.problem(username);
         if (problem.isPresent()) {
             return Optional.of(new Refusal(RejectReason.INVALID_USERNAME, problem.get()));
@@ -113,7 +129,8 @@ public final class Room {
         if (banned > 0) {
             return Optional.of(new Refusal(RejectReason.BANNED, bannedDetail(banned)));
         }
-        if (heldByKey.containsKey(Username.key(username))) {
+        Long heldUntil = heldUntilByKey.get(Username.key(username));
+        if (!resuming && heldUntil != null && (banClock == Long.MIN_VALUE || nowNanos < heldUntil)) {
             return Optional.of(new Refusal(RejectReason.USERNAME_TAKEN, "the username '"
                     + heldByKey.get(Username.key(username)) + "' is held for its member, who may come back"));
         }
@@ -127,18 +144,42 @@ public final class Room {
         return Optional.empty();
     }
 
-    /**
-     * Holds a name that just left, for its member to resume: {@link #checkAdmission} refuses it
-     * ({@code USERNAME_TAKEN}) until {@link #release}. Held names do not count towards the room's
-     * size. The caller bounds how many there are.
-     */
+    /** Holds a name until it is {@link #release released} (a snapshot's held name, a test's). */
     public void hold(String displayName) {
-        heldByKey.put(Username.key(displayName), displayName);
+        hold(displayName, Long.MAX_VALUE, Long.MIN_VALUE);
     }
 
-    /** Frees a held name (its session resumed or lapsed); nothing if it was not held. */
+    /**
+     * Holds a name that just left, for its member to resume: {@link #checkAdmission} refuses it
+     * ({@code USERNAME_TAKEN}) until {@code untilNanos} on the room's clock, or until
+     * {@link #release}. Held names do not count towards the room's size. Holds that lapsed by
+     * {@code nowNanos} are forgotten first; at most the room's member limit are kept, the oldest
+     * forgotten first. Every step depends only on its arguments and the room, so that nodes applying
+     * the same leaves hold the same names.
+     */
+    public void hold(String displayName, long untilNanos, long nowNanos) {
+        heldUntilByKey.entrySet().removeIf(held -> {
+            boolean lapsed = held.getValue() <= nowNanos;
+            if (lapsed) {
+                heldByKey.remove(held.getKey());
+            }
+            return lapsed;
+        });
+        String key = Username.key(displayName);
+        heldByKey.remove(key); // held again: last in line to be forgotten
+        heldByKey.put(key, displayName);
+        heldUntilByKey.put(key, untilNanos);
+        while (heldByKey.size() > maxMembers) {
+            String oldest = heldByKey.keySet().iterator().next();
+            heldByKey.remove(oldest);
+            heldUntilByKey.remove(oldest);
+        }
+    }
+
+    /** Frees a held name (its session resumed); nothing if it was not held. */
     public void release(String displayName) {
         heldByKey.remove(Username.key(displayName));
+        heldUntilByKey.remove(Username.key(displayName));
     }
 
     /**
@@ -159,6 +200,7 @@ public final class Room {
      * @throws IllegalStateException if the member may not join
      */
     public EventFrame join(String username, String node, java.net.InetSocketAddress address, long nowMillis) {
+        release(username); // admitted at its time: a hold of the name (lapsed, or its own) is over
         checkAdmission(username).ifPresent(refusal -> {
             throw new IllegalStateException(refusal.detail());
         });
@@ -221,6 +263,7 @@ public final class Room {
         seats.clear();
         membersPerNode.clear();
         heldByKey.clear();
+        heldUntilByKey.clear();
     }
 
     /** Puts back a member from a snapshot, with no event. */

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class HeldSessionsTest {
     private static final long WINDOW = 30_000_000_000L;
-    private final Room room = new Room("lobby", 8, 64, 1 << 20);
-    private final HeldSessions held = new HeldSessions(room, WINDOW, 2);
+    private final HeldSessions held = new HeldSessions(WINDOW, 2);
 
     private RoomMember timedOut(String name, int id) {
         PacketProtector protector = new PacketProtector(new byte[PacketProtector.KEY_BYTES],
@@ -49,17 +48,34 @@ class HeldSessionsTest {
     }
 
     @Test
-    void atMostCapacitySessionsAreHeldTheOldestDroppedFirstWithItsName() {
+    void atMostCapacitySessionsAreHeldTheOldestDroppedFirst() {
         held.at(0);
         timedOut("joan", 1);
         timedOut("ega", 2);
         timedOut("zoe", 3);
+        byte[] m1 = new byte[32];
 
         assertThat(held.size()).isEqualTo(2);
-        assertThat(room.checkAdmission("joan")).as("dropped: free again").isEmpty();
-        assertThat(room.checkAdmission("EGA")).get().extracting(Room.Refusal::reason)
+        assertThat(held.claim(id(1), "joan", m1, 0, proof(1, m1), null, (m, r) -> { })).as("dropped").isNull();
+        assertThat(held.claim(id(2), "EGA", m1, 0, proof(2, m1), null, (m, r) -> { })).isNotNull();
+        assertThat(held.claim(id(3), "zoe", m1, 0, proof(3, m1), null, (m, r) -> { })).isNotNull();
+    }
+
+    @Test
+    void theRoomHoldsANameUntilItsTimeOnTheRoomsClockAtMostItsMemberLimitAndAResumeIsNotRefusedByIt() {
+        Room small = new Room("lobby", 2, 64, 1 << 20);
+        small.hold("joan", 100, 0);
+        assertThat(small.checkAdmission("JOAN", 99, false)).get().extracting(Room.Refusal::reason)
                 .isEqualTo(RejectReason.USERNAME_TAKEN);
-        assertThat(room.checkAdmission("zoe")).isPresent();
+        assertThat(small.checkAdmission("joan", 99, true)).as("its own resume").isEmpty();
+        assertThat(small.checkAdmission("joan", 100, false)).as("lapsed").isEmpty();
+        small.hold("ega", 200, 0);
+        small.hold("zoe", 300, 0);
+        assertThat(small.checkAdmission("joan", 50, false)).as("the oldest, dropped past the limit").isEmpty();
+        assertThat(small.checkAdmission("ega", 50, false)).isPresent();
+        small.release("ega");
+        assertThat(small.checkAdmission("ega", 50, false)).isEmpty();
+        assertThat(small.checkAdmission("zoe", 50, false)).isPresent();
     }
 
     @Test
@@ -75,7 +91,6 @@ class HeldSessionsTest {
                 .as("another handshake's proof").isNull();
         HeldSessions.Held claimed = held.claim(id(1), "JOAN", m1, 0, proof(1, m1), null, (m, r) -> { });
         assertThat(claimed).isNotNull();
-        assertThat(room.checkAdmission("joan")).as("released for the resume").isEmpty();
         assertThat(held.claim(id(1), "joan", m1, 0, proof(1, m1), null, (m, r) -> { })).as("single use").isNull();
 
         timedOut("ega", 2);
@@ -84,7 +99,6 @@ class HeldSessionsTest {
         assertThat(held.size()).isEqualTo(1);
         held.expire(WINDOW);
         assertThat(held.size()).isZero();
-        assertThat(room.checkAdmission("ega")).isEmpty();
     }
 
     @Test
@@ -99,16 +113,13 @@ class HeldSessionsTest {
 
         held.putBack(joan); // its resume was refused ROOM_FULL
         assertThat(held.size()).isEqualTo(2);
-        assertThat(room.checkAdmission("joan")).as("held again").isPresent();
         assertThat(held.nextExpiryNanos()).as("the earliest lapse first").isEqualTo(WINDOW);
         held.expire(WINDOW);
-        assertThat(room.checkAdmission("joan")).as("lapsed at its original time").isEmpty();
-        assertThat(room.checkAdmission("ega")).isPresent();
+        assertThat(held.size()).as("lapsed at its original time").isEqualTo(1);
         assertThat(held.claim(id(2), "ega", m1, 0, proof(2, m1), null, (m, r) -> { })).isNotNull();
 
         held.at(WINDOW + 20);
         held.putBack(joan); // its resume refused again, past its lapse
         assertThat(held.size()).as("a session put back after its lapse is gone").isZero();
-        assertThat(room.checkAdmission("joan")).isEmpty();
     }
 }

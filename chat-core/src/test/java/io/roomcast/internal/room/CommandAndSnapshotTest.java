@@ -29,7 +29,7 @@ class CommandAndSnapshotTest {
                 new Command.Join("node-b", "ravi", -1, V6, 2_000),
                 new Command.Join("c", "mei", 9, V4, 2_500, new Command.Resume(new byte[16], new byte[]{1, 2, 3},
                         new byte[]{4}, 17, 23, Long.MAX_VALUE)),
-                new Command.Leave("c", "mei", CloseReason.TIMED_OUT, 4_100, true),
+                new Command.Leave("c", "mei", CloseReason.TIMED_OUT, 4_100, 30_000_000_000L),
                 new Command.Private("a", "joan", 8, "mei", "psst", 4_200),
                 new Command.Unban("a", "mei", 4_400),
                 new Command.Say("a", "joan", 7, "halo ✓ " + "x".repeat(70_000), 3_000),
@@ -37,7 +37,8 @@ class CommandAndSnapshotTest {
                 new Command.Announce("a", "", 5_000),
                 new Command.Mute("a", "joan", Long.MAX_VALUE, 6_000),
                 new Command.Unmute("a", "joan", 7_000),
-                new Command.NodeLost("b", "c", 8_000));
+                new Command.NodeLost("b", "c", 8_000),
+                new Command.NodeLost("b", "c", 8_000, 5_000));
         for (Command command : commands) {
             Command decoded = Command.decode(command.toBytes());
             assertThat(decoded).hasSameClassAs(command);
