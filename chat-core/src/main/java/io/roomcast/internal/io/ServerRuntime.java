@@ -79,6 +79,10 @@ public final class ServerRuntime {
         try {
             this.engine = new ServerEngine(config, new MemberListPublisher(events.apply(callbacks)), random,
                     System::currentTimeMillis, offload, backend);
+            if (backend != null) {
+                // joins wait until the backend has caught up and says the room is available (start tells it)
+                engine.roomStateMachine().availabilityChanged(false); // before the loop drives the engine
+            }
             attached = loop.attach(channel, engine, commands);
             if (backend != null) {
                 backend.start(new LoopRoomStateMachine(engine, loop, commands)); // returns once caught up

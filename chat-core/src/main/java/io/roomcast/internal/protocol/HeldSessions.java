@@ -312,35 +312,79 @@ final class HeldSessions {
     }
 
     /**
-     * Replaces every held session with those {@link #writeTo} wrote (a node catching up), each
-     * with the time it had left; their names are the room's to reserve (the room's snapshot holds
-     * them).
+     * Replaces every held session with those {@link #writeTo} wrote (a node catching up): {@link #parse},
+     * then {@link #replaceWith}.
      *
-     * @throws java.io.IOException if {@code in} fails or holds more sessions than this store takes
+     * @throws java.io.IOException as {@link #parse}; the store is then unchanged
      */
     void readFrom(java.io.DataInput in) throws java.io.IOException {
+        replaceWith(parse(in));
+    }
+
+    /**
+     * Reads and checks the held sessions {@link #writeTo} wrote, each with the time it had left (at
+     * most this store's window), without changing the store.
+     *
+     * @throws java.io.IOException if {@code in} fails or holds more sessions than this store takes,
+     *                             a name that breaks the rule, a name or an id twice, or an empty id;
+     *                             the keys read so far are then wiped
+     */
+    List<Held> parse(java.io.DataInput in) throws java.io.IOException {
         int count = in.readInt();
         if (count < 0 || count > capacity) {
             throw new java.io.IOException(count + " held sessions in a snapshot, for a store of " + capacity);
         }
         List<Held> read = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            BytesKey id = new BytesKey(bytes(in));
-            String display = in.readUTF();
-            byte[] key = bytes(in);
-            long lastProcessedId = in.readLong();
-            long joinSequence = in.readLong();
-            long left = in.readLong();
-            byte[] otherId = bytes(in);
-            byte[] otherKey = bytes(in);
-            read.add(new Held(id, display, key, lastProcessedId, joinSequence, nowNanos + Math.max(0, left),
-                    List.of(), otherId.length == 0 ? null : new BytesKey(otherId), otherKey.length == 0 ? null : otherKey));
+        java.util.Set<BytesKey> ids = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                BytesKey id = new BytesKey(bytes(in));
+                String display = in.readUTF();
+                java.util.Optional<String> problem = Username.problem(display);
+                if (problem.isPresent()) {
+                    throw new java.io.IOException("a held name breaks the rule: " + problem.get());
+                }
+                byte[] key = bytes(in);
+                byte[] otherKey = null;
+                try {
+                    long lastProcessedId = in.readLong();
+                    long joinSequence = in.readLong();
+                    long left = Math.min(Math.max(0, in.readLong()), windowNanos);
+                    byte[] otherId = bytes(in);
+                    otherKey = bytes(in);
+                    if (id.bytes().length == 0 || !ids.add(id) || (otherId.length > 0 && !ids.add(new BytesKey(otherId)))
+                            || !names.add(Username.key(display))) {
+                        throw new java.io.IOException("a held session with an empty id, or an id or name twice");
+                    }
+                    read.add(new Held(id, display, key, lastProcessedId, joinSequence, nowNanos + left, List.of(),
+                            otherId.length == 0 ? null : new BytesKey(otherId), otherKey.length == 0 ? null : otherKey));
+                } catch (java.io.IOException | RuntimeException e) {
+                    Arrays.fill(key, (byte) 0);
+                    if (otherKey != null) {
+                        Arrays.fill(otherKey, (byte) 0);
+                    }
+                    throw e;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            read.forEach(Held::wipe);
+            throw e;
         }
+        return read;
+    }
+
+    /**
+     * Replaces every held session with {@code sessions} ({@link #parse}d), which the store owns
+     * from now on; their names are the room's to reserve (the room's snapshot holds them).
+     */
+    void replaceWith(List<Held> sessions) {
         byId.values().forEach(Held::wipe);
         byId.clear();
         byOtherId.clear();
-        read.sort(java.util.Comparator.comparingLong(Held::untilNanos));
-        read.forEach(this::index);
+        List<Held> sorted = new ArrayList<>(sessions);
+        sorted.sort(java.util.Comparator.comparingLong(Held::untilNanos));
+        sorted.forEach(this::index);
     }
 
     private static void bytes(java.io.DataOutput out, byte[] bytes) throws java.io.IOException {

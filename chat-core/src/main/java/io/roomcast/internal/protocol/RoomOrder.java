@@ -431,9 +431,18 @@ final class RoomOrder implements RoomStateMachine {
 
     @Override
     public void readSnapshot(DataInput in) throws IOException {
-        RoomSnapshot.read(room, in); // the room is unchanged if its part is damaged
-        held.readFrom(in); // so are the held sessions if theirs is
-        for (RoomMember member : members.all()) {
+        // both parts read and checked before either changes: a damaged snapshot changes nothing
+        RoomSnapshot.Parsed parsedRoom = RoomSnapshot.parse(room, in);
+        java.util.List<HeldSessions.Held> parsedHeld;
+        try {
+            parsedHeld = held.parse(in);
+        } catch (IOException | RuntimeException e) {
+            parsedRoom.discard();
+            throw e;
+        }
+        parsedRoom.applyTo(room);
+        held.replaceWith(parsedHeld);
+        for (RoomMember member : java.util.List.copyOf(members.all())) { // forgetting one removes it from the table
             if (room.member(member.username).isEmpty() && !member.expelled() && !member.connection.isClosing()) {
                 departures.forget(member); // the room moved on without it
             }

@@ -211,31 +211,36 @@ public sealed interface Command extends RoomCommand {
     }
 
     /**
-     * The command {@link #toBytes()} encoded.
+     * The command {@link #toBytes()} encoded. Every field that applying it relies on is checked
+     * here, so that a command every node would fail to apply never enters the room's order: its
+     * usernames follow the {@link Username} rule, its origin (and a lost node) is a node id of 1 to
+     * {@value #MAX_NODE_ID_LENGTH} characters with no control characters, its durations are not
+     * negative and a ban's address has 0, 4 or 16 bytes.
      *
-     * @throws IllegalArgumentException if the bytes are not a command of this {@link #VERSION}
+     * @throws IllegalArgumentException if the bytes are not a command of this {@link #VERSION}, or
+     *                                  hold a field no node could apply
      */
     static Command decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (in.readUnsignedByte() != VERSION) {
                 throw new IllegalArgumentException("not a room command of version " + VERSION);
             }
-            String origin = in.readUTF();
+            String origin = nodeId(in);
             Command command = switch (in.readUnsignedByte()) {
-                case 1 -> new Join(origin, in.readUTF(), in.readLong(), address(in), in.readLong(),
+                case 1 -> new Join(origin, username(in), in.readLong(), address(in), in.readLong(),
                         new Resume(shortBytes(in), shortBytes(in), shortBytes(in), in.readLong(), in.readLong(),
                                 in.readLong()));
-                case 2 -> new Say(origin, in.readUTF(), in.readLong(), text(in, bytes.length), in.readLong());
-                case 3 -> new Leave(origin, in.readUTF(), CloseReason.of(in.readUnsignedByte()), in.readLong(),
-                        in.readLong());
+                case 2 -> new Say(origin, username(in), in.readLong(), text(in, bytes.length), in.readLong());
+                case 3 -> new Leave(origin, username(in), CloseReason.of(in.readUnsignedByte()), in.readLong(),
+                        duration(in));
                 case 4 -> new Announce(origin, text(in, bytes.length), in.readLong());
-                case 5 -> new Mute(origin, in.readUTF(), in.readLong(), in.readLong());
-                case 6 -> new Unmute(origin, in.readUTF(), in.readLong());
-                case 7 -> new NodeLost(origin, in.readUTF(), in.readLong(), in.readLong());
-                case 8 -> new Private(origin, in.readUTF(), in.readLong(), in.readUTF(), text(in, bytes.length),
+                case 5 -> new Mute(origin, username(in), duration(in), in.readLong());
+                case 6 -> new Unmute(origin, username(in), in.readLong());
+                case 7 -> new NodeLost(origin, nodeId(in), in.readLong(), duration(in));
+                case 8 -> new Private(origin, username(in), in.readLong(), username(in), text(in, bytes.length),
                         in.readLong());
-                case 9 -> new Ban(origin, in.readUTF(), shortBytes(in), in.readLong(), in.readLong());
-                case 10 -> new Unban(origin, in.readUTF(), in.readLong());
+                case 9 -> new Ban(origin, username(in), banAddress(in), duration(in), in.readLong());
+                case 10 -> new Unban(origin, username(in), in.readLong());
                 default -> throw new IllegalArgumentException("unknown room command type");
             };
             if (in.available() > 0) {
@@ -245,6 +250,46 @@ public sealed interface Command extends RoomCommand {
         } catch (IOException | MalformedPacketException e) {
             throw new IllegalArgumentException("not a room command: " + e.getMessage(), e);
         }
+    }
+
+    /** The longest node id a command may carry, in UTF-16 characters. */
+    int MAX_NODE_ID_LENGTH = 64;
+
+    /** A node id: 1 to {@link #MAX_NODE_ID_LENGTH} characters, none of them a control character. */
+    private static String nodeId(DataInputStream in) throws IOException {
+        String node = in.readUTF();
+        if (node.isEmpty() || node.length() > MAX_NODE_ID_LENGTH || node.chars().anyMatch(Character::isISOControl)) {
+            throw new IOException("a node id of " + node.length() + " characters that breaks the rule");
+        }
+        return node;
+    }
+
+    /** A username that follows the rule (the room compares and logs it as such). */
+    private static String username(DataInputStream in) throws IOException {
+        String name = in.readUTF();
+        java.util.Optional<String> problem = Username.problem(name);
+        if (problem.isPresent()) {
+            throw new IOException("a username that breaks the rule: " + problem.get());
+        }
+        return name;
+    }
+
+    /** A duration in nanoseconds, not negative. */
+    private static long duration(DataInputStream in) throws IOException {
+        long nanos = in.readLong();
+        if (nanos < 0) {
+            throw new IOException("a duration of " + nanos + " ns");
+        }
+        return nanos;
+    }
+
+    /** A banned address group: none (0 bytes), IPv4 (4) or IPv6 (16). */
+    private static byte[] banAddress(DataInputStream in) throws IOException {
+        byte[] address = shortBytes(in);
+        if (address.length != 0 && address.length != 4 && address.length != 16) {
+            throw new IOException("a banned address of " + address.length + " bytes");
+        }
+        return address;
     }
 
     private static void shortBytes(DataOutputStream out, byte[] bytes) throws IOException {

@@ -245,6 +245,11 @@ public final class Room {
         return heldByKey;
     }
 
+    /** When the name held under {@code key} lapses, on the room's clock, for {@link RoomSnapshot}. */
+    long heldUntil(String key) {
+        return heldUntilByKey.getOrDefault(key, Long.MAX_VALUE);
+    }
+
     /** Every member's session, by key: live, for {@link RoomSnapshot}. */
     Map<String, MemberSession> sessions() {
         return sessions;

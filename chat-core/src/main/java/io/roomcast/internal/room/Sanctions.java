@@ -132,6 +132,115 @@ public final class Sanctions {
         return until - nowNanos;
     }
 
+    /** Writes every ban and mute, with its time on the room's clock, for a snapshot. */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(bansByName.size());
+        for (Map.Entry<String, NameBan> ban : bansByName.entrySet()) {
+            out.writeUTF(ban.getKey());
+            out.writeLong(ban.getValue().untilNanos);
+            writeGroup(out, ban.getValue().addressGroup);
+        }
+        out.writeInt(bansByAddress.size());
+        for (Map.Entry<Object, AddressBan> ban : bansByAddress.entrySet()) {
+            writeGroup(out, ban.getKey());
+            out.writeInt(ban.getValue().untilByName.size());
+            for (Map.Entry<String, Long> name : ban.getValue().untilByName.entrySet()) {
+                out.writeUTF(name.getKey());
+                out.writeLong(name.getValue());
+            }
+        }
+        out.writeInt(mutes.size());
+        for (Map.Entry<String, Long> mute : mutes.entrySet()) {
+            out.writeUTF(mute.getKey());
+            out.writeLong(mute.getValue());
+        }
+    }
+
+    /**
+     * Reads what {@link #writeTo} wrote, without changing anything: {@link Parsed#applyTo} does.
+     *
+     * @throws java.io.IOException if {@code in} fails or holds more than these bounds take
+     */
+    static Parsed parse(java.io.DataInput in) throws java.io.IOException {
+        Parsed parsed = new Parsed();
+        int names = count(in, MAX_ENTRIES);
+        for (int i = 0; i < names; i++) {
+            parsed.bansByName.put(in.readUTF(), new NameBan(in.readLong(), readGroup(in)));
+        }
+        int addresses = count(in, MAX_ENTRIES);
+        for (int i = 0; i < addresses; i++) {
+            Object group = readGroup(in);
+            if (group == null) {
+                throw new java.io.IOException("an address ban without an address");
+            }
+            int count = count(in, MAX_NAMES_PER_ADDRESS);
+            Map<String, Long> byName = new LinkedHashMap<>();
+            for (int j = 0; j < count; j++) {
+                byName.put(in.readUTF(), in.readLong());
+            }
+            parsed.bansByAddress.put(group, new AddressBan(byName));
+        }
+        int muted = count(in, MAX_ENTRIES);
+        for (int i = 0; i < muted; i++) {
+            parsed.mutes.put(in.readUTF(), in.readLong());
+        }
+        return parsed;
+    }
+
+    /** Bans and mutes read from a snapshot, not yet in force. */
+    static final class Parsed {
+        private final Map<String, NameBan> bansByName = new LinkedHashMap<>();
+        private final Map<Object, AddressBan> bansByAddress = new LinkedHashMap<>();
+        private final Map<String, Long> mutes = new LinkedHashMap<>();
+
+        /** Replaces every ban and mute of {@code sanctions} with these. */
+        void applyTo(Sanctions sanctions) {
+            sanctions.bansByName.clear();
+            sanctions.bansByName.putAll(bansByName);
+            sanctions.bansByAddress.clear();
+            sanctions.bansByAddress.putAll(bansByAddress);
+            sanctions.mutes.clear();
+            sanctions.mutes.putAll(mutes);
+        }
+    }
+
+    private static int count(java.io.DataInput in, int max) throws java.io.IOException {
+        int count = in.readInt();
+        if (count < 0 || count > max) {
+            throw new java.io.IOException("a count of " + count + " sanctions");
+        }
+        return count;
+    }
+
+    /** An address group: 0 none, 4 an IPv4 address, 8 an IPv6 /64 (see {@link AttemptThrottle#groupOf}). */
+    private static void writeGroup(java.io.DataOutput out, Object group) throws java.io.IOException {
+        if (group == null) {
+            out.writeByte(0);
+        } else if (group instanceof Long prefix) {
+            out.writeByte(8);
+            out.writeLong(prefix);
+        } else {
+            out.writeByte(4);
+            out.write(((InetAddress) group).getAddress());
+        }
+    }
+
+    private static Object readGroup(java.io.DataInput in) throws java.io.IOException {
+        int kind = in.readUnsignedByte();
+        if (kind == 0) {
+            return null;
+        }
+        if (kind == 8) {
+            return in.readLong();
+        }
+        if (kind != 4) {
+            throw new java.io.IOException("an address group of kind " + kind);
+        }
+        byte[] address = new byte[4];
+        in.readFully(address);
+        return InetAddress.getByAddress(address);
+    }
+
     /** Entries held, all kinds together, for tests of the bound. */
     int size() {
         return bansByName.size() + bansByAddress.size() + mutes.size();

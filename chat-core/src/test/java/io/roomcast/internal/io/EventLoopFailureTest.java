@@ -59,8 +59,10 @@ class EventLoopFailureTest {
         broken.deadline = System.nanoTime();
         TimerEngine healthy = new TimerEngine();
         healthy.deadline = System.nanoTime() + Duration.ofMillis(300).toNanos();
-        Endpoint brokenEndpoint = attach(loop, broken);
+        // the healthy one first: a dedicated loop whose last endpoint is removed ends, and the broken
+        // one's timer is due at once
         attach(loop, healthy);
+        Endpoint brokenEndpoint = attach(loop, broken);
 
         assertThat(brokenEndpoint.awaitRemoved(WAIT)).as("the failing endpoint is removed").isTrue();
         assertThat(failures.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isSameAs(broken.failure);

@@ -269,4 +269,93 @@ class RoomBackendSimulationTest {
         backend.orderAll(room.server(), room.now());
         assertThat(room.server().room().sanctions().nameBannedFor("ravi", room.now())).isZero();
     }
+
+    @Test
+    void aSnapshotWithoutTwoOfThisNodesMembersForgetsBothOfThem() throws Exception {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(10, backend);
+        for (String name : List.of("joan", "ravi", "mei")) {
+            room.add(name, SimulatedRoom.DEFAULT_PASSWORD);
+        }
+        assertThat(room.runUntil(() -> backend.submitted.size() == 3, 10 * SECOND)).isTrue();
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.runUntil(() -> room.sink("mei").joined() && room.sink("ravi").joined()
+                && room.sink("joan").joined(), 10 * SECOND)).isTrue();
+
+        DeferredBackend otherBackend = new DeferredBackend();
+        SimulatedRoom other = room(11, otherBackend);
+        otherBackend.apply(other.server(), other.now(),
+                new Command.Join("b", "ravi", 3, new InetSocketAddress("127.0.0.9", 5000), 1_000));
+        byte[] snapshot = snapshotOf(other);
+
+        room.server().onBackend(room.now(), machine -> readSnapshot(machine, snapshot));
+        assertThat(room.server().memberNames()).containsExactly("ravi");
+        assertThat(room.server().room().seat("ravi")).hasValueSatisfying(seat ->
+                assertThat(seat.node()).isEqualTo("b"));
+        assertThat(room.server().roomStateMachine().nodesWithMembers()).containsExactly("b");
+    }
+
+    @Test
+    void aSnapshotWhoseHeldSessionsThisNodeCannotTakeChangesNothing() throws Exception {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(12, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        assertThat(room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND)).isTrue();
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.runUntil(() -> room.sink("joan").joined(), 5 * SECOND)).isTrue();
+        long next = room.server().room().log().nextSequence();
+
+        DeferredBackend otherBackend = new DeferredBackend();
+        SimulatedRoom other = room(13, otherBackend);
+        otherBackend.apply(other.server(), other.now(),
+                new Command.Join("b", "mei", 3, new InetSocketAddress("127.0.0.9", 5000), 1_000));
+        byte[] roomPart;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            io.roomcast.internal.room.RoomSnapshot.write(other.server().room(), out);
+            roomPart = bytes.toByteArray();
+            out.writeInt(room.serverConfig().maxMembers() + 1); // more held sessions than this node holds
+        }
+        byte[] tooManyHeld = bytes.toByteArray();
+        byte[] truncatedHeld = java.util.Arrays.copyOf(roomPart, roomPart.length + 2);
+
+        for (byte[] snapshot : List.of(tooManyHeld, truncatedHeld)) {
+            Throwable[] failure = new Throwable[1];
+            room.server().onBackend(room.now(), machine -> {
+                try {
+                    machine.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot)));
+                } catch (java.io.IOException e) {
+                    failure[0] = e;
+                }
+            });
+            assertThat(failure[0]).isInstanceOf(java.io.IOException.class);
+            assertThat(room.server().memberNames()).containsExactly("joan");
+            assertThat(room.server().room().log().nextSequence()).isEqualTo(next);
+        }
+        // joan is still served: her message goes to the backend and, ordered, to her
+        room.send("joan", "still here");
+        assertThat(room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND)).isTrue();
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.runUntil(() -> room.sink("joan").messages.size() == 1, 5 * SECOND)).isTrue();
+    }
+
+    private static byte[] snapshotOf(SimulatedRoom room) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        room.server().onBackend(room.now(), machine -> {
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                machine.writeSnapshot(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return bytes.toByteArray();
+    }
+
+    private static void readSnapshot(RoomStateMachine machine, byte[] snapshot) {
+        try {
+            machine.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

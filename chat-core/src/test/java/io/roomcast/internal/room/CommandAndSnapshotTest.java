@@ -91,6 +91,10 @@ class CommandAndSnapshotTest {
             room.message("joan", i + 1, "m" + i, 10 + i);
         }
         room.hold("mei");
+        room.hold("kim", 1_000, 0);
+        room.sanctions().ban("zed", java.net.InetAddress.getByName("127.0.0.5"), 500);
+        room.sanctions().ban("yan", java.net.InetAddress.getByName("::1"), 700);
+        room.sanctions().mute(Username.key("ravi"), 600);
         room.leave("joan", CloseReason.LEFT, 20);
 
         Room copy = new Room("lobby", 10, 4, 1 << 20, 3);
@@ -107,6 +111,12 @@ class CommandAndSnapshotTest {
         });
         assertThat(copy.checkAdmission("MEI")).hasValueSatisfying(refusal ->
                 assertThat(refusal.detail()).contains("held"));
+        assertThat(copy.checkAdmission("KIM", 999, false)).as("held until its time").isPresent();
+        assertThat(copy.checkAdmission("kim", 1_000, false)).as("and no longer").isEmpty();
+        assertThat(copy.sanctions().nameBannedFor("zed", 100)).isEqualTo(400);
+        assertThat(copy.sanctions().addressBannedFor(java.net.InetAddress.getByName("127.0.0.5"), 100)).isEqualTo(400);
+        assertThat(copy.sanctions().addressBannedFor(java.net.InetAddress.getByName("::1"), 100)).isEqualTo(600);
+        assertThat(copy.sanctions().mutedFor(Username.key("ravi"), 0)).isEqualTo(600);
         assertThat(copy.log().nextSequence()).isEqualTo(room.log().nextSequence());
         assertThat(copy.log().firstSequence()).isEqualTo(room.log().firstSequence());
         for (long sequence = room.log().firstSequence(); sequence < room.log().nextSequence(); sequence++) {
@@ -131,6 +141,152 @@ class CommandAndSnapshotTest {
         }
         assertThat(other.members()).containsExactly("ravi");
         assertThat(other.log().nextSequence()).isEqualTo(2);
+    }
+
+    @Test
+    void aCommandNoNodeCouldApplyIsRefusedAtDecode() {
+        List<Command> poison = List.of(
+                new Command.Ban("a", "mei", new byte[5], 60, 1),
+                new Command.Ban("a", "mei", new byte[255], 60, 1),
+                new Command.Ban("a", "mei", new byte[4], -1, 1),
+                new Command.Mute("a", "mei", -5, 1),
+                new Command.Join("a", "", 1, V4, 1),
+                new Command.Join("a", "x".repeat(Username.MAX_CODE_POINTS + 1), 1, V4, 1),
+                new Command.Say("a", "bad\u0000name", 1, "hi", 1),
+                new Command.Leave("a", "", CloseReason.LEFT, 1),
+                new Command.Unmute("a", " ", 1),
+                new Command.Unban("a", "", 1),
+                new Command.Private("a", "joan", 1, "", "hi", 1),
+                new Command.Private("a", "", 1, "joan", "hi", 1),
+                new Command.Announce("", "hi", 1),
+                new Command.Announce("n".repeat(Command.MAX_NODE_ID_LENGTH + 1), "hi", 1),
+                new Command.NodeLost("a", "", 1),
+                new Command.NodeLost("a", "b\nc", 1));
+        for (Command command : poison) {
+            byte[] bytes = command.toBytes();
+            assertThatThrownBy(() -> Command.decode(bytes)).as("%s", command).isInstanceOf(IllegalArgumentException.class);
+        }
+        for (byte[] address : List.of(new byte[0], new byte[4], new byte[16])) {
+            Command.Ban ban = (Command.Ban) Command.decode(new Command.Ban("a", "mei", address, 0, 1).toBytes());
+            assertThat(ban.address()).hasSize(address.length);
+        }
+        assertThat(Command.decode(new Command.Announce("n".repeat(Command.MAX_NODE_ID_LENGTH), "hi", 1).toBytes()))
+                .isInstanceOf(Command.Announce.class);
+    }
+
+    @Test
+    void parsingASnapshotChangesNothingUntilItIsApplied() throws IOException {
+        Room room = new Room("lobby", 10, 8, 1 << 20, 3);
+        room.join("joan", "a", V4, 1);
+        room.message("joan", 1, "hello", 2);
+        Room other = new Room("lobby", 10, 8, 1 << 20, 3);
+        other.join("ravi", "b", V6, 1);
+
+        RoomSnapshot.Parsed parsed = RoomSnapshot.parse(other, snapshotOf(room));
+        assertThat(other.members()).containsExactly("ravi");
+        assertThat(other.log().nextSequence()).isEqualTo(2);
+        parsed.applyTo(other);
+        assertThat(other.members()).containsExactly("joan");
+        assertThat(other.log().nextSequence()).isEqualTo(room.log().nextSequence());
+    }
+
+    @Test
+    void aSnapshotBeyondTheRoomsLimitsOrWithBadNamesIsRefusedAndTheRoomIsUnchanged() throws IOException {
+        Room small = new Room("lobby", 10, 4, 1 << 20, 3);
+        small.join("ravi", "b", V6, 1);
+        Room big = new Room("lobby", 10, 64, 1 << 20, 3);
+        big.join("joan", "a", V4, 1);
+        for (int i = 0; i < 20; i++) {
+            big.message("joan", i + 1, "m" + i, 10 + i);
+        }
+        assertThatThrownBy(() -> RoomSnapshot.read(small, snapshotOf(big))).as("more events than the log holds")
+                .isInstanceOf(IOException.class).hasMessageContaining("log");
+
+        // hand-made snapshots: an empty log, then the history and members as given
+        assertRefused(small, snapshot(out -> out.writeInt(RoomHistory.MAX_SIZE + 1)), "history");
+        assertRefused(small, snapshot(out -> {
+            out.writeInt(0);
+            out.writeInt(RoomSnapshot.MAX_MEMBERS + 1);
+        }), "members");
+        assertRefused(small, snapshot(out -> {
+            out.writeInt(0);
+            member(out, "joan");
+        }), "rule"); // two members, the second one's name breaks the rule
+        assertRefused(small, snapshot(out -> {
+            out.writeInt(0);
+            out.writeInt(1);
+            out.writeUTF("");
+        }), "rule");
+        assertRefused(small, snapshot(out -> {
+            out.writeInt(0);
+            out.writeInt(2);
+            memberBody(out, "joan");
+            memberBody(out, "JOAN");
+        }), "twice");
+        assertRefused(small, snapshot(out -> {
+            out.writeInt(0);
+            out.writeInt(1);
+            memberBody(out, "joan");
+            out.writeInt(1);
+            out.writeUTF("Joan");
+        }), "twice");
+        assertRefused(small, snapshot(out -> {
+            out.writeInt(0);
+            out.writeInt(0);
+            out.writeInt(1);
+            out.writeUTF("bad name\u0007");
+        }), "rule");
+        // an event that claims 60 MiB and brings a few bytes: refused at the end of what came
+        ByteArrayOutputStream claim = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(claim)) {
+            out.writeInt(RoomSnapshot.VERSION);
+            out.writeLong(1);
+            out.writeLong(2);
+            out.writeInt(60 << 20);
+            out.write(new byte[100]);
+        }
+        assertThatThrownBy(() -> RoomSnapshot.read(small, new DataInputStream(new ByteArrayInputStream(claim.toByteArray()))))
+                .isInstanceOf(IOException.class);
+        assertThat(small.members()).containsExactly("ravi");
+        assertThat(small.seat("ravi")).contains(new Room.Seat("b", V6));
+        assertThat(small.log().nextSequence()).isEqualTo(2);
+    }
+
+    private interface SnapshotBody {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** A snapshot with an empty log from sequence 1, then {@code body}. */
+    private static byte[] snapshot(SnapshotBody body) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(RoomSnapshot.VERSION);
+            out.writeLong(1);
+            out.writeLong(1);
+            body.write(out);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void member(DataOutputStream out, String name) throws IOException {
+        out.writeInt(2);
+        memberBody(out, name);
+        memberBody(out, "bad\u0000");
+    }
+
+    private static void memberBody(DataOutputStream out, String name) throws IOException {
+        out.writeUTF(name);
+        out.writeUTF("a");
+        out.writeInt(4);
+        out.write(new byte[]{127, 0, 0, 1});
+        out.writeShort(4000);
+        out.writeBoolean(false);
+    }
+
+    private static void assertRefused(Room room, byte[] snapshot, String why) {
+        assertThatThrownBy(() -> RoomSnapshot.read(room, new DataInputStream(new ByteArrayInputStream(snapshot))))
+                .isInstanceOf(IOException.class).hasMessageContaining(why);
+        assertThat(room.members()).as(why).containsExactly("ravi");
     }
 
     private static DataInputStream snapshotOf(Room room) throws IOException {
