@@ -20,14 +20,17 @@ public interface RoomBackend extends AutoCloseable {
      * This node's id, stable across restarts and unique in its cluster (the in-process backend's is
      * {@code "local"}); every command this node submits carries it.
      *
-     * @return the id, not empty
+     * @return the id: 1 to 64 characters, none of them a control character
      */
     String nodeId();
 
     /**
      * Starts ordering commands for {@code room}; returns once this node has caught up with the
-     * room (or, if it cannot reach its cluster, with {@link RoomStateMachine#availabilityChanged}
-     * told {@code false}).
+     * room, or, if it cannot reach its cluster in time, once it has said so. The server starts
+     * the room unavailable: the backend must call
+     * {@link RoomStateMachine#availabilityChanged availabilityChanged(true)} once it can order
+     * (before returning, or later), and {@code false} whenever it no longer can; until then joins
+     * and messages are refused {@code ROOM_UNAVAILABLE}.
      *
      * @param room the room to apply committed commands to
      * @throws IOException if the backend cannot start (it cannot bind its address, say)

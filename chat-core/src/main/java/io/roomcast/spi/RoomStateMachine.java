@@ -12,10 +12,11 @@ import java.util.Set;
  *
  * <p>Threading: every method may be called from any thread; {@link #apply} and the snapshot
  * methods must be called by one thread at a time (a backend's delivery thread), in the order the
- * backend decided. The state machine runs the work on the server's I/O thread: when called on it
- * (the in-process backend), at once; otherwise it hands the work over, and {@link #apply} returns
- * without waiting, while the snapshot methods wait for it (bounded by
- * {@link #SNAPSHOT_TIMEOUT_MILLIS}).
+ * backend decided. The state machine runs the work on the server's I/O thread, in the order the
+ * calls were made: a call made on that thread (the in-process backend) runs at once unless calls
+ * handed over earlier still wait, in which case it waits behind them; a call from another thread
+ * is handed over, and {@link #apply} returns without waiting, while the snapshot methods wait for
+ * it (bounded by {@link #SNAPSHOT_TIMEOUT_MILLIS}).
  *
  * <p>Arguments: {@code null} throws {@link NullPointerException}.
  */
