@@ -55,6 +55,9 @@ public final class ClusterStack {
         } else {
             channel = new JChannel(protocols(s));
             channel.getProtocolStack().getTransport().getDiagnosticsHandler().setEnabled(false);
+            AUTH auth = channel.getProtocolStack().findProtocol(AUTH.class);
+            JChannel ch = channel;
+            ((SecretToken) auth.getAuthToken()).localAddress(ch::getAddress);
         }
         RAFT raft = channel.getProtocolStack().findProtocol(RAFT.class);
         if (raft == null) {
@@ -86,7 +89,7 @@ public final class ClusterStack {
         tcp.setBindAddr(s.bind().getAddress());
         tcp.setBindPort(s.bind().getPort());
         tcp.setPortRange(0);
-        TCPPING ping = new TCPPING();
+        TCPPING ping = new PeerDiscovery();
         ping.setInitialHosts(initialHosts);
         ping.setPortRange(0);
         ping.returnEntireCache(true);

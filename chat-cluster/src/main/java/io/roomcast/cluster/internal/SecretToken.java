@@ -3,6 +3,7 @@ package io.roomcast.cluster.internal;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.Message;
 import org.jgroups.auth.AuthToken;
@@ -20,6 +21,7 @@ public final class SecretToken extends AuthToken {
     private static final int MAX_TOKEN_BYTES = 64;
 
     private final ClusterKeys keys;
+    private volatile Supplier<Address> localAddress = () -> null;
     private byte[] received;
 
     /** For JGroups, which reads tokens from the wire into instances it creates. */
@@ -34,6 +36,15 @@ public final class SecretToken extends AuthToken {
      */
     public SecretToken(ClusterKeys keys) {
         this.keys = keys;
+    }
+
+    /**
+     * Where the local token finds this node's address when it is written (AUTH may not know it).
+     *
+     * @param source the channel's address, null until connected
+     */
+    public void localAddress(Supplier<Address> source) {
+        this.localAddress = source;
     }
 
     @Override
@@ -56,7 +67,10 @@ public final class SecretToken extends AuthToken {
 
     @Override
     public void writeTo(DataOutput out) throws IOException {
-        Address local = auth != null ? auth.getAddress() : null;
+        Address local = localAddress.get();
+        if (local == null && auth != null) {
+            local = auth.getAddress();
+        }
         if (keys == null || local == null) {
             out.writeByte(0);
             return;
