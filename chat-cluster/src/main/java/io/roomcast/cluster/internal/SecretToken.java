@@ -62,20 +62,28 @@ public final class SecretToken extends AuthToken {
         if (keys == null || !(token instanceof SecretToken) || msg.src() == null) {
             return false;
         }
-        return ClusterKeys.matches(keys.joinToken(text(msg.src())), ((SecretToken) token).received);
+        return ClusterKeys.matches(keys.joinToken(text(msg.src())), ((SecretToken) token).presented());
     }
 
-    @Override
-    public void writeTo(DataOutput out) throws IOException {
+    /** What this token shows: the bytes read from the wire, or (a message looped back locally, never serialized) its own. */
+    private byte[] presented() {
+        if (received != null || keys == null) {
+            return received;
+        }
         Address local = localAddress.get();
         if (local == null && auth != null) {
             local = auth.getAddress();
         }
-        if (keys == null || local == null) {
+        return local == null ? null : keys.joinToken(text(local));
+    }
+
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
+        byte[] token = presented();
+        if (token == null) {
             out.writeByte(0);
             return;
         }
-        byte[] token = keys.joinToken(text(local));
         out.writeByte(token.length);
         out.write(token);
     }
