@@ -109,6 +109,19 @@ final class RecordingRoom implements RoomStateMachine {
         return new ArrayList<>(availability);
     }
 
+    /** Waits (bounded) until {@code command} was applied or failed here; tells whether it was. */
+    synchronized boolean settledWithin(String command, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!applied.contains(command) && !failed.contains(command)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, Math.min(50, left / 1_000_000)));
+        }
+        return true;
+    }
+
     /** Waits until the condition holds on this room's state; fails after {@code timeout}. */
     synchronized void await(String what, Duration timeout, Predicate<RecordingRoom> condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

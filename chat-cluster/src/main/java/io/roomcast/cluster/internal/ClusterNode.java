@@ -7,10 +7,15 @@ import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jgroups.Address;
@@ -50,6 +55,9 @@ public final class ClusterNode {
     private JChannel channel;
     private RaftHandle handle;
     private ScheduledExecutorService ticker;
+    /** Hands entries to Raft: REDIRECT sends on the caller's thread, which flow control or TCP may block. */
+    private ThreadPoolExecutor sender;
+    private volatile boolean ready;
     private volatile InetSocketAddress boundAddress;
     private volatile boolean caughtUp;
     private volatile boolean barrierInFlight;
@@ -95,11 +103,9 @@ public final class ClusterNode {
             IpAddress ip = (IpAddress) physical;
             boundAddress = new InetSocketAddress(ip.getIpAddress(), ip.getPort());
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "roomcast-raft-" + settings.nodeId());
-            t.setDaemon(true);
-            return t;
-        });
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "roomcast-raft-" + settings.nodeId()));
+        sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(OriginTable.WINDOW),
+                r -> daemon(r, "roomcast-raft-send-" + settings.nodeId()), new ThreadPoolExecutor.AbortPolicy());
         ticker.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         synchronized (this) {
@@ -117,7 +123,19 @@ public final class ClusterNode {
                 }
             }
         }
-        ticker.execute(this::startReporting);
+        try {
+            ticker.submit(this::startReporting).get(RoomStateMachine.SNAPSHOT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warn("node {}: could not report availability at start", settings.nodeId(), e);
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     /**
@@ -135,7 +153,7 @@ public final class ClusterNode {
      * @return whether submissions are taken
      */
     public boolean available() {
-        return caughtUp && !closed && clusterReady();
+        return caughtUp && ready && !closed;
     }
 
     /**
@@ -175,16 +193,29 @@ public final class ClusterNode {
         byte[] entry = CommandEnvelope.encode(kind, settings.nodeId(), seq, payload);
         replica.track(seq, command, onSettled);
         try {
+            sender.execute(() -> hand(seq, entry));
+            return true;
+        } catch (RejectedExecutionException e) {
+            replica.untrack(seq);
+            return false;
+        }
+    }
+
+    /** On the sender thread: gives the entry to Raft (REDIRECT forwards it to the leader). */
+    private void hand(long seq, byte[] entry) {
+        if (closed) {
+            return;
+        }
+        try {
             handle.setAsync(entry, 0, entry.length).whenComplete((result, failure) -> {
                 if (failure != null) {
                     fenceWanted = true;
                 }
             });
-            return true;
         } catch (Exception e) {
-            replica.untrack(seq);
-            LOG.debug("node {}: submission refused at once: {}", settings.nodeId(), e.toString());
-            return false;
+            // refused before anything was sent (no leader now): it can never be applied
+            LOG.debug("node {}: entry {} refused at once: {}", settings.nodeId(), seq, e.toString());
+            replica.refused(seq);
         }
     }
 
@@ -227,7 +258,7 @@ public final class ClusterNode {
             return;
         }
         try {
-            boolean ready = clusterReady();
+            ready = clusterReady();
             nextSeq.accumulateAndGet(replica.highestOwn() + 1, Math::max);
             if (ready && !caughtUp && !barrierInFlight) {
                 barrierInFlight = true;
@@ -309,6 +340,9 @@ public final class ClusterNode {
         replica.close();
         synchronized (this) {
             notifyAll();
+        }
+        if (sender != null) {
+            sender.shutdownNow();
         }
         if (ticker != null) {
             ticker.shutdownNow();

@@ -91,6 +91,15 @@ public final class RoomReplica implements StateMachine {
     }
 
     /**
+     * Settles a submission Raft refused before sending it anywhere: it can never be applied.
+     *
+     * @param seq its number
+     */
+    public void refused(long seq) {
+        settle(seq, false);
+    }
+
+    /**
      * How many submissions are outstanding.
      *
      * @return the count
