@@ -128,5 +128,7 @@ class CatchUpTest {
                     r -> r.applied().contains("S|c|after restart"));
         }
         assertThat(cluster.node("a").room().applied()).isEqualTo(cluster.node("c").room().applied());
+        assertThat(cluster.node("a").room().applied()).as("members of the previous runs are gone")
+                .contains("L|a", "L|b", "L|c");
     }
 }

@@ -123,6 +123,12 @@ public final class ClusterNode {
                 }
             }
         }
+        if (caughtUp && room.nodesWithMembers().contains(settings.nodeId())) {
+            // members the log places on this node belong to an earlier run of it: they are gone
+            LOG.info("node {}: members of its previous run leave", settings.nodeId());
+            RoomCommand lost = room.nodeLost(settings.nodeId());
+            send(CommandEnvelope.Kind.COMMAND, lost, lost.toBytes(), counted -> { });
+        }
         try {
             ticker.submit(this::startReporting).get(RoomStateMachine.SNAPSHOT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
