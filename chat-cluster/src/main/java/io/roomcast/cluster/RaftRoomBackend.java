@@ -1,7 +1,6 @@
 package io.roomcast.cluster;
 
 import io.roomcast.cluster.internal.ClusterNode;
-import io.roomcast.cluster.internal.CommandEnvelope;
 import io.roomcast.cluster.internal.NodeSettings;
 import io.roomcast.spi.RoomBackend;
 import io.roomcast.spi.RoomCommand;
@@ -195,7 +194,7 @@ public final class RaftRoomBackend implements RoomBackend {
          * @throws IllegalArgumentException if {@code id} is empty, too long or has a comma
          */
         public Builder nodeId(String id) {
-            this.nodeId = checkId(id);
+            this.nodeId = NodeSettings.checkNodeId(id);
             return this;
         }
 
@@ -220,7 +219,7 @@ public final class RaftRoomBackend implements RoomBackend {
          * @throws IllegalArgumentException if {@code id} is not a valid node id
          */
         public Builder peer(String id, InetSocketAddress address) {
-            peers.put(checkId(id), Objects.requireNonNull(address, "address"));
+            peers.put(NodeSettings.checkNodeId(id), Objects.requireNonNull(address, "address"));
             return this;
         }
 
@@ -233,7 +232,7 @@ public final class RaftRoomBackend implements RoomBackend {
          * @throws IllegalArgumentException if {@code id} is not a valid node id
          */
         public Builder peer(String id) {
-            peers.putIfAbsent(checkId(id), null);
+            peers.putIfAbsent(NodeSettings.checkNodeId(id), null);
             return this;
         }
 
@@ -401,15 +400,6 @@ public final class RaftRoomBackend implements RoomBackend {
             return new RaftRoomBackend(new NodeSettings(nodeId, bind, Collections.unmodifiableMap(new LinkedHashMap<>(peers)),
                     secret == null ? null : secret.clone(), dataDirectory, failureDetection, maxLogSize,
                     startTimeout, clusterName, jgroupsXml));
-        }
-
-        private static String checkId(String id) {
-            int bytes = id.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes == 0 || bytes > CommandEnvelope.MAX_ORIGIN_BYTES || id.indexOf(',') >= 0) {
-                throw new IllegalArgumentException("node id must be 1.." + CommandEnvelope.MAX_ORIGIN_BYTES
-                        + " UTF-8 bytes without a comma: " + id);
-            }
-            return id;
         }
     }
 }

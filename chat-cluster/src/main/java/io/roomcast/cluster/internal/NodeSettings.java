@@ -1,6 +1,7 @@
 package io.roomcast.cluster.internal;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,4 +24,20 @@ import java.util.Map;
 public record NodeSettings(String nodeId, InetSocketAddress bind, Map<String, InetSocketAddress> peers,
                            byte[] secret, Path dataDirectory, Duration failureDetection, long maxLogSize,
                            Duration startTimeout, String clusterName, String jgroupsXml) {
+    /**
+     * Checks a node id: 1 to {@link CommandEnvelope#MAX_ORIGIN_BYTES} UTF-8 bytes, no comma (RAFT
+     * takes its members as a comma-separated list).
+     *
+     * @param id the id
+     * @return the id
+     * @throws IllegalArgumentException if it is not valid
+     */
+    public static String checkNodeId(String id) {
+        int bytes = id.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0 || bytes > CommandEnvelope.MAX_ORIGIN_BYTES || id.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("node id must be 1.." + CommandEnvelope.MAX_ORIGIN_BYTES
+                    + " UTF-8 bytes without a comma: " + id);
+        }
+        return id;
+    }
 }
