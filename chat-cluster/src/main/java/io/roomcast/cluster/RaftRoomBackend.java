@@ -114,8 +114,7 @@ public final class RaftRoomBackend implements RoomBackend {
      *
      * @param command the command
      * @return {@code false} at once if this node knows no leader with a majority, has not caught
-     *         up, or has {@value io.roomcast.cluster.internal.OriginTable#WINDOW} commands
-     *         outstanding
+     *         up, or already has 4095 commands without an outcome
      */
     @Override
     public boolean submit(RoomCommand command) {
