@@ -149,6 +149,60 @@ class FailureTest {
         assertThat(order).doesNotContain("S|" + cut.id() + "|refused");
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void partitionedLeaderStepsDownAndItsCommandsSettleAfterHealing() throws Exception {
+        List<Node> nodes = cluster.startAll();
+        Node leader = cluster.awaitLeader(nodes);
+        List<Node> majority = new ArrayList<>(nodes);
+        majority.remove(leader);
+        for (Node n : nodes) {
+            submitEventually(n, "before");
+        }
+        for (Node n : nodes) {
+            n.room().await(n.id() + " applied before", TestCluster.WAIT, r -> r.applied().size() == 3);
+        }
+
+        DISCARD discard = cut(leader.backend());
+        // what the old leader takes in the instant before it notices can never reach a majority
+        List<String> takenByOldLeader = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            if (leader.submit("cut" + i)) {
+                takenByOldLeader.add("S|" + leader.id() + "|cut" + i);
+            }
+        }
+        leader.room().await(leader.id() + " unavailable", TestCluster.WAIT, r -> Boolean.FALSE.equals(r.lastAvailability()));
+        assertThat(leader.submit("refused")).isFalse();
+        Node newLeader = cluster.awaitLeader(majority);
+        for (Node n : majority) {
+            submitEventually(n, "during");
+        }
+        for (Node n : majority) {
+            n.room().await(n.id() + " applied during", TestCluster.WAIT, r -> r.applied().stream()
+                    .filter(s -> s.endsWith("|during")).count() == 2);
+        }
+
+        discard.discardAll(false);
+        leader.room().await(leader.id() + " available again", TestCluster.WAIT, r -> Boolean.TRUE.equals(r.lastAvailability()));
+        leader.room().await(leader.id() + " settles what it took while cut off", TestCluster.WAIT, r -> takenByOldLeader.stream()
+                .allMatch(s -> r.applied().contains(s) || r.failed().contains(s)));
+        submitEventually(newLeader, "after");
+        for (Node n : nodes) {
+            n.room().await(n.id() + " applied after", TestCluster.WAIT, r -> r.applied().contains("S|" + newLeader.id() + "|after"));
+        }
+        List<String> order = nodes.get(0).room().applied();
+        for (Node n : nodes) {
+            assertThat(n.room().applied()).as(n.id() + "'s log").isEqualTo(order);
+        }
+        assertThat(order).doesNotHaveDuplicates().doesNotContain("S|" + leader.id() + "|refused");
+        assertThat(takenByOldLeader).as("the cut-off leader took commands before it noticed").isNotEmpty();
+        assertThat(leader.room().failed()).as("they never reached a majority: failed, once healed")
+                .containsAll(takenByOldLeader);
+        for (String failed : leader.room().failed()) {
+            assertThat(order).as("failed, so never applied").doesNotContain(failed);
+        }
+    }
+
     /** Submits, waiting (bounded) while the node is between leaders. */
     static void submitEventually(Node n, String text) {
         TestCluster.await(n.id() + " takes " + text, TestCluster.WAIT, () -> n.submit(text));
