@@ -175,7 +175,12 @@ public final class RoomReplica implements StateMachine {
                 LOG.warn("node {}: skipped an undecodable command from {}: {}", nodeId, entry.origin(), e.getMessage());
                 return null;
             }
-            room.apply(command);
+            try {
+                room.apply(command);
+            } catch (RuntimeException e) {
+                // a bug in the room, the same on every node: Raft's delivery must go on
+                LOG.error("node {}: the room failed to apply a command from {}", nodeId, entry.origin(), e);
+            }
         }
         return null;
     }
