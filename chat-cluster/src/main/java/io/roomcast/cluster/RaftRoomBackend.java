@@ -87,7 +87,9 @@ public final class RaftRoomBackend implements RoomBackend {
      *
      * @param room the room to apply committed commands to
      * @throws IOException if the channel cannot be built or connected (the address is taken, the
-     *                     cluster refused this node's secret)
+     *                     configuration is invalid, the coordinator refused the join). A node with
+     *                     the wrong secret usually gets no answer it can decrypt: it starts alone
+     *                     and stays unavailable
      * @throws IllegalStateException if started before, or closed
      */
     @Override
