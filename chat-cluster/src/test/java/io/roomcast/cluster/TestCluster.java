@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
  * address when it contacts them.
  */
 final class TestCluster implements AutoCloseable {
-    static final Duration FAILURE_DETECTION = Duration.ofMillis(1500);
+    static final Duration FAILURE_DETECTION = Duration.ofMillis(2000);
     static final Duration WAIT = Duration.ofSeconds(40);
     static final byte[] SECRET = "roomcast test cluster secret, 32b".getBytes(StandardCharsets.UTF_8);
 

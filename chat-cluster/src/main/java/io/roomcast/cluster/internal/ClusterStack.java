@@ -111,7 +111,6 @@ public final class ClusterStack {
         stack.add(new AUTH().setAuthToken(new SecretToken(keys)));
         GMS gms = new GMS();
         gms.setJoinTimeout(Math.max(500, Math.min(2000, fd / 2)));
-        gms.setMaxJoinAttempts(3);
         gms.printLocalAddress(false); // JGroups prints it to System.out otherwise
         stack.add(gms);
         stack.add(new UFC());
