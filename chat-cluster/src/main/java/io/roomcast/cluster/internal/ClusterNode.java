@@ -52,11 +52,11 @@ public final class ClusterNode {
     private final Set<String> lostSubmitted = ConcurrentHashMap.newKeySet();
     private final long commandTimeoutNanos;
     private final String inMemoryName;
-    private JChannel channel;
-    private RaftHandle handle;
-    private ScheduledExecutorService ticker;
+    private volatile JChannel channel;
+    private volatile RaftHandle handle;
+    private volatile ScheduledExecutorService ticker;
     /** Hands entries to Raft: REDIRECT sends on the caller's thread, which flow control or TCP may block. */
-    private ThreadPoolExecutor sender;
+    private volatile ThreadPoolExecutor sender;
     private volatile boolean ready;
     private volatile InetSocketAddress boundAddress;
     private volatile boolean caughtUp;
@@ -103,10 +103,21 @@ public final class ClusterNode {
             IpAddress ip = (IpAddress) physical;
             boundAddress = new InetSocketAddress(ip.getIpAddress(), ip.getPort());
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "roomcast-raft-" + settings.nodeId()));
-        sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(OriginTable.WINDOW),
-                r -> daemon(r, "roomcast-raft-send-" + settings.nodeId()), new ThreadPoolExecutor.AbortPolicy());
-        ticker.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (closed) {
+                // closed while connecting: close() may not have seen the channel
+                channel.close();
+                throw new IOException("node " + settings.nodeId() + " was closed while starting");
+            }
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "roomcast-raft-" + settings.nodeId()));
+            sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(OriginTable.WINDOW),
+                    r -> daemon(r, "roomcast-raft-send-" + settings.nodeId()), new ThreadPoolExecutor.AbortPolicy());
+        }
+        try {
+            ticker.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new IOException("node " + settings.nodeId() + " was closed while starting", e);
+        }
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         synchronized (this) {
             while (!caughtUp && !closed) {
@@ -339,14 +350,14 @@ public final class ClusterNode {
 
     /** Stops everything; no calls into the room after it returns. Idempotent. */
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        replica.close();
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             notifyAll();
         }
+        replica.close();
         if (sender != null) {
             sender.shutdownNow();
         }
