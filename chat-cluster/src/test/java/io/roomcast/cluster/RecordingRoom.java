@@ -20,6 +20,7 @@ import java.util.function.Predicate;
  */
 final class RecordingRoom implements RoomStateMachine {
     private final List<String> applied = new ArrayList<>();
+    private final List<String> applyingThreads = new ArrayList<>();
     private final List<String> failed = new ArrayList<>();
     private final List<Boolean> availability = new ArrayList<>();
     private final Set<String> nodesWithMembers = new LinkedHashSet<>();
@@ -30,6 +31,7 @@ final class RecordingRoom implements RoomStateMachine {
     public synchronized void apply(RoomCommand command) {
         TestCommand c = (TestCommand) command;
         applied.add(c.encoded());
+        applyingThreads.add(Thread.currentThread().getName());
         if (c.isLost()) {
             nodesWithMembers.remove(c.node());
         } else {
@@ -94,6 +96,11 @@ final class RecordingRoom implements RoomStateMachine {
 
     synchronized List<String> applied() {
         return new ArrayList<>(applied);
+    }
+
+    /** The name of the thread that applied each command, in order. */
+    synchronized List<String> applyingThreads() {
+        return new ArrayList<>(applyingThreads);
     }
 
     synchronized List<String> failed() {
