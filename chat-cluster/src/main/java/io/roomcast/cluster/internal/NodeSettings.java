@@ -24,9 +24,13 @@ import java.util.Map;
 public record NodeSettings(String nodeId, InetSocketAddress bind, Map<String, InetSocketAddress> peers,
                            byte[] secret, Path dataDirectory, Duration failureDetection, long maxLogSize,
                            Duration startTimeout, String clusterName, String jgroupsXml) {
+    /** The longest node id, in characters: what a room's commands carry. */
+    public static final int MAX_NODE_ID_LENGTH = 64;
+
     /**
-     * Checks a node id: 1 to {@link CommandEnvelope#MAX_ORIGIN_BYTES} UTF-8 bytes, no comma (RAFT
-     * takes its members as a comma-separated list).
+     * Checks a node id: 1 to {@value #MAX_NODE_ID_LENGTH} characters (what the room's commands
+     * carry), within {@link CommandEnvelope#MAX_ORIGIN_BYTES} UTF-8 bytes, no control character and
+     * no comma (RAFT takes its members as a comma-separated list).
      *
      * @param id the id
      * @return the id
@@ -34,9 +38,10 @@ public record NodeSettings(String nodeId, InetSocketAddress bind, Map<String, In
      */
     public static String checkNodeId(String id) {
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes == 0 || bytes > CommandEnvelope.MAX_ORIGIN_BYTES || id.indexOf(',') >= 0) {
-            throw new IllegalArgumentException("node id must be 1.." + CommandEnvelope.MAX_ORIGIN_BYTES
-                    + " UTF-8 bytes without a comma: " + id);
+        if (bytes == 0 || bytes > CommandEnvelope.MAX_ORIGIN_BYTES || id.length() > MAX_NODE_ID_LENGTH
+                || id.indexOf(',') >= 0 || id.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("nodeId must be 1.." + MAX_NODE_ID_LENGTH
+                    + " characters without a comma or control character: " + id);
         }
         return id;
     }
