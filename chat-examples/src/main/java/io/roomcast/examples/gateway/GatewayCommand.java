@@ -4,8 +4,11 @@ import io.roomcast.examples.ExitStatus;
 import io.roomcast.examples.ProcessIo;
 import io.roomcast.examples.TerminalText;
 import io.roomcast.gateway.classic.ClassicGateway;
+import io.roomcast.gateway.irc.IrcGateway;
+import io.roomcast.gateway.irc.TlsKeyStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +26,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Let clients that do not speak Roomcast into a room.",
-        footer = {"", "Each listener's hop is cleartext (the classic protocol sends the room password as typed):"
-                + " keep it on loopback or a trusted LAN."})
+        footer = {"", "Each listener's hop is cleartext (the classic protocol sends the room password as typed,"
+                + " IRC's PASS too unless --irc-tls is used): keep it on loopback or a trusted LAN."})
 public final class GatewayCommand implements Callable<Integer> {
     /** Where {@code --classic} without a value listens. */
     static final String DEFAULT_CLASSIC = "127.0.0.1:9100";
@@ -41,8 +44,24 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Language of the classic join and leave lines: id (the original's) or en (default: ${DEFAULT-VALUE}).")
     String classicLanguage;
 
-    // IRC: the IRC gateway's options (--irc HOST:PORT, and its TLS ones) go here, and its listener
-    // into listeners() below, once the IRC branch is merged.
+    @Option(names = "--irc", arity = "0..1", fallbackValue = DEFAULT_IRC, paramLabel = "HOST:PORT",
+            description = "Let IRC clients in, listening here (" + DEFAULT_IRC + " if no address is given)."
+                    + " Off unless given.")
+    String irc;
+
+    @Option(names = "--irc-tls", paramLabel = "PORT",
+            description = "Also listen for IRC over TLS on this port (on --irc's host); needs --tls-keystore.")
+    Integer ircTlsPort;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "The PKCS12 or JKS key store for --irc-tls; its password from the environment variable "
+                    + TLS_PASSWORD_VARIABLE + ".")
+    Path tlsKeyStore;
+
+    /** Where {@code --irc} without a value listens. */
+    static final String DEFAULT_IRC = "127.0.0.1:6667";
+    /** The environment variable that holds the TLS key store's password. */
+    static final String TLS_PASSWORD_VARIABLE = "ROOMCAST_TLS_KEYSTORE_PASSWORD";
 
     private final ProcessIo io;
 
@@ -62,35 +81,83 @@ public final class GatewayCommand implements Callable<Integer> {
             io.err().println("roomcast gateway: " + TerminalText.escape(e.getMessage()));
             return ExitStatus.USAGE;
         }
-        if (classic == null) {
-            io.err().println("roomcast gateway: no listener chosen: give --classic [HOST:PORT] to let the"
-                    + " classroom's UDP clients in (" + DEFAULT_CLASSIC + " by default)");
+        if (classic == null && irc == null) {
+            io.err().println("roomcast gateway: no listener chosen: give --irc [HOST:PORT] to let IRC clients in ("
+                    + DEFAULT_IRC + " by default), --classic [HOST:PORT] to let the classroom's UDP clients in ("
+                    + DEFAULT_CLASSIC + " by default), or both");
+            return ExitStatus.USAGE;
+        }
+        if ((ircTlsPort != null) != (tlsKeyStore != null) || ircTlsPort != null && irc == null) {
+            io.err().println("roomcast gateway: --irc-tls PORT and --tls-keystore FILE go together, with --irc");
             return ExitStatus.USAGE;
         }
         List<AutoCloseable> listeners = new ArrayList<>();
+        String listening = null;
         try {
-            InetSocketAddress classicAddress = address(classic, "--classic");
-            ClassicGateway gateway = ClassicGateway.builder().room(roomAddress).bind(classicAddress)
-                    .language(language).build();
-            listeners.add(gateway);
-            gateway.start();
-            io.out().println("classic gateway listening on " + hostAndPort(gateway.address())
-                    + " (UDP, the classroom protocol, " + (language == ClassicGateway.Language.ENGLISH
-                    ? "English" : "Indonesian") + " lines) into the room at " + hostAndPort(roomAddress));
-            String warning = cleartextWarning("classic", gateway.address());
-            if (warning != null) {
-                io.err().println(warning);
+            if (classic != null) {
+                listening = classic;
+                startClassic(roomAddress, language, listeners);
+            }
+            if (irc != null) {
+                listening = irc;
+                startIrc(roomAddress, listeners);
             }
             return serveUntilStopped(listeners);
         } catch (IllegalArgumentException e) {
             io.err().println("roomcast gateway: " + TerminalText.escape(e.getMessage()));
             return ExitStatus.USAGE;
-        } catch (IOException e) {
-            io.err().println("roomcast gateway: cannot listen on " + TerminalText.escape(classic) + ": "
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            io.err().println("roomcast gateway: cannot listen on " + TerminalText.escape(listening) + ": "
                     + TerminalText.escape(String.valueOf(e.getMessage())));
             return ExitStatus.USAGE;
         } finally {
             closeAll(listeners);
+        }
+    }
+
+    private void startClassic(InetSocketAddress roomAddress, ClassicGateway.Language language,
+                              List<AutoCloseable> listeners) throws IOException {
+        InetSocketAddress classicAddress = address(classic, "--classic");
+        ClassicGateway gateway = ClassicGateway.builder().room(roomAddress).bind(classicAddress)
+                .language(language).build();
+        listeners.add(gateway);
+        gateway.start();
+        io.out().println("classic gateway listening on " + hostAndPort(gateway.address())
+                + " (UDP, the classroom protocol, " + (language == ClassicGateway.Language.ENGLISH
+                ? "English" : "Indonesian") + " lines) into the room at " + hostAndPort(roomAddress));
+        String warning = cleartextWarning("classic", gateway.address());
+        if (warning != null) {
+            io.err().println(warning);
+        }
+    }
+
+    private void startIrc(InetSocketAddress roomAddress, List<AutoCloseable> listeners)
+            throws IOException, java.security.GeneralSecurityException {
+        InetSocketAddress ircAddress = address(irc, "--irc");
+        IrcGateway.Builder builder = IrcGateway.builder().room(roomAddress).bind(ircAddress);
+        if (ircTlsPort != null) {
+            if (ircTlsPort < 0 || ircTlsPort > 0xFFFF) {
+                throw new IllegalArgumentException("--irc-tls: port " + ircTlsPort + " is out of range (0 to 65535)");
+            }
+            String password = io.environment().get(TLS_PASSWORD_VARIABLE);
+            if (password == null) {
+                throw new IllegalArgumentException("--tls-keystore: set the key store's password in "
+                        + TLS_PASSWORD_VARIABLE);
+            }
+            builder.tls(new InetSocketAddress(ircAddress.getAddress(), ircTlsPort),
+                    TlsKeyStore.serverContext(tlsKeyStore, password.toCharArray()));
+        }
+        IrcGateway gateway = builder.build();
+        listeners.add(gateway);
+        gateway.start();
+        io.out().println("IRC gateway listening on " + hostAndPort(gateway.address()) + " into the room at "
+                + hostAndPort(roomAddress) + " (channel #<room name>; the room password is the IRC PASS)");
+        String warning = cleartextWarning("IRC", gateway.address());
+        if (warning != null) {
+            io.err().println(warning);
+        }
+        if (gateway.tlsAddress().isPresent()) {
+            io.out().println("IRC over TLS listening on " + hostAndPort(gateway.tlsAddress().get()));
         }
     }
 

@@ -95,10 +95,56 @@ class GatewayCommandTest {
     }
 
     @Test
+    void theIrcListenerLetsAnIrcClientRegisterAndSpeakInTheRoom() throws Exception {
+        try (ChatServer server = ChatServer.builder().bind("127.0.0.1", 0).password("rahasia").build()) {
+            server.start();
+            String room = "127.0.0.1:" + server.localAddress().getPort();
+            try (Run gateway = new Run("gateway", "--room", room, "--irc", "127.0.0.1:0")) {
+                int port = Integer.parseInt(gateway.awaitLine("^IRC gateway listening on 127\\.0\\.0\\.1:(\\d+) into the room at "
+                        + Pattern.quote(room)).group(1));
+                BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+                try (ChatClient ana = ChatClient.builder().server(server.localAddress()).username("ana").password("rahasia")
+                        .listener(new ChatClientListener() {
+                            @Override
+                            public void onMessage(ChatMessage message) {
+                                seen.add(message.sender() + ": " + message.text());
+                            }
+                        }).build();
+                     java.net.Socket irc = new java.net.Socket("127.0.0.1", port)) {
+                    ana.connect();
+                    irc.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            irc.getInputStream(), StandardCharsets.UTF_8));
+                    OutputStream out = irc.getOutputStream();
+                    out.write("PASS rahasia\r\nNICK budi\r\nUSER budi 0 * :Budi\r\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    String line;
+                    do {
+                        line = in.readLine();
+                        assertThat(line).as("the welcome").isNotNull();
+                    } while (!line.contains(" 001 budi "));
+                    out.write("PRIVMSG #lobby :halo dari irc\r\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    assertThat(seen.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("budi: halo dari irc");
+                }
+                assertThat(gateway.errors()).doesNotContain("WARNING");
+            }
+        }
+    }
+
+    @Test
+    void ircTlsWithoutAKeyStoreIsAUsageError() throws Exception {
+        try (Run gateway = new Run("gateway", "--room", "127.0.0.1:9000", "--irc", "127.0.0.1:0", "--irc-tls", "0")) {
+            assertThat(gateway.awaitExit()).isEqualTo(2);
+            assertThat(gateway.errors()).contains("--irc-tls PORT and --tls-keystore FILE go together");
+        }
+    }
+
+    @Test
     void withNoListenerItSaysSoAndExitsNonZero() throws Exception {
         try (Run gateway = new Run("gateway", "--room", "127.0.0.1:9000")) {
             assertThat(gateway.awaitExit()).isEqualTo(2);
-            assertThat(gateway.errors()).contains("no listener chosen").contains("--classic");
+            assertThat(gateway.errors()).contains("no listener chosen").contains("--classic").contains("--irc");
         }
     }
 
