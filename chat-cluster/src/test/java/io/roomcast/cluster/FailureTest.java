@@ -107,7 +107,7 @@ class FailureTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void partitionedNodeRefusesAndCatchesUpWhenHealed() throws Exception {
         List<Node> nodes = cluster.startAll();
         Node leader = cluster.awaitLeader(nodes);
@@ -150,7 +150,7 @@ class FailureTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void partitionedLeaderStepsDownAndItsCommandsSettleAfterHealing() throws Exception {
         List<Node> nodes = cluster.startAll();
         Node leader = cluster.awaitLeader(nodes);

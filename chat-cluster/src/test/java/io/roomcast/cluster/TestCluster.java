@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  */
 final class TestCluster implements AutoCloseable {
     static final Duration FAILURE_DETECTION = Duration.ofMillis(2000);
-    static final Duration WAIT = Duration.ofSeconds(40);
+    static final Duration WAIT = Duration.ofSeconds(60); // generous: a loaded 2-core machine elects slowly
     static final byte[] SECRET = "roomcast test cluster secret, 32b".getBytes(StandardCharsets.UTF_8);
 
     /** A started (or starting) node. */
