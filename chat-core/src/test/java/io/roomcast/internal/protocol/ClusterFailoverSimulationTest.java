@@ -29,22 +29,43 @@ class ClusterFailoverSimulationTest {
         return texts;
     }
 
+    /** Two nodes on one network: a's server is the room's own, b's a second engine at {@link #B}. */
+    private record TwoNodes(SimulatedNetwork network, SimulatedCluster cluster, SimulatedRoom room, ServerEngine serverB,
+                            RecordingServerSink bSink) {
+        static TwoNodes start(long seed) {
+            SimulatedNetwork network = new SimulatedNetwork(seed);
+            SimulatedCluster cluster = new SimulatedCluster(network, ORDER_LATENCY_NANOS);
+            SimulatedCluster.Node a = cluster.node("a");
+            SimulatedCluster.Node b = cluster.node("b");
+            SimulatedRoom room = SimulatedRoom.on(network).backend(a)
+                    .configure(config -> config.withResumeWindow(30 * SECOND)).build();
+            a.serve(room.server());
+            RecordingServerSink bSink = new RecordingServerSink(network);
+            ServerEngine serverB = new ServerEngine(room.serverConfig(), bSink, network.newRandom(),
+                    network::wallClockMillis, Offload.INLINE, b);
+            b.start(serverB.roomStateMachine());
+            b.serve(serverB);
+            network.attach(B, serverB);
+            return new TwoNodes(network, cluster, room, serverB, bSink);
+        }
+
+        /** A client config like the room's own clients', for {@code name} at {@code server}. */
+        ClientConfig config(InetSocketAddress server, String name) {
+            ClientConfig like = room.clientConfig(name, SimulatedRoom.DEFAULT_PASSWORD);
+            return new ClientConfig(server, name, like.password(), like.group(), like.connectTimeoutNanos(),
+                    like.idleTimeoutNanos());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void aMemberOfALostNodeResumesOnAnotherWithEverythingItMissedOnce(long seed) {
-        SimulatedNetwork network = new SimulatedNetwork(seed);
-        SimulatedCluster cluster = new SimulatedCluster(network, ORDER_LATENCY_NANOS);
-        SimulatedCluster.Node a = cluster.node("a");
-        SimulatedCluster.Node b = cluster.node("b");
-        SimulatedRoom room = SimulatedRoom.on(network).backend(a)
-                .configure(config -> config.withResumeWindow(30 * SECOND)).build();
-        a.serve(room.server());
-        RecordingServerSink bSink = new RecordingServerSink(network);
-        ServerEngine serverB = new ServerEngine(room.serverConfig(), bSink, network.newRandom(),
-                network::wallClockMillis, Offload.INLINE, b);
-        b.start(serverB.roomStateMachine());
-        b.serve(serverB);
-        network.attach(B, serverB);
+        TwoNodes nodes = TwoNodes.start(seed);
+        SimulatedNetwork network = nodes.network();
+        SimulatedCluster cluster = nodes.cluster();
+        SimulatedRoom room = nodes.room();
+        ServerEngine serverB = nodes.serverB();
+        RecordingServerSink bSink = nodes.bSink();
 
         ClientConfig joanOnA = room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD);
         ClientConfig onB = new ClientConfig(B, "ravi", joanOnA.password(), joanOnA.group(),
@@ -95,18 +116,11 @@ class ClusterFailoverSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {4, 5})
     void aNameIsTakenOnceWhenTwoNodesAdmitItAtOnce(long seed) {
-        SimulatedNetwork network = new SimulatedNetwork(seed);
-        SimulatedCluster cluster = new SimulatedCluster(network, ORDER_LATENCY_NANOS);
-        SimulatedCluster.Node a = cluster.node("a");
-        SimulatedCluster.Node b = cluster.node("b");
-        SimulatedRoom room = SimulatedRoom.on(network).backend(a)
-                .configure(config -> config.withResumeWindow(30 * SECOND)).build();
-        a.serve(room.server());
-        ServerEngine serverB = new ServerEngine(room.serverConfig(), new RecordingServerSink(network),
-                network.newRandom(), network::wallClockMillis, Offload.INLINE, b);
-        b.start(serverB.roomStateMachine());
-        b.serve(serverB);
-        network.attach(B, serverB);
+        TwoNodes nodes = TwoNodes.start(seed);
+        SimulatedNetwork network = nodes.network();
+        SimulatedCluster cluster = nodes.cluster();
+        SimulatedRoom room = nodes.room();
+        ServerEngine serverB = nodes.serverB();
 
         ClientConfig onA = room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD);
         room.add(onA, new InetSocketAddress("127.0.0.2", 20_001));
@@ -130,18 +144,11 @@ class ClusterFailoverSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {6, 7})
     void aLateNodeCatchesUpThroughASnapshotAndResumesAMemberOfALostNode(long seed) throws Exception {
-        SimulatedNetwork network = new SimulatedNetwork(seed);
-        SimulatedCluster cluster = new SimulatedCluster(network, ORDER_LATENCY_NANOS);
-        SimulatedCluster.Node a = cluster.node("a");
-        SimulatedCluster.Node b = cluster.node("b");
-        SimulatedRoom room = SimulatedRoom.on(network).backend(a)
-                .configure(config -> config.withResumeWindow(30 * SECOND)).build();
-        a.serve(room.server());
-        ServerEngine serverB = new ServerEngine(room.serverConfig(), new RecordingServerSink(network),
-                network.newRandom(), network::wallClockMillis, Offload.INLINE, b);
-        b.start(serverB.roomStateMachine());
-        b.serve(serverB);
-        network.attach(B, serverB);
+        TwoNodes nodes = TwoNodes.start(seed);
+        SimulatedNetwork network = nodes.network();
+        SimulatedCluster cluster = nodes.cluster();
+        SimulatedRoom room = nodes.room();
+        ServerEngine serverB = nodes.serverB();
         ClientConfig joanOnA = room.clientConfig("joan", SimulatedRoom.DEFAULT_PASSWORD);
         assertThat(room.join("joan")).isTrue();
         room.add(new ClientConfig(B, "ravi", joanOnA.password(), joanOnA.group(), joanOnA.connectTimeoutNanos(),
