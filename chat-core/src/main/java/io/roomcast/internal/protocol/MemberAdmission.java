@@ -106,7 +106,7 @@ final class MemberAdmission implements HandshakeResponder.Admission {
      *
      * @param history the room's history before its join
      */
-    void joined(long now, RoomOrder.WaitingJoin waitingJoin, EventFrame joined, RoomHistory.Snapshot history) {
+    void joined(long now, WaitingJoins.WaitingJoin waitingJoin, EventFrame joined, RoomHistory.Snapshot history) {
         Waiting waiting = (Waiting) waitingJoin;
         HandshakeResponder.Handshake handshake = waiting.handshake();
         SessionKeys keys = waiting.keys();
@@ -160,7 +160,7 @@ final class MemberAdmission implements HandshakeResponder.Admission {
     /** A join waiting for the room's order, with what its WELCOME will need. */
     private record Waiting(HandshakeResponder.Handshake handshake, String username, long since, SessionKeys keys,
                            byte[] serverProof, HeldSessions.Held resumed, long lastDelivered, Command.Resume session,
-                           HandshakeResponder.Refused refusedBy) implements RoomOrder.WaitingJoin {
+                           HandshakeResponder.Refused refusedBy) implements WaitingJoins.WaitingJoin {
         @Override
         public void refused(long now, Room.Refusal refusal) {
             java.util.Arrays.fill(session.resumeKey(), (byte) 0);
