@@ -15,7 +15,10 @@
  *   <li>{@link io.roomcast.benchmarks.HandshakeBenchmark} — joins per second;</li>
  *   <li>{@link io.roomcast.benchmarks.JoinCostBenchmark} — the CPU one join costs the server and the client;</li>
  *   <li>{@link io.roomcast.benchmarks.IdleMemberMemoryBenchmark} — heap retained per idle member;</li>
- *   <li>{@link io.roomcast.benchmarks.LoopTurnBenchmark} — the server's timer bookkeeping per loop turn.</li>
+ *   <li>{@link io.roomcast.benchmarks.LoopTurnBenchmark} — the server's timer bookkeeping per loop turn;</li>
+ *   <li>{@link io.roomcast.benchmarks.ClusterThroughputBenchmark} and
+ *       {@link io.roomcast.benchmarks.ClusterLatencyBenchmark} — one room on one node beside one
+ *       room on three nodes ordered through Raft, messages per second and latency.</li>
  * </ul>
  */
 package io.roomcast.benchmarks;

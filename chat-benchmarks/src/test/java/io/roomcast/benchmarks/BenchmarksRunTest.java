@@ -144,6 +144,39 @@ class BenchmarksRunTest {
     }
 
     @Test
+    void aRoomOnThreeRaftNodesDeliversEveryMessageToEveryMemberOnEveryNode() throws Exception {
+        ClusterThroughputBenchmark benchmark = new ClusterThroughputBenchmark();
+        benchmark.nodes = 3;
+        benchmark.members = 6;
+        benchmark.startRoom(); // waits until all three nodes serve and all six members joined
+        for (int i = 0; i < OPERATIONS; i++) {
+            benchmark.broadcast(new Deliveries());
+        }
+        benchmark.checkNothingLostAndStop(); // throws if any member on any node missed a message
+
+        assertThat(benchmark.sent()).isEqualTo(OPERATIONS);
+        assertThat(benchmark.deliveries()).isEqualTo(6L * OPERATIONS);
+    }
+
+    @Test
+    void clusterLatencyWaitsUntilEveryMemberOnEveryNodeHasTheMessage() throws Exception {
+        for (int nodes : new int[] {1, 3}) {
+            ClusterLatencyBenchmark benchmark = new ClusterLatencyBenchmark();
+            benchmark.nodes = nodes;
+            benchmark.members = 6;
+            benchmark.startRoom();
+            try {
+                for (int i = 1; i <= 3; i++) {
+                    benchmark.pace();
+                    assertThat(benchmark.sendToEveryone()).as("%d nodes, message %d", nodes, i).isEqualTo(6L * i);
+                }
+            } finally {
+                benchmark.stopRoom();
+            }
+        }
+    }
+
+    @Test
     void codecRoundTripsAHundredByteMessage() throws Exception {
         CodecBenchmark benchmark = new CodecBenchmark();
         benchmark.keysAndMessage();
