@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,10 +20,11 @@ import picocli.CommandLine.Option;
  * included (marked {@code *joan -> ega*}: the host sees them). With a terminal and no options it
  * asks for the address, port and password in turn, as the classroom chatroom did. The host's
  * commands ({@code /who}, {@code /say}, {@code /kick}, {@code /ban}, {@code /mute}, {@code /stats}
- * and the rest) are {@link HostCommands}.
+ * and the rest) are {@link HostCommands}. With {@code --node} it is one node of a room served by
+ * several servers ({@link ClusterOptions}).
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Host a chat room.",
-        footer = {"", Passwords.HELP})
+        footer = {"", Passwords.HELP, "", ClusterOptions.HELP})
 final class ServerCommand implements Callable<Integer> {
     static final String DEFAULT_HOST = "0.0.0.0";
     static final int DEFAULT_PORT = 9000;
@@ -43,6 +45,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--open", description = "Run a room without a password (its traffic is still encrypted).")
     boolean open;
 
+    @Mixin
+    ClusterOptions clusterOptions = new ClusterOptions();
+
     private final ProcessIo io;
 
     ServerCommand(ProcessIo io) {
@@ -51,6 +56,16 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ClusterOptions.Node node;
+        try {
+            node = clusterOptions.node(io);
+        } catch (IllegalArgumentException e) {
+            io.err().println("roomcast: " + e.getMessage());
+            return 2;
+        }
+        if (node != null && ClusterOptions.warning(node) != null) {
+            io.err().println("roomcast: " + ClusterOptions.warning(node));
+        }
         try (ChatConsole console = ChatConsole.open(io)) {
             boolean askAll = io.terminal() && host == null && port == null;
             String bindHost = host != null ? host : askAll ? console.ask("IP address", DEFAULT_HOST) : DEFAULT_HOST;
@@ -68,20 +83,23 @@ final class ServerCommand implements Callable<Integer> {
             if (bindHost == null || portText == null || password == null) {
                 return 1;
             }
-            return serve(console, bindHost, portText, password);
+            return serve(console, bindHost, portText, password, node);
         }
     }
 
-    private int serve(ChatConsole console, String bindHost, String portText, String password) throws IOException {
+    private int serve(ChatConsole console, String bindHost, String portText, String password, ClusterOptions.Node node)
+            throws IOException {
         EventFormat format = new EventFormat(console.colour(), "HH:mm:ss");
         MemberAddresses addresses = new MemberAddresses();
         ChatServer server;
+        ClusterNodeBackend backend;
         while (true) {
             int bindPort;
             try {
                 bindPort = Integer.parseInt(portText.strip());
+                backend = node == null ? null : new ClusterNodeBackend(node, console::print); // a new one per attempt
                 server = ChatServer.builder().bind(bindHost, bindPort).roomName(room).password(password)
-                        .listener(new ServerScreen(console, format, addresses)).build();
+                        .listener(new ServerScreen(console, format, addresses)).backend(backend).build();
             } catch (IllegalArgumentException e) {
                 if (!io.terminal()) {
                     io.err().println("roomcast: " + TerminalText.escape(e.getMessage()));
@@ -93,6 +111,10 @@ final class ServerCommand implements Callable<Integer> {
                     return 1;
                 }
                 continue;
+            }
+            if (node != null) {
+                console.print("Cluster node " + TerminalText.escape(node.id()) + ": joining the cluster on "
+                        + ClusterOptions.text(node.bind()) + " (peers " + node.peerList() + ")...");
             }
             try {
                 server.start();
@@ -107,6 +129,13 @@ final class ServerCommand implements Callable<Integer> {
                 if (portText == null) {
                     return 1;
                 }
+            } catch (IOException e) {
+                if (node == null) {
+                    throw e;
+                }
+                io.err().println("roomcast: cluster node " + TerminalText.escape(node.id()) + " cannot start on "
+                        + ClusterOptions.text(node.bind()) + ": " + TerminalText.escape(String.valueOf(e.getMessage())));
+                return 2;
             }
         }
         ChatServer running = server;
@@ -115,6 +144,11 @@ final class ServerCommand implements Callable<Integer> {
         try {
             console.print("Server running on " + bindHost + ":" + running.localAddress().getPort() + " (room "
                     + TerminalText.escape(room) + ")");
+            if (backend != null) {
+                console.print("Cluster node " + TerminalText.escape(node.id()) + " on "
+                        + ClusterOptions.text(backend.raft().boundAddress()) + ", peers " + node.peerList());
+                backend.showAvailability();
+            }
             commands(console, new HostCommands(running, console, format, addresses).table());
         } finally {
             running.close();
