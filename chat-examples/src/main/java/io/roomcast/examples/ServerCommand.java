@@ -139,8 +139,11 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         ChatServer running = server;
-        Thread shutdown = new Thread(running::close, "roomcast-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown); // Ctrl-C: members are told the room closed
+        ClusterNodeBackend clusterBackend = backend;
+        Runnable stop = clusterBackend == null ? running::close : () -> leaveCluster(running, clusterBackend);
+        // Ctrl-C: members are told the room closed; a cluster node leaves its cluster instead
+        Thread shutdown = new Thread(stop, "roomcast-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             console.print("Server running on " + bindHost + ":" + running.localAddress().getPort() + " (room "
                     + TerminalText.escape(room) + ")");
@@ -151,15 +154,30 @@ final class ServerCommand implements Callable<Integer> {
             }
             commands(console, new HostCommands(running, console, format, addresses).table());
         } finally {
-            running.close();
+            stop.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
             } catch (IllegalStateException alreadyShuttingDown) {
                 // the hook is running: it closes the server too
             }
         }
-        console.print("Server closed.");
+        console.print(clusterBackend == null ? "Server closed." : "Node " + TerminalText.escape(node.id())
+                + " left the cluster; the room goes on on the other nodes, and this node's members reconnect to them.");
         return 0;
+    }
+
+    /**
+     * How a cluster node stops: it leaves the cluster at once (the other nodes report its members
+     * left, and hold their names for the resume window), but does not tell its members the room
+     * closed, since it goes on on the other nodes: they hear nothing more from this server and
+     * reconnect to another one given to them, resuming with nothing missed. The server itself is
+     * closed only if the room is empty (the process ends anyway).
+     */
+    private static void leaveCluster(ChatServer server, ClusterNodeBackend backend) {
+        backend.close();
+        if (server.members().isEmpty()) {
+            server.close();
+        }
     }
 
     private void commands(ChatConsole console, ConsoleCommands commands) throws IOException {
