@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roomcast.ChatClient;
 import io.roomcast.ChatClientListener;
 import io.roomcast.ChatMessage;
+import io.roomcast.LeaveReason;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +22,12 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Three {@code roomcast server} runs in this JVM, nodes a, b and c of one cluster on 127.0.0.1
  * (chat and cluster ports 0: b and c are given the cluster address a printed), serve one room: a
- * member joined through one node sees a member joined through another, and what it says.
+ * member joined through one node sees a member joined through another, and what it says; a node
+ * that stops leaves the cluster without telling its members the room closed.
+ *
+ * <p>In this JVM the stopped node's chat server stays open while it has members (a real process
+ * ends, and its members reconnect to another node): that is how a node stops, see
+ * {@code ServerCommand}.
  */
 @Timeout(90)
 class ClusterConsoleTest {
@@ -89,7 +96,8 @@ class ClusterConsoleTest {
         Recorder joanSees = new Recorder();
         ChatClient joan = join("joan", List.of(chatB, chatA, chatC), joanSees);
         assertThat(joan.server()).isEqualTo(chatB);
-        ChatClient ega = join("ega", List.of(chatC), new Recorder());
+        Recorder egaSees = new Recorder();
+        ChatClient ega = join("ega", List.of(chatC), egaSees);
 
         joanSees.await("joined ega");
         assertThat(ega.members()).contains("joan", "ega");
@@ -97,6 +105,15 @@ class ClusterConsoleTest {
         joanSees.await("ega: halo from node c");
         a.awaitLines("--> joan joined from 127\\.0\\.0\\.1:\\d+$", "--> ega joined from 127\\.0\\.0\\.1:\\d+$",
                 "<ega> halo from node c$");
+
+        // joan's node stops: it leaves the cluster without telling joan the room closed (it goes on on a and c)
+        b.type("/quit");
+        b.awaitLine("^Node b left the cluster; the room goes on on the other nodes");
+        assertThat(b.awaitExit()).isZero();
+        egaSees.await("left joan TIMED_OUT");
+        a.awaitLine("<-- joan left \\(timed out\\)$");
+        assertThat(joanSees.disconnected).as("joan is not told the room closed").isEmpty();
+        ega.send("still here").get(30, TimeUnit.SECONDS);
     }
 
     private ChatClient join(String name, List<InetSocketAddress> servers, Recorder listener) throws Exception {
@@ -110,6 +127,17 @@ class ClusterConsoleTest {
     /** What a member is told, one line per event. */
     private static final class Recorder implements ChatClientListener {
         private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        final List<LeaveReason> disconnected = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onMemberLeft(String username, LeaveReason reason) {
+            events.add("left " + username + " " + reason);
+        }
+
+        @Override
+        public void onDisconnected(LeaveReason reason) {
+            disconnected.add(reason);
+        }
 
         @Override
         public void onMemberJoined(String username) {
