@@ -83,7 +83,7 @@ public final class Passwords {
      */
     public static String given(Path file, ProcessIo io) throws PasswordException {
         if (file != null) {
-            return fromText(read(file), "the password file " + file);
+            return fromText(read(file, "password"), "the password file " + file);
         }
         String value = io.environment().get(ENVIRONMENT_VARIABLE);
         return value == null ? null : fromText(value, ENVIRONMENT_VARIABLE);
@@ -107,11 +107,21 @@ public final class Passwords {
      * @throws PasswordException if a line break is left inside
      */
     static String fromText(String text, String source) throws PasswordException {
+        return fromText(text, source, "password");
+    }
+
+    /**
+     * Applies the rule to {@code text}, which is a {@code kind} ("password", "cluster secret").
+     *
+     * @param source where the text came from, for the message
+     * @throws PasswordException if a line break is left inside
+     */
+    static String fromText(String text, String source, String kind) throws PasswordException {
         int end = text.endsWith("\r\n") ? text.length() - 2
                 : text.endsWith("\n") || text.endsWith("\r") ? text.length() - 1 : text.length();
         String password = text.substring(0, end);
         if (password.indexOf('\n') >= 0 || password.indexOf('\r') >= 0) {
-            throw new PasswordException(source + " holds more than one line; a password is one line"
+            throw new PasswordException(source + " holds more than one line; a " + kind + " is one line"
                     + " (only a line ending at its very end is dropped)");
         }
         return password;
@@ -136,25 +146,32 @@ public final class Passwords {
         }
     }
 
-    private static String read(Path file) throws PasswordException {
+    /**
+     * Reads a file that holds a {@code kind} ("password", "cluster secret"): UTF-8, at most
+     * {@value #MAX_FILE_BYTES} bytes; the rule is not applied here.
+     *
+     * @throws PasswordException if it cannot be read, is too large or is not UTF-8; the message
+     *                           names "the KIND file" and never holds its text
+     */
+    static String read(Path file, String kind) throws PasswordException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_FILE_BYTES + 1); // bounded: the path may be a device or a pipe
         } catch (NoSuchFileException e) {
-            throw new PasswordException("cannot read the password file " + file + ": no such file");
+            throw new PasswordException("cannot read the " + kind + " file " + file + ": no such file");
         } catch (AccessDeniedException e) {
-            throw new PasswordException("cannot read the password file " + file + ": permission denied");
+            throw new PasswordException("cannot read the " + kind + " file " + file + ": permission denied");
         } catch (IOException e) {
-            throw new PasswordException("cannot read the password file " + file + ": " + e.getMessage());
+            throw new PasswordException("cannot read the " + kind + " file " + file + ": " + e.getMessage());
         }
         try {
             if (bytes.length > MAX_FILE_BYTES) {
-                throw new PasswordException("the password file " + file + " is larger than " + MAX_FILE_BYTES
-                        + " bytes: not a password file");
+                throw new PasswordException("the " + kind + " file " + file + " is larger than " + MAX_FILE_BYTES
+                        + " bytes: not a " + kind + " file");
             }
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new PasswordException("the password file " + file + " is not UTF-8 text");
+            throw new PasswordException("the " + kind + " file " + file + " is not UTF-8 text");
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }

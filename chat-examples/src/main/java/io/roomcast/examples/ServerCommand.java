@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,10 +20,11 @@ import picocli.CommandLine.Option;
  * included (marked {@code *joan -> ega*}: the host sees them). With a terminal and no options it
  * asks for the address, port and password in turn, as the classroom chatroom did. The host's
  * commands ({@code /who}, {@code /say}, {@code /kick}, {@code /ban}, {@code /mute}, {@code /stats}
- * and the rest) are {@link HostCommands}.
+ * and the rest) are {@link HostCommands}. With {@code --node} it is one node of a room served by
+ * several servers ({@link ClusterOptions}).
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Host a chat room.",
-        footer = {"", Passwords.HELP})
+        footer = {"", Passwords.HELP, "", ClusterOptions.HELP})
 final class ServerCommand implements Callable<Integer> {
     static final String DEFAULT_HOST = "0.0.0.0";
     static final int DEFAULT_PORT = 9000;
@@ -43,6 +45,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--open", description = "Run a room without a password (its traffic is still encrypted).")
     boolean open;
 
+    @Mixin
+    ClusterOptions clusterOptions = new ClusterOptions();
+
     private final ProcessIo io;
 
     ServerCommand(ProcessIo io) {
@@ -51,6 +56,16 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ClusterOptions.Node node;
+        try {
+            node = clusterOptions.node(io);
+        } catch (IllegalArgumentException e) {
+            io.err().println("roomcast: " + e.getMessage());
+            return 2;
+        }
+        if (node != null && ClusterOptions.warning(node) != null) {
+            io.err().println("roomcast: " + ClusterOptions.warning(node));
+        }
         try (ChatConsole console = ChatConsole.open(io)) {
             boolean askAll = io.terminal() && host == null && port == null;
             String bindHost = host != null ? host : askAll ? console.ask("IP address", DEFAULT_HOST) : DEFAULT_HOST;
@@ -68,20 +83,23 @@ final class ServerCommand implements Callable<Integer> {
             if (bindHost == null || portText == null || password == null) {
                 return 1;
             }
-            return serve(console, bindHost, portText, password);
+            return serve(console, bindHost, portText, password, node);
         }
     }
 
-    private int serve(ChatConsole console, String bindHost, String portText, String password) throws IOException {
+    private int serve(ChatConsole console, String bindHost, String portText, String password, ClusterOptions.Node node)
+            throws IOException {
         EventFormat format = new EventFormat(console.colour(), "HH:mm:ss");
         MemberAddresses addresses = new MemberAddresses();
         ChatServer server;
+        ClusterNodeBackend backend;
         while (true) {
             int bindPort;
             try {
                 bindPort = Integer.parseInt(portText.strip());
+                backend = node == null ? null : new ClusterNodeBackend(node, console::print); // a new one per attempt
                 server = ChatServer.builder().bind(bindHost, bindPort).roomName(room).password(password)
-                        .listener(new ServerScreen(console, format, addresses)).build();
+                        .listener(new ServerScreen(console, format, addresses)).backend(backend).build();
             } catch (IllegalArgumentException e) {
                 if (!io.terminal()) {
                     io.err().println("roomcast: " + TerminalText.escape(e.getMessage()));
@@ -93,6 +111,10 @@ final class ServerCommand implements Callable<Integer> {
                     return 1;
                 }
                 continue;
+            }
+            if (node != null) {
+                console.print("Cluster node " + TerminalText.escape(node.id()) + ": joining the cluster on "
+                        + ClusterOptions.text(node.bind()) + " (peers " + node.peerList() + ")...");
             }
             try {
                 server.start();
@@ -107,25 +129,55 @@ final class ServerCommand implements Callable<Integer> {
                 if (portText == null) {
                     return 1;
                 }
+            } catch (IOException e) {
+                if (node == null) {
+                    throw e;
+                }
+                io.err().println("roomcast: cluster node " + TerminalText.escape(node.id()) + " cannot start on "
+                        + ClusterOptions.text(node.bind()) + ": " + TerminalText.escape(String.valueOf(e.getMessage())));
+                return 2;
             }
         }
         ChatServer running = server;
-        Thread shutdown = new Thread(running::close, "roomcast-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown); // Ctrl-C: members are told the room closed
+        ClusterNodeBackend clusterBackend = backend;
+        Runnable stop = clusterBackend == null ? running::close : () -> leaveCluster(running, clusterBackend);
+        // Ctrl-C: members are told the room closed; a cluster node leaves its cluster instead
+        Thread shutdown = new Thread(stop, "roomcast-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             console.print("Server running on " + bindHost + ":" + running.localAddress().getPort() + " (room "
                     + TerminalText.escape(room) + ")");
+            if (backend != null) {
+                console.print("Cluster node " + TerminalText.escape(node.id()) + " on "
+                        + ClusterOptions.text(backend.raft().boundAddress()) + ", peers " + node.peerList());
+                backend.showAvailability();
+            }
             commands(console, new HostCommands(running, console, format, addresses).table());
         } finally {
-            running.close();
+            stop.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
             } catch (IllegalStateException alreadyShuttingDown) {
                 // the hook is running: it closes the server too
             }
         }
-        console.print("Server closed.");
+        console.print(clusterBackend == null ? "Server closed." : "Node " + TerminalText.escape(node.id())
+                + " left the cluster; the room goes on on the other nodes, and this node's members reconnect to them.");
         return 0;
+    }
+
+    /**
+     * How a cluster node stops: it leaves the cluster at once (the other nodes report its members
+     * left, and hold their names for the resume window), but does not tell its members the room
+     * closed, since it goes on on the other nodes: they hear nothing more from this server and
+     * reconnect to another one given to them, resuming with nothing missed. The server itself is
+     * closed only if the room is empty (the process ends anyway).
+     */
+    private static void leaveCluster(ChatServer server, ClusterNodeBackend backend) {
+        backend.close();
+        if (server.members().isEmpty()) {
+            server.close();
+        }
     }
 
     private void commands(ChatConsole console, ConsoleCommands commands) throws IOException {
