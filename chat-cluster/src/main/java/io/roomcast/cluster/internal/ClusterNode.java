@@ -57,6 +57,8 @@ public final class ClusterNode {
     private volatile ScheduledExecutorService ticker;
     /** Hands entries to Raft: REDIRECT sends on the caller's thread, which flow control or TCP may block. */
     private volatile ThreadPoolExecutor sender;
+    /** How long close waits for the entries already handed over to reach Raft: 1 s. */
+    private static final long SENDER_DRAIN_MILLIS = 1_000;
     private volatile boolean ready;
     private volatile InetSocketAddress boundAddress;
     private volatile boolean caughtUp;
@@ -359,7 +361,17 @@ public final class ClusterNode {
         }
         replica.close();
         if (sender != null) {
-            sender.shutdownNow();
+            // what the server handed over last (its members' SERVER_CLOSED leaves) still goes to
+            // Raft, for a moment, so that the other nodes see them leave rather than time out
+            sender.shutdown();
+            try {
+                if (!sender.awaitTermination(SENDER_DRAIN_MILLIS, TimeUnit.MILLISECONDS)) {
+                    sender.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                sender.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
         if (ticker != null) {
             ticker.shutdownNow();

@@ -219,9 +219,14 @@ final class RoomOrder implements RoomStateMachine {
             log.info("the room {} available on node {}", available ? "is" : "is not", nodeId);
         }
         this.available = available;
-        while (available && !unorderedLeaves.isEmpty() && this.available) {
+        submitUnordered();
+    }
+
+    /** Submits the leaves kept for later, oldest first, while the backend takes them. */
+    private void submitUnordered() {
+        while (available && !unorderedLeaves.isEmpty()) {
             Command.Leave leave = unorderedLeaves.removeFirst();
-            if (!submit(leave)) {
+            if (!backend.submit(leave)) {
                 unorderedLeaves.addFirst(leave);
                 return;
             }
@@ -247,6 +252,7 @@ final class RoomOrder implements RoomStateMachine {
             refuse(message.sender(), message.messageId());
         } else if (command instanceof Command.Leave leave) {
             keepUnordered(leave);
+            submitUnordered(); // availability may not have changed (a fence settled it): again now
         }
     }
 

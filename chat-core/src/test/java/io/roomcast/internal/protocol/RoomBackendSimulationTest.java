@@ -358,4 +358,24 @@ class RoomBackendSimulationTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void aLeaveWhoseOrderFailedIsSubmittedAgainSoTheMemberDoesNotStayInTheRoom() {
+        DeferredBackend backend = new DeferredBackend();
+        SimulatedRoom room = room(10, backend);
+        room.add("joan", SimulatedRoom.DEFAULT_PASSWORD);
+        room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND);
+        backend.orderAll(room.server(), room.now());
+        room.runUntil(() -> room.sink("joan").joined(), 5 * SECOND);
+
+        room.act(() -> room.client("joan").close(room.now()));
+        assertThat(room.runUntil(() -> !backend.submitted.isEmpty(), 5 * SECOND)).isTrue();
+        RoomCommand leave = backend.submitted.remove(0);
+        assertThat(leave).isInstanceOf(Command.Leave.class);
+        room.server().onBackend(room.now(), machine -> machine.failed(leave)); // a fence settled it: never applied
+        assertThat(backend.submitted).as("submitted again at once").singleElement()
+                .isInstanceOfSatisfying(Command.Leave.class, again -> assertThat(again.username()).isEqualTo("joan"));
+        backend.orderAll(room.server(), room.now());
+        assertThat(room.server().memberNames()).isEmpty();
+    }
 }
