@@ -114,6 +114,12 @@ public final class OriginTable {
         windows.putAll(read);
     }
 
+    /** Takes every origin's numbers from {@code other} (a table read from a snapshot that applied). */
+    public void replaceWith(OriginTable other) {
+        windows.clear();
+        windows.putAll(other.windows);
+    }
+
     /** The highest number and a ring of bits for the numbers (max - WINDOW, max]. */
     private static final class Window {
         long max;

@@ -223,11 +223,13 @@ public final class RoomReplica implements StateMachine {
         if (version != SNAPSHOT_VERSION) {
             throw new IOException("snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
         }
-        table.readFrom(in);
+        OriginTable read = new OriginTable();
+        read.readFrom(in);
         if (closed) {
             return;
         }
-        room.readSnapshot(in);
+        room.readSnapshot(in); // if the room refuses its part, the table stays as it was too
+        table.replaceWith(read);
         // the snapshot settles every outstanding submission it covers
         long highest = table.highest(nodeId);
         highestOwn = highest;
