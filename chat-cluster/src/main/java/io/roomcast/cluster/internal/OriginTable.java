@@ -114,7 +114,11 @@ public final class OriginTable {
         windows.putAll(read);
     }
 
-    /** Takes every origin's numbers from {@code other} (a table read from a snapshot that applied). */
+    /**
+     * Takes every origin's numbers from {@code other} (a table read from a snapshot that applied).
+     *
+     * @param other the table to copy
+     */
     public void replaceWith(OriginTable other) {
         windows.clear();
         windows.putAll(other.windows);
