@@ -57,6 +57,8 @@ public final class ClusterNode {
     private volatile ScheduledExecutorService ticker;
     /** Hands entries to Raft: REDIRECT sends on the caller's thread, which flow control or TCP may block. */
     private volatile ThreadPoolExecutor sender;
+    /** Numbering an entry and queueing it for the sender are one step ({@link #send}). */
+    private final Object sendLock = new Object();
     /** How long close waits for the entries already handed over to reach Raft: 1 s. */
     private static final long SENDER_DRAIN_MILLIS = 1_000;
     private volatile boolean ready;
@@ -204,19 +206,27 @@ public final class ClusterNode {
         return channel;
     }
 
+    /**
+     * Numbers an entry and queues it for the sender in one step, so that entries reach Raft in the
+     * order of their numbers whichever thread sends them (the server's I/O thread, the watch
+     * thread's fences and lost nodes): a higher number that counted first would fail a lower one.
+     * Never blocks: the queue refuses when full.
+     */
     private boolean send(CommandEnvelope.Kind kind, RoomCommand command, byte[] payload, Consumer<Boolean> onSettled) {
-        long seq = nextSeq.getAndIncrement();
-        if (seq - replica.oldestOutstanding(seq) >= OriginTable.WINDOW - 1) {
-            return false;
-        }
-        byte[] entry = CommandEnvelope.encode(kind, settings.nodeId(), seq, payload);
-        replica.track(seq, command, onSettled);
-        try {
-            sender.execute(() -> hand(seq, entry));
-            return true;
-        } catch (RejectedExecutionException e) {
-            replica.untrack(seq);
-            return false;
+        synchronized (sendLock) {
+            long seq = nextSeq.getAndIncrement();
+            if (seq - replica.oldestOutstanding(seq) >= OriginTable.WINDOW - 1) {
+                return false;
+            }
+            byte[] entry = CommandEnvelope.encode(kind, settings.nodeId(), seq, payload);
+            replica.track(seq, command, onSettled);
+            try {
+                sender.execute(() -> hand(seq, entry));
+                return true;
+            } catch (RejectedExecutionException e) {
+                replica.untrack(seq);
+                return false;
+            }
         }
     }
 
