@@ -387,35 +387,14 @@ public final class ClientEngine implements DatagramEngine {
         }
     }
 
-    /** The server took the resume: a new connection carries on the session ({@link ClientSession#resume}). */
+    /** The server took the resume: a new connection carries on the session ({@link ClientSession#welcomedBack}). */
     private void resumed(long now, ClientHandshake.Welcome welcome) {
-        if (!welcome.resumed() && !servers.atSessionServer()) {
-            // another server, which does not know the session: the client stays in its room, with a gap
-            session.restart(now, handshake, welcome, "the server " + servers.current() + " that took the client"
-                    + " back did not know its session: the message may or may not have reached the room");
-            servers.sessionHere();
+        if (!session.welcomedBack(now, handshake, welcome, servers, closing, () -> {
             state = State.JOINED;
             reconnection = null;
-            log.debug("admitted afresh by {}, which did not know the session", servers.current());
-            session.events.start(delivery.roomOrder); // the sink hears reconnected(false) after the history
-            return;
-        }
-        if (!welcome.resumed()) {
-            // not this session coming back: the new member leaves at once, and the client ends as it would have
-            closing.abandoned(); // reported here; nothing after it
-            session.abandon(now, handshake, welcome);
-            state = State.CLOSING;
+        })) {
+            state = State.CLOSING; // not this session coming back: the client ends as it would have
             sink.disconnected(CloseReason.TIMED_OUT);
-            return;
-        }
-        boolean nothingMissed = session.resume(now, handshake, welcome);
-        servers.sessionHere();
-        state = State.JOINED;
-        reconnection = null;
-        log.debug("resumed ({})", nothingMissed ? "nothing missed" : "history instead of what was missed");
-        // the sink hears reconnected once the replay reaches the client's own JOINED, or after the history
-        if (!nothingMissed) {
-            session.events.start(delivery.roomOrder);
         }
     }
 

@@ -75,6 +75,42 @@ final class ClientSession {
     }
 
     /**
+     * A WELCOME after an outage: the session carries on through the new connection
+     * ({@link #resume}: the sink hears {@code reconnected} once the replay reaches the client's own
+     * JOINED, or after the history); or another server, which did not know the session, took the
+     * client as a new member ({@link #restart}: it stays in that room, with a gap); or the server
+     * that held the session admitted a new member instead ({@link #abandon}: it leaves at once).
+     *
+     * @param carriesOn told, before anything is delivered, that the client is in a room again
+     * @return {@code false} in the last case: the client ends
+     */
+    boolean welcomedBack(long now, ClientHandshake handshake, ClientHandshake.Welcome welcome, ServerRotation servers,
+                         ClientClosing closing, Runnable carriesOn) {
+        if (!welcome.resumed() && !servers.atSessionServer()) {
+            restart(now, handshake, welcome, "the server " + servers.current() + " that took the client"
+                    + " back did not know its session: the message may or may not have reached the room");
+            servers.sessionHere();
+            carriesOn.run();
+            log.debug("admitted afresh by {}, which did not know the session", servers.current());
+            events.start(delivery.roomOrder); // the sink hears reconnected(false) after the history
+            return true;
+        }
+        if (!welcome.resumed()) {
+            closing.abandoned(); // reported by the caller; nothing after it
+            abandon(now, handshake, welcome);
+            return false;
+        }
+        boolean nothingMissed = resume(now, handshake, welcome);
+        servers.sessionHere();
+        carriesOn.run();
+        log.debug("resumed ({})", nothingMissed ? "nothing missed" : "history instead of what was missed");
+        if (!nothingMissed) {
+            events.start(delivery.roomOrder);
+        }
+        return true;
+    }
+
+    /**
      * A WELCOME, from another server than the session's, that admitted a new member instead of
      * resuming this session (that server did not know it): the client carries on as that member,
      * with a gap. Every unconfirmed message is lost ({@code detail} says why: whether the room had it
